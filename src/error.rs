@@ -1,0 +1,154 @@
+//! One error type for the whole core. Every error a user can cause says where (line, column),
+//! what was found and what was expected; the wasm boundary turns it into a JS `Error` with
+//! `code`, `line` and `column` properties.
+
+use thiserror::Error;
+
+/// Longest excerpt of an offending value that is echoed back in a message.
+pub const MAX_VALUE_ECHO: usize = 40;
+
+/// Truncate a user value for an error message (char-safe).
+pub fn echo(value: &str) -> String {
+    let mut out: String = value.chars().take(MAX_VALUE_ECHO).collect();
+    if value.chars().count() > MAX_VALUE_ECHO {
+        out.push('…');
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SegError {
+    #[error("the input is empty: {what}")]
+    EmptyInput { what: String },
+
+    #[error("no `{expected}` column: every row needs a pseudonymous id. Columns found: {found}. Map one with columns: {{\"<name>\": \"id\"}}")]
+    MissingIdColumn { expected: String, found: String },
+
+    #[error("line {line}: column `{column}` is empty; every HCP needs an id")]
+    MissingId { line: u32, column: String },
+
+    #[error("line {line}: duplicate hcp_id `{id}` (first seen on line {first_line}); ids must be unique")]
+    DuplicateId { line: u32, id: String, first_line: u32 },
+
+    #[error("line {line}, column `{column}`: `{value}` is not {expected}")]
+    InvalidValue { line: u32, column: String, value: String, expected: String },
+
+    #[error("line {line}, column `{column}`: {value} is negative; engagement counts must be ≥ 0")]
+    NegativeCount { line: u32, column: String, value: String },
+
+    #[error("line {line}, column `{column}`: `{value}` is not a finite number (NaN/Infinity are not counts)")]
+    NonFinite { line: u32, column: String, value: String },
+
+    #[error("line {line}: {found} fields, expected {expected} (as many as the header)")]
+    FieldCount { line: u32, expected: u32, found: u32 },
+
+    #[error("line {line}: malformed CSV: {message}")]
+    CsvSyntax { line: u32, message: String },
+
+    #[error("line {line}: duplicate column name `{column}` in the header")]
+    DuplicateColumn { line: u32, column: String },
+
+    #[error("column mapping names `{column}`, which is not in the input. Columns found: {found}")]
+    UnknownColumn { column: String, found: String },
+
+    #[error("column mapping: `{role}` is not a column role (expected one of {expected})")]
+    UnknownRole { role: String, expected: String },
+
+    #[error("no engagement columns: expected at least one `ch_*` or `fmt_*` column (or a mapping to channel/format)")]
+    NoFeatures,
+
+    #[error("option `{option}`: {message}")]
+    InvalidOption { option: String, message: String },
+
+    #[error("k = {k} but only {rows} HCPs (after exclusions) to segment; k must be at most the number of rows")]
+    TooFewRows { k: u32, rows: u32 },
+
+    #[error("k = {k} but the data has only {distinct} distinct profiles; lower k")]
+    TooFewDistinct { k: u32, distinct: u32 },
+
+    #[error("{what}: {found} exceeds the limit of {limit}")]
+    TooLarge { what: String, found: u64, limit: u64 },
+
+    #[error("model: {message}")]
+    InvalidModel { message: String },
+
+    #[error("model format version {found} is not supported (this build reads version {supported})")]
+    ModelVersion { found: u32, supported: u32 },
+
+    #[error("model expects column `{column}`, which the new input does not have")]
+    ModelColumnMissing { column: String },
+
+    #[error("data matrix: {message}")]
+    InvalidMatrix { message: String },
+
+    #[error("clustering failed: {message}")]
+    Clustering { message: String },
+}
+
+impl SegError {
+    /// Stable, machine-readable code (also the JS `error.code`).
+    pub fn code(&self) -> &'static str {
+        use SegError::*;
+        match self {
+            EmptyInput { .. } => "EMPTY_INPUT",
+            MissingIdColumn { .. } => "MISSING_ID_COLUMN",
+            MissingId { .. } => "MISSING_ID",
+            DuplicateId { .. } => "DUPLICATE_ID",
+            InvalidValue { .. } => "INVALID_VALUE",
+            NegativeCount { .. } => "NEGATIVE_COUNT",
+            NonFinite { .. } => "NON_FINITE",
+            FieldCount { .. } => "FIELD_COUNT",
+            CsvSyntax { .. } => "CSV_SYNTAX",
+            DuplicateColumn { .. } => "DUPLICATE_COLUMN",
+            UnknownColumn { .. } => "UNKNOWN_COLUMN",
+            UnknownRole { .. } => "UNKNOWN_ROLE",
+            NoFeatures => "NO_FEATURES",
+            InvalidOption { .. } => "INVALID_OPTION",
+            TooFewRows { .. } => "TOO_FEW_ROWS",
+            TooFewDistinct { .. } => "TOO_FEW_DISTINCT",
+            TooLarge { .. } => "TOO_LARGE",
+            InvalidModel { .. } => "INVALID_MODEL",
+            ModelVersion { .. } => "MODEL_VERSION",
+            ModelColumnMissing { .. } => "MODEL_COLUMN_MISSING",
+            InvalidMatrix { .. } => "INVALID_MATRIX",
+            Clustering { .. } => "CLUSTERING_FAILED",
+        }
+    }
+
+    /// 1-based line of the input the error is about, where there is one.
+    pub fn line(&self) -> Option<u32> {
+        use SegError::*;
+        match self {
+            MissingId { line, .. }
+            | DuplicateId { line, .. }
+            | InvalidValue { line, .. }
+            | NegativeCount { line, .. }
+            | NonFinite { line, .. }
+            | FieldCount { line, .. }
+            | CsvSyntax { line, .. }
+            | DuplicateColumn { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// Column (header name) the error is about, where there is one.
+    pub fn column(&self) -> Option<&str> {
+        use SegError::*;
+        match self {
+            MissingId { column, .. }
+            | InvalidValue { column, .. }
+            | NegativeCount { column, .. }
+            | NonFinite { column, .. }
+            | DuplicateColumn { column, .. }
+            | UnknownColumn { column, .. }
+            | ModelColumnMissing { column, .. } => Some(column),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn option(option: &str, message: impl Into<String>) -> Self {
+        SegError::InvalidOption { option: option.to_string(), message: message.into() }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, SegError>;

@@ -1,0 +1,166 @@
+//! Ingest: CSV text or JS-style records → a raw table → typed HCP [`Profiles`] plus a
+//! [`ParseReport`] that says what was read, used and ignored.
+//!
+//! Two steps keep the formats apart from the meaning of columns:
+//! - `csv` / `records` turn their input into a [`RawTable`] (header + cells, with source lines);
+//! - `roles` decides what each column is (id, channel, format, category, …) from the naming
+//!   conventions in the domain notes or an explicit mapping;
+//! - `profiles` checks every cell against its role and builds [`Profiles`].
+
+pub mod csv;
+pub mod profiles;
+pub mod records;
+pub mod roles;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use profiles::build_profiles;
+pub use roles::{ColumnRole, RoleMap};
+
+/// One cell as it arrived: CSV gives text, JS records can give numbers and booleans.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}
+
+/// A rectangular table before any column has a meaning.
+#[derive(Debug, Clone, Default)]
+pub struct RawTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<RawRow>,
+    /// How the text was read (delimiter, decimal comma, BOM …), for the report.
+    pub dialect: Dialect,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// 1-based line in the source where this row starts (record index + 1 for records, counting the header as line 1).
+    pub line: u32,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Dialect {
+    /// "csv" or "records".
+    pub source: String,
+    pub delimiter: Option<String>,
+    pub decimal_comma: bool,
+    pub had_bom: bool,
+}
+
+/// Options for reading input.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IngestOptions {
+    /// Column name → role; overrides the `hcp_id` / `ch_*` / `fmt_*` conventions.
+    pub columns: BTreeMap<String, String>,
+    /// hcp_ids to leave out before anything else (GDPR Art. 21 objections).
+    pub exclude: Vec<String>,
+    /// Force a delimiter (",", ";", "\t"); detected when absent.
+    pub delimiter: Option<String>,
+    /// Force decimal comma on/off; detected when absent.
+    pub decimal_comma: Option<bool>,
+}
+
+/// A categorical column (specialty, country, region, funnel stage, rx decile …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryColumn {
+    pub name: String,
+    /// One entry per HCP; `None` where the cell was empty.
+    pub values: Vec<Option<String>>,
+}
+
+/// A boolean column (consent_email, consent_tracking …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlagColumn {
+    pub name: String,
+    pub values: Vec<Option<bool>>,
+}
+
+/// Typed HCP profiles, one entry per HCP kept after exclusions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profiles {
+    pub ids: Vec<String>,
+    /// Source line of each row, for messages about it later.
+    pub lines: Vec<u32>,
+    /// Channel names without the `ch_` prefix, in column order.
+    pub channels: Vec<String>,
+    /// Format names without the `fmt_` prefix, in column order.
+    pub formats: Vec<String>,
+    /// Row-major n × channels.len() engagement counts (≥ 0, finite).
+    pub channel_counts: Vec<f64>,
+    /// Row-major n × formats.len() engagement counts (≥ 0, finite).
+    pub format_counts: Vec<f64>,
+    pub categories: Vec<CategoryColumn>,
+    /// days_since_last (0-365), per HCP; None when empty.
+    pub recency: Option<Vec<Option<f64>>>,
+    /// active_weeks (0-12), per HCP; None when empty.
+    pub frequency: Option<Vec<Option<f64>>>,
+    pub consents: Vec<FlagColumn>,
+}
+
+impl Profiles {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+    pub fn channel_row(&self, i: usize) -> &[f64] {
+        let c = self.channels.len();
+        &self.channel_counts[i * c..(i + 1) * c]
+    }
+    pub fn format_row(&self, i: usize) -> &[f64] {
+        let f = self.formats.len();
+        &self.format_counts[i * f..(i + 1) * f]
+    }
+    pub fn category(&self, name: &str) -> Option<&CategoryColumn> {
+        self.categories.iter().find(|c| c.name == name)
+    }
+}
+
+/// What happened to each column.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnUse {
+    pub name: String,
+    /// id | channel | format | category | recency | frequency | consent | ignore
+    pub role: String,
+    /// How the role was decided: "convention" or "mapping".
+    pub source: String,
+}
+
+/// The parse report handed back with every result.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ParseReport {
+    pub rows_read: u32,
+    pub rows_excluded: u32,
+    pub rows_used: u32,
+    /// ids on the exclusion list that were not in the input (count only: no ids echoed).
+    pub exclusions_not_found: u32,
+    pub columns: Vec<ColumnUse>,
+    pub channels: Vec<String>,
+    pub formats: Vec<String>,
+    pub categories: Vec<String>,
+    pub ignored: Vec<String>,
+    pub dialect: Dialect,
+    pub warnings: Vec<String>,
+}
+
+/// Read CSV text or records, assign roles, type-check every cell, apply exclusions.
+pub fn ingest_table(table: RawTable, options: &IngestOptions) -> crate::Result<(Profiles, ParseReport)> {
+    let roles = roles::assign_roles(&table.headers, &options.columns)?;
+    build_profiles(table, &roles, &options.exclude)
+}
+
+/// Convenience: CSV text all the way to profiles.
+pub fn ingest_csv(text: &str, options: &IngestOptions) -> crate::Result<(Profiles, ParseReport)> {
+    let table = csv::read_csv(text, options)?;
+    ingest_table(table, options)
+}

@@ -1,0 +1,14 @@
+//! hcp-segments: HCP engagement profiles in, targetable segments out.
+//!
+//! The core (everything but `wasm`) is plain Rust with no JavaScript in it:
+//! - [`ingest`]: CSV text / records → typed profiles + a parse report
+//! - [`features`]: profiles → the recorded, serialisable feature pipeline → a numeric matrix
+//! - [`clustering`]: k-means on that matrix (linfa-clustering), the k sweep and its quality metrics
+//! - [`segments`]: clusters → what a marketer targets (index scores, composition, persona names)
+//! - [`model`]: the versioned JSON model; assigning new HCPs to saved segments
+//! - [`sample`]: the seeded sample universe with planted personas
+//! - `wasm` (wasm32 only): the thin boundary that decodes JS values, calls the core, encodes results
+
+pub mod error;
+
+pub use error::{Result, SegError};
