@@ -12,3 +12,4 @@
 pub mod error;
 
 pub use error::{Result, SegError};
+pub mod clustering;

@@ -1,0 +1,298 @@
+//! k-means with linfa-clustering, stepped one Lloyd iteration at a time.
+//!
+//! linfa's `KMeans` does not report how many iterations it ran or whether it converged, and its
+//! `inertia()` is the *mean* squared distance measured *before* the last centroid update. We
+//! need all three as scikit-learn defines them, so each restart runs linfa's own k-means++
+//! initialisation and then linfa's own update step (`max_n_iterations(1)` from precomputed
+//! centroids), checking linfa's stopping rule (centroid shift < tolerance) ourselves. The
+//! arithmetic is linfa's; only the loop is ours. `tests/clustering_oracle.rs` checks that the
+//! result equals a plain linfa fit.
+
+use crate::error::{Result, SegError};
+use linfa::prelude::*;
+use linfa::DatasetBase;
+use linfa_clustering::{KMeans, KMeansInit};
+use ndarray::{Array2, ArrayView2};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+use serde::{Deserialize, Serialize};
+
+/// Parameters of one k-means fit. Mirrors linfa's builder, with JS-safe integer types.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct KMeansParams {
+    pub k: u32,
+    /// k-means++ restarts; the one with the lowest final inertia wins.
+    pub n_runs: u32,
+    pub max_iterations: u32,
+    /// Stop when the L2 norm of the centroid shift falls below this (linfa's rule).
+    pub tolerance: f64,
+    pub seed: u32,
+}
+
+impl Default for KMeansParams {
+    fn default() -> Self {
+        KMeansParams { k: 6, n_runs: 10, max_iterations: 300, tolerance: 1e-4, seed: 42 }
+    }
+}
+
+/// Hard caps that keep a typo from turning into an hour-long run or an out-of-memory trap.
+pub const MAX_K: u32 = 256;
+pub const MAX_RUNS: u32 = 1000;
+pub const MAX_ITERATIONS: u32 = 100_000;
+
+impl KMeansParams {
+    /// Check the parameters on their own and against the data they will run on.
+    pub fn check(&self, n_rows: usize) -> Result<()> {
+        if self.k == 0 || self.k > MAX_K {
+            return Err(SegError::option("k", format!("must be between 1 and {MAX_K}, got {}", self.k)));
+        }
+        if self.n_runs == 0 || self.n_runs > MAX_RUNS {
+            return Err(SegError::option("nRuns", format!("must be between 1 and {MAX_RUNS}, got {}", self.n_runs)));
+        }
+        if self.max_iterations == 0 || self.max_iterations > MAX_ITERATIONS {
+            return Err(SegError::option(
+                "maxIterations",
+                format!("must be between 1 and {MAX_ITERATIONS}, got {}", self.max_iterations),
+            ));
+        }
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return Err(SegError::option("tolerance", format!("must be a positive number, got {}", self.tolerance)));
+        }
+        if self.k as usize > n_rows {
+            return Err(SegError::TooFewRows { k: self.k, rows: n_rows as u32 });
+        }
+        Ok(())
+    }
+}
+
+/// The outcome of a k-means fit, with scikit-learn's definitions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KMeansFit {
+    /// Nearest final centroid per row.
+    pub labels: Vec<u32>,
+    /// k × d final centroids.
+    pub centroids: Array2<f64>,
+    /// Sum over rows of the squared distance to the nearest final centroid.
+    pub inertia: f64,
+    /// Lloyd iterations run by the winning restart.
+    pub iterations: u32,
+    /// Whether the winning restart stopped on tolerance (not on max_iterations).
+    pub converged: bool,
+    /// Rows per cluster, counted from `labels`.
+    pub sizes: Vec<u32>,
+}
+
+/// Reject empty, ragged or non-finite matrices with the row and column at fault.
+pub fn check_matrix(data: ArrayView2<f64>) -> Result<()> {
+    if data.nrows() == 0 {
+        return Err(SegError::EmptyInput { what: "the data matrix has no rows".into() });
+    }
+    if data.ncols() == 0 {
+        return Err(SegError::InvalidMatrix { message: "the data matrix has no columns".into() });
+    }
+    for (i, row) in data.outer_iter().enumerate() {
+        if let Some(j) = row.iter().position(|v| !v.is_finite()) {
+            return Err(SegError::InvalidMatrix {
+                message: format!("row {i}, column {j}: {} is not a finite number", row[j]),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Number of distinct rows, stopping early once `enough` is reached (k-means needs k of them).
+pub fn count_distinct_rows(data: ArrayView2<f64>, enough: usize) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for row in data.outer_iter() {
+        // +0.0 and -0.0 are the same point: normalise before hashing the bits.
+        let key: Vec<u64> = row.iter().map(|v| (v + 0.0).to_bits()).collect();
+        seen.insert(key);
+        if seen.len() >= enough {
+            break;
+        }
+    }
+    seen.len()
+}
+
+/// The RNG for one restart: linfa's default generator, a distinct stream per (seed, restart).
+pub fn restart_rng(seed: u32, restart: u32) -> Xoshiro256Plus {
+    Xoshiro256Plus::seed_from_u64(((seed as u64) << 32) | restart as u64)
+}
+
+/// Run k-means: `n_runs` k-means++ restarts, keep the lowest final inertia (earliest on ties).
+/// `on_restart(r)` is called after restart r finishes (for progress reporting).
+pub fn fit_kmeans(
+    data: ArrayView2<f64>,
+    params: &KMeansParams,
+    on_restart: &mut dyn FnMut(u32),
+) -> Result<KMeansFit> {
+    check_matrix(data)?;
+    params.check(data.nrows())?;
+    let distinct = count_distinct_rows(data, params.k as usize);
+    if distinct < params.k as usize {
+        return Err(SegError::TooFewDistinct { k: params.k, distinct: distinct as u32 });
+    }
+
+    let mut best: Option<KMeansFit> = None;
+    for restart in 0..params.n_runs {
+        let run = single_run(data, params, restart)?;
+        let better = match &best {
+            Some(b) => run.inertia < b.inertia,
+            None => true,
+        };
+        if better {
+            best = Some(run);
+        }
+        on_restart(restart);
+    }
+    best.ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })
+}
+
+/// One restart: linfa's k-means++ init + first update, then linfa update steps until converged.
+fn single_run(data: ArrayView2<f64>, params: &KMeansParams, restart: u32) -> Result<KMeansFit> {
+    let dataset = DatasetBase::new(data, ());
+    let rng = restart_rng(params.seed, restart);
+    let step = |init: KMeansInit<f64>| -> Result<Array2<f64>> {
+        KMeans::params_with_rng(params.k as usize, rng.clone())
+            .n_runs(1)
+            .max_n_iterations(1)
+            .tolerance(params.tolerance)
+            .init_method(init)
+            .fit(&dataset)
+            .map(|m| m.centroids().clone())
+            .map_err(|e| SegError::Clustering { message: e.to_string() })
+    };
+
+    // Iteration 1: k-means++ seeding and the first Lloyd update, exactly as linfa's fit does it.
+    let mut centroids = step(KMeansInit::KMeansPlusPlus)?;
+    let mut iterations = 1;
+    let mut converged = false;
+    while iterations < params.max_iterations {
+        let next = step(KMeansInit::Precomputed(centroids.clone()))?;
+        let shift = frobenius_distance(&centroids, &next);
+        centroids = next;
+        iterations += 1;
+        if shift < params.tolerance {
+            converged = true;
+            break;
+        }
+    }
+
+    let (labels, sq_dists) = nearest_centroids(data, centroids.view());
+    let inertia = sq_dists.iter().sum();
+    let sizes = cluster_sizes(&labels, params.k as usize);
+    Ok(KMeansFit { labels, centroids, inertia, iterations, converged, sizes })
+}
+
+fn frobenius_distance(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
+    a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
+}
+
+/// Squared Euclidean distance between two equally long slices.
+#[inline]
+pub fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// Nearest centroid (lowest index on ties, as linfa) and its squared distance, per row.
+pub fn nearest_centroids(data: ArrayView2<f64>, centroids: ArrayView2<f64>) -> (Vec<u32>, Vec<f64>) {
+    let mut labels = Vec::with_capacity(data.nrows());
+    let mut dists = Vec::with_capacity(data.nrows());
+    for row in data.outer_iter() {
+        let (mut best, mut best_d) = (0u32, f64::INFINITY);
+        for (c, centroid) in centroids.outer_iter().enumerate() {
+            let d: f64 = row.iter().zip(centroid.iter()).map(|(x, y)| (x - y) * (x - y)).sum();
+            if d < best_d {
+                best = c as u32;
+                best_d = d;
+            }
+        }
+        labels.push(best);
+        dists.push(best_d);
+    }
+    (labels, dists)
+}
+
+/// Rows per cluster, from the labels (linfa's `cluster_count()` is wrong when n_runs > 1).
+pub fn cluster_sizes(labels: &[u32], k: usize) -> Vec<u32> {
+    let mut sizes = vec![0u32; k];
+    for &l in labels {
+        if let Some(s) = sizes.get_mut(l as usize) {
+            *s += 1;
+        }
+    }
+    sizes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn two_blobs() -> Array2<f64> {
+        array![[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [5.0, 5.0], [5.1, 5.0], [5.0, 5.1]]
+    }
+
+    #[test]
+    fn separates_two_blobs_and_reports_sum_inertia() {
+        let data = two_blobs();
+        let fit = fit_kmeans(data.view(), &KMeansParams { k: 2, ..Default::default() }, &mut |_| {}).unwrap();
+        assert_eq!(fit.labels[0], fit.labels[1]);
+        assert_eq!(fit.labels[0], fit.labels[2]);
+        assert_eq!(fit.labels[3], fit.labels[4]);
+        assert_ne!(fit.labels[0], fit.labels[3]);
+        // Each blob: centroid (1/30, 1/30); squared distances 2/900 + 5/900 + 5/900 = 12/900.
+        assert!((fit.inertia - 2.0 * 12.0 / 900.0).abs() < 1e-9, "inertia {}", fit.inertia);
+        assert!(fit.converged);
+        assert_eq!(fit.sizes, vec![3, 3]);
+    }
+
+    #[test]
+    fn same_seed_same_labels() {
+        let data = two_blobs();
+        let p = KMeansParams { k: 3, seed: 7, ..Default::default() };
+        let a = fit_kmeans(data.view(), &p, &mut |_| {}).unwrap();
+        let b = fit_kmeans(data.view(), &p, &mut |_| {}).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn rejects_each_bad_parameter() {
+        let data = two_blobs();
+        let bad = [
+            (KMeansParams { k: 0, ..Default::default() }, "INVALID_OPTION"),
+            (KMeansParams { k: 7, ..Default::default() }, "TOO_FEW_ROWS"),
+            (KMeansParams { k: 2, n_runs: 0, ..Default::default() }, "INVALID_OPTION"),
+            (KMeansParams { k: 2, max_iterations: 0, ..Default::default() }, "INVALID_OPTION"),
+            (KMeansParams { k: 2, tolerance: 0.0, ..Default::default() }, "INVALID_OPTION"),
+            (KMeansParams { k: 2, tolerance: f64::NAN, ..Default::default() }, "INVALID_OPTION"),
+        ];
+        for (p, code) in bad {
+            let err = fit_kmeans(data.view(), &p, &mut |_| {}).unwrap_err();
+            assert_eq!(err.code(), code, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_finite_and_too_few_distinct() {
+        let mut data = two_blobs();
+        data[[4, 1]] = f64::NAN;
+        let err = fit_kmeans(data.view(), &KMeansParams { k: 2, ..Default::default() }, &mut |_| {}).unwrap_err();
+        assert_eq!(err.code(), "INVALID_MATRIX");
+        assert!(err.to_string().contains("row 4, column 1"), "{err}");
+
+        let same = Array2::from_elem((5, 3), 1.0);
+        let err = fit_kmeans(same.view(), &KMeansParams { k: 2, ..Default::default() }, &mut |_| {}).unwrap_err();
+        assert_eq!(err, SegError::TooFewDistinct { k: 2, distinct: 1 });
+    }
+
+    #[test]
+    fn max_iterations_one_is_not_converged() {
+        let data = two_blobs();
+        let p = KMeansParams { k: 2, max_iterations: 1, ..Default::default() };
+        let fit = fit_kmeans(data.view(), &p, &mut |_| {}).unwrap();
+        assert_eq!(fit.iterations, 1);
+        assert!(!fit.converged);
+    }
+}

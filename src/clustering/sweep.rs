@@ -1,0 +1,117 @@
+//! Choosing k: fit every k in a range and judge each with inertia, silhouette,
+//! Calinski-Harabasz and Davies-Bouldin side by side.
+
+use super::kmeans::{fit_kmeans, KMeansFit, KMeansParams};
+use super::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows};
+use crate::error::{Result, SegError};
+use ndarray::ArrayView2;
+use serde::{Deserialize, Serialize};
+
+/// How close to the best silhouette a smaller k may be and still win: fewer personas are
+/// easier to act on, and silhouette differences this small are within sampling noise.
+pub const SILHOUETTE_SLACK: f64 = 0.01;
+
+pub const RULE: &str = "highest mean silhouette; a smaller k within 0.01 of it wins (fewer segments are easier to use)";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KSweepRow {
+    pub k: u32,
+    pub inertia: f64,
+    pub silhouette: f64,
+    pub calinski_harabasz: f64,
+    pub davies_bouldin: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KSweep {
+    pub rows: Vec<KSweepRow>,
+    pub chosen_k: u32,
+    pub rule: String,
+}
+
+/// Fit k-means for every k in `k_min..=k_max`, score each, choose one by [`RULE`].
+/// Returns the sweep and the chosen fit. `on_fit(k, restart)` reports progress.
+pub fn sweep_k(
+    data: ArrayView2<f64>,
+    k_min: u32,
+    k_max: u32,
+    base: &KMeansParams,
+    silhouette_sample: usize,
+    on_fit: &mut dyn FnMut(u32, u32),
+) -> Result<(KSweep, KMeansFit)> {
+    if k_min < 2 || k_min > k_max {
+        return Err(SegError::option("kRange", format!("must be [min, max] with 2 ≤ min ≤ max, got [{k_min}, {k_max}]")));
+    }
+    if k_max > super::kmeans::MAX_K {
+        return Err(SegError::option("kRange", format!("max must be at most {}", super::kmeans::MAX_K)));
+    }
+    let n = data.nrows();
+    if (k_min as usize) > n {
+        return Err(SegError::TooFewRows { k: k_min, rows: n as u32 });
+    }
+    // Ks beyond the rows are dropped rather than failing the whole sweep.
+    let k_max = k_max.min(n as u32);
+    let rows = silhouette_rows(n, silhouette_sample.max(2), base.seed);
+
+    let mut table = Vec::new();
+    let mut fits = Vec::new();
+    for k in k_min..=k_max {
+        let params = KMeansParams { k, ..base.clone() };
+        let fit = match fit_kmeans(data, &params, &mut |r| on_fit(k, r)) {
+            Ok(f) => f,
+            // Fewer distinct profiles than k: larger ks cannot work either.
+            Err(SegError::TooFewDistinct { .. }) if !fits.is_empty() => break,
+            Err(e) => return Err(e),
+        };
+        let sil = silhouette(data, &fit.labels, k as usize, &rows);
+        table.push(KSweepRow {
+            k,
+            inertia: fit.inertia,
+            silhouette: sil.mean,
+            calinski_harabasz: calinski_harabasz(data, &fit.labels, k as usize),
+            davies_bouldin: davies_bouldin(data, &fit.labels, k as usize),
+        });
+        fits.push(fit);
+    }
+    let chosen = choose_k(&table);
+    let fit_index = table.iter().position(|r| r.k == chosen).unwrap_or(0);
+    let fit = fits.swap_remove(fit_index);
+    Ok((KSweep { rows: table, chosen_k: chosen, rule: RULE.to_string() }, fit))
+}
+
+/// Apply [`RULE`] to a sweep table (ordered by k ascending).
+pub fn choose_k(rows: &[KSweepRow]) -> u32 {
+    let best = rows.iter().map(|r| r.silhouette).fold(f64::NEG_INFINITY, f64::max);
+    rows.iter()
+        .find(|r| r.silhouette >= best - SILHOUETTE_SLACK)
+        .map(|r| r.k)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(k: u32, s: f64) -> KSweepRow {
+        KSweepRow { k, inertia: 0.0, silhouette: s, calinski_harabasz: 0.0, davies_bouldin: 0.0 }
+    }
+
+    #[test]
+    fn rule_prefers_highest_silhouette_then_smaller_k() {
+        assert_eq!(choose_k(&[row(3, 0.2), row(4, 0.5), row(5, 0.3)]), 4);
+        assert_eq!(choose_k(&[row(3, 0.2), row(4, 0.495), row(5, 0.5)]), 4);
+        assert_eq!(choose_k(&[row(3, 0.2), row(4, 0.48), row(5, 0.5)]), 5);
+    }
+
+    #[test]
+    fn rejects_bad_ranges() {
+        let d = ndarray::Array2::<f64>::zeros((10, 2));
+        let p = KMeansParams::default();
+        for (a, b) in [(1, 5), (5, 3), (0, 0)] {
+            let e = sweep_k(d.view(), a, b, &p, 100, &mut |_, _| {}).unwrap_err();
+            assert_eq!(e.code(), "INVALID_OPTION");
+        }
+    }
+}
