@@ -10,6 +10,7 @@
 //! - `wasm` (wasm32 only): the thin boundary that decodes JS values, calls the core, encodes results
 
 pub mod error;
+pub mod ingest;
 
 pub use error::{Result, SegError};
 pub mod clustering;

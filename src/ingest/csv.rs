@@ -1,0 +1,539 @@
+//! CSV text → [`RawTable`], using the `csv` crate for the parsing itself.
+//!
+//! What this layer adds on top of the crate:
+//! - a UTF-8 BOM is stripped (and reported in the dialect);
+//! - the delimiter (`,` `;` or tab) is detected from the header line, outside quotes, unless the
+//!   caller forces it; when the header leaves it ambiguous the error says how to resolve it;
+//! - with `;` or tab as delimiter, a decimal comma (`3,5`) is detected from the data cells;
+//! - every row carries the 1-based physical line where its record starts (header = line 1 when
+//!   the file starts with it), also after quoted fields that span several lines;
+//! - a record with a different number of fields than the header is an error, not silently padded;
+//! - a quoted field that is never closed is an error at the line where it opens;
+//! - blank lines (and records whose cells are all empty, as spreadsheets export them) are skipped.
+
+use super::{Cell, Dialect, IngestOptions, RawRow, RawTable};
+use crate::error::{echo, Result, SegError};
+
+const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
+
+/// How many data records are used to check that a delimiter candidate is consistent.
+const SNIFF_RECORDS: usize = 50;
+
+/// Read CSV text into a raw table (header + trimmed text cells with their source lines).
+pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
+    let (text, had_bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    };
+    if text.trim().is_empty() {
+        return Err(SegError::EmptyInput { what: "no header line and no rows".to_string() });
+    }
+
+    let delimiter = match options.delimiter.as_deref() {
+        Some(forced) => parse_delimiter_option(forced)?,
+        None => detect_delimiter(text)?,
+    };
+
+    if let Some(line) = unterminated_quote_line(text, delimiter) {
+        return Err(SegError::CsvSyntax {
+            line,
+            message: "a quoted field starts here and is never closed (missing `\"`)".to_string(),
+        });
+    }
+
+    let (header_line, headers, records) = parse_records(text, delimiter)?;
+
+    // Header: trimmed names, unique.
+    let mut names: Vec<String> = Vec::with_capacity(headers.len());
+    for (i, raw) in headers.iter().enumerate() {
+        let mut name = raw.trim().to_string();
+        if name.is_empty() {
+            // Spreadsheets often add a trailing delimiter: give the column a name so it can be
+            // reported (it is ignored unless mapped).
+            name = format!("column_{}", i + 1);
+        }
+        if names.contains(&name) {
+            return Err(SegError::DuplicateColumn { line: header_line, column: echo(&name) });
+        }
+        names.push(name);
+    }
+
+    let expected = names.len();
+    let mut rows = Vec::with_capacity(records.len());
+    for (line, fields) in records {
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue; // blank line, or an all-empty spreadsheet row such as `;;;`
+        }
+        if fields.len() != expected {
+            return Err(SegError::FieldCount {
+                line,
+                expected: to_u32(expected),
+                found: to_u32(fields.len()),
+            });
+        }
+        let cells = fields
+            .iter()
+            .map(|f| {
+                let t = f.trim();
+                if t.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(t.to_string())
+                }
+            })
+            .collect();
+        rows.push(RawRow { line, cells });
+    }
+    if rows.is_empty() {
+        return Err(SegError::EmptyInput { what: "only a header line, no data rows".to_string() });
+    }
+
+    let decimal_comma = match options.decimal_comma {
+        Some(forced) => forced,
+        None if delimiter == b';' || delimiter == b'\t' => detect_decimal_comma(&rows)?,
+        None => false,
+    };
+
+    Ok(RawTable {
+        headers: names,
+        rows,
+        dialect: Dialect {
+            source: "csv".to_string(),
+            delimiter: Some((delimiter as char).to_string()),
+            decimal_comma,
+            had_bom,
+        },
+    })
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn parse_delimiter_option(value: &str) -> Result<u8> {
+    match value {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        "\t" | "\\t" | "tab" | "TAB" | "Tab" => Ok(b'\t'),
+        other => Err(SegError::option(
+            "delimiter",
+            format!("`{}` is not supported; use \",\", \";\" or \"\\t\" (tab)", echo(other)),
+        )),
+    }
+}
+
+fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b',' => "\",\"",
+        b';' => "\";\"",
+        _ => "\"\\t\"",
+    }
+}
+
+/// The first non-blank physical record (quotes may span lines), as raw text.
+fn header_text(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .find(|(_, c)| !c.is_whitespace() || *c == '\t')
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    // Move back to the start of that line so leading spaces stay part of the first name.
+    let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let rest = &text[line_start..];
+    let bytes = rest.as_bytes();
+    let mut in_quotes = false;
+    let mut at_field_start = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_quotes {
+            if b == b'"' {
+                in_quotes = false; // a doubled `""` reopens on the next byte
+                at_field_start = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' if at_field_start => in_quotes = true,
+            b'\n' | b'\r' => return &rest[..i],
+            b',' | b';' | b'\t' => at_field_start = true,
+            _ => at_field_start = false,
+        }
+    }
+    rest
+}
+
+/// Count each candidate delimiter in the header line, outside quotes.
+fn count_outside_quotes(header: &str) -> [usize; 3] {
+    let mut counts = [0usize; 3];
+    let mut in_quotes = false;
+    let mut at_field_start = true;
+    for &b in header.as_bytes() {
+        if in_quotes {
+            if b == b'"' {
+                in_quotes = false;
+                at_field_start = false;
+            }
+            continue;
+        }
+        if b == b'"' && at_field_start {
+            in_quotes = true;
+            continue;
+        }
+        if let Some(k) = CANDIDATES.iter().position(|&c| c == b) {
+            counts[k] += 1;
+            at_field_start = true;
+        } else {
+            at_field_start = false;
+        }
+    }
+    counts
+}
+
+/// Pick the delimiter from the header line. One candidate present: that one. Several: keep the
+/// ones that split the first data records into as many fields as the header; exactly one left
+/// wins, otherwise the caller has to say.
+fn detect_delimiter(text: &str) -> Result<u8> {
+    let header = header_text(text);
+    let counts = count_outside_quotes(header);
+    let present: Vec<u8> =
+        CANDIDATES.iter().zip(counts.iter()).filter(|(_, &n)| n > 0).map(|(&c, _)| c).collect();
+    match present.len() {
+        0 => Ok(b','), // a single column; the role check will say what is missing
+        1 => Ok(present[0]),
+        _ => {
+            let consistent: Vec<u8> =
+                present.iter().copied().filter(|&d| consistent_with_data(text, d)).collect();
+            if consistent.len() == 1 {
+                return Ok(consistent[0]);
+            }
+            let listed: Vec<&str> = present.iter().map(|&d| delimiter_name(d)).collect();
+            Err(SegError::option(
+                "delimiter",
+                format!(
+                    "the header line contains {} outside quotes and the rows do not tell which one separates the columns; pass the delimiter explicitly (delimiter: {})",
+                    listed.join(" and "),
+                    listed.join(" or ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Does `d` split the header and the first data records into the same number of fields (> 1)?
+fn consistent_with_data(text: &str, d: u8) -> bool {
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(d)
+        .from_reader(text.as_bytes());
+    let mut width: Option<usize> = None;
+    let mut seen = 0usize;
+    for rec in rdr.records() {
+        let Ok(rec) = rec else { return false };
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        match width {
+            None => {
+                if rec.len() < 2 {
+                    return false;
+                }
+                width = Some(rec.len());
+            }
+            Some(w) if w != rec.len() => return false,
+            Some(_) => {}
+        }
+        seen += 1;
+        if seen > SNIFF_RECORDS {
+            break;
+        }
+    }
+    width.is_some()
+}
+
+/// The line where a quoted field opens and is never closed, following the `csv` crate's rules
+/// (a quote only opens a field at its start; `""` inside quotes is an escaped quote).
+fn unterminated_quote_line(text: &str, delimiter: u8) -> Option<u32> {
+    let bytes = text.as_bytes();
+    let mut line: u32 = 1;
+    let mut open_line: u32 = 0;
+    let mut in_quotes = false;
+    let mut at_field_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                    at_field_start = false;
+                }
+            } else if b == b'\n' {
+                line = line.saturating_add(1);
+            }
+        } else if b == b'"' && at_field_start {
+            in_quotes = true;
+            open_line = line;
+        } else if b == b'\n' {
+            line = line.saturating_add(1);
+            at_field_start = true;
+        } else {
+            at_field_start = b == delimiter || b == b'\r';
+        }
+        i += 1;
+    }
+    in_quotes.then_some(open_line)
+}
+
+type Records = Vec<(u32, Vec<String>)>;
+
+/// Parse all records; returns the header's line, the header fields and the data records with
+/// the physical line each starts on.
+fn parse_records(text: &str, delimiter: u8) -> Result<(u32, Vec<String>, Records)> {
+    let bytes = text.as_bytes();
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let mut header: Option<(u32, Vec<String>)> = None;
+    let mut out: Records = Vec::new();
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        let more = rdr.read_record(&mut record).map_err(|e| csv_error(&e))?;
+        if !more {
+            break;
+        }
+        let line = match record.position() {
+            Some(pos) => record_start_line(bytes, pos),
+            None => 0,
+        };
+        let fields: Vec<String> = record.iter().map(str::to_string).collect();
+        if header.is_none() {
+            if fields.iter().all(|f| f.trim().is_empty()) {
+                continue; // leading blank lines
+            }
+            header = Some((line, fields));
+        } else {
+            out.push((line, fields));
+        }
+    }
+    match header {
+        Some((line, fields)) => Ok((line, fields, out)),
+        None => Err(SegError::EmptyInput { what: "no header line and no rows".to_string() }),
+    }
+}
+
+/// The csv crate positions a record where reading began, which is before any blank lines it
+/// skipped; move past those so the line is where the record's first byte is.
+fn record_start_line(bytes: &[u8], pos: &::csv::Position) -> u32 {
+    let mut line = pos.line();
+    let start = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+fn csv_error(e: &::csv::Error) -> SegError {
+    let line = e.position().map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX)).unwrap_or(0);
+    SegError::CsvSyntax { line, message: e.to_string() }
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `3,5` / `-0,25`: digits, one comma, digits.
+fn looks_comma_decimal(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    match s.split_once(',') {
+        Some((a, b)) => is_digits(a) && is_digits(b),
+        None => false,
+    }
+}
+
+/// `3.5` / `-0.25`: digits, one dot, digits.
+fn looks_dot_decimal(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    match s.split_once('.') {
+        Some((a, b)) => is_digits(a) && is_digits(b),
+        None => false,
+    }
+}
+
+/// Decimal comma when numeric-looking cells use `3,5` and none uses `3.5`; both styles in one
+/// file is ambiguous and must be resolved by the caller.
+fn detect_decimal_comma(rows: &[RawRow]) -> Result<bool> {
+    let mut comma_line: Option<u32> = None;
+    let mut dot_line: Option<u32> = None;
+    for row in rows {
+        for cell in &row.cells {
+            if let Cell::Text(t) = cell {
+                if comma_line.is_none() && looks_comma_decimal(t) {
+                    comma_line = Some(row.line);
+                }
+                if dot_line.is_none() && looks_dot_decimal(t) {
+                    dot_line = Some(row.line);
+                }
+            }
+        }
+        if comma_line.is_some() && dot_line.is_some() {
+            break;
+        }
+    }
+    match (comma_line, dot_line) {
+        (Some(c), Some(d)) => Err(SegError::option(
+            "decimalComma",
+            format!(
+                "numbers are written both with a decimal comma (`3,5`, line {c}) and a decimal point (`3.5`, line {d}); pass decimalComma: true or false"
+            ),
+        )),
+        (Some(_), None) => Ok(true),
+        _ => Ok(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<RawTable> {
+        read_csv(text, &IngestOptions::default())
+    }
+
+    fn text(t: &RawTable, row: usize, col: usize) -> Cell {
+        t.rows[row].cells[col].clone()
+    }
+
+    #[test]
+    fn basic_comma() {
+        let t = read("hcp_id,ch_x\na, 3 \nb,\n").unwrap();
+        assert_eq!(t.headers, vec!["hcp_id", "ch_x"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].line, 2);
+        assert_eq!(t.rows[1].line, 3);
+        assert_eq!(text(&t, 0, 1), Cell::Text("3".into()));
+        assert_eq!(text(&t, 1, 1), Cell::Empty);
+        assert_eq!(t.dialect.delimiter.as_deref(), Some(","));
+        assert!(!t.dialect.decimal_comma);
+        assert!(!t.dialect.had_bom);
+        assert_eq!(t.dialect.source, "csv");
+    }
+
+    #[test]
+    fn bom_crlf_semicolon_decimal_comma() {
+        let t = read("\u{feff}hcp_id;ch_x\r\na;3,5\r\nb;1\r\n").unwrap();
+        assert!(t.dialect.had_bom);
+        assert_eq!(t.headers[0], "hcp_id");
+        assert_eq!(t.dialect.delimiter.as_deref(), Some(";"));
+        assert!(t.dialect.decimal_comma);
+        assert_eq!(t.rows[1].line, 3);
+    }
+
+    #[test]
+    fn tab_delimited() {
+        let t = read("hcp_id\tch_x\na\t1\n").unwrap();
+        assert_eq!(t.dialect.delimiter.as_deref(), Some("\t"));
+    }
+
+    #[test]
+    fn multiline_quoted_field_keeps_physical_lines() {
+        let t = read("hcp_id,note,ch_x\na,\"two\nlines\",1\nb,x,2\n").unwrap();
+        assert_eq!(t.rows[0].line, 2);
+        assert_eq!(t.rows[1].line, 4);
+        assert_eq!(text(&t, 0, 1), Cell::Text("two\nlines".into()));
+    }
+
+    #[test]
+    fn all_empty_spreadsheet_rows_skipped() {
+        let t = read("hcp_id,ch_x\n\na,1\n   \n,\n\nb,2\n").unwrap();
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].line, 3);
+        assert_eq!(t.rows[1].line, 7);
+    }
+
+    #[test]
+    fn field_count_errors() {
+        let e = read("hcp_id,ch_x\na,1\nb\n").unwrap_err();
+        assert_eq!(e, SegError::FieldCount { line: 3, expected: 2, found: 1 });
+        let e = read("hcp_id,ch_x\na,1,2\n").unwrap_err();
+        assert_eq!(e.code(), "FIELD_COUNT");
+        assert_eq!(e.line(), Some(2));
+    }
+
+    #[test]
+    fn empty_and_header_only() {
+        assert_eq!(read("").unwrap_err().code(), "EMPTY_INPUT");
+        assert_eq!(read("\u{feff}  \n\n").unwrap_err().code(), "EMPTY_INPUT");
+        assert_eq!(read("hcp_id,ch_x\n\n").unwrap_err().code(), "EMPTY_INPUT");
+    }
+
+    #[test]
+    fn duplicate_header() {
+        let e = read("hcp_id, ch_x ,ch_x\na,1,2\n").unwrap_err();
+        assert_eq!(e.code(), "DUPLICATE_COLUMN");
+        assert_eq!(e.line(), Some(1));
+        assert_eq!(e.column(), Some("ch_x"));
+    }
+
+    #[test]
+    fn ambiguous_delimiter_is_an_error_with_advice() {
+        let e = read("hcp_id,ch_x;ch_y\n").unwrap_err();
+        assert_eq!(e.code(), "INVALID_OPTION"); // header only: nothing to tell them apart
+        let e = read("hcp_id,ch_x;ch_y\na,1;2\n").unwrap_err();
+        assert_eq!(e.code(), "INVALID_OPTION");
+        assert!(e.to_string().contains("delimiter"), "{e}");
+    }
+
+    #[test]
+    fn delimiter_resolved_by_data() {
+        // `,` inside a name, `;` separates: only `;` gives consistent rows.
+        let t = read("hcp_id;ch_x;notes, misc\na;1;x\nb;2;y\n").unwrap();
+        assert_eq!(t.dialect.delimiter.as_deref(), Some(";"));
+        assert_eq!(t.headers.len(), 3);
+    }
+
+    #[test]
+    fn forced_delimiter_and_bad_option() {
+        let opts = IngestOptions { delimiter: Some(";".into()), ..Default::default() };
+        let t = read_csv("hcp_id;ch_x,y\na;1\n", &opts).unwrap();
+        assert_eq!(t.headers, vec!["hcp_id", "ch_x,y"]);
+        let opts = IngestOptions { delimiter: Some("|".into()), ..Default::default() };
+        assert_eq!(read_csv("a|b\n1|2\n", &opts).unwrap_err().code(), "INVALID_OPTION");
+    }
+
+    #[test]
+    fn mixed_decimal_styles_are_ambiguous() {
+        let e = read("hcp_id;ch_x;ch_y\na;3,5;1.5\n").unwrap_err();
+        assert_eq!(e.code(), "INVALID_OPTION");
+        let opts = IngestOptions { decimal_comma: Some(true), ..Default::default() };
+        assert!(read_csv("hcp_id;ch_x;ch_y\na;3,5;1.5\n", &opts).unwrap().dialect.decimal_comma);
+    }
+
+    #[test]
+    fn unterminated_quote() {
+        let e = read("hcp_id,ch_x\na,1\nb,\"2\nc,3\n").unwrap_err();
+        assert_eq!(e.code(), "CSV_SYNTAX");
+        assert_eq!(e.line(), Some(3));
+    }
+
+    #[test]
+    fn escaped_quotes_are_fine() {
+        let t = read("hcp_id,note,ch_x\na,\"say \"\"hi\"\"\",1\n").unwrap();
+        assert_eq!(text(&t, 0, 1), Cell::Text("say \"hi\"".into()));
+    }
+
+    #[test]
+    fn empty_header_name_gets_a_name() {
+        let t = read("hcp_id;ch_x;\na;1;\n").unwrap();
+        assert_eq!(t.headers, vec!["hcp_id", "ch_x", "column_3"]);
+    }
+}

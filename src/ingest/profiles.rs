@@ -1,0 +1,464 @@
+//! Raw table + roles → typed [`Profiles`] and the [`ParseReport`].
+//!
+//! Every cell is checked against its column's role; the first bad cell stops the import with an
+//! error that names its line and column. Rows whose id is on the exclusion list are dropped
+//! before anything else looks at them (their other cells are not even validated).
+//!
+//! Numbers are parsed strictly ("reject rather than guess"):
+//! - with a decimal comma (detected or forced), `3,5` is 3.5 and any `.` is rejected;
+//! - without it, `3.5` is 3.5 and any `,` is rejected (`1,234` could be 1234 or 1.234);
+//! - no thousands separators, no units or percent signs; `NaN`/`Infinity`/`inf` are not finite.
+
+use super::roles::{AssignedRole, ColumnRole, RoleMap};
+use super::{CategoryColumn, Cell, ColumnUse, FlagColumn, ParseReport, Profiles, RawTable};
+use crate::error::{echo, Result, SegError};
+use std::collections::{HashMap, HashSet};
+
+const EXPECT_COUNT: &str = "a number ≥ 0";
+const EXPECT_COUNT_COMMA: &str = "a number ≥ 0 (`,` is ambiguous here: thousands separator or decimal comma? Remove it, or pass decimalComma: true)";
+const EXPECT_COUNT_DOT: &str = "a number ≥ 0 written with a decimal comma, like the rest of the file (`3,5`; `.` is not accepted, not even as a thousands separator)";
+const EXPECT_RECENCY: &str = "an integer from 0 to 365 (days since the last engagement) or empty";
+const EXPECT_FREQUENCY: &str = "an integer from 0 to 12 (active weeks out of the last 12) or empty";
+const EXPECT_DECILE: &str = "an integer from 1 to 10 (prescribing decile) or empty";
+const EXPECT_BOOL: &str = "true/false, 1/0 or yes/no";
+const EXPECT_ID: &str = "a pseudonymous id (text)";
+
+/// Outcome of reading one numeric cell.
+enum Num {
+    Empty,
+    Value(f64),
+    NonFinite(String),
+    Invalid(String, &'static str),
+}
+
+/// Parse a number cell (see the module notes for the rules).
+fn parse_number(cell: &Cell, decimal_comma: bool) -> Num {
+    match cell {
+        Cell::Empty => Num::Empty,
+        Cell::Number(v) if v.is_finite() => Num::Value(*v),
+        Cell::Number(v) => Num::NonFinite(format!("{v}")),
+        Cell::Bool(b) => Num::Invalid(b.to_string(), EXPECT_COUNT),
+        Cell::Text(raw) => parse_number_text(raw.trim(), decimal_comma),
+    }
+}
+
+fn parse_number_text(t: &str, decimal_comma: bool) -> Num {
+    if t.is_empty() {
+        return Num::Empty;
+    }
+    let lower = t.to_lowercase();
+    let body = lower.strip_prefix(['+', '-']).unwrap_or(&lower);
+    if matches!(body, "nan" | "inf" | "infinity" | "∞") {
+        return Num::NonFinite(t.to_string());
+    }
+    let normalised = if decimal_comma {
+        if t.contains('.') {
+            return Num::Invalid(t.to_string(), EXPECT_COUNT_DOT);
+        }
+        t.replace(',', ".")
+    } else {
+        if t.contains(',') {
+            return Num::Invalid(t.to_string(), EXPECT_COUNT_COMMA);
+        }
+        t.to_string()
+    };
+    if !normalised.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b'e' | b'E')) {
+        return Num::Invalid(t.to_string(), EXPECT_COUNT);
+    }
+    match normalised.parse::<f64>() {
+        Ok(v) if v.is_finite() => Num::Value(v),
+        Ok(_) => Num::NonFinite(t.to_string()),
+        Err(_) => Num::Invalid(t.to_string(), EXPECT_COUNT),
+    }
+}
+
+/// A shortest text form of a number: `3` for 3.0, `2.5` otherwise.
+fn number_text(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(t) => t.clone(),
+        Cell::Number(v) => number_text(*v),
+        Cell::Bool(b) => b.to_string(),
+    }
+}
+
+fn invalid(line: u32, column: &str, value: &str, expected: &str) -> SegError {
+    SegError::InvalidValue {
+        line,
+        column: echo(column),
+        value: echo(value),
+        expected: expected.to_string(),
+    }
+}
+
+/// An engagement count: ≥ 0, finite; empty → 0 (second value: was it empty).
+fn count(cell: &Cell, decimal_comma: bool, line: u32, column: &str) -> Result<(f64, bool)> {
+    match parse_number(cell, decimal_comma) {
+        Num::Empty => Ok((0.0, true)),
+        Num::Value(v) if v < 0.0 => Err(SegError::NegativeCount {
+            line,
+            column: echo(column),
+            value: echo(&cell_text(cell)),
+        }),
+        // `+ 0.0` turns a `-0` into 0.
+        Num::Value(v) => Ok((v + 0.0, false)),
+        Num::NonFinite(s) => Err(SegError::NonFinite { line, column: echo(column), value: echo(&s) }),
+        Num::Invalid(s, expected) => Err(invalid(line, column, &s, expected)),
+    }
+}
+
+/// An integer in `lo..=hi`, or empty.
+fn integer_in(
+    cell: &Cell,
+    decimal_comma: bool,
+    (lo, hi): (i64, i64),
+    line: u32,
+    column: &str,
+    expected: &str,
+) -> Result<Option<i64>> {
+    match parse_number(cell, decimal_comma) {
+        Num::Empty => Ok(None),
+        Num::Value(v) if v.fract() == 0.0 && v >= lo as f64 && v <= hi as f64 => Ok(Some(v as i64)),
+        _ => Err(invalid(line, column, &cell_text(cell), expected)),
+    }
+}
+
+fn flag(cell: &Cell, line: u32, column: &str) -> Result<Option<bool>> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Bool(b) => Ok(Some(*b)),
+        Cell::Number(v) if *v == 1.0 => Ok(Some(true)),
+        Cell::Number(v) if *v == 0.0 => Ok(Some(false)),
+        Cell::Text(t) => match t.trim().to_lowercase().as_str() {
+            "" => Ok(None),
+            "true" | "1" | "yes" | "y" => Ok(Some(true)),
+            "false" | "0" | "no" | "n" => Ok(Some(false)),
+            _ => Err(invalid(line, column, t, EXPECT_BOOL)),
+        },
+        other => Err(invalid(line, column, &cell_text(other), EXPECT_BOOL)),
+    }
+}
+
+/// What to do with one column, and what was seen in it.
+struct Plan<'a> {
+    index: usize,
+    col: &'a AssignedRole,
+    empties: usize,
+}
+
+/// Validate every cell, apply exclusions, build the profiles and the report.
+pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> Result<(Profiles, ParseReport)> {
+    if roles.len() != table.headers.len() {
+        return Err(SegError::option(
+            "columns",
+            format!(
+                "the role map has {} columns but the table has {}; assign roles for this table's header",
+                roles.len(),
+                table.headers.len()
+            ),
+        ));
+    }
+    let Some(id_index) = roles.id_index() else {
+        return Err(SegError::MissingIdColumn {
+            expected: "hcp_id".to_string(),
+            found: super::roles::list_columns(&table.headers),
+        });
+    };
+    let id_header = roles.columns[id_index].header.as_str();
+    let dc = table.dialect.decimal_comma;
+
+    let plans = |pred: &dyn Fn(&ColumnRole) -> bool| -> Vec<Plan<'_>> {
+        roles
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| pred(&c.role))
+            .map(|(index, col)| Plan { index, col, empties: 0 })
+            .collect()
+    };
+    let mut channels = plans(&|r| matches!(r, ColumnRole::Channel(_)));
+    let mut formats = plans(&|r| matches!(r, ColumnRole::Format(_)));
+    let mut categories = plans(&|r| *r == ColumnRole::Category);
+    let mut consents = plans(&|r| *r == ColumnRole::Consent);
+    let mut recency = plans(&|r| *r == ColumnRole::Recency);
+    let mut frequency = plans(&|r| *r == ColumnRole::Frequency);
+
+    let excluded_ids: HashSet<&str> = exclude.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let mut excluded_found: HashSet<String> = HashSet::new();
+
+    let mut p = Profiles {
+        channels: channels.iter().map(|c| c.col.name.clone()).collect(),
+        formats: formats.iter().map(|c| c.col.name.clone()).collect(),
+        categories: categories
+            .iter()
+            .map(|c| CategoryColumn { name: c.col.name.clone(), values: Vec::new() })
+            .collect(),
+        consents: consents.iter().map(|c| FlagColumn { name: c.col.name.clone(), values: Vec::new() }).collect(),
+        recency: recency.first().map(|_| Vec::new()),
+        frequency: frequency.first().map(|_| Vec::new()),
+        ..Profiles::default()
+    };
+
+    let rows_read = table.rows.len();
+    let mut rows_excluded = 0usize;
+    let mut first_seen: HashMap<String, u32> = HashMap::new();
+    let empty = Cell::Empty;
+
+    for row in &table.rows {
+        let line = row.line;
+        let cell = |i: usize| row.cells.get(i).unwrap_or(&empty);
+
+        // The id first: exclusions apply before anything else is read.
+        let id = match cell(id_index) {
+            Cell::Empty => return Err(SegError::MissingId { line, column: echo(id_header) }),
+            Cell::Text(t) if t.trim().is_empty() => {
+                return Err(SegError::MissingId { line, column: echo(id_header) })
+            }
+            Cell::Text(t) => t.trim().to_string(),
+            Cell::Number(v) if v.is_finite() => number_text(*v),
+            other => return Err(invalid(line, id_header, &cell_text(other), EXPECT_ID)),
+        };
+        if excluded_ids.contains(id.as_str()) {
+            rows_excluded += 1;
+            excluded_found.insert(id);
+            continue;
+        }
+        if let Some(&first_line) = first_seen.get(&id) {
+            return Err(SegError::DuplicateId { line, id: echo(&id), first_line });
+        }
+
+        for plan in channels.iter_mut() {
+            let (v, was_empty) = count(cell(plan.index), dc, line, &plan.col.header)?;
+            plan.empties += usize::from(was_empty);
+            p.channel_counts.push(v);
+        }
+        for plan in formats.iter_mut() {
+            let (v, was_empty) = count(cell(plan.index), dc, line, &plan.col.header)?;
+            plan.empties += usize::from(was_empty);
+            p.format_counts.push(v);
+        }
+        for (plan, out) in categories.iter_mut().zip(p.categories.iter_mut()) {
+            let c = cell(plan.index);
+            let value = if plan.col.name == "rx_decile" {
+                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(|d| d.to_string())
+            } else {
+                Some(cell_text(c).trim().to_string()).filter(|s| !s.is_empty())
+            };
+            plan.empties += usize::from(value.is_none());
+            out.values.push(value);
+        }
+        for (plan, out) in consents.iter_mut().zip(p.consents.iter_mut()) {
+            let value = flag(cell(plan.index), line, &plan.col.header)?;
+            plan.empties += usize::from(value.is_none());
+            out.values.push(value);
+        }
+        if let (Some(plan), Some(out)) = (recency.first_mut(), p.recency.as_mut()) {
+            let v = integer_in(cell(plan.index), dc, (0, 365), line, &plan.col.header, EXPECT_RECENCY)?;
+            plan.empties += usize::from(v.is_none());
+            out.push(v.map(|d| d as f64));
+        }
+        if let (Some(plan), Some(out)) = (frequency.first_mut(), p.frequency.as_mut()) {
+            let v = integer_in(cell(plan.index), dc, (0, 12), line, &plan.col.header, EXPECT_FREQUENCY)?;
+            plan.empties += usize::from(v.is_none());
+            out.push(v.map(|d| d as f64));
+        }
+
+        first_seen.insert(id.clone(), line);
+        p.ids.push(id);
+        p.lines.push(line);
+    }
+
+    let n = p.ids.len();
+    let mut warnings = Vec::new();
+    if n == 0 {
+        warnings.push("every row was excluded: there is nothing left to segment".to_string());
+    }
+    for (kind, plans, names, counts) in [
+        ("channel", &channels, &p.channels, &p.channel_counts),
+        ("format", &formats, &p.formats, &p.format_counts),
+    ] {
+        let width = names.len();
+        for (j, plan) in plans.iter().enumerate() {
+            if n > 0 && (0..n).all(|i| counts.get(i * width + j).copied().unwrap_or(0.0) == 0.0) {
+                warnings.push(format!("{kind} `{}` is all zeros", echo(&names[j])));
+            }
+            if plan.empties > 0 && plan.empties < n {
+                warnings.push(format!(
+                    "column `{}`: {} of {} cells are empty and were read as 0",
+                    echo(&plan.col.header),
+                    plan.empties,
+                    n
+                ));
+            }
+        }
+    }
+    for plan in categories.iter().chain(&consents).chain(&recency).chain(&frequency) {
+        if n > 0 && plan.empties == n {
+            warnings.push(format!("column `{}` is empty in every row", echo(&plan.col.header)));
+        } else if n > 0 && plan.empties * 2 > n {
+            warnings.push(format!("column `{}` is empty in {} of {} rows", echo(&plan.col.header), plan.empties, n));
+        }
+    }
+    let exclusions_not_found = excluded_ids.len() - excluded_found.len();
+    if exclusions_not_found > 0 {
+        warnings.push(format!(
+            "{exclusions_not_found} id(s) on the exclusion list were not in the input"
+        ));
+    }
+
+    let to_u32 = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    let report = ParseReport {
+        rows_read: to_u32(rows_read),
+        rows_excluded: to_u32(rows_excluded),
+        rows_used: to_u32(n),
+        exclusions_not_found: to_u32(exclusions_not_found),
+        columns: roles
+            .columns
+            .iter()
+            .map(|c| ColumnUse { name: c.header.clone(), role: c.role.kind().to_string(), source: c.source.to_string() })
+            .collect(),
+        channels: p.channels.clone(),
+        formats: p.formats.clone(),
+        categories: p.categories.iter().map(|c| c.name.clone()).collect(),
+        ignored: roles.columns.iter().filter(|c| c.role == ColumnRole::Ignore).map(|c| c.header.clone()).collect(),
+        dialect: table.dialect.clone(),
+        warnings,
+    };
+    Ok((p, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{csv::read_csv, ingest_csv, roles::assign_roles, IngestOptions};
+    use std::collections::BTreeMap;
+
+    fn run(text: &str) -> Result<(Profiles, ParseReport)> {
+        ingest_csv(text, &IngestOptions::default())
+    }
+
+    fn err(text: &str) -> (String, Option<u32>, Option<String>) {
+        let e = run(text).unwrap_err();
+        (e.code().to_string(), e.line(), e.column().map(str::to_string))
+    }
+
+    fn at(code: &str, line: u32, column: &str) -> (String, Option<u32>, Option<String>) {
+        (code.to_string(), Some(line), Some(column.to_string()))
+    }
+
+    #[test]
+    fn builds_profiles() {
+        let (p, r) = run(
+            "hcp_id,ch_x,fmt_y,specialty,rx_decile,days_since_last,active_weeks,consent_email,name\n\
+             a,1.5,,onc,03,10,4,yes,Dr A\n\
+             b,0,2,,,,,N,Dr B\n",
+        )
+        .unwrap();
+        assert_eq!(p.ids, vec!["a", "b"]);
+        assert_eq!(p.lines, vec![2, 3]);
+        assert_eq!(p.channels, vec!["x"]);
+        assert_eq!(p.formats, vec!["y"]);
+        assert_eq!(p.channel_counts, vec![1.5, 0.0]);
+        assert_eq!(p.format_counts, vec![0.0, 2.0]);
+        assert_eq!(p.category("specialty").unwrap().values, vec![Some("onc".to_string()), None]);
+        assert_eq!(p.category("rx_decile").unwrap().values, vec![Some("3".to_string()), None]);
+        assert_eq!(p.recency, Some(vec![Some(10.0), None]));
+        assert_eq!(p.frequency, Some(vec![Some(4.0), None]));
+        assert_eq!(p.consents[0].values, vec![Some(true), Some(false)]);
+        assert_eq!(r.rows_read, 2);
+        assert_eq!(r.rows_used, 2);
+        assert_eq!(r.ignored, vec!["name"]);
+        assert_eq!(r.categories, vec!["specialty", "rx_decile"]);
+        assert_eq!(r.columns[0].role, "id");
+        assert!(r.warnings.iter().any(|w| w.contains("`fmt_y`: 1 of 2")), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn cell_errors() {
+        assert_eq!(err("hcp_id,ch_x\na,1\n,2\n"), at("MISSING_ID", 3, "hcp_id"));
+        // DuplicateId carries no column (the id column is implied).
+        assert_eq!(err("hcp_id,ch_x\na,1\na,2\n"), ("DUPLICATE_ID".to_string(), Some(3), None));
+        assert_eq!(err("hcp_id,ch_x\na,abc\n"), at("INVALID_VALUE", 2, "ch_x"));
+        assert_eq!(err("hcp_id,ch_x\na,-1\n"), at("NEGATIVE_COUNT", 2, "ch_x"));
+        assert_eq!(err("hcp_id,ch_x\na,NaN\n"), at("NON_FINITE", 2, "ch_x"));
+        assert_eq!(err("hcp_id,ch_x\na,-Infinity\n"), at("NON_FINITE", 2, "ch_x"));
+        assert_eq!(err("hcp_id,ch_x\na,1e999\n"), at("NON_FINITE", 2, "ch_x"));
+        assert_eq!(err("hcp_id,ch_x\na,\"1,234\"\n"), at("INVALID_VALUE", 2, "ch_x"));
+        assert_eq!(err("hcp_id,ch_x,days_since_last\na,1,366\n"), at("INVALID_VALUE", 2, "days_since_last"));
+        assert_eq!(err("hcp_id,ch_x,active_weeks\na,1,2.5\n"), at("INVALID_VALUE", 2, "active_weeks"));
+        assert_eq!(err("hcp_id,ch_x,rx_decile\na,1,0\n"), at("INVALID_VALUE", 2, "rx_decile"));
+        assert_eq!(err("hcp_id,ch_x,consent_email\na,1,maybe\n"), at("INVALID_VALUE", 2, "consent_email"));
+    }
+
+    #[test]
+    fn decimal_comma_numbers() {
+        let (p, r) = run("hcp_id;ch_x;days_since_last\na;3,5;7\nb;0,25;\n").unwrap();
+        assert!(r.dialect.decimal_comma);
+        assert_eq!(p.channel_counts, vec![3.5, 0.25]);
+        // With a decimal comma, a `.` is rejected rather than read as a thousands separator.
+        let opts = IngestOptions { decimal_comma: Some(true), ..Default::default() };
+        let e = ingest_csv("hcp_id;ch_x\na;1.234\n", &opts).unwrap_err();
+        assert_eq!((e.code(), e.line(), e.column()), ("INVALID_VALUE", Some(2), Some("ch_x")));
+        // `;` file without decimal comma: `1,234` is ambiguous.
+        let opts = IngestOptions { decimal_comma: Some(false), ..Default::default() };
+        let e = ingest_csv("hcp_id;ch_x\na;1,234\n", &opts).unwrap_err();
+        assert_eq!((e.code(), e.line(), e.column()), ("INVALID_VALUE", Some(2), Some("ch_x")));
+    }
+
+    #[test]
+    fn exclusions_come_first() {
+        // b's bad cell is never read: the row is excluded before validation.
+        let opts = IngestOptions {
+            exclude: vec!["b".into(), " c ".into(), "zz".into(), "zz".into()],
+            ..Default::default()
+        };
+        let (p, r) = ingest_csv("hcp_id,ch_x\na,1\nb,oops\nc,2\nc,3\n", &opts).unwrap();
+        assert_eq!(p.ids, vec!["a"]);
+        assert_eq!((r.rows_read, r.rows_used, r.rows_excluded, r.exclusions_not_found), (4, 1, 3, 1));
+        assert!(r.warnings.iter().all(|w| !w.contains("zz")), "ids must not be echoed in warnings");
+    }
+
+    #[test]
+    fn warnings() {
+        let (_, r) = run("hcp_id,ch_x,ch_esanum,region\na,1,0,\nb,2,,\n").unwrap();
+        assert!(r.warnings.contains(&"channel `esanum` is all zeros".to_string()), "{:?}", r.warnings);
+        assert!(r.warnings.contains(&"column `region` is empty in every row".to_string()), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn record_cells() {
+        use crate::ingest::records::read_records;
+        let t = read_records(vec![
+            vec![
+                ("hcp_id".into(), Cell::Number(17.0)),
+                ("ch_x".into(), Cell::Number(2.0)),
+                ("consent_email".into(), Cell::Bool(true)),
+                ("rx_decile".into(), Cell::Number(4.0)),
+            ],
+            vec![("hcp_id".into(), Cell::Text("b".into())), ("ch_x".into(), Cell::Number(f64::NAN))],
+        ])
+        .unwrap();
+        let roles = assign_roles(&t.headers, &BTreeMap::new()).unwrap();
+        let e = build_profiles(t.clone(), &roles, &[]).unwrap_err();
+        assert_eq!((e.code(), e.line(), e.column()), ("NON_FINITE", Some(3), Some("ch_x")));
+        let (p, _) = build_profiles(t, &roles, &["b".to_string()]).unwrap();
+        assert_eq!(p.ids, vec!["17"]);
+        assert_eq!(p.consents[0].values, vec![Some(true)]);
+        assert_eq!(p.category("rx_decile").unwrap().values, vec![Some("4".to_string())]);
+    }
+
+    #[test]
+    fn role_map_must_match_table() {
+        let t = read_csv("hcp_id,ch_x\na,1\n", &IngestOptions::default()).unwrap();
+        let roles = assign_roles(&["hcp_id".to_string(), "ch_x".to_string(), "ch_y".to_string()], &BTreeMap::new()).unwrap();
+        assert_eq!(build_profiles(t, &roles, &[]).unwrap_err().code(), "INVALID_OPTION");
+    }
+}
