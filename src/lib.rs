@@ -14,3 +14,4 @@ pub mod ingest;
 
 pub use error::{Result, SegError};
 pub mod clustering;
+pub mod features;

@@ -1,0 +1,405 @@
+use crate::error::{Result, SegError};
+use crate::ingest::Profiles;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Total weight of each block in the distance. 0 switches a block off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BlockWeights {
+    pub channel_mix: f64,
+    pub format_mix: f64,
+    pub intensity: f64,
+    pub recency: f64,
+    /// Category column → weight of its one-hot block. Categories not named only profile segments.
+    pub categories: BTreeMap<String, f64>,
+}
+
+impl Default for BlockWeights {
+    fn default() -> Self {
+        BlockWeights { channel_mix: 1.0, format_mix: 1.0, intensity: 1.0, recency: 0.5, categories: BTreeMap::new() }
+    }
+}
+
+pub const MAX_BLOCK_WEIGHT: f64 = 1000.0;
+
+impl BlockWeights {
+    pub fn check(&self) -> Result<()> {
+        let named = [
+            ("weights.channelMix", self.channel_mix),
+            ("weights.formatMix", self.format_mix),
+            ("weights.intensity", self.intensity),
+            ("weights.recency", self.recency),
+        ];
+        let cats = self.categories.iter().map(|(k, v)| (k.as_str(), *v));
+        for (name, w) in named.into_iter().chain(cats) {
+            if !(w.is_finite() && (0.0..=MAX_BLOCK_WEIGHT).contains(&w)) {
+                return Err(SegError::option(
+                    if name.starts_with("weights.") { name } else { "weights.categories" },
+                    format!("weight of `{name}` must be a number from 0 to {MAX_BLOCK_WEIGHT}, got {w}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What one feature column is computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FeatureKind {
+    ChannelShare { channel: String },
+    FormatShare { format: String },
+    ChannelIntensity,
+    FormatIntensity,
+    Recency,
+    Frequency,
+    Category { column: String, value: String },
+}
+
+/// One feature column: how to compute it, and the scaling learned at fit time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureSpec {
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: FeatureKind,
+    pub block: String,
+    pub mean: f64,
+    /// Standard deviation at fit time; 1 for constant features (they then contribute 0).
+    pub scale: f64,
+    /// sqrt(block weight / features in block).
+    pub weight: f64,
+}
+
+/// The recorded feature pipeline (serialised into the model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeaturePipeline {
+    pub channels: Vec<String>,
+    pub formats: Vec<String>,
+    /// Per-channel cap (the fit-time quantile), None when capping is off.
+    pub channel_caps: Option<Vec<f64>>,
+    pub format_caps: Option<Vec<f64>>,
+    pub cap_quantile: Option<f64>,
+    /// Medians used for empty recency / frequency cells.
+    pub recency_fill: Option<f64>,
+    pub frequency_fill: Option<f64>,
+    pub weights: BlockWeights,
+    pub features: Vec<FeatureSpec>,
+}
+
+/// Quantile by linear interpolation between order statistics (numpy's default "linear").
+pub fn quantile(values: &mut [f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let pos = q * (values.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
+}
+
+fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let mut v: Vec<f64> = values.collect();
+    if v.is_empty() {
+        None
+    } else {
+        Some(quantile(&mut v, 0.5))
+    }
+}
+
+fn column_caps(counts: &[f64], width: usize, q: f64) -> Vec<f64> {
+    let n = if width == 0 { 0 } else { counts.len() / width };
+    (0..width)
+        .map(|j| {
+            let mut col: Vec<f64> = (0..n).map(|i| counts[i * width + j]).collect();
+            quantile(&mut col, q)
+        })
+        .collect()
+}
+
+/// Map the pipeline's channel (or format) names onto the columns of `profiles`.
+/// A channel the model knows but the input lacks is an error: silently zero-filling it would
+/// move every HCP towards the low-engagement segments.
+fn column_index(names: &[String], present: &[String], prefix: &str) -> Result<Vec<usize>> {
+    names
+        .iter()
+        .map(|n| {
+            present.iter().position(|p| p == n).ok_or_else(|| SegError::ModelColumnMissing { column: format!("{prefix}{n}") })
+        })
+        .collect()
+}
+
+/// Raw (unscaled) feature values of one block source, row by row.
+struct RawFeatures<'a> {
+    profiles: &'a Profiles,
+    channel_idx: Vec<usize>,
+    format_idx: Vec<usize>,
+    channel_caps: Option<&'a [f64]>,
+    format_caps: Option<&'a [f64]>,
+}
+
+impl RawFeatures<'_> {
+    fn capped(row: &[f64], idx: &[usize], caps: Option<&[f64]>) -> Vec<f64> {
+        idx.iter()
+            .enumerate()
+            .map(|(j, &src)| {
+                let v = row[src];
+                match caps {
+                    Some(c) => v.min(c[j]),
+                    None => v,
+                }
+            })
+            .collect()
+    }
+    fn channels(&self, i: usize) -> Vec<f64> {
+        Self::capped(self.profiles.channel_row(i), &self.channel_idx, self.channel_caps)
+    }
+    fn formats(&self, i: usize) -> Vec<f64> {
+        Self::capped(self.profiles.format_row(i), &self.format_idx, self.format_caps)
+    }
+}
+
+fn share(values: &[f64], j: usize) -> f64 {
+    let total: f64 = values.iter().sum();
+    if total > 0.0 {
+        values[j] / total
+    } else {
+        0.0 // an HCP with no engagement has no mix; 0 keeps the row finite
+    }
+}
+
+impl FeaturePipeline {
+    /// Learn the pipeline from the universe.
+    pub fn fit(profiles: &Profiles, weights: &BlockWeights, cap_quantile: Option<f64>) -> Result<Self> {
+        weights.check()?;
+        if let Some(q) = cap_quantile {
+            if !(q.is_finite() && q > 0.0 && q <= 1.0) {
+                return Err(SegError::option("capQuantile", format!("must be in (0, 1] or null, got {q}")));
+            }
+        }
+        if profiles.is_empty() {
+            return Err(SegError::EmptyInput { what: "no HCP rows to learn features from".into() });
+        }
+        for name in weights.categories.keys() {
+            if profiles.category(name).is_none() {
+                let found: Vec<&str> = profiles.categories.iter().map(|c| c.name.as_str()).collect();
+                return Err(SegError::option(
+                    "weights.categories",
+                    format!("`{name}` is not a category column of the input (found: {})", found.join(", ")),
+                ));
+            }
+        }
+        let (nc, nf) = (profiles.channels.len(), profiles.formats.len());
+        let channel_caps = cap_quantile.map(|q| column_caps(&profiles.channel_counts, nc, q));
+        let format_caps = cap_quantile.map(|q| column_caps(&profiles.format_counts, nf, q));
+        let recency_fill = profiles.recency.as_ref().and_then(|r| median(r.iter().flatten().copied()));
+        let frequency_fill = profiles.frequency.as_ref().and_then(|r| median(r.iter().flatten().copied()));
+
+        let mut features = Vec::new();
+        let mut push = |name: String, kind: FeatureKind, block: &str| {
+            features.push(FeatureSpec { name, kind, block: block.to_string(), mean: 0.0, scale: 1.0, weight: 0.0 });
+        };
+        if weights.channel_mix > 0.0 && nc > 0 {
+            for c in &profiles.channels {
+                push(format!("channel_mix:{c}"), FeatureKind::ChannelShare { channel: c.clone() }, "channelMix");
+            }
+        }
+        if weights.format_mix > 0.0 && nf > 0 {
+            for f in &profiles.formats {
+                push(format!("format_mix:{f}"), FeatureKind::FormatShare { format: f.clone() }, "formatMix");
+            }
+        }
+        if weights.intensity > 0.0 {
+            if nc > 0 {
+                push("intensity:channels".into(), FeatureKind::ChannelIntensity, "intensity");
+            }
+            if nf > 0 {
+                push("intensity:formats".into(), FeatureKind::FormatIntensity, "intensity");
+            }
+        }
+        if weights.recency > 0.0 {
+            if recency_fill.is_some() {
+                push("recency:days_since_last".into(), FeatureKind::Recency, "recency");
+            }
+            if frequency_fill.is_some() {
+                push("recency:active_weeks".into(), FeatureKind::Frequency, "recency");
+            }
+        }
+        for (column, &w) in &weights.categories {
+            if w > 0.0 {
+                if let Some(cat) = profiles.category(column) {
+                    let levels: std::collections::BTreeSet<&String> = cat.values.iter().flatten().collect();
+                    for value in levels {
+                        push(
+                            format!("{column}:{value}"),
+                            FeatureKind::Category { column: column.clone(), value: value.clone() },
+                            &format!("category:{column}"),
+                        );
+                    }
+                }
+            }
+        }
+        if features.is_empty() {
+            return Err(SegError::option("weights", "every feature block has weight 0 or no columns: nothing to cluster on"));
+        }
+
+        let mut pipeline = FeaturePipeline {
+            channels: profiles.channels.clone(),
+            formats: profiles.formats.clone(),
+            channel_caps,
+            format_caps,
+            cap_quantile,
+            recency_fill,
+            frequency_fill,
+            weights: weights.clone(),
+            features,
+        };
+
+        // Learn means and scales from the raw values, then the per-feature block weights.
+        let raw = pipeline.raw_matrix(profiles)?;
+        let n = raw.nrows() as f64;
+        for (j, spec) in pipeline.features.iter_mut().enumerate() {
+            let col = raw.column(j);
+            let mean = col.sum() / n;
+            let var = col.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+            spec.mean = mean;
+            spec.scale = if var > 1e-24 { var.sqrt() } else { 1.0 };
+        }
+        let mut block_sizes: BTreeMap<String, usize> = BTreeMap::new();
+        for s in &pipeline.features {
+            *block_sizes.entry(s.block.clone()).or_default() += 1;
+        }
+        for s in pipeline.features.iter_mut() {
+            let w = pipeline.weights.block_weight(&s.block);
+            s.weight = (w / block_sizes[&s.block] as f64).sqrt();
+        }
+        Ok(pipeline)
+    }
+
+    pub fn feature_names(&self) -> Vec<String> {
+        self.features.iter().map(|f| f.name.clone()).collect()
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Unscaled feature values (n × features).
+    fn raw_matrix(&self, profiles: &Profiles) -> Result<Array2<f64>> {
+        let channel_idx = column_index(&self.channels, &profiles.channels, "ch_")?;
+        let format_idx = column_index(&self.formats, &profiles.formats, "fmt_")?;
+        let needs = |k: fn(&FeatureKind) -> bool| self.features.iter().any(|f| k(&f.kind));
+        if needs(|k| matches!(k, FeatureKind::Recency)) && profiles.recency.is_none() {
+            return Err(SegError::ModelColumnMissing { column: "days_since_last".into() });
+        }
+        if needs(|k| matches!(k, FeatureKind::Frequency)) && profiles.frequency.is_none() {
+            return Err(SegError::ModelColumnMissing { column: "active_weeks".into() });
+        }
+        for f in &self.features {
+            if let FeatureKind::Category { column, .. } = &f.kind {
+                if profiles.category(column).is_none() {
+                    return Err(SegError::ModelColumnMissing { column: column.clone() });
+                }
+            }
+        }
+        let src = RawFeatures {
+            profiles,
+            channel_idx,
+            format_idx,
+            channel_caps: self.channel_caps.as_deref(),
+            format_caps: self.format_caps.as_deref(),
+        };
+        let channel_pos = |name: &str| self.channels.iter().position(|c| c == name).unwrap_or(0);
+        let format_pos = |name: &str| self.formats.iter().position(|c| c == name).unwrap_or(0);
+        let n = profiles.len();
+        let d = self.features.len();
+        let mut out = Array2::zeros((n, d));
+        for i in 0..n {
+            let ch = src.channels(i);
+            let fm = src.formats(i);
+            for (j, f) in self.features.iter().enumerate() {
+                out[[i, j]] = match &f.kind {
+                    FeatureKind::ChannelShare { channel } => share(&ch, channel_pos(channel)),
+                    FeatureKind::FormatShare { format } => share(&fm, format_pos(format)),
+                    FeatureKind::ChannelIntensity => libm::log1p(ch.iter().sum::<f64>()),
+                    FeatureKind::FormatIntensity => libm::log1p(fm.iter().sum::<f64>()),
+                    FeatureKind::Recency => profiles
+                        .recency
+                        .as_ref()
+                        .and_then(|r| r[i])
+                        .or(self.recency_fill)
+                        .unwrap_or(0.0),
+                    FeatureKind::Frequency => profiles
+                        .frequency
+                        .as_ref()
+                        .and_then(|r| r[i])
+                        .or(self.frequency_fill)
+                        .unwrap_or(0.0),
+                    FeatureKind::Category { column, value } => {
+                        let hit = profiles.category(column).and_then(|c| c.values[i].as_deref()) == Some(value.as_str());
+                        if hit { 1.0 } else { 0.0 }
+                    }
+                };
+            }
+        }
+        Ok(out)
+    }
+
+    /// The scaled, weighted matrix k-means clusters on.
+    pub fn transform(&self, profiles: &Profiles) -> Result<Array2<f64>> {
+        let mut m = self.raw_matrix(profiles)?;
+        for (j, f) in self.features.iter().enumerate() {
+            m.column_mut(j).mapv_inplace(|v| (v - f.mean) / f.scale * f.weight);
+        }
+        Ok(m)
+    }
+
+    /// Check a deserialised pipeline for values that would make `transform` misbehave.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(SegError::InvalidModel { message: m });
+        if self.features.is_empty() {
+            return bad("the feature pipeline has no features".into());
+        }
+        for f in &self.features {
+            if !(f.mean.is_finite() && f.scale.is_finite() && f.scale > 0.0 && f.weight.is_finite() && f.weight >= 0.0) {
+                return bad(format!("feature `{}` has an invalid mean/scale/weight", f.name));
+            }
+            let known = match &f.kind {
+                FeatureKind::ChannelShare { channel } => self.channels.contains(channel),
+                FeatureKind::FormatShare { format } => self.formats.contains(format),
+                _ => true,
+            };
+            if !known {
+                return bad(format!("feature `{}` refers to a column the pipeline does not list", f.name));
+            }
+        }
+        for (caps, width, what) in [(&self.channel_caps, self.channels.len(), "channel"), (&self.format_caps, self.formats.len(), "format")] {
+            if let Some(c) = caps {
+                if c.len() != width || c.iter().any(|v| !v.is_finite()) {
+                    return bad(format!("{what} caps do not match the {what} list"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl BlockWeights {
+    fn block_weight(&self, block: &str) -> f64 {
+        match block {
+            "channelMix" => self.channel_mix,
+            "formatMix" => self.format_mix,
+            "intensity" => self.intensity,
+            "recency" => self.recency,
+            other => other
+                .strip_prefix("category:")
+                .and_then(|c| self.categories.get(c))
+                .copied()
+                .unwrap_or(0.0),
+        }
+    }
+}
