@@ -10,5 +10,6 @@
 //! - `wasm` (wasm32 only): the thin boundary that decodes JS values, calls the core, encodes results
 
 pub mod error;
+pub mod sample;
 
 pub use error::{Result, SegError};
