@@ -9,9 +9,10 @@
 //! - [`sample`]: the seeded sample universe with planted personas
 //! - `wasm` (wasm32 only): the thin boundary that decodes JS values, calls the core, encodes results
 
+pub mod clustering;
 pub mod error;
+pub mod features;
 pub mod ingest;
+pub mod sample;
 
 pub use error::{Result, SegError};
-pub mod clustering;
-pub mod features;
