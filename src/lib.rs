@@ -14,5 +14,6 @@ pub mod error;
 pub mod features;
 pub mod ingest;
 pub mod sample;
+pub mod segments;
 
 pub use error::{Result, SegError};

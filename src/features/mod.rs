@@ -16,5 +16,7 @@
 //! block weighs what the user says, not 30 times more.
 
 pub mod pipeline;
+pub mod projection;
 
 pub use pipeline::{BlockWeights, FeatureKind, FeaturePipeline, FeatureSpec};
+pub use projection::Pca2;

@@ -1,0 +1,75 @@
+//! 2-D projection of the feature matrix for the scatter plot: PCA by eigendecomposition of the
+//! d × d covariance matrix (linfa-linalg's `eigh`). d is small (tens of features) and the
+//! result is deterministic on every platform, unlike a randomised truncated SVD.
+//! `tests/projection.rs` checks it against linfa-reduction's `Pca`.
+
+use crate::error::{Result, SegError};
+use linfa_linalg::eigh::Eigh;
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+/// The fitted projection: mean and the two leading principal axes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pca2 {
+    pub mean: Vec<f64>,
+    /// Row-major 2 × d: the two principal axes.
+    pub axes: Vec<f64>,
+    /// Share of the total variance along each axis.
+    pub explained_variance: [f64; 2],
+}
+
+impl Pca2 {
+    pub fn fit(data: ArrayView2<f64>) -> Result<Pca2> {
+        let (n, d) = data.dim();
+        if n == 0 || d == 0 {
+            return Err(SegError::EmptyInput { what: "nothing to project".into() });
+        }
+        let mean = data.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(d));
+        let centred = &data - &mean;
+        let cov = centred.t().dot(&centred) / (n.max(2) - 1) as f64;
+        let (values, vectors) = cov
+            .eigh()
+            .map_err(|e| SegError::Clustering { message: format!("PCA failed: {e}") })?;
+        // eigh gives no order: take the two largest eigenvalues.
+        let mut order: Vec<usize> = (0..d).collect();
+        order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+        let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
+        let mut axes = Vec::with_capacity(2 * d);
+        let mut explained = [0.0; 2];
+        for slot in 0..2 {
+            match order.get(slot) {
+                Some(&c) => {
+                    let mut axis = vectors.column(c).to_vec();
+                    // Fix the sign so the largest component is positive: same picture every run.
+                    let big = axis.iter().copied().fold(0.0f64, |m, v| if v.abs() > m.abs() { v } else { m });
+                    if big < 0.0 {
+                        axis.iter_mut().for_each(|v| *v = -*v);
+                    }
+                    axes.extend(axis);
+                    explained[slot] = if total > 0.0 { values[c].max(0.0) / total } else { 0.0 };
+                }
+                None => axes.extend(std::iter::repeat(0.0).take(d)), // d == 1: second axis is empty
+            }
+        }
+        Ok(Pca2 { mean: mean.to_vec(), axes, explained_variance: explained })
+    }
+
+    /// Project rows onto the two axes: row-major n × 2, as f32 (plotting precision).
+    pub fn project(&self, data: ArrayView2<f64>) -> Vec<f32> {
+        let d = self.mean.len();
+        let mut out = Vec::with_capacity(data.nrows() * 2);
+        for row in data.outer_iter() {
+            for a in 0..2 {
+                let axis = &self.axes[a * d..(a + 1) * d];
+                let v: f64 = row.iter().zip(&self.mean).zip(axis).map(|((x, m), w)| (x - m) * w).sum();
+                out.push(v as f32);
+            }
+        }
+        out
+    }
+
+    pub fn axes_matrix(&self) -> Array2<f64> {
+        Array2::from_shape_vec((2, self.mean.len()), self.axes.clone()).unwrap_or_else(|_| Array2::zeros((2, 0)))
+    }
+}

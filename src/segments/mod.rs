@@ -1,0 +1,13 @@
+//! Segments: from cluster labels to what a marketer targets.
+//!
+//! - `profile`: size, share, channel/format index scores and mixes in original units (from the
+//!   member rows, never from scaled centroids), composition by every category, consent reach;
+//! - `naming`: persona names from a segment's top drivers;
+//! - `members`: per-HCP segment, distance to centroid and confidence.
+
+pub mod members;
+pub mod naming;
+pub mod profile;
+
+pub use members::{assign_members, Assignment};
+pub use profile::{order_by_size, profile_segments, CategoryLevel, Composition, IndexScore, Reach, Segment};

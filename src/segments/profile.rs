@@ -1,0 +1,228 @@
+use super::naming::persona_name;
+use crate::ingest::Profiles;
+use ndarray::{Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One channel's or format's standing in a segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexScore {
+    pub name: String,
+    /// Mean engagements per member (original units).
+    pub mean: f64,
+    /// Mean engagements per HCP in the universe.
+    pub universe_mean: f64,
+    /// mean ÷ universe mean × 100; None when the universe mean is 0.
+    pub index: Option<f64>,
+    /// Share of the segment's own engagements (its mix).
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryLevel {
+    pub value: String,
+    pub count: u32,
+    pub share: f64,
+    pub index: Option<f64>,
+    /// Fewer than the minimum cell size: hide when showing or sharing (re-identification).
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Composition {
+    pub column: String,
+    pub levels: Vec<CategoryLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reach {
+    pub consent: String,
+    pub share: f64,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Segment {
+    pub id: u32,
+    pub name: String,
+    pub drivers: Vec<String>,
+    pub size: u32,
+    pub share: f64,
+    pub channels: Vec<IndexScore>,
+    pub formats: Vec<IndexScore>,
+    pub mean_engagements: f64,
+    pub composition: Vec<Composition>,
+    pub reach: Vec<Reach>,
+    pub silhouette: Option<f64>,
+    pub cohesion: f64,
+}
+
+/// Renumber clusters by size, largest first (ties keep the lower label), so segment 0 is the
+/// biggest and ids do not depend on k-means' arbitrary label order.
+/// Returns the new labels, the reordered centroids and `order[new] = old`.
+pub fn order_by_size(labels: &[u32], centroids: ArrayView2<f64>, sizes: &[u32]) -> (Vec<u32>, Array2<f64>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
+    let mut new_of_old = vec![0u32; sizes.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old] = new as u32;
+    }
+    let labels = labels.iter().map(|&l| new_of_old[l as usize]).collect();
+    let mut c = Array2::zeros(centroids.raw_dim());
+    for (new, &old) in order.iter().enumerate() {
+        c.row_mut(new).assign(&centroids.row(old));
+    }
+    (labels, c, order)
+}
+
+fn index_of(seg: f64, uni: f64) -> Option<f64> {
+    if uni > 0.0 {
+        Some(seg / uni * 100.0)
+    } else {
+        None
+    }
+}
+
+/// Column means of a row-major block, over the rows selected by `members` (all when None).
+fn block_means(values: &[f64], width: usize, members: Option<&[usize]>, n: usize) -> Vec<f64> {
+    let mut sums = vec![0.0; width];
+    let mut count = 0usize;
+    let mut add = |i: usize| {
+        for j in 0..width {
+            sums[j] += values[i * width + j];
+        }
+        count += 1;
+    };
+    match members {
+        Some(m) => m.iter().for_each(|&i| add(i)),
+        None => (0..n).for_each(&mut add),
+    }
+    sums.iter().map(|s| if count > 0 { s / count as f64 } else { 0.0 }).collect()
+}
+
+fn scores(names: &[String], seg: &[f64], uni: &[f64]) -> Vec<IndexScore> {
+    let total: f64 = seg.iter().sum();
+    let mut out: Vec<IndexScore> = names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| IndexScore {
+            name: name.clone(),
+            mean: seg[j],
+            universe_mean: uni[j],
+            index: index_of(seg[j], uni[j]),
+            share: if total > 0.0 { seg[j] / total } else { 0.0 },
+        })
+        .collect();
+    // Ranked by index; channels nobody uses (no index) last, in column order.
+    out.sort_by(|a, b| b.index.unwrap_or(-1.0).total_cmp(&a.index.unwrap_or(-1.0)));
+    out
+}
+
+/// Everything a segment carries, for clusters `0..k` given final labels.
+/// `distances[i]` is row i's distance to its centroid; `silhouettes[c]` per cluster.
+pub fn profile_segments(
+    profiles: &Profiles,
+    labels: &[u32],
+    k: usize,
+    distances: &[f64],
+    silhouettes: &[Option<f64>],
+    min_cell_size: u32,
+) -> Vec<Segment> {
+    let n = profiles.len();
+    let (nc, nf) = (profiles.channels.len(), profiles.formats.len());
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &l) in labels.iter().enumerate() {
+        members[l as usize].push(i);
+    }
+    let uni_ch = block_means(&profiles.channel_counts, nc, None, n);
+    let uni_fm = block_means(&profiles.format_counts, nf, None, n);
+    let uni_total: f64 = uni_ch.iter().sum::<f64>() + uni_fm.iter().sum::<f64>();
+
+    // Universe shares of every category level, for composition indices.
+    let universe_levels: Vec<BTreeMap<&str, u32>> = profiles
+        .categories
+        .iter()
+        .map(|c| {
+            let mut m = BTreeMap::new();
+            for v in c.values.iter().flatten() {
+                *m.entry(v.as_str()).or_insert(0) += 1;
+            }
+            m
+        })
+        .collect();
+
+    let mut segments: Vec<Segment> = (0..k)
+        .map(|c| {
+            let m = &members[c];
+            let size = m.len() as u32;
+            let ch = block_means(&profiles.channel_counts, nc, Some(m), n);
+            let fm = block_means(&profiles.format_counts, nf, Some(m), n);
+            let composition = profiles
+                .categories
+                .iter()
+                .zip(&universe_levels)
+                .map(|(col, uni)| {
+                    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+                    for &i in m {
+                        if let Some(v) = col.values[i].as_deref() {
+                            *counts.entry(v).or_insert(0) += 1;
+                        }
+                    }
+                    let mut levels: Vec<CategoryLevel> = counts
+                        .into_iter()
+                        .map(|(value, count)| {
+                            let share = count as f64 / size.max(1) as f64;
+                            let uni_share = uni.get(value).copied().unwrap_or(0) as f64 / n.max(1) as f64;
+                            CategoryLevel {
+                                value: value.to_string(),
+                                count,
+                                share,
+                                index: index_of(share, uni_share),
+                                suppressed: count < min_cell_size,
+                            }
+                        })
+                        .collect();
+                    levels.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+                    Composition { column: col.name.clone(), levels }
+                })
+                .collect();
+            let reach = profiles
+                .consents
+                .iter()
+                .map(|flag| {
+                    let count = m.iter().filter(|&&i| flag.values[i] == Some(true)).count() as u32;
+                    Reach { consent: flag.name.clone(), share: count as f64 / size.max(1) as f64, count }
+                })
+                .collect();
+            let cohesion = if m.is_empty() { 0.0 } else { m.iter().map(|&i| distances[i]).sum::<f64>() / m.len() as f64 };
+            Segment {
+                id: c as u32,
+                name: String::new(),
+                drivers: Vec::new(),
+                size,
+                share: size as f64 / n.max(1) as f64,
+                channels: scores(&profiles.channels, &ch, &uni_ch),
+                formats: scores(&profiles.formats, &fm, &uni_fm),
+                mean_engagements: ch.iter().sum::<f64>() + fm.iter().sum::<f64>(),
+                composition,
+                reach,
+                silhouette: silhouettes.get(c).copied().flatten(),
+                cohesion,
+            }
+        })
+        .collect();
+
+    let mut taken: Vec<String> = Vec::new();
+    for s in segments.iter_mut() {
+        let (name, drivers) = persona_name(s, uni_total, &taken);
+        taken.push(name.clone());
+        s.name = name;
+        s.drivers = drivers;
+    }
+    segments
+}
