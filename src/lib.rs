@@ -13,7 +13,11 @@ pub mod clustering;
 pub mod error;
 pub mod features;
 pub mod ingest;
+pub mod model;
 pub mod sample;
+pub mod segmentation;
 pub mod segments;
 
 pub use error::{Result, SegError};
+pub use model::Model;
+pub use segmentation::{assign, segment, segment_csv, Input, KChoice, SegmentOptions, SegmentResult};

@@ -1,0 +1,250 @@
+//! The main job: HCP rows in, targetable segments out. Every stage is a call into its module;
+//! this file only sequences them and reports progress.
+//!
+//! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
+//! → segments ordered by size → members, profiles, names → projection → model.
+
+use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, KMeansParams};
+use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows};
+use crate::clustering::{sweep_k, KSweep};
+use crate::error::{Result, SegError};
+use crate::features::{BlockWeights, FeaturePipeline, Pca2};
+use crate::ingest::{self, Cell, IngestOptions, ParseReport, RawTable};
+use crate::model::{Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
+use crate::segments::{assign_members, order_by_size, profile_segments, Assignment, Segment};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Input rows: CSV text, or records (key order kept) as decoded from JS objects.
+pub enum Input {
+    Csv(String),
+    Records(Vec<Vec<(String, Cell)>>),
+}
+
+impl Input {
+    pub fn read(self, options: &IngestOptions) -> Result<RawTable> {
+        match self {
+            Input::Csv(text) => ingest::csv::read_csv(&text, options),
+            Input::Records(records) => ingest::records::read_records(records),
+        }
+    }
+}
+
+/// `k`: a number, or "auto" for the sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KChoice {
+    Fixed(u32),
+    Auto(AutoK),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AutoK {
+    Auto,
+}
+
+/// Options of `segment` (JS: `SegmentOptions`). Unknown fields are an error: a misspelt option
+/// silently ignored would change results without anyone noticing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SegmentOptions {
+    pub k: KChoice,
+    pub k_range: [u32; 2],
+    pub seed: u32,
+    pub n_runs: u32,
+    pub max_iterations: u32,
+    pub tolerance: f64,
+    pub columns: BTreeMap<String, String>,
+    pub weights: BlockWeights,
+    pub exclude: Vec<String>,
+    pub cap_quantile: Option<f64>,
+    pub silhouette_sample: u32,
+    pub min_cell_size: u32,
+    pub delimiter: Option<String>,
+    pub decimal_comma: Option<bool>,
+}
+
+impl Default for SegmentOptions {
+    fn default() -> Self {
+        let km = KMeansParams::default();
+        SegmentOptions {
+            k: KChoice::Auto(AutoK::Auto),
+            k_range: [3, 8],
+            seed: km.seed,
+            n_runs: km.n_runs,
+            max_iterations: km.max_iterations,
+            tolerance: km.tolerance,
+            columns: BTreeMap::new(),
+            weights: BlockWeights::default(),
+            exclude: Vec::new(),
+            cap_quantile: Some(0.99),
+            silhouette_sample: 3000,
+            min_cell_size: 10,
+            delimiter: None,
+            decimal_comma: None,
+        }
+    }
+}
+
+impl SegmentOptions {
+    pub fn ingest_options(&self) -> IngestOptions {
+        IngestOptions {
+            columns: self.columns.clone(),
+            exclude: self.exclude.clone(),
+            delimiter: self.delimiter.clone(),
+            decimal_comma: self.decimal_comma,
+        }
+    }
+
+    fn kmeans_params(&self, k: u32) -> KMeansParams {
+        KMeansParams { k, n_runs: self.n_runs, max_iterations: self.max_iterations, tolerance: self.tolerance, seed: self.seed }
+    }
+}
+
+/// Where a run is, for progress bars.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// parse | encode | sweep | cluster | profile | project
+    pub stage: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<u32>,
+    pub done: u32,
+    pub total: u32,
+}
+
+impl Progress {
+    fn stage(stage: &'static str) -> Self {
+        Progress { stage, k: None, run: None, done: 0, total: 1 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quality {
+    pub k: u32,
+    pub inertia: f64,
+    pub silhouette: Option<f64>,
+    pub silhouette_sample_size: u32,
+    pub calinski_harabasz: Option<f64>,
+    pub davies_bouldin: Option<f64>,
+    pub iterations: u32,
+    pub converged: bool,
+    pub n_features: u32,
+    pub feature_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Projection {
+    /// Row-major n × 2.
+    pub points: Vec<f32>,
+    /// Row-major k × 2.
+    pub centroids: Vec<f32>,
+    pub explained_variance: [f64; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentResult {
+    pub segments: Vec<Segment>,
+    pub assignments: Vec<Assignment>,
+    pub quality: Quality,
+    pub k_sweep: Option<KSweep>,
+    pub report: ParseReport,
+    pub model: Model,
+    pub projection: Projection,
+}
+
+/// Segment HCP rows. `progress` is called at each stage and after every k-means restart.
+pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<SegmentResult> {
+    progress(&Progress::stage("parse"));
+    let ingest_options = options.ingest_options();
+    let table = input.read(&ingest_options)?;
+    let (profiles, report) = ingest::ingest_table(table, &ingest_options)?;
+    if profiles.is_empty() {
+        return Err(SegError::EmptyInput { what: "no rows left to segment after exclusions".into() });
+    }
+
+    progress(&Progress::stage("encode"));
+    let pipeline = FeaturePipeline::fit(&profiles, &options.weights, options.cap_quantile)?;
+    let x = pipeline.transform(&profiles)?;
+    let sample_rows = silhouette_rows(x.nrows(), options.silhouette_sample.max(2) as usize, options.seed);
+
+    let (fit, k_sweep) = match options.k {
+        KChoice::Fixed(k) => {
+            let params = options.kmeans_params(k);
+            let fit = fit_kmeans(x.view(), &params, &mut |run| {
+                progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
+            })?;
+            (fit, None)
+        }
+        KChoice::Auto(_) => {
+            let [lo, hi] = options.k_range;
+            let base = options.kmeans_params(lo.max(1));
+            let n_k = hi.saturating_sub(lo) + 1;
+            let (sweep, fit) = sweep_k(x.view(), lo, hi, &base, options.silhouette_sample as usize, &mut |k, run| {
+                let done = (k - lo) * base.n_runs + run + 1;
+                progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
+            })?;
+            (fit, Some(sweep))
+        }
+    };
+    let k = fit.centroids.nrows();
+
+    progress(&Progress::stage("profile"));
+    let (labels, centroids, _) = order_by_size(&fit.labels, fit.centroids.view(), &fit.sizes);
+    let assignments = assign_members(&profiles.ids, x.view(), centroids.view());
+    let distances: Vec<f64> = assignments.iter().map(|a| a.distance).collect();
+    let sil = silhouette(x.view(), &labels, k, &sample_rows);
+    let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size);
+    debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());
+    let multi = k >= 2;
+    let quality = Quality {
+        k: k as u32,
+        inertia: nearest_centroids(x.view(), centroids.view()).1.iter().sum(),
+        silhouette: multi.then_some(sil.mean),
+        silhouette_sample_size: sil.sample_size as u32,
+        calinski_harabasz: multi.then(|| calinski_harabasz(x.view(), &labels, k)),
+        davies_bouldin: multi.then(|| davies_bouldin(x.view(), &labels, k)),
+        iterations: fit.iterations,
+        converged: fit.converged,
+        n_features: pipeline.n_features() as u32,
+        feature_names: pipeline.feature_names(),
+    };
+
+    progress(&Progress::stage("project"));
+    let pca = Pca2::fit(x.view())?;
+    let projection = Projection {
+        points: pca.project(x.view()),
+        centroids: pca.project(centroids.view()),
+        explained_variance: pca.explained_variance,
+    };
+
+    let model = Model {
+        format: MODEL_FORMAT.to_string(),
+        version: MODEL_VERSION,
+        created_by: format!("hcp-segments {}", env!("CARGO_PKG_VERSION")),
+        columns: options.columns.clone(),
+        pipeline,
+        params: options.kmeans_params(k as u32),
+        centroids: centroids.outer_iter().map(|r| r.to_vec()).collect(),
+        segments: segments.iter().map(|s| ModelSegment { id: s.id, name: s.name.clone(), size: s.size }).collect(),
+        projection: pca,
+    };
+    Ok(SegmentResult { segments, assignments, quality, k_sweep, report, model, projection })
+}
+
+/// Segment CSV text with options, without progress reporting.
+pub fn segment_csv(text: &str, options: &SegmentOptions) -> Result<SegmentResult> {
+    segment(Input::Csv(text.to_string()), options, &mut |_| {})
+}
+
+/// Assign new rows to a saved model's segments.
+pub fn assign(model: &Model, input: Input, exclude: Vec<String>) -> Result<crate::model::AssignResult> {
+    let table = input.read(&IngestOptions { columns: model.columns.clone(), ..Default::default() })?;
+    model.assign(table, exclude)
+}
