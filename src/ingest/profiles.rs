@@ -23,6 +23,10 @@ const EXPECT_DECILE: &str = "an integer from 1 to 10 (prescribing decile) or emp
 const EXPECT_BOOL: &str = "true/false, 1/0 or yes/no";
 const EXPECT_ID: &str = "a pseudonymous id (text)";
 
+/// Ids that look like the label of a spreadsheet totals row (compared lower-case).
+const TOTALS_LABELS: [&str; 9] =
+    ["total", "totals", "grand total", "sum", "summe", "gesamt", "insgesamt", "totaal", "totale"];
+
 /// Outcome of reading one numeric cell.
 enum Num {
     Empty,
@@ -211,6 +215,7 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
     let mut rows_excluded = 0usize;
     let mut first_seen: HashMap<String, u32> = HashMap::new();
     let empty = Cell::Empty;
+    let mut totals_lines: Vec<u32> = Vec::new();
 
     for row in &table.rows {
         let line = row.line;
@@ -271,6 +276,10 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
             out.push(v.map(|d| d as f64));
         }
 
+        if TOTALS_LABELS.contains(&id.to_lowercase().as_str()) {
+            // The id itself is not echoed: ids are opaque tokens.
+            totals_lines.push(line);
+        }
         first_seen.insert(id.clone(), line);
         p.ids.push(id);
         p.lines.push(line);
@@ -306,6 +315,11 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
         } else if n > 0 && plan.empties * 2 > n {
             warnings.push(format!("column `{}` is empty in {} of {} rows", echo(&plan.col.header), plan.empties, n));
         }
+    }
+    for line in &totals_lines {
+        warnings.push(format!(
+            "line {line}: the id looks like the label of a totals row; it is read as an HCP (remove the row if it is a total)"
+        ));
     }
     let exclusions_not_found = excluded_ids.len() - excluded_found.len();
     if exclusions_not_found > 0 {
