@@ -14,7 +14,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("corpus")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("corpus")
 }
 
 fn manifest() -> Vec<Value> {
@@ -28,7 +30,11 @@ fn opt_u32(v: &Value) -> Option<u32> {
 }
 
 fn str_list(v: &Value) -> Vec<String> {
-    v.as_array().expect("list").iter().map(|s| s.as_str().expect("string").to_string()).collect()
+    v.as_array()
+        .expect("list")
+        .iter()
+        .map(|s| s.as_str().expect("string").to_string())
+        .collect()
 }
 
 fn check_error(file: &str, got: &hcp_segments::SegError, want: &Value, fails: &mut Vec<String>) {
@@ -78,10 +84,16 @@ fn first_row_value(p: &Profiles, key: &str) -> Option<Value> {
         return Some(Value::from(p.format_row(0)[j]));
     }
     if key == "days_since_last" {
-        return p.recency.as_ref().map(|r| r[0].map(Value::from).unwrap_or(Value::Null));
+        return p
+            .recency
+            .as_ref()
+            .map(|r| r[0].map(Value::from).unwrap_or(Value::Null));
     }
     if key == "active_weeks" {
-        return p.frequency.as_ref().map(|r| r[0].map(Value::from).unwrap_or(Value::Null));
+        return p
+            .frequency
+            .as_ref()
+            .map(|r| r[0].map(Value::from).unwrap_or(Value::Null));
     }
     if let Some(c) = p.category(key) {
         return Some(c.values[0].clone().map(Value::from).unwrap_or(Value::Null));
@@ -92,7 +104,13 @@ fn first_row_value(p: &Profiles, key: &str) -> Option<Value> {
     None
 }
 
-fn check_outcome(file: &str, p: &Profiles, r: &ParseReport, want: &Map<String, Value>, fails: &mut Vec<String>) {
+fn check_outcome(
+    file: &str,
+    p: &Profiles,
+    r: &ParseReport,
+    want: &Map<String, Value>,
+    fails: &mut Vec<String>,
+) {
     let mut fail = |what: String| fails.push(format!("{file}: {what}"));
 
     // Invariants that hold for every successful import.
@@ -103,11 +121,18 @@ fn check_outcome(file: &str, p: &Profiles, r: &ParseReport, want: &Map<String, V
     {
         fail("profile vectors have inconsistent lengths".into());
     }
-    if p.channel_counts.iter().chain(&p.format_counts).any(|v| !v.is_finite() || *v < 0.0) {
+    if p.channel_counts
+        .iter()
+        .chain(&p.format_counts)
+        .any(|v| !v.is_finite() || *v < 0.0)
+    {
         fail("a count is negative or not finite".into());
     }
     if r.rows_read != r.rows_used + r.rows_excluded || r.rows_used as usize != n {
-        fail(format!("row accounting: read {} used {} excluded {} n {n}", r.rows_read, r.rows_used, r.rows_excluded));
+        fail(format!(
+            "row accounting: read {} used {} excluded {} n {n}",
+            r.rows_read, r.rows_used, r.rows_excluded
+        ));
     }
     if r.channels != p.channels || r.formats != p.formats || r.columns.is_empty() {
         fail("report and profiles disagree on channels/formats".into());
@@ -137,7 +162,10 @@ fn check_outcome(file: &str, p: &Profiles, r: &ParseReport, want: &Map<String, V
             }
             "exclusions_not_found" => {
                 if Some(r.exclusions_not_found) != opt_u32(v) {
-                    fail(format!("exclusions_not_found {} != {v}", r.exclusions_not_found));
+                    fail(format!(
+                        "exclusions_not_found {} != {v}",
+                        r.exclusions_not_found
+                    ));
                 }
             }
             "channels" => {
@@ -184,11 +212,14 @@ fn check_outcome(file: &str, p: &Profiles, r: &ParseReport, want: &Map<String, V
             }
             "consents" => {
                 for (name, values) in v.as_object().expect("consents object") {
-                    let got: Option<Value> = p
-                        .consents
-                        .iter()
-                        .find(|c| c.name == *name)
-                        .map(|c| Value::from(c.values.iter().map(|x| x.map(Value::from).unwrap_or(Value::Null)).collect::<Vec<_>>()));
+                    let got: Option<Value> = p.consents.iter().find(|c| c.name == *name).map(|c| {
+                        Value::from(
+                            c.values
+                                .iter()
+                                .map(|x| x.map(Value::from).unwrap_or(Value::Null))
+                                .collect::<Vec<_>>(),
+                        )
+                    });
                     if got.as_ref() != Some(values) {
                         fail(format!("consent {name}: {got:?} != {values}"));
                     }
@@ -197,7 +228,12 @@ fn check_outcome(file: &str, p: &Profiles, r: &ParseReport, want: &Map<String, V
             "categories" => {
                 for (name, values) in v.as_object().expect("categories object") {
                     let got: Option<Value> = p.category(name).map(|c| {
-                        Value::from(c.values.iter().map(|x| x.clone().map(Value::from).unwrap_or(Value::Null)).collect::<Vec<_>>())
+                        Value::from(
+                            c.values
+                                .iter()
+                                .map(|x| x.clone().map(Value::from).unwrap_or(Value::Null))
+                                .collect::<Vec<_>>(),
+                        )
                     });
                     if got.as_ref() != Some(values) {
                         fail(format!("category {name}: {got:?} != {values}"));
@@ -216,7 +252,10 @@ fn check_outcome(file: &str, p: &Profiles, r: &ParseReport, want: &Map<String, V
         }
     }
     if !want.contains_key("rows_excluded") && r.rows_excluded != 0 {
-        fail(format!("rows_excluded {} but the manifest expects none", r.rows_excluded));
+        fail(format!(
+            "rows_excluded {} but the manifest expects none",
+            r.rows_excluded
+        ));
     }
 }
 
@@ -226,36 +265,53 @@ fn corpus_matches_manifest() {
     let mut fails = Vec::new();
     for e in &entries {
         let file = e["file"].as_str().expect("file");
-        let text = std::fs::read_to_string(corpus_dir().join(file)).unwrap_or_else(|err| panic!("{file}: {err}"));
+        let text = std::fs::read_to_string(corpus_dir().join(file))
+            .unwrap_or_else(|err| panic!("{file}: {err}"));
         let options: IngestOptions = match e.get("options") {
-            Some(o) => serde_json::from_value(o.clone()).unwrap_or_else(|err| panic!("{file}: options: {err}")),
+            Some(o) => serde_json::from_value(o.clone())
+                .unwrap_or_else(|err| panic!("{file}: options: {err}")),
             None => IngestOptions::default(),
         };
         let result = ingest_csv(&text, &options);
         match (e.get("error"), e.get("outcome"), result) {
             (Some(want), None, Err(got)) => check_error(file, &got, want, &mut fails),
-            (Some(want), None, Ok((p, _))) => {
-                fails.push(format!("{file}: expected error {want}, got {} rows", p.len()))
-            }
-            (None, Some(want), Ok((p, r))) => {
-                check_outcome(file, &p, &r, want.as_object().expect("outcome object"), &mut fails)
-            }
+            (Some(want), None, Ok((p, _))) => fails.push(format!(
+                "{file}: expected error {want}, got {} rows",
+                p.len()
+            )),
+            (None, Some(want), Ok((p, r))) => check_outcome(
+                file,
+                &p,
+                &r,
+                want.as_object().expect("outcome object"),
+                &mut fails,
+            ),
             (None, Some(_), Err(got)) => fails.push(format!(
                 "{file}: expected success, got {} line {:?} column {:?}: {got}",
                 got.code(),
                 got.line(),
                 got.column()
             )),
-            _ => fails.push(format!("{file}: manifest entry needs exactly one of error / outcome")),
+            _ => fails.push(format!(
+                "{file}: manifest entry needs exactly one of error / outcome"
+            )),
         }
     }
-    assert!(fails.is_empty(), "{} corpus failure(s):\n{}", fails.len(), fails.join("\n"));
+    assert!(
+        fails.is_empty(),
+        "{} corpus failure(s):\n{}",
+        fails.len(),
+        fails.join("\n")
+    );
 }
 
 #[test]
 fn corpus_is_complete() {
     let entries = manifest();
-    let listed: BTreeSet<String> = entries.iter().map(|e| e["file"].as_str().expect("file").to_string()).collect();
+    let listed: BTreeSet<String> = entries
+        .iter()
+        .map(|e| e["file"].as_str().expect("file").to_string())
+        .collect();
     let on_disk: BTreeSet<String> = std::fs::read_dir(corpus_dir())
         .expect("corpus dir")
         .filter_map(|d| d.ok())
@@ -264,11 +320,27 @@ fn corpus_is_complete() {
         .collect();
     let unlisted: Vec<_> = on_disk.difference(&listed).collect();
     let missing: Vec<_> = listed.difference(&on_disk).collect();
-    assert!(unlisted.is_empty(), "files without an expectation: {unlisted:?}");
-    assert!(missing.is_empty(), "manifest names missing files: {missing:?}");
-    assert!(on_disk.len() >= 30, "corpus has only {} files", on_disk.len());
+    assert!(
+        unlisted.is_empty(),
+        "files without an expectation: {unlisted:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "manifest names missing files: {missing:?}"
+    );
+    assert!(
+        on_disk.len() >= 30,
+        "corpus has only {} files",
+        on_disk.len()
+    );
     assert!(entries.iter().filter(|e| e.get("error").is_some()).count() >= 15);
-    assert!(entries.iter().filter(|e| e.get("outcome").is_some()).count() >= 10);
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.get("outcome").is_some())
+            .count()
+            >= 10
+    );
 }
 
 /// No input may panic: every corpus file, and every prefix of it (a truncated upload), gives a
@@ -289,9 +361,35 @@ fn truncated_corpus_files_do_not_panic() {
 #[test]
 fn random_inputs_do_not_panic() {
     const ALPHABET: &[&str] = &[
-        ",", ";", "\t", "\"", "\n", "\r\n", "\r", " ", "\u{feff}", "hcp_id", "ch_x", "fmt_y", "rx_decile",
-        "days_since_last", "active_weeks", "consent_email", "specialty", "1", "0", "-", ".", "e", "3,5", "NaN",
-        "inf", "yes", "é", "😀", "",
+        ",",
+        ";",
+        "\t",
+        "\"",
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "\u{feff}",
+        "hcp_id",
+        "ch_x",
+        "fmt_y",
+        "rx_decile",
+        "days_since_last",
+        "active_weeks",
+        "consent_email",
+        "specialty",
+        "1",
+        "0",
+        "-",
+        ".",
+        "e",
+        "3,5",
+        "NaN",
+        "inf",
+        "yes",
+        "é",
+        "😀",
+        "",
     ];
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
@@ -302,8 +400,15 @@ fn random_inputs_do_not_panic() {
     };
     let option_sets = [
         IngestOptions::default(),
-        IngestOptions { delimiter: Some(";".into()), decimal_comma: Some(true), ..Default::default() },
-        IngestOptions { exclude: vec!["1".into()], ..Default::default() },
+        IngestOptions {
+            delimiter: Some(";".into()),
+            decimal_comma: Some(true),
+            ..Default::default()
+        },
+        IngestOptions {
+            exclude: vec!["1".into()],
+            ..Default::default()
+        },
     ];
     for _ in 0..5_000 {
         let len = (next() % 40) as usize;
@@ -318,4 +423,69 @@ fn random_inputs_do_not_panic() {
             let _ = ingest_csv(&text, options);
         }
     }
+}
+
+/// The records path (JS objects) with a renaming mapping and an exclusion, through the public API.
+#[test]
+fn records_with_mapping_and_exclusion() {
+    use hcp_segments::ingest::{ingest_records, Cell};
+    let rec = |id: &str, clicks: Cell, fach: &str| {
+        vec![
+            ("Kunden-Nr".to_string(), Cell::Text(id.to_string())),
+            ("LinkedIn Klicks".to_string(), clicks),
+            ("Fachrichtung".to_string(), Cell::Text(fach.to_string())),
+        ]
+    };
+    let options = IngestOptions {
+        columns: [
+            ("Kunden-Nr".to_string(), "id".to_string()),
+            (
+                "LinkedIn Klicks".to_string(),
+                "channel:linkedin".to_string(),
+            ),
+            ("Fachrichtung".to_string(), "category:specialty".to_string()),
+        ]
+        .into_iter()
+        .collect(),
+        exclude: vec!["K2".to_string()],
+        ..Default::default()
+    };
+    let (p, r) = ingest_records(
+        vec![
+            rec("K1", Cell::Number(4.0), "Onkologie"),
+            rec("K2", Cell::Bool(true), ""),
+            rec("K3", Cell::Text("2.5".into()), " "),
+        ],
+        &options,
+    )
+    .expect("valid records");
+    assert_eq!(p.ids, vec!["K1", "K3"]);
+    assert_eq!(p.lines, vec![2, 4]);
+    assert_eq!(p.channels, vec!["linkedin"]);
+    assert_eq!(p.channel_counts, vec![4.0, 2.5]);
+    assert_eq!(
+        p.category("specialty").map(|c| c.values.clone()),
+        Some(vec![Some("Onkologie".to_string()), None])
+    );
+    assert_eq!((r.rows_read, r.rows_used, r.rows_excluded), (3, 2, 1));
+    assert_eq!(r.dialect.source, "records");
+    assert!(r.columns.iter().all(|c| c.source == "mapping"));
+
+    // Without the exclusion, K2's boolean click count is an error at "line 3" (record index 1).
+    let options = IngestOptions {
+        exclude: vec![],
+        ..options
+    };
+    let e = ingest_records(
+        vec![
+            rec("K1", Cell::Number(4.0), "x"),
+            rec("K2", Cell::Bool(true), "y"),
+        ],
+        &options,
+    )
+    .expect_err("bool count");
+    assert_eq!(
+        (e.code(), e.line(), e.column()),
+        ("INVALID_VALUE", Some(3), Some("LinkedIn Klicks"))
+    );
 }
