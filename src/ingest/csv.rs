@@ -26,8 +26,19 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
         None => (text, false),
     };
     if text.trim().is_empty() {
-        return Err(SegError::EmptyInput { what: "no header line and no rows".to_string() });
+        return Err(SegError::EmptyInput {
+            what: "no header line and no rows".to_string(),
+        });
     }
+    // Classic Mac line ends (`\r` only): the csv crate splits on them but counts lines by `\n`,
+    // so turn them into `\n` (same length: byte positions are unchanged).
+    let converted;
+    let text = if text.contains('\r') && !text.contains('\n') {
+        converted = text.replace('\r', "\n");
+        converted.as_str()
+    } else {
+        text
+    };
 
     let delimiter = match options.delimiter.as_deref() {
         Some(forced) => parse_delimiter_option(forced)?,
@@ -53,7 +64,10 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
             name = format!("column_{}", i + 1);
         }
         if names.contains(&name) {
-            return Err(SegError::DuplicateColumn { line: header_line, column: echo(&name) });
+            return Err(SegError::DuplicateColumn {
+                line: header_line,
+                column: echo(&name),
+            });
         }
         names.push(name);
     }
@@ -85,7 +99,9 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
         rows.push(RawRow { line, cells });
     }
     if rows.is_empty() {
-        return Err(SegError::EmptyInput { what: "only a header line, no data rows".to_string() });
+        return Err(SegError::EmptyInput {
+            what: "only a header line, no data rows".to_string(),
+        });
     }
 
     let decimal_comma = match options.decimal_comma {
@@ -117,7 +133,10 @@ fn parse_delimiter_option(value: &str) -> Result<u8> {
         "\t" | "\\t" | "tab" | "TAB" | "Tab" => Ok(b'\t'),
         other => Err(SegError::option(
             "delimiter",
-            format!("`{}` is not supported; use \",\", \";\" or \"\\t\" (tab)", echo(other)),
+            format!(
+                "`{}` is not supported; use \",\", \";\" or \"\\t\" (tab)",
+                echo(other)
+            ),
         )),
     }
 }
@@ -194,14 +213,21 @@ fn count_outside_quotes(header: &str) -> [usize; 3] {
 fn detect_delimiter(text: &str) -> Result<u8> {
     let header = header_text(text);
     let counts = count_outside_quotes(header);
-    let present: Vec<u8> =
-        CANDIDATES.iter().zip(counts.iter()).filter(|(_, &n)| n > 0).map(|(&c, _)| c).collect();
+    let present: Vec<u8> = CANDIDATES
+        .iter()
+        .zip(counts.iter())
+        .filter(|(_, &n)| n > 0)
+        .map(|(&c, _)| c)
+        .collect();
     match present.len() {
         0 => Ok(b','), // a single column; the role check will say what is missing
         1 => Ok(present[0]),
         _ => {
-            let consistent: Vec<u8> =
-                present.iter().copied().filter(|&d| consistent_with_data(text, d)).collect();
+            let consistent: Vec<u8> = present
+                .iter()
+                .copied()
+                .filter(|&d| consistent_with_data(text, d))
+                .collect();
             if consistent.len() == 1 {
                 return Ok(consistent[0]);
             }
@@ -321,7 +347,9 @@ fn parse_records(text: &str, delimiter: u8) -> Result<(u32, Vec<String>, Records
     }
     match header {
         Some((line, fields)) => Ok((line, fields, out)),
-        None => Err(SegError::EmptyInput { what: "no header line and no rows".to_string() }),
+        None => Err(SegError::EmptyInput {
+            what: "no header line and no rows".to_string(),
+        }),
     }
 }
 
@@ -343,8 +371,14 @@ fn record_start_line(bytes: &[u8], pos: &::csv::Position) -> u32 {
 }
 
 fn csv_error(e: &::csv::Error) -> SegError {
-    let line = e.position().map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX)).unwrap_or(0);
-    SegError::CsvSyntax { line, message: e.to_string() }
+    let line = e
+        .position()
+        .map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX))
+        .unwrap_or(0);
+    SegError::CsvSyntax {
+        line,
+        message: e.to_string(),
+    }
 }
 
 fn is_digits(s: &str) -> bool {
@@ -439,6 +473,24 @@ mod tests {
     }
 
     #[test]
+    fn classic_mac_line_ends() {
+        let t = read("hcp_id,ch_x\ra,1\rb,x\r").unwrap();
+        assert_eq!(
+            t.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        let e = read("hcp_id,ch_x\ra,1\rb\r").unwrap_err();
+        assert_eq!(
+            e,
+            SegError::FieldCount {
+                line: 3,
+                expected: 2,
+                found: 1
+            }
+        );
+    }
+
+    #[test]
     fn tab_delimited() {
         let t = read("hcp_id\tch_x\na\t1\n").unwrap();
         assert_eq!(t.dialect.delimiter.as_deref(), Some("\t"));
@@ -463,7 +515,14 @@ mod tests {
     #[test]
     fn field_count_errors() {
         let e = read("hcp_id,ch_x\na,1\nb\n").unwrap_err();
-        assert_eq!(e, SegError::FieldCount { line: 3, expected: 2, found: 1 });
+        assert_eq!(
+            e,
+            SegError::FieldCount {
+                line: 3,
+                expected: 2,
+                found: 1
+            }
+        );
         let e = read("hcp_id,ch_x\na,1,2\n").unwrap_err();
         assert_eq!(e.code(), "FIELD_COUNT");
         assert_eq!(e.line(), Some(2));
@@ -503,19 +562,36 @@ mod tests {
 
     #[test]
     fn forced_delimiter_and_bad_option() {
-        let opts = IngestOptions { delimiter: Some(";".into()), ..Default::default() };
+        let opts = IngestOptions {
+            delimiter: Some(";".into()),
+            ..Default::default()
+        };
         let t = read_csv("hcp_id;ch_x,y\na;1\n", &opts).unwrap();
         assert_eq!(t.headers, vec!["hcp_id", "ch_x,y"]);
-        let opts = IngestOptions { delimiter: Some("|".into()), ..Default::default() };
-        assert_eq!(read_csv("a|b\n1|2\n", &opts).unwrap_err().code(), "INVALID_OPTION");
+        let opts = IngestOptions {
+            delimiter: Some("|".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            read_csv("a|b\n1|2\n", &opts).unwrap_err().code(),
+            "INVALID_OPTION"
+        );
     }
 
     #[test]
     fn mixed_decimal_styles_are_ambiguous() {
         let e = read("hcp_id;ch_x;ch_y\na;3,5;1.5\n").unwrap_err();
         assert_eq!(e.code(), "INVALID_OPTION");
-        let opts = IngestOptions { decimal_comma: Some(true), ..Default::default() };
-        assert!(read_csv("hcp_id;ch_x;ch_y\na;3,5;1.5\n", &opts).unwrap().dialect.decimal_comma);
+        let opts = IngestOptions {
+            decimal_comma: Some(true),
+            ..Default::default()
+        };
+        assert!(
+            read_csv("hcp_id;ch_x;ch_y\na;3,5;1.5\n", &opts)
+                .unwrap()
+                .dialect
+                .decimal_comma
+        );
     }
 
     #[test]

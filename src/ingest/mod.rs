@@ -164,3 +164,15 @@ pub fn ingest_csv(text: &str, options: &IngestOptions) -> crate::Result<(Profile
     let table = csv::read_csv(text, options)?;
     ingest_table(table, options)
 }
+
+/// Convenience: JS-style records (key order preserved) all the way to profiles. Text cells that
+/// hold numbers are read with a decimal point unless `options.decimal_comma` is `Some(true)`;
+/// `options.delimiter` does not apply to records.
+pub fn ingest_records(
+    records: Vec<Vec<(String, Cell)>>,
+    options: &IngestOptions,
+) -> crate::Result<(Profiles, ParseReport)> {
+    let mut table = records::read_records(records)?;
+    table.dialect.decimal_comma = options.decimal_comma.unwrap_or(false);
+    ingest_table(table, options)
+}

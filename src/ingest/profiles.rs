@@ -23,6 +23,19 @@ const EXPECT_DECILE: &str = "an integer from 1 to 10 (prescribing decile) or emp
 const EXPECT_BOOL: &str = "true/false, 1/0 or yes/no";
 const EXPECT_ID: &str = "a pseudonymous id (text)";
 
+/// Ids that look like the label of a spreadsheet totals row (compared lower-case).
+const TOTALS_LABELS: [&str; 9] = [
+    "total",
+    "totals",
+    "grand total",
+    "sum",
+    "summe",
+    "gesamt",
+    "insgesamt",
+    "totaal",
+    "totale",
+];
+
 /// Outcome of reading one numeric cell.
 enum Num {
     Empty,
@@ -62,7 +75,10 @@ fn parse_number_text(t: &str, decimal_comma: bool) -> Num {
         }
         t.to_string()
     };
-    if !normalised.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b'e' | b'E')) {
+    if !normalised
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b'e' | b'E'))
+    {
         return Num::Invalid(t.to_string(), EXPECT_COUNT);
     }
     match normalised.parse::<f64>() {
@@ -110,7 +126,11 @@ fn count(cell: &Cell, decimal_comma: bool, line: u32, column: &str) -> Result<(f
         }),
         // `+ 0.0` turns a `-0` into 0.
         Num::Value(v) => Ok((v + 0.0, false)),
-        Num::NonFinite(s) => Err(SegError::NonFinite { line, column: echo(column), value: echo(&s) }),
+        Num::NonFinite(s) => Err(SegError::NonFinite {
+            line,
+            column: echo(column),
+            value: echo(&s),
+        }),
         Num::Invalid(s, expected) => Err(invalid(line, column, &s, expected)),
     }
 }
@@ -155,7 +175,11 @@ struct Plan<'a> {
 }
 
 /// Validate every cell, apply exclusions, build the profiles and the report.
-pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> Result<(Profiles, ParseReport)> {
+pub fn build_profiles(
+    table: RawTable,
+    roles: &RoleMap,
+    exclude: &[String],
+) -> Result<(Profiles, ParseReport)> {
     if roles.len() != table.headers.len() {
         return Err(SegError::option(
             "columns",
@@ -181,7 +205,11 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
             .iter()
             .enumerate()
             .filter(|(_, c)| pred(&c.role))
-            .map(|(index, col)| Plan { index, col, empties: 0 })
+            .map(|(index, col)| Plan {
+                index,
+                col,
+                empties: 0,
+            })
             .collect()
     };
     let mut channels = plans(&|r| matches!(r, ColumnRole::Channel(_)));
@@ -191,7 +219,11 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
     let mut recency = plans(&|r| *r == ColumnRole::Recency);
     let mut frequency = plans(&|r| *r == ColumnRole::Frequency);
 
-    let excluded_ids: HashSet<&str> = exclude.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let excluded_ids: HashSet<&str> = exclude
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut excluded_found: HashSet<String> = HashSet::new();
 
     let mut p = Profiles {
@@ -199,9 +231,18 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
         formats: formats.iter().map(|c| c.col.name.clone()).collect(),
         categories: categories
             .iter()
-            .map(|c| CategoryColumn { name: c.col.name.clone(), values: Vec::new() })
+            .map(|c| CategoryColumn {
+                name: c.col.name.clone(),
+                values: Vec::new(),
+            })
             .collect(),
-        consents: consents.iter().map(|c| FlagColumn { name: c.col.name.clone(), values: Vec::new() }).collect(),
+        consents: consents
+            .iter()
+            .map(|c| FlagColumn {
+                name: c.col.name.clone(),
+                values: Vec::new(),
+            })
+            .collect(),
         recency: recency.first().map(|_| Vec::new()),
         frequency: frequency.first().map(|_| Vec::new()),
         ..Profiles::default()
@@ -211,6 +252,7 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
     let mut rows_excluded = 0usize;
     let mut first_seen: HashMap<String, u32> = HashMap::new();
     let empty = Cell::Empty;
+    let mut totals_lines: Vec<u32> = Vec::new();
 
     for row in &table.rows {
         let line = row.line;
@@ -218,9 +260,17 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
 
         // The id first: exclusions apply before anything else is read.
         let id = match cell(id_index) {
-            Cell::Empty => return Err(SegError::MissingId { line, column: echo(id_header) }),
+            Cell::Empty => {
+                return Err(SegError::MissingId {
+                    line,
+                    column: echo(id_header),
+                })
+            }
             Cell::Text(t) if t.trim().is_empty() => {
-                return Err(SegError::MissingId { line, column: echo(id_header) })
+                return Err(SegError::MissingId {
+                    line,
+                    column: echo(id_header),
+                })
             }
             Cell::Text(t) => t.trim().to_string(),
             Cell::Number(v) if v.is_finite() => number_text(*v),
@@ -232,7 +282,11 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
             continue;
         }
         if let Some(&first_line) = first_seen.get(&id) {
-            return Err(SegError::DuplicateId { line, id: echo(&id), first_line });
+            return Err(SegError::DuplicateId {
+                line,
+                id: echo(&id),
+                first_line,
+            });
         }
 
         for plan in channels.iter_mut() {
@@ -248,7 +302,8 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
         for (plan, out) in categories.iter_mut().zip(p.categories.iter_mut()) {
             let c = cell(plan.index);
             let value = if plan.col.name == "rx_decile" {
-                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(|d| d.to_string())
+                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?
+                    .map(|d| d.to_string())
             } else {
                 Some(cell_text(c).trim().to_string()).filter(|s| !s.is_empty())
             };
@@ -261,16 +316,34 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
             out.values.push(value);
         }
         if let (Some(plan), Some(out)) = (recency.first_mut(), p.recency.as_mut()) {
-            let v = integer_in(cell(plan.index), dc, (0, 365), line, &plan.col.header, EXPECT_RECENCY)?;
+            let v = integer_in(
+                cell(plan.index),
+                dc,
+                (0, 365),
+                line,
+                &plan.col.header,
+                EXPECT_RECENCY,
+            )?;
             plan.empties += usize::from(v.is_none());
             out.push(v.map(|d| d as f64));
         }
         if let (Some(plan), Some(out)) = (frequency.first_mut(), p.frequency.as_mut()) {
-            let v = integer_in(cell(plan.index), dc, (0, 12), line, &plan.col.header, EXPECT_FREQUENCY)?;
+            let v = integer_in(
+                cell(plan.index),
+                dc,
+                (0, 12),
+                line,
+                &plan.col.header,
+                EXPECT_FREQUENCY,
+            )?;
             plan.empties += usize::from(v.is_none());
             out.push(v.map(|d| d as f64));
         }
 
+        if TOTALS_LABELS.contains(&id.to_lowercase().as_str()) {
+            // The id itself is not echoed: ids are opaque tokens.
+            totals_lines.push(line);
+        }
         first_seen.insert(id.clone(), line);
         p.ids.push(id);
         p.lines.push(line);
@@ -300,12 +373,30 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
             }
         }
     }
-    for plan in categories.iter().chain(&consents).chain(&recency).chain(&frequency) {
+    for plan in categories
+        .iter()
+        .chain(&consents)
+        .chain(&recency)
+        .chain(&frequency)
+    {
         if n > 0 && plan.empties == n {
-            warnings.push(format!("column `{}` is empty in every row", echo(&plan.col.header)));
+            warnings.push(format!(
+                "column `{}` is empty in every row",
+                echo(&plan.col.header)
+            ));
         } else if n > 0 && plan.empties * 2 > n {
-            warnings.push(format!("column `{}` is empty in {} of {} rows", echo(&plan.col.header), plan.empties, n));
+            warnings.push(format!(
+                "column `{}` is empty in {} of {} rows",
+                echo(&plan.col.header),
+                plan.empties,
+                n
+            ));
         }
+    }
+    for line in &totals_lines {
+        warnings.push(format!(
+            "line {line}: the id looks like the label of a totals row; it is read as an HCP (remove the row if it is a total)"
+        ));
     }
     let exclusions_not_found = excluded_ids.len() - excluded_found.len();
     if exclusions_not_found > 0 {
@@ -323,12 +414,21 @@ pub fn build_profiles(table: RawTable, roles: &RoleMap, exclude: &[String]) -> R
         columns: roles
             .columns
             .iter()
-            .map(|c| ColumnUse { name: c.header.clone(), role: c.role.kind().to_string(), source: c.source.to_string() })
+            .map(|c| ColumnUse {
+                name: c.header.clone(),
+                role: c.role.kind().to_string(),
+                source: c.source.to_string(),
+            })
             .collect(),
         channels: p.channels.clone(),
         formats: p.formats.clone(),
         categories: p.categories.iter().map(|c| c.name.clone()).collect(),
-        ignored: roles.columns.iter().filter(|c| c.role == ColumnRole::Ignore).map(|c| c.header.clone()).collect(),
+        ignored: roles
+            .columns
+            .iter()
+            .filter(|c| c.role == ColumnRole::Ignore)
+            .map(|c| c.header.clone())
+            .collect(),
         dialect: table.dialect.clone(),
         warnings,
     };
@@ -347,7 +447,11 @@ mod tests {
 
     fn err(text: &str) -> (String, Option<u32>, Option<String>) {
         let e = run(text).unwrap_err();
-        (e.code().to_string(), e.line(), e.column().map(str::to_string))
+        (
+            e.code().to_string(),
+            e.line(),
+            e.column().map(str::to_string),
+        )
     }
 
     fn at(code: &str, line: u32, column: &str) -> (String, Option<u32>, Option<String>) {
@@ -368,8 +472,14 @@ mod tests {
         assert_eq!(p.formats, vec!["y"]);
         assert_eq!(p.channel_counts, vec![1.5, 0.0]);
         assert_eq!(p.format_counts, vec![0.0, 2.0]);
-        assert_eq!(p.category("specialty").unwrap().values, vec![Some("onc".to_string()), None]);
-        assert_eq!(p.category("rx_decile").unwrap().values, vec![Some("3".to_string()), None]);
+        assert_eq!(
+            p.category("specialty").unwrap().values,
+            vec![Some("onc".to_string()), None]
+        );
+        assert_eq!(
+            p.category("rx_decile").unwrap().values,
+            vec![Some("3".to_string()), None]
+        );
         assert_eq!(p.recency, Some(vec![Some(10.0), None]));
         assert_eq!(p.frequency, Some(vec![Some(4.0), None]));
         assert_eq!(p.consents[0].values, vec![Some(true), Some(false)]);
@@ -378,24 +488,49 @@ mod tests {
         assert_eq!(r.ignored, vec!["name"]);
         assert_eq!(r.categories, vec!["specialty", "rx_decile"]);
         assert_eq!(r.columns[0].role, "id");
-        assert!(r.warnings.iter().any(|w| w.contains("`fmt_y`: 1 of 2")), "{:?}", r.warnings);
+        assert!(
+            r.warnings.iter().any(|w| w.contains("`fmt_y`: 1 of 2")),
+            "{:?}",
+            r.warnings
+        );
     }
 
     #[test]
     fn cell_errors() {
         assert_eq!(err("hcp_id,ch_x\na,1\n,2\n"), at("MISSING_ID", 3, "hcp_id"));
         // DuplicateId carries no column (the id column is implied).
-        assert_eq!(err("hcp_id,ch_x\na,1\na,2\n"), ("DUPLICATE_ID".to_string(), Some(3), None));
+        assert_eq!(
+            err("hcp_id,ch_x\na,1\na,2\n"),
+            ("DUPLICATE_ID".to_string(), Some(3), None)
+        );
         assert_eq!(err("hcp_id,ch_x\na,abc\n"), at("INVALID_VALUE", 2, "ch_x"));
         assert_eq!(err("hcp_id,ch_x\na,-1\n"), at("NEGATIVE_COUNT", 2, "ch_x"));
         assert_eq!(err("hcp_id,ch_x\na,NaN\n"), at("NON_FINITE", 2, "ch_x"));
-        assert_eq!(err("hcp_id,ch_x\na,-Infinity\n"), at("NON_FINITE", 2, "ch_x"));
+        assert_eq!(
+            err("hcp_id,ch_x\na,-Infinity\n"),
+            at("NON_FINITE", 2, "ch_x")
+        );
         assert_eq!(err("hcp_id,ch_x\na,1e999\n"), at("NON_FINITE", 2, "ch_x"));
-        assert_eq!(err("hcp_id,ch_x\na,\"1,234\"\n"), at("INVALID_VALUE", 2, "ch_x"));
-        assert_eq!(err("hcp_id,ch_x,days_since_last\na,1,366\n"), at("INVALID_VALUE", 2, "days_since_last"));
-        assert_eq!(err("hcp_id,ch_x,active_weeks\na,1,2.5\n"), at("INVALID_VALUE", 2, "active_weeks"));
-        assert_eq!(err("hcp_id,ch_x,rx_decile\na,1,0\n"), at("INVALID_VALUE", 2, "rx_decile"));
-        assert_eq!(err("hcp_id,ch_x,consent_email\na,1,maybe\n"), at("INVALID_VALUE", 2, "consent_email"));
+        assert_eq!(
+            err("hcp_id,ch_x\na,\"1,234\"\n"),
+            at("INVALID_VALUE", 2, "ch_x")
+        );
+        assert_eq!(
+            err("hcp_id,ch_x,days_since_last\na,1,366\n"),
+            at("INVALID_VALUE", 2, "days_since_last")
+        );
+        assert_eq!(
+            err("hcp_id,ch_x,active_weeks\na,1,2.5\n"),
+            at("INVALID_VALUE", 2, "active_weeks")
+        );
+        assert_eq!(
+            err("hcp_id,ch_x,rx_decile\na,1,0\n"),
+            at("INVALID_VALUE", 2, "rx_decile")
+        );
+        assert_eq!(
+            err("hcp_id,ch_x,consent_email\na,1,maybe\n"),
+            at("INVALID_VALUE", 2, "consent_email")
+        );
     }
 
     #[test]
@@ -404,13 +539,25 @@ mod tests {
         assert!(r.dialect.decimal_comma);
         assert_eq!(p.channel_counts, vec![3.5, 0.25]);
         // With a decimal comma, a `.` is rejected rather than read as a thousands separator.
-        let opts = IngestOptions { decimal_comma: Some(true), ..Default::default() };
+        let opts = IngestOptions {
+            decimal_comma: Some(true),
+            ..Default::default()
+        };
         let e = ingest_csv("hcp_id;ch_x\na;1.234\n", &opts).unwrap_err();
-        assert_eq!((e.code(), e.line(), e.column()), ("INVALID_VALUE", Some(2), Some("ch_x")));
+        assert_eq!(
+            (e.code(), e.line(), e.column()),
+            ("INVALID_VALUE", Some(2), Some("ch_x"))
+        );
         // `;` file without decimal comma: `1,234` is ambiguous.
-        let opts = IngestOptions { decimal_comma: Some(false), ..Default::default() };
+        let opts = IngestOptions {
+            decimal_comma: Some(false),
+            ..Default::default()
+        };
         let e = ingest_csv("hcp_id;ch_x\na;1,234\n", &opts).unwrap_err();
-        assert_eq!((e.code(), e.line(), e.column()), ("INVALID_VALUE", Some(2), Some("ch_x")));
+        assert_eq!(
+            (e.code(), e.line(), e.column()),
+            ("INVALID_VALUE", Some(2), Some("ch_x"))
+        );
     }
 
     #[test]
@@ -422,15 +569,36 @@ mod tests {
         };
         let (p, r) = ingest_csv("hcp_id,ch_x\na,1\nb,oops\nc,2\nc,3\n", &opts).unwrap();
         assert_eq!(p.ids, vec!["a"]);
-        assert_eq!((r.rows_read, r.rows_used, r.rows_excluded, r.exclusions_not_found), (4, 1, 3, 1));
-        assert!(r.warnings.iter().all(|w| !w.contains("zz")), "ids must not be echoed in warnings");
+        assert_eq!(
+            (
+                r.rows_read,
+                r.rows_used,
+                r.rows_excluded,
+                r.exclusions_not_found
+            ),
+            (4, 1, 3, 1)
+        );
+        assert!(
+            r.warnings.iter().all(|w| !w.contains("zz")),
+            "ids must not be echoed in warnings"
+        );
     }
 
     #[test]
     fn warnings() {
         let (_, r) = run("hcp_id,ch_x,ch_esanum,region\na,1,0,\nb,2,,\n").unwrap();
-        assert!(r.warnings.contains(&"channel `esanum` is all zeros".to_string()), "{:?}", r.warnings);
-        assert!(r.warnings.contains(&"column `region` is empty in every row".to_string()), "{:?}", r.warnings);
+        assert!(
+            r.warnings
+                .contains(&"channel `esanum` is all zeros".to_string()),
+            "{:?}",
+            r.warnings
+        );
+        assert!(
+            r.warnings
+                .contains(&"column `region` is empty in every row".to_string()),
+            "{:?}",
+            r.warnings
+        );
     }
 
     #[test]
@@ -443,22 +611,38 @@ mod tests {
                 ("consent_email".into(), Cell::Bool(true)),
                 ("rx_decile".into(), Cell::Number(4.0)),
             ],
-            vec![("hcp_id".into(), Cell::Text("b".into())), ("ch_x".into(), Cell::Number(f64::NAN))],
+            vec![
+                ("hcp_id".into(), Cell::Text("b".into())),
+                ("ch_x".into(), Cell::Number(f64::NAN)),
+            ],
         ])
         .unwrap();
         let roles = assign_roles(&t.headers, &BTreeMap::new()).unwrap();
         let e = build_profiles(t.clone(), &roles, &[]).unwrap_err();
-        assert_eq!((e.code(), e.line(), e.column()), ("NON_FINITE", Some(3), Some("ch_x")));
+        assert_eq!(
+            (e.code(), e.line(), e.column()),
+            ("NON_FINITE", Some(3), Some("ch_x"))
+        );
         let (p, _) = build_profiles(t, &roles, &["b".to_string()]).unwrap();
         assert_eq!(p.ids, vec!["17"]);
         assert_eq!(p.consents[0].values, vec![Some(true)]);
-        assert_eq!(p.category("rx_decile").unwrap().values, vec![Some("4".to_string())]);
+        assert_eq!(
+            p.category("rx_decile").unwrap().values,
+            vec![Some("4".to_string())]
+        );
     }
 
     #[test]
     fn role_map_must_match_table() {
         let t = read_csv("hcp_id,ch_x\na,1\n", &IngestOptions::default()).unwrap();
-        let roles = assign_roles(&["hcp_id".to_string(), "ch_x".to_string(), "ch_y".to_string()], &BTreeMap::new()).unwrap();
-        assert_eq!(build_profiles(t, &roles, &[]).unwrap_err().code(), "INVALID_OPTION");
+        let roles = assign_roles(
+            &["hcp_id".to_string(), "ch_x".to_string(), "ch_y".to_string()],
+            &BTreeMap::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            build_profiles(t, &roles, &[]).unwrap_err().code(),
+            "INVALID_OPTION"
+        );
     }
 }

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 /// key twice is an error. Records whose cells are all empty are skipped (like blank CSV lines).
 pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
     if records.is_empty() {
-        return Err(SegError::EmptyInput { what: "the records array has no elements".to_string() });
+        return Err(SegError::EmptyInput {
+            what: "the records array has no elements".to_string(),
+        });
     }
 
     let mut headers: Vec<String> = Vec::new();
@@ -35,14 +37,19 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
                 }
             };
             if cells.iter().any(|(c, _)| *c == col) {
-                return Err(SegError::DuplicateColumn { line, column: echo(&name) });
+                return Err(SegError::DuplicateColumn {
+                    line,
+                    column: echo(&name),
+                });
             }
             cells.push((col, normalise(cell)));
         }
         placed.push((line, cells));
     }
     if headers.is_empty() {
-        return Err(SegError::EmptyInput { what: "the records have no keys".to_string() });
+        return Err(SegError::EmptyInput {
+            what: "the records have no keys".to_string(),
+        });
     }
 
     let width = headers.len();
@@ -60,7 +67,9 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
         rows.push(RawRow { line, cells: row });
     }
     if rows.is_empty() {
-        return Err(SegError::EmptyInput { what: "every record is empty".to_string() });
+        return Err(SegError::EmptyInput {
+            what: "every record is empty".to_string(),
+        });
     }
 
     Ok(RawTable {
@@ -97,28 +106,43 @@ mod tests {
     use super::*;
 
     fn rec(pairs: &[(&str, Cell)]) -> Vec<(String, Cell)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
     fn union_of_keys_in_first_seen_order() {
         let t = read_records(vec![
-            rec(&[("hcp_id", Cell::Text("a".into())), ("ch_x", Cell::Number(1.0))]),
-            rec(&[("fmt_y", Cell::Number(2.0)), ("hcp_id", Cell::Text(" b ".into()))]),
+            rec(&[
+                ("hcp_id", Cell::Text("a".into())),
+                ("ch_x", Cell::Number(1.0)),
+            ]),
+            rec(&[
+                ("fmt_y", Cell::Number(2.0)),
+                ("hcp_id", Cell::Text(" b ".into())),
+            ]),
         ])
         .unwrap();
         assert_eq!(t.headers, vec!["hcp_id", "ch_x", "fmt_y"]);
         assert_eq!(t.rows[0].line, 2);
         assert_eq!(t.rows[1].line, 3);
         assert_eq!(t.rows[0].cells[2], Cell::Empty);
-        assert_eq!(t.rows[1].cells, vec![Cell::Text("b".into()), Cell::Empty, Cell::Number(2.0)]);
+        assert_eq!(
+            t.rows[1].cells,
+            vec![Cell::Text("b".into()), Cell::Empty, Cell::Number(2.0)]
+        );
         assert_eq!(t.dialect.source, "records");
     }
 
     #[test]
     fn empty_inputs() {
         assert_eq!(read_records(vec![]).unwrap_err().code(), "EMPTY_INPUT");
-        assert_eq!(read_records(vec![vec![], vec![]]).unwrap_err().code(), "EMPTY_INPUT");
+        assert_eq!(
+            read_records(vec![vec![], vec![]]).unwrap_err().code(),
+            "EMPTY_INPUT"
+        );
         let only_blank = vec![rec(&[("hcp_id", Cell::Text("  ".into()))])];
         assert_eq!(read_records(only_blank).unwrap_err().code(), "EMPTY_INPUT");
     }
@@ -138,7 +162,10 @@ mod tests {
     fn duplicate_key_in_one_record() {
         let e = read_records(vec![
             rec(&[("hcp_id", Cell::Text("a".into()))]),
-            rec(&[("hcp_id", Cell::Text("b".into())), (" hcp_id", Cell::Text("c".into()))]),
+            rec(&[
+                ("hcp_id", Cell::Text("b".into())),
+                (" hcp_id", Cell::Text("c".into())),
+            ]),
         ])
         .unwrap_err();
         assert_eq!(e.code(), "DUPLICATE_COLUMN");

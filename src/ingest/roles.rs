@@ -16,8 +16,15 @@ use crate::error::{echo, Result, SegError};
 use std::collections::BTreeMap;
 
 /// Category columns recognised by name.
-pub const CATEGORY_COLUMNS: [&str; 7] =
-    ["specialty", "country", "region", "practice_setting", "access_level", "funnel_stage", "rx_decile"];
+pub const CATEGORY_COLUMNS: [&str; 7] = [
+    "specialty",
+    "country",
+    "region",
+    "practice_setting",
+    "access_level",
+    "funnel_stage",
+    "rx_decile",
+];
 
 /// The roles a mapping may name.
 pub const MAPPING_ROLES: &str = "\"id\", \"channel\", \"channel:<name>\", \"format\", \"format:<name>\", \"category\", \"category:<name>\", \"recency\", \"frequency\", \"consent\", \"ignore\"";
@@ -116,8 +123,11 @@ pub fn list_columns(headers: &[String]) -> String {
     if headers.is_empty() {
         return "(none)".to_string();
     }
-    let mut parts: Vec<String> =
-        headers.iter().take(LIST_LIMIT).map(|h| format!("`{}`", echo(h))).collect();
+    let mut parts: Vec<String> = headers
+        .iter()
+        .take(LIST_LIMIT)
+        .map(|h| format!("`{}`", echo(h)))
+        .collect();
     if headers.len() > LIST_LIMIT {
         parts.push(format!("… and {} more", headers.len() - LIST_LIMIT));
     }
@@ -152,7 +162,10 @@ fn by_convention(header: &str) -> (ColumnRole, String) {
 
 /// Parse a mapping role for the column `header`.
 fn parse_mapping_role(role: &str, header: &str) -> Result<(ColumnRole, String)> {
-    let unknown = || SegError::UnknownRole { role: echo(role), expected: MAPPING_ROLES.to_string() };
+    let unknown = || SegError::UnknownRole {
+        role: echo(role),
+        expected: MAPPING_ROLES.to_string(),
+    };
     let lower = role.trim().to_lowercase();
     let (kind, given) = match lower.split_once(':') {
         Some((k, n)) => {
@@ -168,7 +181,11 @@ fn parse_mapping_role(role: &str, header: &str) -> Result<(ColumnRole, String)> 
     let named = |prefix: &str| -> String {
         match &given {
             Some(g) => g.clone(),
-            None => n.strip_prefix(prefix).filter(|x| !x.is_empty()).unwrap_or(&n).to_string(),
+            None => n
+                .strip_prefix(prefix)
+                .filter(|x| !x.is_empty())
+                .unwrap_or(&n)
+                .to_string(),
         }
     };
     let out = match (kind.as_str(), &given) {
@@ -206,13 +223,20 @@ fn find_header(headers: &[String], key: &str) -> Result<usize> {
         .collect();
     match matches.as_slice() {
         [i] => Ok(*i),
-        [] => Err(SegError::UnknownColumn { column: echo(key), found: list_columns(headers) }),
+        [] => Err(SegError::UnknownColumn {
+            column: echo(key),
+            found: list_columns(headers),
+        }),
         _ => Err(SegError::option(
             "columns",
             format!(
                 "`{}` matches several columns ({}); use the exact column name",
                 echo(key),
-                matches.iter().map(|&i| format!("`{}`", echo(&headers[i]))).collect::<Vec<_>>().join(", ")
+                matches
+                    .iter()
+                    .map(|&i| format!("`{}`", echo(&headers[i])))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         )),
     }
@@ -224,7 +248,12 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
         .iter()
         .map(|h| {
             let (role, name) = by_convention(h);
-            AssignedRole { header: h.clone(), name, role, source: "convention" }
+            AssignedRole {
+                header: h.clone(),
+                name,
+                role,
+                source: "convention",
+            }
         })
         .collect();
 
@@ -245,12 +274,19 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
             ));
         }
         mapped_by[i] = Some(key.as_str());
-        columns[i] = AssignedRole { header: headers[i].clone(), name, role, source: "mapping" };
+        columns[i] = AssignedRole {
+            header: headers[i].clone(),
+            name,
+            role,
+            source: "mapping",
+        };
     }
 
     // A mapped id / recency / frequency column replaces the one found by convention.
     for singleton in [ColumnRole::Id, ColumnRole::Recency, ColumnRole::Frequency] {
-        let mapped = columns.iter().any(|c| c.role == singleton && c.source == "mapping");
+        let mapped = columns
+            .iter()
+            .any(|c| c.role == singleton && c.source == "mapping");
         if mapped {
             for c in columns.iter_mut() {
                 if c.role == singleton && c.source == "convention" {
@@ -265,7 +301,9 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
     for (i, c) in columns.iter().enumerate() {
         let key = match &c.role {
             ColumnRole::Ignore => continue,
-            ColumnRole::Id | ColumnRole::Recency | ColumnRole::Frequency => (c.role.kind(), String::new()),
+            ColumnRole::Id | ColumnRole::Recency | ColumnRole::Frequency => {
+                (c.role.kind(), String::new())
+            }
             _ => (c.role.kind(), c.name.clone()),
         };
         if let Some(&first) = seen.get(&key) {
@@ -286,7 +324,10 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
                     ),
                 ));
             }
-            return Err(SegError::DuplicateColumn { line: 1, column: echo(&c.header) });
+            return Err(SegError::DuplicateColumn {
+                line: 1,
+                column: echo(&c.header),
+            });
         }
         seen.insert(key, i);
     }
@@ -297,7 +338,10 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
             found: list_columns(headers),
         });
     }
-    if !columns.iter().any(|c| matches!(c.role, ColumnRole::Channel(_) | ColumnRole::Format(_))) {
+    if !columns
+        .iter()
+        .any(|c| matches!(c.role, ColumnRole::Channel(_) | ColumnRole::Format(_)))
+    {
         return Err(SegError::NoFeatures);
     }
     Ok(RoleMap { columns })
@@ -312,7 +356,10 @@ mod tests {
     }
 
     fn m(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -326,7 +373,17 @@ mod tests {
     #[test]
     fn conventions() {
         let r = assign_roles(
-            &h(&["HCP ID", " Ch_LinkedIn ", "fmt_cme_module", "Specialty", "days_since_last", "active_weeks", "consent_email", "name", "rx_decile"]),
+            &h(&[
+                "HCP ID",
+                " Ch_LinkedIn ",
+                "fmt_cme_module",
+                "Specialty",
+                "days_since_last",
+                "active_weeks",
+                "consent_email",
+                "name",
+                "rx_decile",
+            ]),
             &BTreeMap::new(),
         )
         .unwrap();
@@ -355,7 +412,12 @@ mod tests {
     fn mapping_overrides() {
         let r = assign_roles(
             &h(&["Kunden-Nr", "hcp_id", "LinkedIn Klicks", "CME", "Fach"]),
-            &m(&[("Kunden-Nr", "id"), ("LinkedIn Klicks", "channel:LinkedIn"), ("cme", "Format"), ("Fach", "category:specialty")]),
+            &m(&[
+                ("Kunden-Nr", "id"),
+                ("LinkedIn Klicks", "channel:LinkedIn"),
+                ("cme", "Format"),
+                ("Fach", "category:specialty"),
+            ]),
         )
         .unwrap();
         assert_eq!(r.columns[0].role, ColumnRole::Id);
@@ -386,7 +448,10 @@ mod tests {
         let e = assign_roles(&headers, &BTreeMap::new()).unwrap_err();
         assert_eq!(e.code(), "MISSING_ID_COLUMN");
         let msg = e.to_string();
-        assert!(msg.contains("`ch_9`") && !msg.contains("`ch_10`") && msg.contains("5 more"), "{msg}");
+        assert!(
+            msg.contains("`ch_9`") && !msg.contains("`ch_10`") && msg.contains("5 more"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -397,7 +462,11 @@ mod tests {
 
     #[test]
     fn duplicates_after_normalisation() {
-        let e = assign_roles(&h(&["hcp_id", "ch_LinkedIn", "ch_linkedin"]), &BTreeMap::new()).unwrap_err();
+        let e = assign_roles(
+            &h(&["hcp_id", "ch_LinkedIn", "ch_linkedin"]),
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "DUPLICATE_COLUMN");
         assert_eq!(e.column(), Some("ch_linkedin"));
         let e = assign_roles(&h(&["hcp_id", "HCP ID", "ch_x"]), &BTreeMap::new()).unwrap_err();
