@@ -214,7 +214,14 @@ export type ErrorCode =
   | "NEGATIVE_COUNT" | "NON_FINITE" | "FIELD_COUNT" | "CSV_SYNTAX" | "DUPLICATE_COLUMN"
   | "UNKNOWN_COLUMN" | "UNKNOWN_ROLE" | "NO_FEATURES" | "INVALID_OPTION" | "TOO_FEW_ROWS"
   | "TOO_FEW_DISTINCT" | "TOO_LARGE" | "INVALID_MODEL" | "MODEL_VERSION" | "MODEL_COLUMN_MISSING"
-  | "INVALID_MATRIX" | "CLUSTERING_FAILED";
+  | "INVALID_MATRIX" | "CLUSTERING_FAILED"
+  // Raised by the JS wrappers, not the engine:
+  /** A synchronous function was called in a browser before `init()` resolved. */
+  | "NOT_INITIALIZED"
+  /** The wasm could not be fetched/compiled, or the worker failed to start or crashed. */
+  | "WASM_LOAD_FAILED"
+  /** A worker-backed call after `dispose()`. */
+  | "DISPOSED";
 
 /** Every error the engine throws is an Error with these extra fields. */
 export interface HcpSegmentsError extends Error {
@@ -224,6 +231,19 @@ export interface HcpSegmentsError extends Error {
   /** Column name. */
   column?: string;
 }
+
+// ---- Loading the wasm ----
+/** What `init` accepts: a URL of the .wasm file, a fetch Response, its bytes, or a compiled module. */
+export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+/**
+ * Loads and instantiates the wasm. Browsers (and bundlers): `await init()` once before calling the
+ * synchronous functions; without an argument it fetches the .wasm shipped beside the JS
+ * (`new URL("hcp_segments_bg.wasm", import.meta.url)`). Idempotent: later calls return the same
+ * promise. In Node the wasm is loaded when the module is imported and `init()` resolves at once.
+ */
+export declare function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+/** Synchronous variant for workers or hosts that already hold the bytes or a compiled module. */
+export declare function initSync(input: BufferSource | WebAssembly.Module): void;
 
 // ---- Functions (synchronous; in Node, in workers, or in pages after `init()`) ----
 export declare function segment(input: string | HcpRecord[], options?: SegmentOptions, onProgress?: (p: Progress) => void): SegmentResult;

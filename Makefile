@@ -1,0 +1,96 @@
+# hcp-segments: build, package, demo and test. Every target sets the machine up first
+# (scripts/setup.sh is idempotent and quick when everything is there).
+#
+#   make setup     rust wasm target, wasm-bindgen CLI (= Cargo.lock's version), chromium,
+#                  chromium-driver, binaryen (Debian), root node_modules (npm ci)
+#   make wasm      cargo build (wasm32) + wasm-bindgen (web, nodejs) + wasm-opt -> pkg/
+#   make package   pkg/ -> dist/hcp-segments-<version>.tgz (npm pack)
+#   make demo      the CLI on the bundled sample universe (5,000 HCPs, seed 42), then demo-page
+#   make test      every test: native, wasm (Node + headless Chromium), JS on the packed
+#                  tarball, types, examples, page e2e
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VERSION := $(shell awk -F'"' '/^version *=/ { print $$2; exit }' Cargo.toml)
+TARBALL := dist/hcp-segments-$(VERSION).tgz
+SAMPLE_N ?= 5000
+SAMPLE_SEED ?= 42
+
+.PHONY: help setup wasm package demo demo-cli demo-page test test-native test-wasm \
+        test-wasm-node test-wasm-browser test-js test-types test-examples test-e2e bench clean
+
+help:
+	@awk '/^#/ { sub(/^# ?/, ""); print } /^$$/ { exit }' Makefile
+
+setup:
+	scripts/setup.sh
+
+# pkg/ and the tarball are rebuilt only when a source changed, so `make test` builds them once.
+SOURCES := $(shell find src js -type f 2>/dev/null) Cargo.toml $(wildcard Cargo.lock README.md) \
+           scripts/build-wasm.sh $(wildcard scripts/assemble-*.mjs)
+
+pkg/package.json: $(SOURCES) | setup
+	scripts/build-wasm.sh
+
+$(TARBALL): pkg/package.json scripts/pack.sh
+	scripts/pack.sh
+
+wasm: setup pkg/package.json
+
+package: wasm $(TARBALL)
+
+# --- demo ---------------------------------------------------------------------------------------
+demo: demo-cli demo-page
+
+demo-cli: wasm
+	@mkdir -p target/demo
+	node pkg/cli.js sample --n $(SAMPLE_N) --seed $(SAMPLE_SEED) --out target/demo/sample-$(SAMPLE_N)-$(SAMPLE_SEED).csv
+	node pkg/cli.js segment target/demo/sample-$(SAMPLE_N)-$(SAMPLE_SEED).csv --k auto --seed $(SAMPLE_SEED) \
+	  --json target/demo/result.json --assignments target/demo/assignments.csv
+
+# Hook for the page (www/): build it against the packed tarball and serve it. Filled in by www.
+demo-page: package
+	@echo "demo-page: the web page (www/) is not wired in yet"
+
+# --- tests --------------------------------------------------------------------------------------
+# Order matters: test-native writes target/native-labels.json, which test-js compares against.
+test: setup
+	$(MAKE) test-native
+	$(MAKE) test-wasm
+	$(MAKE) package
+	$(MAKE) test-js
+	$(MAKE) test-types
+	$(MAKE) test-examples
+	$(MAKE) test-e2e
+
+test-native:
+	cargo test
+
+test-wasm: test-wasm-node test-wasm-browser
+
+test-wasm-node: setup
+	scripts/test-wasm.sh node
+
+test-wasm-browser: setup
+	scripts/test-wasm.sh browser
+
+# JS tests against the packed tarball installed into a fresh temp project (node --test).
+test-js: package
+	node --test --test-reporter=spec tests/js/
+
+test-types: package
+	scripts/test-types.sh
+
+test-examples: package
+	scripts/test-examples.sh
+
+# Hook for the page's end-to-end tests (www/). Filled in by www.
+test-e2e:
+	@echo "test-e2e: the web page (www/) has no e2e tests wired in yet"
+
+bench:
+	@echo "bench: no benchmarks yet"
+
+clean:
+	rm -rf pkg dist target/demo tests/artifacts

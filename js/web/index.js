@@ -1,0 +1,74 @@
+// hcp-segments for browsers and bundlers (the wasm-bindgen `web` build).
+//
+//   import { init, segment } from "hcp-segments";
+//   await init();                 // fetches hcp_segments_bg.wasm beside this file, once
+//   const result = segment(csvText, { k: "auto" });
+//
+// init() is explicit rather than a top-level await: TLA breaks Vite's and webpack's default
+// build targets, and an explicit call lets the host pass its own URL/bytes (CDN, strict CSP).
+import wbInit, * as wasm from "./hcp_segments.js";
+
+let ready = null;
+let initialized = false;
+
+function codedError(code, message, cause) {
+  const err = new Error(message, cause === undefined ? undefined : { cause });
+  err.code = code;
+  return err;
+}
+
+/** Load the wasm (idempotent). `input`: URL, Response, bytes or WebAssembly.Module; default: the file beside this module. */
+export function init(input) {
+  if (!ready) {
+    const arg = input === undefined ? undefined : { module_or_path: input };
+    ready = wbInit(arg).then(
+      () => {
+        initialized = true;
+      },
+      (e) => {
+        ready = null; // allow a retry (e.g. with another URL)
+        throw codedError("WASM_LOAD_FAILED", `hcp-segments: could not load the wasm: ${e && e.message ? e.message : e}`, e);
+      },
+    );
+  }
+  return ready;
+}
+
+/** Synchronous init from bytes or a compiled WebAssembly.Module (workers, tests). */
+export function initSync(input) {
+  if (initialized) return;
+  wasm.initSync({ module: input });
+  initialized = true;
+  ready = Promise.resolve();
+}
+
+function need(name) {
+  if (!initialized) {
+    throw codedError("NOT_INITIALIZED", `hcp-segments: await init() before calling ${name}() in a browser`);
+  }
+}
+
+export function segment(input, options, onProgress) {
+  need("segment");
+  return wasm.segment(input, options, onProgress);
+}
+
+export function assign(model, input) {
+  need("assign");
+  return wasm.assign(model, input);
+}
+
+export function kmeans(data, nCols, options) {
+  need("kmeans");
+  return wasm.kmeans(data, nCols, options);
+}
+
+export function generateSample(n, seed) {
+  need("generateSample");
+  return wasm.generateSample(n, seed);
+}
+
+export function version() {
+  need("version");
+  return wasm.version();
+}

@@ -1,0 +1,61 @@
+// The published package.json (written to pkg/ by scripts/build-wasm.sh). Usage: node … VERSION
+const version = process.argv[2];
+if (!version) throw new Error("usage: assemble-package-json.mjs VERSION");
+
+const pkg = {
+  name: "hcp-segments",
+  version,
+  description:
+    "Segment healthcare professionals by engagement with k-means, entirely in the browser (Rust + WebAssembly). No network, no telemetry.",
+  license: "MIT OR Apache-2.0",
+  keywords: ["segmentation", "k-means", "kmeans", "clustering", "webassembly", "wasm", "hcp", "pharma", "gdpr"],
+  type: "module",
+  main: "./node/index.cjs",
+  module: "./web/index.js",
+  types: "./index.d.ts",
+  exports: {
+    ".": {
+      node: {
+        import: { types: "./index.d.ts", default: "./node/index.mjs" },
+        require: { types: "./index.d.cts", default: "./node/index.cjs" },
+      },
+      browser: { types: "./index.d.ts", default: "./web/index.js" },
+      default: { types: "./index.d.ts", default: "./web/index.js" },
+    },
+    "./worker": {
+      types: "./worker/index.d.ts",
+      default: "./worker/index.js",
+    },
+    // Explicit builds, for hosts that want to choose (e.g. the web build under Deno or in a test).
+    "./web": { types: "./index.d.ts", default: "./web/index.js" },
+    "./node": {
+      import: { types: "./index.d.ts", default: "./node/index.mjs" },
+      require: { types: "./index.d.cts", default: "./node/index.cjs" },
+    },
+    // The raw wasm, for hosts that serve it themselves and pass its URL to init()/createSegmenter.
+    "./hcp_segments_bg.wasm": "./web/hcp_segments_bg.wasm",
+    "./package.json": "./package.json",
+  },
+  bin: { "hcp-segments": "./cli.js" },
+  files: [
+    "web/hcp_segments.js",
+    "web/hcp_segments_bg.wasm",
+    "web/index.js",
+    "node/hcp_segments.js",
+    "node/hcp_segments_bg.wasm",
+    "node/index.cjs",
+    "node/index.mjs",
+    "node/package.json",
+    "worker/index.js",
+    "worker/worker.js",
+    "worker/index.d.ts",
+    "index.d.ts",
+    "index.d.cts",
+    "cli.js",
+  ],
+  // The worker script runs for its effect (it installs onmessage); everything else is pure.
+  sideEffects: ["./worker/worker.js", "./cli.js"],
+  engines: { node: ">=20" },
+};
+
+process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Build the wasm once, bind it for the web and for Node, optimise it, and assemble the npm
+# package in pkg/ (gitignored).  `make package` then packs pkg/ into dist/.
+#
+# Env: CARGO_TARGET_DIR (default target/), WASM_OPT_LEVEL (default -O3, see docs/package.md for
+# the measurement), WASM_OPT=0 to skip wasm-opt (debugging).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+OPT_LEVEL=${WASM_OPT_LEVEL:--O3}
+PKG="$ROOT/pkg"
+
+log() { printf '[build-wasm] %s\n' "$*" >&2; }
+die() { printf '[build-wasm] error: %s\n' "$*" >&2; exit 1; }
+
+command -v wasm-bindgen >/dev/null || die "wasm-bindgen CLI missing: run scripts/setup.sh (make setup)"
+VERSION=$(awk -F'"' '/^version *=/ { print $2; exit }' Cargo.toml)
+[ -n "$VERSION" ] || die "no version in Cargo.toml"
+
+log "cargo build --release --target wasm32-unknown-unknown --lib"
+cargo build --release --target wasm32-unknown-unknown --lib
+RAW="$TARGET_DIR/wasm32-unknown-unknown/release/hcp_segments.wasm"
+[ -f "$RAW" ] || die "$RAW not produced"
+
+rm -rf "$PKG"
+mkdir -p "$PKG/web" "$PKG/node" "$PKG/worker"
+log "wasm-bindgen --target web / --target nodejs"
+wasm-bindgen --target web --out-dir "$PKG/web" --out-name hcp_segments "$RAW"
+wasm-bindgen --target nodejs --out-dir "$PKG/node" --out-name hcp_segments "$RAW"
+
+# The boundary must export the whole contract; say so plainly when it does not (yet).
+missing=()
+for fn in segment assign kmeans generateSample version; do
+  grep -Eq "^export function $fn\(" "$PKG/web/hcp_segments.js" || missing+=("$fn")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  die "the wasm boundary (src/wasm/) does not export: ${missing[*]} -- it is not in this tree yet, or was renamed (see js/types.d.ts)"
+fi
+
+# wasm-opt (Debian's binaryen). The features are the ones rustc enables by default for
+# wasm32-unknown-unknown; wasm-opt must be told, or it rejects the module.
+if [ "${WASM_OPT:-1}" != 0 ]; then
+  command -v wasm-opt >/dev/null || die "wasm-opt missing: run scripts/setup.sh (apt package binaryen)"
+  FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+            --enable-mutable-globals --enable-reference-types --enable-multivalue)
+  for f in "$PKG/web/hcp_segments_bg.wasm" "$PKG/node/hcp_segments_bg.wasm"; do
+    log "wasm-opt $OPT_LEVEL $(basename "$(dirname "$f")")/$(basename "$f")"
+    wasm-opt "$OPT_LEVEL" "${FEATURES[@]}" "$f" -o "$f.opt"
+    mv "$f.opt" "$f"
+  done
+fi
+
+# --- the JS around the bindings -------------------------------------------------------------
+cp js/web/index.js "$PKG/web/index.js"
+cp js/node/index.cjs js/node/index.mjs "$PKG/node/"
+# wasm-bindgen's nodejs output is CommonJS; the package is "type": "module".
+printf '{ "type": "commonjs" }\n' > "$PKG/node/package.json"
+cp js/worker/index.js js/worker/worker.js "$PKG/worker/"
+cp js/cli.js "$PKG/cli.js"
+chmod +x "$PKG/cli.js"
+
+# --- types: one source (js/types.d.ts), one self-contained file per entry point --------------
+# Value declarations are the `export declare function` lines; everything else is shared types.
+node scripts/assemble-types.mjs js/types.d.ts "$PKG"
+
+# --- package.json -----------------------------------------------------------------------------
+node scripts/assemble-package-json.mjs "$VERSION" > "$PKG/package.json"
+[ -f README.md ] && cp README.md "$PKG/README.md"
+for f in LICENSE LICENSE-MIT LICENSE-APACHE; do [ -f "$f" ] && cp "$f" "$PKG/"; done
+
+log "pkg/ assembled (hcp-segments@$VERSION):"
+for f in "$PKG/web/hcp_segments_bg.wasm" "$PKG/node/hcp_segments_bg.wasm"; do
+  printf '  %-32s %8d bytes, %8d gzip\n' "${f#"$ROOT"/}" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" >&2
+done

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Idempotent machine setup for hcp-segments. Safe on a fresh machine (Rust toolchain and Node
+# assumed); fast when everything is already there. Only crates.io, npm and Debian are used:
+# no wasm-pack, no downloaded browsers or drivers.
+#
+#   scripts/setup.sh            everything (rust target, wasm-bindgen CLI, apt packages, npm ci)
+#   scripts/setup.sh rust       only the Rust side (target + wasm-bindgen CLI)
+#   scripts/setup.sh apt        only chromium / chromium-driver / binaryen
+#   scripts/setup.sh npm        only the root node_modules
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+# The wasm-bindgen version the crate links against, from Cargo.lock (or Cargo.toml's "=x.y.z" pin
+# when the lock file is not there yet). The CLI must be exactly this version.
+wasm_bindgen_version() {
+  local v=""
+  if [ -f Cargo.lock ]; then
+    v=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  fi
+  if [ -z "$v" ]; then
+    v=$(grep -E '^wasm-bindgen *= *"=' Cargo.toml | head -1 | sed -E 's/.*"=([^"]+)".*/\1/')
+  fi
+  [ -n "$v" ] || die "cannot find the wasm-bindgen version in Cargo.lock or Cargo.toml"
+  echo "$v"
+}
+
+setup_rust() {
+  command -v cargo >/dev/null || die "cargo not found: install the Rust toolchain (rustup) first"
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    log "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want have
+  want=$(wasm_bindgen_version)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" = "$want" ] && command -v wasm-bindgen-test-runner >/dev/null; then
+    return 0
+  fi
+  # Another install of the same CLI may be running (e.g. started by hand); wait for it instead of
+  # racing it for the same files.
+  while pgrep -f "cargo install wasm-bindgen-cli" >/dev/null 2>&1; do
+    log "waiting for a running 'cargo install wasm-bindgen-cli' to finish..."
+    sleep 15
+  done
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ] || ! command -v wasm-bindgen-test-runner >/dev/null; then
+    log "cargo install wasm-bindgen-cli --version $want --locked (had: ${have:-none}; takes a few minutes)"
+    cargo install wasm-bindgen-cli --version "$want" --locked --force
+  fi
+  have=$(wasm-bindgen --version | awk '{print $2}')
+  [ "$have" = "$want" ] || die "wasm-bindgen CLI is $have, Cargo.lock wants $want (is ~/.cargo/bin first on PATH?)"
+}
+
+setup_apt() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v wasm-opt >/dev/null || missing+=(binaryen)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+setup_npm() {
+  command -v npm >/dev/null || die "npm not found: install Node.js 20+ first"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js 20+ required, found $(node --version)"
+  # Stale = the lock changed since the last install (npm writes node_modules/.package-lock.json).
+  if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
+     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+case "${1:-all}" in
+  rust) setup_rust ;;
+  apt) setup_apt ;;
+  npm) setup_npm ;;
+  all) setup_apt; setup_rust; setup_npm ;;
+  *) die "unknown part '$1' (rust|apt|npm|all)" ;;
+esac
