@@ -1,0 +1,332 @@
+// End-to-end tests of the targeting page (www/) in Debian's headless Chromium, against the built
+// page served on 127.0.0.1 and the real hcp-segments package (pkg/, as www's npm dependency).
+// The same package's Node build computes the reference the page must agree with.
+//
+//   bash www/e2e.sh            (builds www against pkg/, then runs this file)
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { start, shot, shotFull, parseCsv, ROOT, ARTIFACTS } from './harness.mjs';
+
+const require = createRequire(join(ROOT, 'www', 'package.json'));
+/** The package as www depends on it (Node build), for reference results. */
+const hcp = require('hcp-segments');
+
+const num = (s) => Number(String(s).replace(/[^0-9.\-]/g, ''));
+const timings = {};
+
+describe('targeting page', { concurrency: false }, () => {
+  let h, page, readyAt, readyRequests;
+  const sample = hcp.generateSample(5000, 42);
+  const sampleRows = parseCsv(sample);
+  const header = sampleRows[0];
+
+  before(async () => {
+    h = await start();
+    page = h.page;
+    page.setDefaultTimeout(60_000);
+  });
+
+  after(async () => {
+    writeFileSync(join(ARTIFACTS, 'timings.json'), JSON.stringify(timings, null, 2));
+    console.log('# timings', JSON.stringify(timings));
+    await h?.close();
+  });
+
+  /** Download through the page's own Blob + a[download]; returns the file's text. */
+  async function download(selector, name) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+    const path = join(h.tmp, name ?? dl.suggestedFilename());
+    await dl.saveAs(path);
+    return { text: readFileSync(path, 'utf8'), path, filename: dl.suggestedFilename() };
+  }
+
+  async function cards() {
+    return page.$$eval('#cards .card', (cs) => cs.map((c) => ({
+      id: Number(c.dataset.seg),
+      size: Number(c.querySelector('.seg-size').textContent.replace(/[^0-9]/g, '')),
+      name: c.querySelector('input.persona').value,
+    })));
+  }
+
+  it('loads with the strict CSP, starts the engine, and every control is labelled', async () => {
+    await page.goto(h.url);
+    await page.waitForSelector('body[data-engine]');
+    assert.equal(await page.getAttribute('body', 'data-engine'), 'ready', 'the engine (worker + wasm) started');
+    readyAt = Date.now();
+    readyRequests = h.log.requests.length;
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /connect-src 'none'/);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+    const unlabelled = await page.$$eval('input, select, textarea, button', (els) => els
+      .filter((e) => !(e.type === 'hidden') && !e.closest('[hidden]'))
+      .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent.trim()))
+      .map((e) => e.outerHTML.slice(0, 80)));
+    assert.deepEqual(unlabelled, []);
+    await shot(page, '01-start');
+  });
+
+  it('loads the sample universe, shows its columns, and is keyboard-operable', async () => {
+    await page.focus('#sample-btn');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#dataset:not([hidden])');
+    const summary = await page.textContent('#dataset-summary');
+    assert.match(summary, /5,000 rows × 28 columns/);
+    assert.equal(await page.$$eval('#columns-table select', (s) => s.length), header.length);
+    assert.match(await page.textContent('#columns-count'), /11 channels, 8 formats/);
+    // Focus went to Run: the next step is one key away.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'run-btn');
+    await shot(page, '02-sample-loaded');
+  });
+
+  it('runs with k = auto: chart, scatter and cards agree with the engine', async () => {
+    const t0 = Date.now();
+    await page.click('#run-btn');
+    await page.waitForSelector('#progress:not([hidden])', { timeout: 5000 }).then(() => shot(page, '03-progress'), () => {});
+    await page.waitForSelector('#cards .card');
+    timings.sample5000RunToCardsMs = Date.now() - t0;
+    timings.sample5000EngineMs = num(await page.getAttribute('#run-status', 'data-ms'));
+    await page.waitForSelector('#target:not([hidden])');
+
+    const ref = hcp.segment(sample, { k: 'auto', seed: 42, nRuns: 10 });
+    const shownK = num(await page.textContent('#shown-k'));
+    const chosenK = num(await page.textContent('#chosen-k'));
+    const cs = await cards();
+    assert.equal(chosenK, ref.kSweep.chosenK, 'chosen k = the engine\'s');
+    assert.equal(shownK, chosenK);
+    assert.equal(cs.length, chosenK, 'one card per segment');
+    assert.equal(cs.reduce((a, c) => a + c.size, 0), 5000, 'card sizes sum to the rows');
+    assert.equal(num(await page.textContent('#rows-used')), 5000);
+    assert.deepEqual(cs.map((c) => c.size), ref.segments.map((s) => s.size), 'sizes as the engine computes them');
+    assert.deepEqual(cs.map((c) => c.name), ref.segments.map((s) => s.name), 'persona names as generated');
+    // The sweep chart: one point per k per metric, the chosen k marked.
+    const sweepRows = ref.kSweep.rows.length;
+    assert.equal(await page.$$eval('#sweep-chart svg circle', (c) => c.length), 4 * sweepRows);
+    assert.equal(await page.$$eval('#sweep-chart svg line[stroke="#D55E00"]', (l) => l.length), 4);
+    // The scatter: every HCP drawn, on a canvas (no DOM node per point).
+    assert.equal(await page.getAttribute('#scatter', 'data-points'), '5000');
+    assert.equal(await page.$$eval('#scatter-legend [data-seg]', (l) => l.length), chosenK);
+    // Heatmap: a row per segment.
+    assert.equal(await page.$$eval('#heatmap tbody tr', (r) => r.length), chosenK);
+    // Suppressed breakdown cells are shown as "<10", never with their count.
+    const suppressedRef = ref.segments.flatMap((s) => s.composition.filter((c) => ['specialty', 'country'].includes(c.column)).flatMap((c) => c.levels.filter((l) => l.suppressed)));
+    if (suppressedRef.length) {
+      const lvls = await page.$$eval('.comp .lvl.suppressed', (l) => l.map((x) => x.textContent));
+      for (const t of lvls) assert.match(t, /<10$/);
+    }
+    await page.evaluate(() => document.getElementById('results').scrollIntoView());
+    await shot(page, '04-results-auto');
+    await page.evaluate(() => document.getElementById('cards').scrollIntoView());
+    await shot(page, '05-cards');
+    await page.evaluate(() => document.getElementById('heatmap').scrollIntoView({ block: 'center' }));
+    await shot(page, '06-heatmap');
+  });
+
+  it('changing k to 4 re-runs and shows 4 segments', async () => {
+    await page.selectOption('#k-select', '4');
+    await page.waitForFunction(() => document.getElementById('shown-k')?.textContent === '4' && document.querySelectorAll('#cards .card').length === 4);
+    const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
+    const cs = await cards();
+    assert.equal(cs.length, 4);
+    assert.deepEqual(cs.map((c) => c.size), ref.segments.map((s) => s.size));
+    assert.equal(cs.reduce((a, c) => a + c.size, 0), 5000);
+    // The sweep from the auto run stays, with k = 4 marked as shown.
+    assert.match(await page.textContent('#sweep-chart'), /showing k = 4/);
+    await page.evaluate(() => document.getElementById('results').scrollIntoView());
+    await shot(page, '07-results-k4');
+  });
+
+  it('targets a selection, splits a budget, and exports the target list', async () => {
+    await page.waitForSelector('#target:not([hidden])');
+    const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
+    // Rename a persona: the export must carry the new name.
+    await page.fill('#cards .card[data-seg="0"] input.persona', 'Test persona zero');
+    // Segments 0 and 2, specialty = oncology, consent_email required.
+    await page.uncheck('#seg-picks input[value="1"]');
+    await page.uncheck('#seg-picks input[value="3"]');
+    const spec = await page.$$eval('#filter-specialty label', (ls) => ls.map((l) => [l.querySelector('input').value, l.textContent.trim()]));
+    const onc = spec.find(([, t]) => t === 'oncology');
+    assert.ok(onc, 'oncology is a specialty filter');
+    await page.check(`#filter-specialty input[value="${onc[0]}"]`);
+    await page.check('#filter-consent input[value="consent_email"]');
+    await page.fill('#budget-input', '250000');
+
+    // Reference count from the raw rows and the engine's assignments.
+    const col = (n) => header.indexOf(n);
+    const byId = new Map(sampleRows.slice(1).map((r) => [r[col('hcp_id')], r]));
+    const expected = ref.assignments.filter((a) => {
+      const r = byId.get(a.hcpId);
+      return (a.segment === 0 || a.segment === 2) && r[col('specialty')] === 'oncology' && /^(true|1|yes)$/i.test(r[col('consent_email')]);
+    });
+    await page.waitForFunction((n) => document.getElementById('target-count').textContent.replace(/\D/g, '') === String(n), expected.length);
+
+    // Budget split adds up to the budget.
+    const amounts = await page.$$eval('#priority td.budget-amount', (tds) => tds.map((t) => Number(t.textContent.replace(/[^0-9.]/g, '')) || 0));
+    const total = amounts.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total - 250000) <= amounts.length, `budget split sums to the budget (${total})`);
+    await page.evaluate(() => document.getElementById('target').scrollIntoView());
+    await shot(page, '08-targeting');
+
+    const { text, filename } = await download('#export-targets', 'targets.csv');
+    assert.match(filename, /\.csv$/);
+    const rows = parseCsv(text);
+    assert.deepEqual(rows[0], ['hcp_id', 'segment', 'segment_name', 'confidence']);
+    assert.equal(rows.length - 1, expected.length, 'one row per selected HCP');
+    assert.deepEqual(new Set(rows.slice(1).map((r) => r[0])), new Set(expected.map((a) => a.hcpId)));
+    const refById = new Map(ref.assignments.map((a) => [a.hcpId, a]));
+    for (const [id, seg, name, conf] of rows.slice(1)) {
+      assert.equal(Number(seg), refById.get(id).segment);
+      assert.equal(name, seg === '0' ? 'Test persona zero' : ref.segments[2].name);
+      assert.ok(Math.abs(Number(conf) - refById.get(id).confidence) < 1e-4);
+    }
+  });
+
+  it('exports the segment summary (CSV and JSON) with small cells suppressed', async () => {
+    const csv = parseCsv((await download('#export-summary-csv', 'summary.csv')).text);
+    assert.equal(csv.length, 5);
+    assert.deepEqual(csv[0].slice(0, 4), ['segment', 'segment_name', 'size', 'share']);
+    assert.equal(csv[1][1], 'Test persona zero');
+    assert.equal(csv.slice(1).reduce((a, r) => a + Number(r[2]), 0), 5000);
+    const json = JSON.parse((await download('#export-summary-json', 'summary.json')).text);
+    assert.equal(json.k, 4);
+    assert.equal(json.segments.length, 4);
+    for (const s of json.segments) for (const c of s.composition) for (const l of c.levels) {
+      if (l.suppressed) { assert.equal(l.count, '<10'); assert.equal(l.share, null); }
+      else assert.ok(l.count >= 10);
+    }
+  });
+
+  it('saves the model and assigns a new file with it', async () => {
+    const model = await download('#save-model', 'model.json');
+    const m = JSON.parse(model.text);
+    assert.equal(m.format, 'hcp-segments-model');
+    const fresh = hcp.generateSample(300, 7);
+    const freshPath = join(h.tmp, 'new-hcps.csv');
+    writeFileSync(freshPath, fresh);
+    await page.setInputFiles('#model-input', model.path);
+    await page.waitForFunction(() => /Model loaded/.test(document.getElementById('model-status').textContent));
+    await page.setInputFiles('#assign-input', freshPath);
+    await page.click('#assign-btn');
+    await page.waitForSelector('#assign-result:not([hidden])');
+    const ref = hcp.assign(m, fresh);
+    const counts = await page.$$eval('#assign-counts tbody tr', (trs) => trs.map((t) => [Number(t.dataset.seg), Number(t.children[1].textContent.replace(/\D/g, ''))]));
+    const refCounts = new Map();
+    for (const a of ref.assignments) refCounts.set(a.segment, (refCounts.get(a.segment) ?? 0) + 1);
+    assert.deepEqual(new Map(counts), refCounts);
+    assert.equal(counts.reduce((a, [, n]) => a + n, 0), 300);
+    const out = parseCsv((await download('#export-assign', 'assigned.csv')).text);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence']);
+    assert.equal(out.length - 1, 300);
+    await page.evaluate(() => document.getElementById('assign').scrollIntoView());
+    await shot(page, '09-assign');
+  });
+
+  it('shows a broken CSV\'s error with its line and column, and stays usable', async () => {
+    // Line 4 (header = line 1) has a word where ch_email's count should be.
+    const lines = sample.split('\n').slice(0, 30);
+    const cells = lines[3].split(',');
+    cells[header.indexOf('ch_email')] = 'abc';
+    lines[3] = cells.join(',');
+    const broken = lines.join('\n') + '\n';
+    // Dropped on the drop zone, as a user would.
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'broken.csv', { type: 'text/csv' }));
+      document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, broken);
+    await page.waitForFunction(() => /broken\.csv/.test(document.getElementById('dataset-summary').textContent));
+    await page.selectOption('#k-select', 'auto');
+    await page.click('#run-btn');
+    await page.waitForSelector('#run-error:not([hidden])');
+    const err = await page.textContent('#run-error');
+    assert.match(err, /Line 4/);
+    assert.match(err, /ch_email/);
+    assert.match(err, /abc/);
+    await page.evaluate(() => document.getElementById('run').scrollIntoView());
+    await shot(page, '10-broken-csv');
+    // A JSON file that is not JSON: the page says where.
+    const badJson = join(h.tmp, 'bad.json');
+    writeFileSync(badJson, '[\n  {"hcp_id": "a", "ch_x": 1},\n  {"hcp_id": "b" "ch_x": 2}\n]\n');
+    await page.setInputFiles('#file-input', badJson);
+    await page.waitForSelector('#load-error:not([hidden])');
+    assert.match(await page.textContent('#load-error'), /Line 3/);
+    await page.evaluate(() => document.getElementById('load').scrollIntoView());
+    await shot(page, '11-broken-json');
+    // Still usable: the sample loads and runs again.
+    await page.click('#sample-btn');
+    await page.waitForFunction(() => /sample universe/.test(document.getElementById('dataset-summary').textContent));
+    assert.equal(await page.isHidden('#load-error'), true);
+    await page.click('#run-btn');
+    await page.waitForSelector('#cards .card');
+    assert.equal(await page.isHidden('#run-error'), true);
+  });
+
+  it('cancels a long run, then segments 100,000 HCPs (timed) with a smooth scatter', async () => {
+    const big = hcp.generateSample(100_000, 1);
+    const bigPath = join(h.tmp, 'hcps-100k.csv');
+    writeFileSync(bigPath, big);
+    await page.setInputFiles('#file-input', bigPath);
+    await page.waitForFunction(() => /100,000 rows/.test(document.getElementById('dataset-summary').textContent));
+    await page.selectOption('#k-select', 'auto');
+    // Cancel mid-run.
+    await page.click('#run-btn');
+    await page.waitForSelector('#cancel-btn:not([hidden])');
+    await page.waitForTimeout(300);
+    await shot(page, '12-progress-100k');
+    await page.click('#cancel-btn');
+    await page.waitForFunction(() => /Cancelled/.test(document.getElementById('run-status').textContent));
+    assert.equal(await page.isEnabled('#run-btn'), true);
+    assert.equal(await page.isHidden('#progress'), true);
+    // The full run, timed from the click to the cards.
+    page.setDefaultTimeout(600_000);
+    const t0 = Date.now();
+    await page.click('#run-btn');
+    await page.waitForSelector('#cards .card');
+    timings.hcp100kRunToCardsMs = Date.now() - t0;
+    timings.hcp100kEngineMs = num(await page.getAttribute('#run-status', 'data-ms'));
+    const cs = await cards();
+    assert.equal(cs.reduce((a, c) => a + c.size, 0), 100_000);
+    assert.equal(cs.length, num(await page.textContent('#chosen-k')));
+    assert.equal(await page.getAttribute('#scatter', 'data-points'), '100000');
+    timings.scatter100kDrawMs = Number(await page.getAttribute('#scatter', 'data-render-ms'));
+    // Re-drawing on a selection change stays interactive.
+    await page.waitForSelector('#target:not([hidden])');
+    await page.uncheck('#seg-picks input[value="0"]');
+    timings.scatter100kRedrawMs = Number(await page.getAttribute('#scatter', 'data-render-ms'));
+    assert.ok(timings.scatter100kRedrawMs < 500, `scatter redraw ${timings.scatter100kRedrawMs} ms`);
+    await page.check('#seg-picks input[value="0"]');
+    await page.evaluate(() => document.getElementById('results').scrollIntoView());
+    await shot(page, '13-results-100k');
+    page.setDefaultTimeout(60_000);
+  });
+
+  it('made no request after start-up but the engine\'s own files, all same-origin, and logged no error', async () => {
+    const origin = new URL(h.url).origin;
+    const foreign = h.log.requests.filter((r) => !r.url.startsWith(origin + '/') && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'every request is same-origin');
+    const startup = new Set(h.log.requests.slice(0, readyRequests).map((r) => r.url));
+    const later = h.log.requests.slice(readyRequests).filter((r) => !r.url.startsWith('blob:'));
+    // After a Cancel the package restarts its worker, which loads the same worker script and .wasm again.
+    const unexpected = later.filter((r) => !startup.has(r.url) || !/\.(js|wasm)$/.test(new URL(r.url).pathname));
+    assert.deepEqual(unexpected, [], 'nothing but the engine\'s own files after start-up');
+    const errors = h.log.console.filter((m) => m.type === 'error');
+    assert.deepEqual(errors, [], 'no console errors');
+    assert.deepEqual(h.log.pageErrors, [], 'no uncaught page errors');
+    writeFileSync(join(ARTIFACTS, 'requests.json'), JSON.stringify(h.log.requests.map((r) => ({ ...r, afterStartup: r.t >= readyAt })), null, 2));
+  });
+
+  it('enforces the CSP: the page itself cannot connect anywhere', async () => {
+    const res = await page.evaluate(async () => {
+      const out = {};
+      for (const [k, u] of [['self', '/'], ['other', 'http://127.0.0.2:9/']]) {
+        try { await fetch(u); out[k] = 'allowed'; } catch { out[k] = 'blocked'; }
+      }
+      return out;
+    });
+    assert.deepEqual(res, { self: 'blocked', other: 'blocked' });
+    await shotFull(page, '14-full-page');
+  });
+});

@@ -1,0 +1,528 @@
+// The targeting page: load → segment (in the package's Web Worker) → see → target → export.
+import * as engine from './engine.js';
+import { parseCsv, countLines } from './csv.js';
+import { conventionRole, ROLES } from './columns.js';
+import { renderSweep } from './sweep.js';
+import { renderScatter } from './scatter.js';
+import { renderCards, renderHeatmap } from './cards.js';
+import { buildRows, selectRows, channelPriority, renderPriority, targetListCsv } from './targeting.js';
+import { esc, el, int, pct, dec2, pretty, download, csvLine } from './util.js';
+import { explainError, jsonError } from './errors.js';
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  /** @type {null | {name:string, kind:'csv'|'json', text?:string, records?:object[], headers:string[], example:string[], rowCount:number, table?:{headers:string[], rows:any[][]}}} */
+  data: null,
+  /** header → role chosen by the user (only overrides) */
+  roles: new Map(),
+  /** @type {import('hcp-segments').SegmentResult | null} */
+  result: null,
+  names: new Map(),
+  sweep: null,
+  rows: null,
+  abort: null,
+  running: false,
+  model: null,
+  assignData: null,
+  assignResult: null,
+};
+
+const STAGES = [
+  ['parse', 'Parsing'], ['encode', 'Encoding'], ['sweep', 'k sweep (k = 3…8)'], ['cluster', 'Clustering (restarts)'],
+  ['profile', 'Profiling'], ['project', 'Projection'],
+];
+
+// ---------------------------------------------------------------- errors
+
+function showError(host, e, context) {
+  const x = explainError(e, context);
+  host.innerHTML = `<strong>${esc(x.title)}</strong>` +
+    (x.where ? `<span class="where">${esc(x.where)}: </span>` : '') + `<span class="msg">${esc(x.message)}</span>` +
+    (x.hint ? `<p class="hint">${esc(x.hint)}</p>` : '');
+  host.hidden = false;
+}
+const clearError = (host) => { host.hidden = true; host.replaceChildren(); };
+
+// ---------------------------------------------------------------- loading
+
+function looksJson(name, text) {
+  return /\.json$/i.test(name) || /^\s*[[{]/.test(text.slice(0, 200));
+}
+
+/** Read a file (or text) into a dataset: CSV text, or JSON records. Throws a page error with line/column. */
+function toDataset(name, text) {
+  if (looksJson(name, text)) {
+    let parsed;
+    try { parsed = JSON.parse(text); } catch (err) { throw jsonError(err, text); }
+    const records = Array.isArray(parsed) ? parsed : Array.isArray(parsed?.records) ? parsed.records : null;
+    if (!records) throw Object.assign(new Error('The JSON file must be an array of HCP records ([{"hcp_id": …}, …]) or {"records": [...]}.'), { code: 'PAGE_JSON_SHAPE' });
+    const headers = [];
+    const seen = new Set();
+    for (const r of records.slice(0, 2000)) for (const k of Object.keys(r ?? {})) if (!seen.has(k)) { seen.add(k); headers.push(k); }
+    const first = records[0] ?? {};
+    return { name, kind: 'json', records, headers, example: headers.map((h) => String(first[h] ?? '')), rowCount: records.length,
+      table: { headers, rows: records.map((r) => headers.map((h) => r?.[h])) } };
+  }
+  const { rows } = parseCsv(text, { maxRows: 2 });
+  if (!rows.length) return { name, kind: 'csv', text, headers: [], example: [], rowCount: 0 };
+  const headers = rows[0].map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
+  return { name, kind: 'csv', text, headers, example: rows[1] ?? [], rowCount: countLines(text) };
+}
+
+async function loadFile(file) {
+  clearError($('load-error'));
+  clearError($('run-error'));
+  try {
+    const text = await file.text();
+    setData(toDataset(file.name, text));
+  } catch (e) {
+    showError($('load-error'), e, { file: file.name });
+  }
+}
+
+async function loadSample() {
+  clearError($('load-error'));
+  clearError($('run-error'));
+  const btn = $('sample-btn');
+  btn.disabled = true;
+  btn.textContent = 'Generating…';
+  try {
+    const text = await engine.generateSample(5000, 42);
+    setData(toDataset('sample universe (5,000 HCPs, seed 42)', text));
+    $('run-btn').focus();
+  } catch (e) {
+    showError($('load-error'), e, { file: 'sample' });
+  } finally {
+    btn.disabled = false;
+    btn.textContent = 'Use sample universe';
+  }
+}
+
+function setData(data) {
+  state.data = data;
+  state.roles = new Map();
+  state.result = null;
+  state.sweep = null;
+  state.rows = null;
+  state.names = new Map();
+  $('results').hidden = true;
+  $('target').hidden = true;
+  $('run-status').textContent = '';
+  $('dataset').hidden = false;
+  $('dataset-summary').textContent = `Loaded ${data.name}: ${int(data.rowCount)} rows × ${data.headers.length} columns (${data.kind === 'json' ? 'JSON records' : 'CSV'}).`;
+  renderColumns();
+  $('run-btn').disabled = false;
+}
+
+function renderColumns() {
+  const d = state.data;
+  const host = $('columns-table');
+  host.replaceChildren();
+  const counts = {};
+  d.headers.forEach((h, i) => {
+    const detected = conventionRole(h);
+    const chosen = state.roles.get(h) ?? detected;
+    counts[chosen] = (counts[chosen] ?? 0) + 1;
+    const id = `role-${i}`;
+    const sel = el('select', { id, 'data-col': h });
+    sel.append(el('option', { value: '', text: `${detected} (detected)` }));
+    for (const r of ROLES) if (r !== detected) sel.append(el('option', { value: r, text: r }));
+    sel.value = state.roles.has(h) ? state.roles.get(h) : '';
+    sel.addEventListener('change', () => {
+      if (sel.value) state.roles.set(h, sel.value); else state.roles.delete(h);
+      renderColumns();
+      host.querySelector(`select[data-col="${CSS.escape(h)}"]`)?.focus();
+    });
+    const ex = d.example[i] ?? '';
+    host.append(el('div', { class: `colitem role-${chosen}${state.roles.has(h) ? ' changed' : ''}` },
+      el('label', { for: id, title: `${h} — e.g. ${ex}` }, el('code', { text: h }), el('span', { class: 'ex', text: ex })),
+      sel));
+  });
+  const order = ['id', 'channel', 'format', 'category', 'recency', 'frequency', 'consent', 'ignore'];
+  const plural = (r, n) => (r === 'ignore' ? 'ignored' : r === 'category' && n > 1 ? 'categories' : r + (n > 1 && !['recency', 'frequency', 'consent'].includes(r) ? 's' : ''));
+  $('columns-count').textContent = '— ' + order.filter((r) => counts[r]).map((r) => `${counts[r]} ${plural(r, counts[r])}`).join(', ');
+}
+
+// ---------------------------------------------------------------- running
+
+function options() {
+  const kv = $('k-select').value;
+  const opts = { k: kv === 'auto' ? 'auto' : Number(kv), seed: Number($('seed-input').value) || 0, nRuns: Math.max(1, Number($('runs-input').value) || 10) };
+  if (state.roles.size) opts.columns = Object.fromEntries(state.roles);
+  const ex = $('exclude-input').value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+  if (ex.length) opts.exclude = ex;
+  return opts;
+}
+
+let progressFrame = 0;
+let lastProgress = null;
+function onProgress(p) {
+  lastProgress = p;
+  if (!progressFrame) progressFrame = requestAnimationFrame(paintProgress);
+}
+function paintProgress() {
+  progressFrame = 0;
+  const p = lastProgress;
+  if (!p) return;
+  const at = STAGES.findIndex(([s]) => s === p.stage);
+  $('stages').querySelectorAll('li').forEach((li) => {
+    const i = STAGES.findIndex(([s]) => s === li.dataset.stage);
+    li.className = i < at ? 'done' : i === at ? 'active' : '';
+  });
+  const frac = p.total ? Math.min(1, p.done / p.total) : 0;
+  $('progress-fill').style.width = `${(frac * 100).toFixed(1)}%`;
+  $('progress-bar').setAttribute('aria-valuenow', String(Math.round(frac * 100)));
+  const label = STAGES[at]?.[1] ?? p.stage;
+  $('progress-label').textContent = `${label}${p.k != null ? ` · k = ${p.k}` : ''}${p.run != null ? ` · restart ${p.run + 1}` : ''} · ${int(p.done)} / ${int(p.total)}`;
+}
+
+function startProgress(fixedK) {
+  const ol = $('stages');
+  ol.replaceChildren(...STAGES.filter(([s]) => !(fixedK && s === 'sweep')).map(([s, label]) => el('li', { 'data-stage': s, text: label })));
+  lastProgress = null;
+  $('progress-fill').style.width = '0%';
+  $('progress-label').textContent = 'Starting the engine…';
+  $('progress').hidden = false;
+}
+
+async function run() {
+  if (!state.data || state.running) return;
+  clearError($('run-error'));
+  clearError($('load-error'));
+  const opts = options();
+  startProgress(opts.k !== 'auto');
+  const ctrl = new AbortController();
+  state.abort = ctrl;
+  state.running = true;
+  $('run-btn').disabled = true;
+  $('cancel-btn').hidden = false;
+  $('run-status').textContent = '';
+  const t0 = performance.now();
+  try {
+    const input = state.data.kind === 'json' ? state.data.records : state.data.text;
+    const result = await engine.segment(input, opts, { onProgress, signal: ctrl.signal });
+    const ms = performance.now() - t0;
+    state.result = result;
+    if (result.kSweep) state.sweep = result.kSweep;
+    state.names = new Map(); // names are per result: a new k gives new segments
+    renderResult();
+    $('columns-details').open = false;
+    const secs = (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
+    $('run-status').textContent = `Segmented ${int(result.report.rowsUsed)} HCPs into ${result.segments.length} segments in ${secs} s.`;
+    $('run-status').dataset.ms = ms.toFixed(0);
+    // Row-level data for the filters and exports: parsed after the cards are on screen.
+    setTimeout(() => setupTargeting(), 0);
+  } catch (e) {
+    if (engine.isAbort(e)) {
+      $('run-status').textContent = 'Cancelled. Nothing was kept; you can run again.';
+    } else {
+      showError($('run-error'), e, { file: state.data.name, fixRoles: true });
+    }
+  } finally {
+    state.running = false;
+    state.abort = null;
+    $('run-btn').disabled = !state.data;
+    $('cancel-btn').hidden = true;
+    $('progress').hidden = true;
+  }
+}
+
+// ---------------------------------------------------------------- results
+
+const nameOf = (id) => state.names.get(id) ?? state.result?.segments.find((s) => s.id === id)?.name ?? `Segment ${id}`;
+
+function renderResult() {
+  const r = state.result;
+  const rep = r.report;
+  $('results').hidden = false;
+  $('report').innerHTML =
+    `<div><span>Rows read</span> <strong id="rows-read">${int(rep.rowsRead)}</strong></div>` +
+    `<div><span>Used</span> <strong id="rows-used">${int(rep.rowsUsed)}</strong>${rep.rowsExcluded ? ` <span>(${int(rep.rowsExcluded)} excluded)</span>` : ''}</div>` +
+    `<div><span>Channels</span> ${rep.channels.length}</div><div><span>Formats</span> ${rep.formats.length}</div>` +
+    `<div><span>Categories</span> ${esc(rep.categories.join(', ') || '–')}</div>` +
+    `<div><span>Ignored</span> ${esc(rep.ignored.join(', ') || 'none')}</div>` +
+    `<div><span>k</span> <strong id="shown-k">${r.quality.k}</strong></div>` +
+    `<div><span>Silhouette</span> ${r.quality.silhouette == null ? '–' : r.quality.silhouette.toFixed(3)}</div>` +
+    rep.warnings.map((w) => `<div class="warn">⚠ ${esc(w)}</div>`).join('');
+  renderSweep($('sweep-chart'), state.sweep, r.quality.k);
+  drawScatter();
+  $('scatter-caption').textContent = `${int(r.assignments.length)} HCPs on the first two principal components (${(100 * (r.projection.explainedVariance[0] + r.projection.explainedVariance[1])).toFixed(0)}% of variance), centroids numbered`;
+  $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 8}`, 'data-seg': s.id },
+    el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${nameOf(s.id)}`)));
+  renderCards($('cards'), r.segments, state.names, rename);
+  renderHeatmap($('heatmap'), r.segments, state.names);
+  $('target').hidden = true;
+}
+
+let labelsCache = null;
+function drawScatter() {
+  const r = state.result;
+  if (!r) return;
+  if (!labelsCache || labelsCache.r !== r) {
+    const labels = new Uint8Array(r.assignments.length);
+    for (let i = 0; i < labels.length; i++) labels[i] = r.assignments[i].segment;
+    labelsCache = { r, labels };
+  }
+  const sel = state.selection?.segments;
+  const highlight = sel && sel.size < r.segments.length ? sel : null;
+  renderScatter($('scatter'), r.projection, labelsCache.labels, r.segments.length, highlight);
+}
+
+let renameTimer = 0;
+function rename(id, name) {
+  state.names.set(id, name.trim() || state.result.segments.find((s) => s.id === id).name);
+  clearTimeout(renameTimer);
+  renameTimer = setTimeout(() => {
+    renderHeatmap($('heatmap'), state.result.segments, state.names);
+    $('scatter-legend').querySelectorAll('[data-seg]').forEach((n) => { n.lastChild.textContent = `#${n.dataset.seg} ${nameOf(Number(n.dataset.seg))}`; });
+    $('seg-picks').querySelectorAll('label[data-seg] span.nm').forEach((n) => { n.textContent = nameOf(Number(n.parentElement.dataset.seg)); });
+  }, 150);
+}
+
+// ---------------------------------------------------------------- targeting
+
+function tableForTargeting() {
+  const d = state.data;
+  if (d.table) return d.table;
+  const { rows } = parseCsv(d.text);
+  const headers = (rows.shift() ?? []).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
+  d.table = { headers, rows };
+  return d.table;
+}
+
+function checkGroup(fieldset, items, name) {
+  const host = fieldset.querySelector('.checks');
+  host.replaceChildren(...items.map(({ value, label, checked, seg }) => el('label', seg != null ? { 'data-seg': seg, class: `c${seg % 8}` } : {},
+    el('input', { type: 'checkbox', name, value, checked: checked || null }), ' ',
+    seg != null ? el('span', { class: 'swatch', 'aria-hidden': 'true' }) : null,
+    seg != null ? `#${seg} ` : null,
+    el('span', { class: 'nm', text: label }))));
+}
+
+function setupTargeting() {
+  const r = state.result;
+  if (!r) return;
+  state.rows = buildRows(r, tableForTargeting());
+  const rows = state.rows;
+  checkGroup($('seg-picks'), r.segments.map((s) => ({ value: s.id, label: nameOf(s.id), checked: true, seg: s.id })), 'seg');
+  for (const name of ['specialty', 'country']) {
+    const fs = $(`filter-${name}`);
+    const cat = rows.cats[name];
+    fs.hidden = !cat;
+    if (cat) checkGroup(fs, cat.order.map((c) => ({ value: c, label: pretty(cat.levels[c]) })), name);
+  }
+  const consentNames = Object.keys(rows.consents);
+  $('filter-consent').hidden = !consentNames.length;
+  checkGroup($('filter-consent'), consentNames.map((c) => ({ value: c, label: pretty(c) })), 'consent');
+  $('target').hidden = false;
+  updateTargeting();
+}
+
+function readSelection() {
+  const f = $('target-form');
+  const vals = (name) => [...f.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+  return {
+    segments: new Set(vals('seg').map(Number)),
+    specialty: new Set(vals('specialty').map(Number)),
+    country: new Set(vals('country').map(Number)),
+    consent: new Set(vals('consent')),
+  };
+}
+
+function updateTargeting() {
+  if (!state.rows) return;
+  state.selection = readSelection();
+  state.mask = selectRows(state.rows, state.selection);
+  let count = 0;
+  for (let i = 0; i < state.mask.length; i++) count += state.mask[i];
+  $('target-count').textContent = int(count);
+  $('target-share').textContent = `(${pct(count / state.rows.n)} of ${int(state.rows.n)})`;
+  const budget = Math.max(0, Number($('budget-input').value) || 0);
+  const pr = channelPriority(state.rows, state.mask, state.result.segments, { budget, overIndexedOnly: $('overindexed-only').checked });
+  renderPriority($('priority'), pr);
+  $('export-targets').disabled = count === 0;
+  drawScatter();
+}
+
+// ---------------------------------------------------------------- exports
+
+const stamp = () => new Date().toISOString().slice(0, 10);
+
+function exportTargets() {
+  if (!state.rows || !state.mask) return;
+  download(`hcp-targets-${stamp()}.csv`, targetListCsv(state.rows, state.mask, nameOf));
+}
+
+/** Composition with small cells masked: a level under 10 HCPs keeps its value but not its numbers. */
+function maskedComposition(comp) {
+  return comp.map((c) => ({
+    column: c.column,
+    levels: c.levels.map((l) => (l.suppressed ? { value: l.value, count: '<10', share: null, index: null, suppressed: true } : l)),
+  }));
+}
+
+function summaryObject() {
+  const r = state.result;
+  return {
+    generatedBy: 'hcp-segments targeting page',
+    generatedAt: new Date().toISOString(),
+    rows: r.report.rowsUsed,
+    k: r.quality.k,
+    quality: { ...r.quality },
+    kSweep: state.sweep,
+    minCellSize: 10,
+    segments: r.segments.map((s) => ({
+      id: s.id, name: nameOf(s.id), generatedName: s.name, drivers: s.drivers, size: s.size, share: s.share,
+      meanEngagements: s.meanEngagements, channels: s.channels, formats: s.formats,
+      composition: maskedComposition(s.composition), reach: s.reach, silhouette: s.silhouette, cohesion: s.cohesion,
+    })),
+  };
+}
+
+function exportSummaryJson() {
+  download(`hcp-segments-summary-${stamp()}.json`, JSON.stringify(summaryObject(), null, 2), 'application/json');
+}
+
+function exportSummaryCsv() {
+  const r = state.result;
+  const chs = r.segments[0].channels.map((c) => c.name).sort();
+  const fms = r.segments[0].formats.map((c) => c.name).sort();
+  const head = ['segment', 'segment_name', 'size', 'share', 'mean_engagements', 'silhouette', 'cohesion', 'drivers',
+    ...chs.map((c) => `index_ch_${c}`), ...fms.map((f) => `index_fmt_${f}`)];
+  const lines = [csvLine(head)];
+  for (const s of r.segments) {
+    const ci = new Map(s.channels.map((c) => [c.name, c.index]));
+    const fi = new Map(s.formats.map((c) => [c.name, c.index]));
+    const round = (v) => (v == null ? '' : Math.round(v));
+    lines.push(csvLine([s.id, nameOf(s.id), s.size, s.share.toFixed(4), s.meanEngagements.toFixed(3),
+      s.silhouette == null ? '' : s.silhouette.toFixed(4), s.cohesion.toFixed(4), s.drivers.join(' | '),
+      ...chs.map((c) => round(ci.get(c))), ...fms.map((f) => round(fi.get(f)))]));
+  }
+  download(`hcp-segments-summary-${stamp()}.csv`, lines.join('\n') + '\n');
+}
+
+function saveModel() {
+  download(`hcp-segments-model-k${state.result.quality.k}-${stamp()}.json`, JSON.stringify(state.result.model), 'application/json');
+}
+
+// ---------------------------------------------------------------- assign with a saved model
+
+function modelSegmentNames(model) {
+  const segs = Array.isArray(model?.segments) ? model.segments : null;
+  const names = new Map();
+  if (segs) segs.forEach((s, i) => { if (s && typeof s.name === 'string') names.set(typeof s.id === 'number' ? s.id : i, s.name); });
+  return names;
+}
+
+async function loadModel(file) {
+  clearError($('assign-error'));
+  state.model = null;
+  try {
+    const text = await file.text();
+    let m;
+    try { m = JSON.parse(text); } catch (err) { throw jsonError(err, text); }
+    if (m?.format !== 'hcp-segments-model') throw Object.assign(new Error('This JSON file is not an hcp-segments model (its "format" is not "hcp-segments-model"). Save one with “Save model (JSON)”.'), { code: 'INVALID_MODEL' });
+    state.model = m;
+    const names = modelSegmentNames(m);
+    $('model-status').textContent = `Model loaded: ${file.name} (format version ${m.version}${names.size ? `, ${names.size} segments` : ''}).`;
+  } catch (e) {
+    $('model-status').textContent = '';
+    showError($('assign-error'), e, { file: file.name });
+  }
+  $('assign-btn').disabled = !(state.model && state.assignData);
+}
+
+async function loadAssignFile(file) {
+  clearError($('assign-error'));
+  state.assignData = null;
+  try {
+    state.assignData = toDataset(file.name, await file.text());
+  } catch (e) {
+    showError($('assign-error'), e, { file: file.name });
+  }
+  $('assign-btn').disabled = !(state.model && state.assignData);
+}
+
+async function runAssign() {
+  if (!state.model || !state.assignData) return;
+  clearError($('assign-error'));
+  const btn = $('assign-btn');
+  btn.disabled = true;
+  btn.textContent = 'Assigning…';
+  try {
+    const d = state.assignData;
+    const res = await engine.assign(state.model, d.kind === 'json' ? d.records : d.text);
+    state.assignResult = res;
+    const names = modelSegmentNames(state.model);
+    const counts = new Map();
+    let confSum = 0;
+    for (const a of res.assignments) { counts.set(a.segment, (counts.get(a.segment) ?? 0) + 1); confSum += a.confidence; }
+    const ids = [...counts.keys()].sort((a, b) => a - b);
+    const n = res.assignments.length;
+    $('assign-table').innerHTML = `<table id="assign-counts"><caption>${int(n)} HCPs from ${esc(d.name)} assigned · mean confidence ${dec2(n ? confSum / n : null)}</caption>` +
+      `<thead><tr><th scope="col">Segment</th><th scope="col" class="num">HCPs</th><th scope="col" class="num">Share</th></tr></thead><tbody>` +
+      ids.map((id) => `<tr data-seg="${id}"><td><span class="c${id % 8}"><span class="swatch" aria-hidden="true"></span></span>#${id} ${esc(names.get(id) ?? assignName(id))}</td><td class="num">${int(counts.get(id))}</td><td class="num">${pct(counts.get(id) / n)}</td></tr>`).join('') +
+      '</tbody></table>';
+    $('assign-result').hidden = false;
+  } catch (e) {
+    $('assign-result').hidden = true;
+    showError($('assign-error'), e, { file: state.assignData.name });
+  } finally {
+    btn.textContent = 'Assign';
+    btn.disabled = !(state.model && state.assignData);
+  }
+}
+
+/** A name for an assigned segment: from the model, else from this session's result if it is the same model. */
+function assignName(id) {
+  if (state.result && state.result.model && JSON.stringify(state.result.model) === JSON.stringify(state.model)) return nameOf(id);
+  return `Segment ${id}`;
+}
+
+function exportAssignments() {
+  const res = state.assignResult;
+  if (!res) return;
+  const names = modelSegmentNames(state.model);
+  const lines = ['hcp_id,segment,segment_name,confidence'];
+  for (const a of res.assignments) lines.push(csvLine([a.hcpId, a.segment, names.get(a.segment) ?? assignName(a.segment), a.confidence.toFixed(4)]));
+  download(`hcp-assignments-${stamp()}.csv`, lines.join('\n') + '\n');
+}
+
+// ---------------------------------------------------------------- wiring
+
+function wire() {
+  const dz = $('dropzone');
+  const stop = (e) => { e.preventDefault(); e.stopPropagation(); };
+  ['dragenter', 'dragover'].forEach((t) => dz.addEventListener(t, (e) => { stop(e); dz.classList.add('over'); }));
+  ['dragleave', 'drop'].forEach((t) => dz.addEventListener(t, (e) => { stop(e); dz.classList.remove('over'); }));
+  dz.addEventListener('drop', (e) => { const f = e.dataTransfer?.files?.[0]; if (f) loadFile(f); });
+  // A file dropped anywhere else must not navigate away from the page.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => e.preventDefault());
+  $('file-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadFile(f); e.target.value = ''; });
+  $('sample-btn').addEventListener('click', loadSample);
+  $('run-form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  $('cancel-btn').addEventListener('click', () => state.abort?.abort());
+  $('k-select').addEventListener('change', () => { if (state.result && !state.running) run(); });
+  $('target-form').addEventListener('change', updateTargeting);
+  $('budget-input').addEventListener('input', updateTargeting);
+  $('overindexed-only').addEventListener('change', updateTargeting);
+  $('export-targets').addEventListener('click', exportTargets);
+  $('export-summary-csv').addEventListener('click', exportSummaryCsv);
+  $('export-summary-json').addEventListener('click', exportSummaryJson);
+  $('save-model').addEventListener('click', saveModel);
+  $('model-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadModel(f); });
+  $('assign-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadAssignFile(f); });
+  $('assign-btn').addEventListener('click', runAssign);
+  $('export-assign').addEventListener('click', exportAssignments);
+  let t = 0;
+  window.addEventListener('resize', () => { clearTimeout(t); t = setTimeout(drawScatter, 120); });
+
+  const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+  $('csp-text').textContent = meta ? meta.content : '(development server: no policy; the production build carries it)';
+}
+
+wire();
+// Start the engine's worker (and its one .wasm fetch) now, before any data is chosen.
+engine.warmUp().then((ok) => { document.body.dataset.engine = ok ? 'ready' : 'failed'; });
