@@ -25,12 +25,23 @@ struct Rec {
 }
 
 fn parse(csv_text: &str) -> (Vec<String>, Vec<Rec>) {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(csv_text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(csv_text.as_bytes());
     let headers: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let ch_cols: Vec<usize> = SAMPLE_CHANNELS.iter().map(|c| col(&format!("ch_{c}"))).collect();
-    let fmt_cols: Vec<usize> = SAMPLE_FORMATS.iter().map(|f| col(&format!("fmt_{f}"))).collect();
-    let int = |s: &str| -> u64 { s.parse::<u64>().unwrap_or_else(|_| panic!("not a non-negative integer: {s:?}")) };
+    let ch_cols: Vec<usize> = SAMPLE_CHANNELS
+        .iter()
+        .map(|c| col(&format!("ch_{c}")))
+        .collect();
+    let fmt_cols: Vec<usize> = SAMPLE_FORMATS
+        .iter()
+        .map(|f| col(&format!("fmt_{f}")))
+        .collect();
+    let int = |s: &str| -> u64 {
+        s.parse::<u64>()
+            .unwrap_or_else(|_| panic!("not a non-negative integer: {s:?}"))
+    };
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.unwrap();
@@ -101,7 +112,11 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 fn output_is_pinned() {
     for &(n, seed, want) in PINNED {
         let text = generate_csv(n, seed);
-        assert_eq!(fnv1a(text.as_bytes()), want, "sample CSV for (n={n}, seed={seed}) changed");
+        assert_eq!(
+            fnv1a(text.as_bytes()),
+            want,
+            "sample CSV for (n={n}, seed={seed}) changed"
+        );
     }
 }
 const PINNED: &[(u32, u32, u64)] = &[
@@ -142,7 +157,11 @@ fn ids_are_unique_opaque_tokens() {
 #[test]
 fn regional_channels_only_where_available() {
     let (_, rows) = parse(&generate_csv(5000, 11));
-    let (esanum, doximity, dnuk) = (ch_index("esanum"), ch_index("doximity"), ch_index("doctorsnetuk"));
+    let (esanum, doximity, dnuk) = (
+        ch_index("esanum"),
+        ch_index("doximity"),
+        ch_index("doctorsnetuk"),
+    );
     let mut seen = [0u64; 3];
     for r in &rows {
         let c = r.country.as_str();
@@ -159,7 +178,10 @@ fn regional_channels_only_where_available() {
         seen[1] += r.ch[doximity];
         seen[2] += r.ch[dnuk];
     }
-    assert!(seen.iter().all(|&s| s > 0), "each regional channel is used where available: {seen:?}");
+    assert!(
+        seen.iter().all(|&s| s > 0),
+        "each regional channel is used where available: {seen:?}"
+    );
 }
 
 #[test]
@@ -171,7 +193,11 @@ fn persona_shares_match_the_plan() {
     for (i, p) in personas().iter().enumerate() {
         let got = u.truth.iter().filter(|&&t| t as usize == i).count() as f64 / n as f64;
         let want = p.share_permille as f64 / 1000.0;
-        assert!((got - want).abs() < 0.005, "{}: share {got} vs {want}", p.key);
+        assert!(
+            (got - want).abs() < 0.005,
+            "{}: share {got} vs {want}",
+            p.key
+        );
     }
     // Not all equal.
     let shares: HashSet<u32> = personas().iter().map(|p| p.share_permille).collect();
@@ -187,7 +213,12 @@ fn each_persona_is_dominated_by_its_planted_channel_and_format() {
     let u = generate(5000, 21);
     let (_, rows) = parse(&u.csv);
     for (pi, p) in personas().iter().enumerate() {
-        let members: Vec<&Rec> = rows.iter().zip(&u.truth).filter(|(_, &t)| t as usize == pi).map(|(r, _)| r).collect();
+        let members: Vec<&Rec> = rows
+            .iter()
+            .zip(&u.truth)
+            .filter(|(_, &t)| t as usize == pi)
+            .map(|(r, _)| r)
+            .collect();
         let mut ch_sum = vec![0u64; SAMPLE_CHANNELS.len()];
         let mut fmt_sum = vec![0u64; SAMPLE_FORMATS.len()];
         let (mut ch_share, mut fmt_share) = (0.0, 0.0);
@@ -205,11 +236,24 @@ fn each_persona_is_dominated_by_its_planted_channel_and_format() {
             fmt_share += r.fmt[fmt_index(p.dominant_format)] as f64 / ft as f64;
         }
         let argmax = |v: &[u64]| v.iter().enumerate().max_by_key(|(_, &x)| x).unwrap().0;
-        assert_eq!(SAMPLE_CHANNELS[argmax(&ch_sum)], p.dominant_channel, "{}", p.key);
-        assert_eq!(SAMPLE_FORMATS[argmax(&fmt_sum)], p.dominant_format, "{}", p.key);
+        assert_eq!(
+            SAMPLE_CHANNELS[argmax(&ch_sum)],
+            p.dominant_channel,
+            "{}",
+            p.key
+        );
+        assert_eq!(
+            SAMPLE_FORMATS[argmax(&fmt_sum)],
+            p.dominant_format,
+            "{}",
+            p.key
+        );
         let m = members.len() as f64;
         let (ch_share, fmt_share) = (ch_share / m, fmt_share / m);
-        eprintln!("{:18} mean dominant channel share {ch_share:.3}, format share {fmt_share:.3}", p.key);
+        eprintln!(
+            "{:18} mean dominant channel share {ch_share:.3}, format share {fmt_share:.3}",
+            p.key
+        );
         assert!(ch_share >= 0.5, "{}: channel share {ch_share}", p.key);
         assert!(fmt_share >= 0.4, "{}: format share {fmt_share}", p.key);
     }
@@ -236,15 +280,38 @@ fn intensity_differs_and_email_persona_is_low_and_stale() {
     let email_total = median(totals.get_mut("email_low").unwrap());
     let email_days = median(days.get_mut("email_low").unwrap());
     for p in personas().iter().filter(|p| p.key != "email_low") {
-        assert!(median(totals.get_mut(p.key).unwrap()) > 4 * email_total, "{}", p.key);
-        assert!(median(days.get_mut(p.key).unwrap()) < email_days, "{}", p.key);
+        assert!(
+            median(totals.get_mut(p.key).unwrap()) > 4 * email_total,
+            "{}",
+            p.key
+        );
+        assert!(
+            median(days.get_mut(p.key).unwrap()) < email_days,
+            "{}",
+            p.key
+        );
     }
     // Email-only low engagers: email only, many zeros.
     let email = ch_index("email");
-    let pi = personas().iter().position(|p| p.key == "email_low").unwrap() as u32;
-    let members: Vec<&Rec> = rows.iter().zip(&u.truth).filter(|(_, &t)| t == pi).map(|(r, _)| r).collect();
-    let email_only = members.iter().filter(|r| r.ch.iter().enumerate().all(|(i, &c)| i == email || c == 0)).count();
-    assert!(email_only as f64 > 0.7 * members.len() as f64, "{email_only} of {}", members.len());
+    let pi = personas()
+        .iter()
+        .position(|p| p.key == "email_low")
+        .unwrap() as u32;
+    let members: Vec<&Rec> = rows
+        .iter()
+        .zip(&u.truth)
+        .filter(|(_, &t)| t == pi)
+        .map(|(r, _)| r)
+        .collect();
+    let email_only = members
+        .iter()
+        .filter(|r| r.ch.iter().enumerate().all(|(i, &c)| i == email || c == 0))
+        .count();
+    assert!(
+        email_only as f64 > 0.7 * members.len() as f64,
+        "{email_only} of {}",
+        members.len()
+    );
 }
 
 #[test]
@@ -258,7 +325,14 @@ fn profile_columns_are_well_formed() {
         assert!(r.days <= 365);
         assert!(r.weeks <= 12);
         // Recency and frequency agree: active in the last 12 weeks ⇔ last engagement < 84 days ago.
-        assert_eq!(r.weeks > 0, r.days < 84, "{}: weeks {} days {}", r.id, r.weeks, r.days);
+        assert_eq!(
+            r.weeks > 0,
+            r.days < 84,
+            "{}: weeks {} days {}",
+            r.id,
+            r.weeks,
+            r.days
+        );
         if r.rx.is_empty() {
             rx_empty += 1;
         } else {
@@ -291,10 +365,19 @@ fn profile_columns_are_well_formed() {
 fn funnel_stage_follows_intensity() {
     let (_, rows) = parse(&generate_csv(5000, 17));
     let mean_total = |stage: &str| {
-        let v: Vec<u64> = rows.iter().filter(|r| r.funnel == stage).map(|r| r.ch.iter().sum()).collect();
+        let v: Vec<u64> = rows
+            .iter()
+            .filter(|r| r.funnel == stage)
+            .map(|r| r.ch.iter().sum())
+            .collect();
         v.iter().sum::<u64>() as f64 / v.len() as f64
     };
-    let (a, b, c, d) = (mean_total("attention"), mean_total("activation"), mean_total("retention"), mean_total("referral"));
+    let (a, b, c, d) = (
+        mean_total("attention"),
+        mean_total("activation"),
+        mean_total("retention"),
+        mean_total("referral"),
+    );
     assert!(a < b && b < c && c < d, "{a} {b} {c} {d}");
 }
 
@@ -304,7 +387,10 @@ fn funnel_stage_follows_intensity() {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
@@ -318,7 +404,10 @@ fn lloyd(x: &[Vec<f64>], k: usize, rng: &mut Lcg) -> (Vec<usize>, f64) {
     let n = x.len();
     let mut centers: Vec<Vec<f64>> = vec![x[(rng.next() * n as f64) as usize].clone()];
     while centers.len() < k {
-        let d: Vec<f64> = x.iter().map(|p| centers.iter().map(|c| dist2(p, c)).fold(f64::MAX, f64::min)).collect();
+        let d: Vec<f64> = x
+            .iter()
+            .map(|p| centers.iter().map(|c| dist2(p, c)).fold(f64::MAX, f64::min))
+            .collect();
         let total: f64 = d.iter().sum();
         let mut r = rng.next() * total;
         let mut pick = n - 1;
@@ -335,7 +424,9 @@ fn lloyd(x: &[Vec<f64>], k: usize, rng: &mut Lcg) -> (Vec<usize>, f64) {
     for _ in 0..100 {
         let mut changed = false;
         for (i, p) in x.iter().enumerate() {
-            let best = (0..k).min_by(|&a, &b| dist2(p, &centers[a]).total_cmp(&dist2(p, &centers[b]))).unwrap();
+            let best = (0..k)
+                .min_by(|&a, &b| dist2(p, &centers[a]).total_cmp(&dist2(p, &centers[b])))
+                .unwrap();
             if labels[i] != best {
                 labels[i] = best;
                 changed = true;
@@ -359,7 +450,11 @@ fn lloyd(x: &[Vec<f64>], k: usize, rng: &mut Lcg) -> (Vec<usize>, f64) {
             }
         }
     }
-    let inertia = x.iter().zip(&labels).map(|(p, &l)| dist2(p, &centers[l])).sum();
+    let inertia = x
+        .iter()
+        .zip(&labels)
+        .map(|(p, &l)| dist2(p, &centers[l]))
+        .sum();
     (labels, inertia)
 }
 
@@ -416,7 +511,7 @@ fn tiny_kmeans_recovers_the_personas() {
         let mut best: Option<(Vec<usize>, f64)> = None;
         for _ in 0..8 {
             let (labels, inertia) = lloyd(&x, 6, &mut rng);
-            if best.as_ref().map_or(true, |b| inertia < b.1) {
+            if best.as_ref().is_none_or(|b| inertia < b.1) {
                 best = Some((labels, inertia));
             }
         }
@@ -438,7 +533,13 @@ fn pipeline_like(rows: &[Rec], block_weights: bool, log_shares: bool) -> Vec<Vec
     let mut x: Vec<Vec<f64>> = rows
         .iter()
         .map(|r| {
-            let tr = |c: u64| if log_shares { (c as f64).ln_1p() } else { c as f64 };
+            let tr = |c: u64| {
+                if log_shares {
+                    (c as f64).ln_1p()
+                } else {
+                    c as f64
+                }
+            };
             let lc: Vec<f64> = r.ch.iter().map(|&c| tr(c)).collect();
             let lf: Vec<f64> = r.fmt.iter().map(|&c| tr(c)).collect();
             let sc: f64 = lc.iter().sum::<f64>().max(1e-12);
@@ -466,7 +567,11 @@ fn pipeline_like(rows: &[Rec], block_weights: bool, log_shares: bool) -> Vec<Vec
             1.0 / 3f64.sqrt()
         };
         for r in x.iter_mut() {
-            r[j] = if sd > 0.0 { (r[j] - mean) / sd * w } else { 0.0 };
+            r[j] = if sd > 0.0 {
+                (r[j] - mean) / sd * w
+            } else {
+                0.0
+            };
         }
     }
     x
@@ -474,7 +579,12 @@ fn pipeline_like(rows: &[Rec], block_weights: bool, log_shares: bool) -> Vec<Vec
 
 #[test]
 fn tiny_kmeans_on_pipeline_like_features_recovers_the_personas() {
-    for &(seed, block_weights, log_shares) in &[(42u32, false, false), (42, true, true), (7, false, true), (7, true, false)] {
+    for &(seed, block_weights, log_shares) in &[
+        (42u32, false, false),
+        (42, true, true),
+        (7, false, true),
+        (7, true, false),
+    ] {
         let u = generate(3000, seed);
         let (_, rows) = parse(&u.csv);
         let x = pipeline_like(&rows, block_weights, log_shares);
@@ -482,7 +592,7 @@ fn tiny_kmeans_on_pipeline_like_features_recovers_the_personas() {
         let mut best: Option<(Vec<usize>, f64)> = None;
         for _ in 0..8 {
             let (labels, inertia) = lloyd(&x, 6, &mut rng);
-            if best.as_ref().map_or(true, |b| inertia < b.1) {
+            if best.as_ref().is_none_or(|b| inertia < b.1) {
                 best = Some((labels, inertia));
             }
         }
