@@ -47,7 +47,7 @@ pub(crate) fn exp_det(x: f64) -> f64 {
     let x = x.clamp(-700.0, 700.0);
     let mut y = x;
     let mut k = 0u32;
-    while y > 0.125 || y < -0.125 {
+    while !(-0.125..=0.125).contains(&y) {
         y /= 2.0; // exact: division by a power of two
         k += 1;
     }
@@ -133,8 +133,14 @@ mod tests {
             let xs: Vec<f64> = (0..n).map(|_| poisson(&mut rng, lambda) as f64).collect();
             let mean = xs.iter().sum::<f64>() / n as f64;
             let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
-            assert!((mean - lambda).abs() < 0.05 * lambda + 0.05, "λ={lambda} mean={mean}");
-            assert!((var - lambda).abs() < 0.1 * lambda + 0.1, "λ={lambda} var={var}");
+            assert!(
+                (mean - lambda).abs() < 0.05 * lambda + 0.05,
+                "λ={lambda} mean={mean}"
+            );
+            assert!(
+                (var - lambda).abs() < 0.1 * lambda + 0.1,
+                "λ={lambda} var={var}"
+            );
         }
     }
 

@@ -63,6 +63,10 @@ ch_esanum,ch_univadis_medscape,ch_mirrors_cme,ch_email,ch_rep,fmt_cme_module,\
 fmt_procedural_tutorial,fmt_moa_video,fmt_webinar,fmt_case_study,fmt_case_quiz,fmt_news,\
 fmt_congress,days_since_last,active_weeks,consent_email,consent_tracking";
 
+/// Largest universe [`generate`] produces (about 150 MB of CSV); larger `n` is clamped to it so
+/// a caller-supplied `n` can never overflow an allocation size, on wasm32 either.
+pub const MAX_ROWS: u32 = 1_000_000;
+
 /// Share of rows whose prescribing decile is empty (opt-out).
 const RX_OPT_OUT: f64 = 0.08;
 /// Weight of each background-noise channel / format relative to a row's mix (which sums to 1).
@@ -81,16 +85,18 @@ pub struct SampleUniverse {
     pub truth: Vec<u32>,
 }
 
-/// Generate `n` HCP rows from `seed`. `n = 0` gives the header line only.
+/// Generate `n` HCP rows from `seed`. `n = 0` gives the header line only; `n` above
+/// [`MAX_ROWS`] is clamped to it.
 ///
 /// Persona sizes follow [`Persona::share_permille`] exactly (largest-remainder rounding), rows
 /// are in shuffled order. Memory is linear in `n` (about 150 bytes of CSV per row).
 pub fn generate(n: u32, seed: u32) -> SampleUniverse {
+    let n = n.min(MAX_ROWS);
     let mut rng = Rng::seed_from_u64(seed as u64);
     let truth = shuffled_labels(&mut rng, n);
     let ids = IdMaker::new(seed);
 
-    let mut csv = String::with_capacity(SAMPLE_HEADER.len() + 1 + 160 * n as usize);
+    let mut csv = String::with_capacity(SAMPLE_HEADER.len() + 1 + 160 * n.min(100_000) as usize);
     csv.push_str(SAMPLE_HEADER);
     csv.push('\n');
     let all = personas();
@@ -133,7 +139,7 @@ pub fn persona_counts(n: u32) -> Vec<u32> {
 fn shuffled_labels(rng: &mut Rng, n: u32) -> Vec<u32> {
     let mut labels: Vec<u32> = Vec::with_capacity(n as usize);
     for (p, &c) in persona_counts(n).iter().enumerate() {
-        labels.extend(std::iter::repeat(p as u32).take(c as usize));
+        labels.extend(std::iter::repeat_n(p as u32, c as usize));
     }
     // Fisher-Yates with u32 draws (identical on 32- and 64-bit targets).
     let len = labels.len() as u32;
@@ -182,7 +188,10 @@ struct Row {
 
 fn pick(rng: &mut Rng, options: &[(&'static str, u32)]) -> &'static str {
     let weights: Vec<u32> = options.iter().map(|o| o.1).collect();
-    options.get(pick_weighted(rng, &weights)).map(|o| o.0).unwrap_or("")
+    options
+        .get(pick_weighted(rng, &weights))
+        .map(|o| o.0)
+        .unwrap_or("")
 }
 
 fn draw_row(rng: &mut Rng, p: &Persona) -> Row {
@@ -211,13 +220,27 @@ fn draw_row(rng: &mut Rng, p: &Persona) -> Row {
         channel_available(SAMPLE_CHANNELS[i], country)
             && !(SAMPLE_CHANNELS[i] == "rep" && access_level == "no_see")
     };
-    let channels = draw_counts(rng, &mut ch_w, channel_total, available, p.dominant_channel, SAMPLE_CHANNELS);
+    let channels = draw_counts(
+        rng,
+        &mut ch_w,
+        channel_total,
+        available,
+        p.dominant_channel,
+        SAMPLE_CHANNELS,
+    );
 
     let mut fmt_w = [0.0f64; N_FMT];
     for (i, name) in SAMPLE_FORMATS.iter().enumerate() {
         fmt_w[i] = mix_weight(p.format_mix, name);
     }
-    let formats = draw_counts(rng, &mut fmt_w, format_total, |_| true, p.dominant_format, SAMPLE_FORMATS);
+    let formats = draw_counts(
+        rng,
+        &mut fmt_w,
+        format_total,
+        |_| true,
+        p.dominant_format,
+        SAMPLE_FORMATS,
+    );
 
     // Frequency: active weeks out of 12, more for more intense HCPs; never more active weeks
     // than engagements.
@@ -339,4 +362,73 @@ fn write_row(out: &mut String, id: &str, r: &Row) {
         ",{},{},{},{}",
         r.days_since_last, r.active_weeks, r.consent_email, r.consent_tracking
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persona_counts_add_up_for_any_n() {
+        for n in (0..200u32).chain([4999, 5000, 5001, MAX_ROWS, u32::MAX]) {
+            let c = persona_counts(n);
+            assert_eq!(c.iter().map(|&x| x as u64).sum::<u64>(), n as u64, "n={n}");
+            for (ci, p) in c.iter().zip(personas()) {
+                let exact = n as f64 * p.share_permille as f64 / 1000.0;
+                assert!((*ci as f64 - exact).abs() < 1.0, "n={n} {}", p.key);
+            }
+        }
+    }
+
+    #[test]
+    fn persona_recipes_are_coherent() {
+        let header: Vec<&str> = SAMPLE_HEADER.split(',').collect();
+        assert_eq!(
+            header.len(),
+            8 + SAMPLE_CHANNELS.len() + SAMPLE_FORMATS.len() + 4
+        );
+        for (i, c) in SAMPLE_CHANNELS.iter().enumerate() {
+            assert_eq!(header[8 + i], format!("ch_{c}"));
+        }
+        for (i, f) in SAMPLE_FORMATS.iter().enumerate() {
+            assert_eq!(header[8 + SAMPLE_CHANNELS.len() + i], format!("fmt_{f}"));
+        }
+        for p in personas() {
+            for (mix, names, dominant) in [
+                (p.channel_mix, SAMPLE_CHANNELS, p.dominant_channel),
+                (p.format_mix, SAMPLE_FORMATS, p.dominant_format),
+            ] {
+                let sum: f64 = mix.iter().map(|m| m.1).sum();
+                assert!((sum - 1.0).abs() < 1e-9, "{} mix sums to {sum}", p.key);
+                assert!(
+                    mix.iter().all(|m| names.contains(&m.0)),
+                    "{}: unknown name",
+                    p.key
+                );
+                let top = mix
+                    .iter()
+                    .fold(mix[0], |a, &b| if b.1 > a.1 { b } else { a });
+                assert_eq!(top.0, dominant, "{}", p.key);
+            }
+            // The dominant channel is available in every country the persona lives in.
+            for (country, _) in p.countries {
+                assert!(
+                    channel_available(p.dominant_channel, country),
+                    "{} in {country}",
+                    p.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_seed_dependent() {
+        let a = IdMaker::new(1);
+        let b = IdMaker::new(2);
+        let mut ids: Vec<String> = (0..50_000).map(|i| a.id(i)).collect();
+        assert_ne!(a.id(0), b.id(0));
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 50_000);
+    }
 }

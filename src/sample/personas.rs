@@ -142,7 +142,11 @@ static PERSONAS: [Persona; 6] = [
         rx_center: 5,
         specialties: &[("primary_care", 88), ("internal_medicine", 12)],
         countries: &[("DE", 70), ("AT", 15), ("CH", 15)],
-        practice_settings: &[("private_practice", 70), ("group_practice", 25), ("hospital", 5)],
+        practice_settings: &[
+            ("private_practice", 70),
+            ("group_practice", 25),
+            ("hospital", 5),
+        ],
         access_levels: &[("open", 55), ("restricted", 35), ("no_see", 10)],
     },
     Persona {
@@ -278,7 +282,13 @@ pub fn personas() -> &'static [Persona] {
 pub(crate) fn regions(country: &str) -> &'static [&'static str] {
     match country {
         "US" => &["Northeast", "Midwest", "South", "West"],
-        "GB" => &["London", "England other", "Scotland", "Wales", "Northern Ireland"],
+        "GB" => &[
+            "London",
+            "England other",
+            "Scotland",
+            "Wales",
+            "Northern Ireland",
+        ],
         "DE" => &["North", "East", "South", "West"],
         "AT" => &["East", "West", "South"],
         "CH" => &["German-speaking", "French-speaking", "Italian-speaking"],
