@@ -49,9 +49,10 @@ demo-cli: wasm
 	node pkg/cli.js segment target/demo/sample-$(SAMPLE_N)-$(SAMPLE_SEED).csv --k auto --seed $(SAMPLE_SEED) \
 	  --json target/demo/result.json --assignments target/demo/assignments.csv
 
-# Hook for the page (www/): build it against the packed tarball and serve it. Filled in by www.
-demo-page: package
-	@echo "demo-page: the web page (www/) is not wired in yet"
+# The page (www/, built with vite against pkg/), served on 127.0.0.1 until Ctrl-C.
+demo-page: wasm
+	bash www/e2e.sh --build
+	node www/serve.mjs --port $${PORT:-4173}
 
 # --- tests --------------------------------------------------------------------------------------
 # Order matters: test-native writes target/native-labels.json, which test-js compares against.
@@ -85,9 +86,9 @@ test-types: package
 test-examples: package
 	scripts/test-examples.sh
 
-# Hook for the page's end-to-end tests (www/). Filled in by www.
-test-e2e:
-	@echo "test-e2e: the web page (www/) has no e2e tests wired in yet"
+# The page's end-to-end tests in headless Chromium (www/e2e.sh: vite build + tests/e2e/).
+test-e2e: wasm
+	bash www/e2e.sh
 
 bench:
 	@echo "bench: no benchmarks yet"
