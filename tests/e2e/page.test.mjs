@@ -203,6 +203,8 @@ describe('targeting page', { concurrency: false }, () => {
     const model = await download('#save-model', 'model.json');
     const m = JSON.parse(model.text);
     assert.equal(m.format, 'hcp-segments-model');
+    // The saved model keeps the persona names as edited on the page.
+    if (Array.isArray(m.segments)) assert.equal(m.segments.find((s) => s.id === 0)?.name, 'Test persona zero');
     const fresh = hcp.generateSample(300, 7);
     const freshPath = join(h.tmp, 'new-hcps.csv');
     writeFileSync(freshPath, fresh);
@@ -220,6 +222,7 @@ describe('targeting page', { concurrency: false }, () => {
     const out = parseCsv((await download('#export-assign', 'assigned.csv')).text);
     assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence']);
     assert.equal(out.length - 1, 300);
+    for (const [, seg, name] of out.slice(1)) if (seg === '0') assert.equal(name, 'Test persona zero');
     await page.evaluate(() => document.getElementById('assign').scrollIntoView());
     await shot(page, '09-assign');
   });
@@ -264,6 +267,34 @@ describe('targeting page', { concurrency: false }, () => {
     assert.equal(await page.isHidden('#run-error'), true);
   });
 
+  it('lets the user fix column roles before running', async () => {
+    // An export with its own names: the id and one channel do not follow the conventions.
+    const renamed = header.map((c) => (c === 'hcp_id' ? 'HCP token' : c === 'ch_linkedin' ? 'LinkedIn clicks' : c));
+    const text = [renamed.join(','), ...sample.split('\n').slice(1)].join('\n');
+    const path = join(h.tmp, 'custom-names.csv');
+    writeFileSync(path, text);
+    await page.setInputFiles('#file-input', path);
+    await page.waitForFunction(() => /custom-names\.csv/.test(document.getElementById('dataset-summary').textContent));
+    await page.selectOption('#k-select', '5');
+    // As detected, there is no id column: the engine says so and the page says what to do.
+    await page.click('#run-btn');
+    await page.waitForSelector('#run-error:not([hidden])');
+    assert.match(await page.textContent('#run-error'), /id/i);
+    // Fix the two roles (options.columns) and run again.
+    await page.selectOption('#columns-table select[data-col="HCP token"]', 'id');
+    await page.selectOption('#columns-table select[data-col="LinkedIn clicks"]', 'channel');
+    assert.equal(await page.$$eval('#columns-table .colitem.changed', (c) => c.length), 2);
+    await page.evaluate(() => document.getElementById('load').scrollIntoView());
+    await shot(page, '12-roles-fixed');
+    await page.click('#run-btn');
+    await page.waitForSelector('#cards .card');
+    assert.equal(await page.isHidden('#run-error'), true);
+    assert.equal(await page.$$eval('#cards .card', (c) => c.length), 5);
+    const ref = hcp.segment(text, { k: 5, seed: 42, nRuns: 10, columns: { 'HCP token': 'id', 'LinkedIn clicks': 'channel' } });
+    assert.deepEqual((await cards()).map((c) => c.size), ref.segments.map((s) => s.size));
+    assert.equal(await page.$$eval('#heatmap thead th', (t) => t.length), 1 + ref.report.channels.length);
+  });
+
   it('cancels a long run, then segments 100,000 HCPs (timed) with a smooth scatter', async () => {
     const big = hcp.generateSample(100_000, 1);
     const bigPath = join(h.tmp, 'hcps-100k.csv');
@@ -275,7 +306,7 @@ describe('targeting page', { concurrency: false }, () => {
     await page.click('#run-btn');
     await page.waitForSelector('#cancel-btn:not([hidden])');
     await page.waitForTimeout(300);
-    await shot(page, '12-progress-100k');
+    await shot(page, '13-progress-100k');
     await page.click('#cancel-btn');
     await page.waitForFunction(() => /Cancelled/.test(document.getElementById('run-status').textContent));
     assert.equal(await page.isEnabled('#run-btn'), true);
@@ -299,7 +330,7 @@ describe('targeting page', { concurrency: false }, () => {
     assert.ok(timings.scatter100kRedrawMs < 500, `scatter redraw ${timings.scatter100kRedrawMs} ms`);
     await page.check('#seg-picks input[value="0"]');
     await page.evaluate(() => document.getElementById('results').scrollIntoView());
-    await shot(page, '13-results-100k');
+    await shot(page, '14-results-100k');
     page.setDefaultTimeout(60_000);
   });
 
@@ -327,6 +358,6 @@ describe('targeting page', { concurrency: false }, () => {
       return out;
     });
     assert.deepEqual(res, { self: 'blocked', other: 'blocked' });
-    await shotFull(page, '14-full-page');
+    await shotFull(page, '15-full-page');
   });
 });

@@ -22,6 +22,7 @@ export function sniffDelimiter(text) {
 export function parseCsv(text, { delimiter, maxRows = Infinity } = {}) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const d = delimiter ?? sniffDelimiter(text);
+  if (!text.includes('"')) return { rows: splitPlain(text, d, maxRows), delimiter: d };
   const rows = [];
   let row = [], field = '', i = 0, q = false;
   const n = text.length;
@@ -57,4 +58,20 @@ export function countLines(text) {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   if (text.length && !text.endsWith('\n')) n++;
   return Math.max(0, n - 1);
+}
+
+/** Fast path for text without quotes: split lines, then fields. */
+function splitPlain(text, d, maxRows) {
+  const rows = [];
+  let start = 0;
+  const n = text.length;
+  while (start < n && rows.length < maxRows) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    let line = text.slice(start, end);
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line !== '') rows.push(line.split(d));
+    start = end + 1;
+  }
+  return rows;
 }

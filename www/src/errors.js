@@ -25,6 +25,9 @@ const TITLES = {
   MODEL_COLUMN_MISSING: 'The new file lacks a column the model needs',
   INVALID_MATRIX: 'Invalid numeric data',
   CLUSTERING_FAILED: 'Clustering failed',
+  WASM_LOAD_FAILED: 'The segmentation engine could not start',
+  NOT_INITIALIZED: 'The segmentation engine is not ready',
+  DISPOSED: 'The segmentation engine was stopped',
   PAGE_JSON: 'The JSON file could not be read',
   PAGE_JSON_SHAPE: 'The JSON file has the wrong shape',
 };
@@ -42,6 +45,7 @@ const HINTS = {
   TOO_FEW_ROWS: 'Choose a smaller k, or load more HCPs.',
   TOO_FEW_DISTINCT: 'Choose a smaller k.',
   MODEL_COLUMN_MISSING: 'Assign a file exported the same way as the one the model was built from.',
+  WASM_LOAD_FAILED: 'Reload the page. If it persists, the server may not send .wasm files as application/wasm, or a policy blocks them.',
   PAGE_JSON: 'Check the file in a text editor at that position (a missing comma or bracket is common).',
 };
 

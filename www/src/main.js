@@ -179,7 +179,7 @@ function paintProgress() {
 
 function startProgress(fixedK) {
   const ol = $('stages');
-  ol.replaceChildren(...STAGES.filter(([s]) => !(fixedK && s === 'sweep')).map(([s, label]) => el('li', { 'data-stage': s, text: label })));
+  ol.replaceChildren(...STAGES.filter(([s]) => (fixedK ? s !== 'sweep' : s !== 'cluster')).map(([s, label]) => el('li', { 'data-stage': s, text: label })));
   lastProgress = null;
   $('progress-fill').style.width = '0%';
   $('progress-label').textContent = 'Starting the engine…';
@@ -201,7 +201,10 @@ async function run() {
   const t0 = performance.now();
   try {
     const input = state.data.kind === 'json' ? state.data.records : state.data.text;
-    const result = await engine.segment(input, opts, { onProgress, signal: ctrl.signal });
+    const pending = engine.segment(input, opts, { onProgress, signal: ctrl.signal });
+    // While the worker computes, read the rows the targeting filters need (main thread is idle).
+    setTimeout(() => { if (state.data) tableForTargeting(); }, 30);
+    const result = await pending;
     const ms = performance.now() - t0;
     state.result = result;
     if (result.kSweep) state.sweep = result.kSweep;
@@ -402,8 +405,15 @@ function exportSummaryCsv() {
   download(`hcp-segments-summary-${stamp()}.csv`, lines.join('\n') + '\n');
 }
 
+/** The model as the engine made it, with the persona names as edited on the page. */
+function modelWithNames() {
+  const m = structuredClone(state.result.model);
+  if (Array.isArray(m.segments)) for (const s of m.segments) if (s && typeof s.id === 'number') s.name = nameOf(s.id);
+  return m;
+}
+
 function saveModel() {
-  download(`hcp-segments-model-k${state.result.quality.k}-${stamp()}.json`, JSON.stringify(state.result.model), 'application/json');
+  download(`hcp-segments-model-k${state.result.quality.k}-${stamp()}.json`, JSON.stringify(modelWithNames()), 'application/json');
 }
 
 // ---------------------------------------------------------------- assign with a saved model
@@ -474,9 +484,8 @@ async function runAssign() {
   }
 }
 
-/** A name for an assigned segment: from the model, else from this session's result if it is the same model. */
+/** A name for an assigned segment the model does not name. */
 function assignName(id) {
-  if (state.result && state.result.model && JSON.stringify(state.result.model) === JSON.stringify(state.model)) return nameOf(id);
   return `Segment ${id}`;
 }
 
