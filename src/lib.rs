@@ -17,6 +17,8 @@ pub mod model;
 pub mod sample;
 pub mod segmentation;
 pub mod segments;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use error::{Result, SegError};
 pub use model::Model;

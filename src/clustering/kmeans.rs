@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// Parameters of one k-means fit. Mirrors linfa's builder, with JS-safe integer types.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct KMeansParams {
     pub k: u32,
     /// k-means++ restarts; the one with the lowest final inertia wins.
