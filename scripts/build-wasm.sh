@@ -26,30 +26,23 @@ RAW="$TARGET_DIR/wasm32-unknown-unknown/release/hcp_segments.wasm"
 
 rm -rf "$PKG"
 mkdir -p "$PKG/web" "$PKG/node" "$PKG/worker"
-log "wasm-bindgen --target web / --target nodejs"
-wasm-bindgen --target web --out-dir "$PKG/web" --out-name hcp_segments "$RAW"
-wasm-bindgen --target nodejs --out-dir "$PKG/node" --out-name hcp_segments "$RAW"
-
-# The boundary must export the whole contract; say so plainly when it does not (yet).
-missing=()
-for fn in segment assign kmeans generateSample version; do
-  grep -Eq "^export function $fn\(" "$PKG/web/hcp_segments.js" || missing+=("$fn")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  die "the wasm boundary (src/wasm/) does not export: ${missing[*]} -- it is not in this tree yet, or was renamed (see js/types.d.ts)"
-fi
-
-# wasm-opt (Debian's binaryen). The features are the ones rustc enables by default for
-# wasm32-unknown-unknown; wasm-opt must be told, or it rejects the module.
+# wasm-opt from binaryen, the npm package pinned in the root package-lock.json (version 132).
+# Not Debian's binaryen: bookworm's wasm-opt 108 rewrites the export of wasm-bindgen's externref
+# table to point at the funcref table, and the module then fails at load with
+# "WebAssembly.Table.grow(): failed to grow table by 4".
+# The features are the ones rustc enables by default for wasm32-unknown-unknown.
 if [ "${WASM_OPT:-1}" != 0 ]; then
-  command -v wasm-opt >/dev/null || die "wasm-opt missing: run scripts/setup.sh (apt package binaryen)"
+  WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
+  [ -x "$WASM_OPT_BIN" ] || die "wasm-opt missing: run scripts/setup.sh npm (binaryen is a root devDependency)"
   FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
             --enable-mutable-globals --enable-reference-types --enable-multivalue)
+  pids=()
   for f in "$PKG/web/hcp_segments_bg.wasm" "$PKG/node/hcp_segments_bg.wasm"; do
     log "wasm-opt $OPT_LEVEL $(basename "$(dirname "$f")")/$(basename "$f")"
-    wasm-opt "$OPT_LEVEL" "${FEATURES[@]}" "$f" -o "$f.opt"
-    mv "$f.opt" "$f"
+    ( "$WASM_OPT_BIN" "$OPT_LEVEL" "${FEATURES[@]}" "$f" -o "$f.opt" && mv "$f.opt" "$f" ) &
+    pids+=($!)
   done
+  for p in "${pids[@]}"; do wait "$p" || die "wasm-opt failed"; done
 fi
 
 # --- the JS around the bindings -------------------------------------------------------------
