@@ -33,6 +33,7 @@ fn rel(a: f64, b: f64) -> f64 {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn iris_k3_ten_restarts_reaches_sklearns_best_inertia() {
     let x = iris();
     let fit = fit_kmeans(x.view(), &KMeansParams { k: 3, n_runs: 10, seed: 0, ..Default::default() }, &mut |_| {}).unwrap();
@@ -48,6 +49,7 @@ fn iris_k3_ten_restarts_reaches_sklearns_best_inertia() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn iris_inertia_is_stable_across_seeds() {
     let x = iris();
     let sk = sklearn()["iris_k3_best_inertia"].as_f64().unwrap();
@@ -58,6 +60,7 @@ fn iris_inertia_is_stable_across_seeds() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn metrics_match_scikit_learn_on_its_own_labels() {
     let x = iris();
     let sk = sklearn();
@@ -86,6 +89,7 @@ fn metrics_match_scikit_learn_on_its_own_labels() {
 /// Our stepped loop must be linfa's algorithm, not an imitation of it: one restart equals a
 /// plain linfa fit from the same RNG, to the last bit.
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn one_restart_equals_a_plain_linfa_fit() {
     let x = iris();
     for (k, seed) in [(3u32, 0u32), (4, 7), (5, 123)] {
@@ -104,6 +108,7 @@ fn one_restart_equals_a_plain_linfa_fit() {
 /// Over several restarts we keep the best by the true (final-centroid) inertia: the result is
 /// the best of plain linfa fits from the same restart seeds.
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn best_of_restarts_equals_best_linfa_fit_from_the_same_seeds() {
     let x = iris();
     for (k, seed) in [(3u32, 0u32), (4, 1), (6, 2), (8, 3)] {

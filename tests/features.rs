@@ -21,6 +21,7 @@ fn col(m: &ndarray::Array2<f64>, p: &FeaturePipeline, name: &str) -> Vec<f64> {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn mixes_are_shares_of_the_rows_own_total_and_zero_rows_stay_finite() {
     let pr = profiles(SMALL);
     let p = FeaturePipeline::fit(&pr, &BlockWeights::default(), None).unwrap();
@@ -42,6 +43,7 @@ fn mixes_are_shares_of_the_rows_own_total_and_zero_rows_stay_finite() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn each_block_carries_its_weight_in_squared_distance() {
     let pr = profiles(SMALL);
     let mut w = BlockWeights { channel_mix: 2.0, format_mix: 0.5, intensity: 1.0, recency: 0.25, ..Default::default() };
@@ -62,6 +64,7 @@ fn each_block_carries_its_weight_in_squared_distance() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn standardised_features_have_zero_mean_and_unit_variance_before_weighting() {
     let pr = profiles(&hcp_segments::sample::generate_csv(500, 3));
     let p = FeaturePipeline::fit(&pr, &BlockWeights::default(), Some(0.99)).unwrap();
@@ -76,6 +79,7 @@ fn standardised_features_have_zero_mean_and_unit_variance_before_weighting() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn constant_columns_contribute_zero_not_nan() {
     let pr = profiles("hcp_id,ch_x,ch_y,fmt_news\na,1,0,1\nb,2,0,1\nc,3,0,1\n");
     let p = FeaturePipeline::fit(&pr, &BlockWeights::default(), None).unwrap();
@@ -86,6 +90,7 @@ fn constant_columns_contribute_zero_not_nan() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn caps_clip_outliers_at_the_fit_quantile() {
     let mut csv = String::from("hcp_id,ch_x,fmt_news\n");
     for i in 0..199 {
@@ -100,6 +105,7 @@ fn caps_clip_outliers_at_the_fit_quantile() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn transform_needs_the_columns_the_pipeline_was_fitted_on() {
     let p = FeaturePipeline::fit(&profiles(SMALL), &BlockWeights::default(), None).unwrap();
     let other = profiles("hcp_id,ch_x,fmt_news,fmt_cme_module\nz,1,1,1\n");
@@ -114,6 +120,7 @@ fn transform_needs_the_columns_the_pipeline_was_fitted_on() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn bad_weights_are_rejected_by_name() {
     let pr = profiles(SMALL);
     for (w, option) in [

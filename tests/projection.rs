@@ -8,6 +8,7 @@ use linfa::DatasetBase;
 use linfa_reduction::Pca;
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn matches_linfa_reduction_pca_up_to_sign() {
     let (profiles, _) = ingest_csv(&hcp_segments::sample::generate_csv(800, 11), &IngestOptions::default()).unwrap();
     let x = FeaturePipeline::fit(&profiles, &BlockWeights::default(), Some(0.99)).unwrap().transform(&profiles).unwrap();

@@ -16,6 +16,7 @@ fn labels(r: &hcp_segments::SegmentResult) -> Vec<u32> {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn recovers_planted_personas() {
     for (n, seed) in [(5000, 42), (3000, 7)] {
         let u = sample::generate(n, seed);
@@ -27,6 +28,7 @@ fn recovers_planted_personas() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn auto_k_finds_the_planted_number_of_personas() {
     let u = sample::generate(4000, 42);
     let r = segment_csv(&u.csv, &SegmentOptions::default()).unwrap();
@@ -43,6 +45,7 @@ fn auto_k_finds_the_planted_number_of_personas() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn segments_carry_sizes_and_index_scores_that_match_the_raw_rows() {
     let csv = sample::generate_csv(2000, 5);
     let r = segment_csv(&csv, &fixed(5)).unwrap();
@@ -84,6 +87,7 @@ fn segments_carry_sizes_and_index_scores_that_match_the_raw_rows() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn same_seed_same_segments_different_seed_may_differ() {
     let csv = sample::generate_csv(1500, 9);
     let a = segment_csv(&csv, &fixed(6)).unwrap();
@@ -93,6 +97,7 @@ fn same_seed_same_segments_different_seed_may_differ() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn saved_model_reloaded_assigns_identically() {
     let csv = sample::generate_csv(2500, 3);
     let r = segment_csv(&csv, &fixed(6)).unwrap();
@@ -109,6 +114,7 @@ fn saved_model_reloaded_assigns_identically() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn broken_or_foreign_models_are_refused_clearly() {
     let r = segment_csv(&sample::generate_csv(300, 1), &fixed(3)).unwrap();
     let good: serde_json::Value = serde_json::from_str(&r.model.to_json()).unwrap();
@@ -131,6 +137,7 @@ fn broken_or_foreign_models_are_refused_clearly() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn exclusions_are_applied_before_clustering_and_counted() {
     let csv = sample::generate_csv(400, 2);
     let first = segment_csv(&csv, &fixed(4)).unwrap();
@@ -146,6 +153,7 @@ fn exclusions_are_applied_before_clustering_and_counted() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn user_errors_are_typed_and_name_the_place() {
     let csv = sample::generate_csv(20, 1);
     assert_eq!(segment_csv(&csv, &fixed(21)).unwrap_err().code(), "TOO_FEW_ROWS");
@@ -161,6 +169,7 @@ fn user_errors_are_typed_and_name_the_place() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn options_parse_from_json_and_reject_misspellings() {
     let o: SegmentOptions = serde_json::from_str(r#"{"k":"auto","kRange":[3,5],"nRuns":2,"capQuantile":null}"#).unwrap();
     assert_eq!(o.k, KChoice::Auto(AutoK::Auto));
@@ -172,6 +181,7 @@ fn options_parse_from_json_and_reject_misspellings() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn progress_reports_every_stage_and_restart() {
     let csv = sample::generate_csv(300, 4);
     let mut seen = Vec::new();
@@ -190,6 +200,7 @@ fn progress_reports_every_stage_and_restart() {
 /// Writes the labels for one seed so the JS tests can check the wasm build gives the same
 /// (tests/js reads target/native-labels.json in the same `make test` run).
 #[test]
+#[cfg(not(target_arch = "wasm32"))] // writes a file for the JS test to compare with
 fn write_native_labels_for_the_wasm_comparison() {
     let csv = sample::generate_csv(2000, 7);
     let r = segment_csv(&csv, &SegmentOptions { seed: 1, ..fixed(6) }).unwrap();
