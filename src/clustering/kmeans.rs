@@ -83,7 +83,11 @@ pub struct KMeansFit {
     pub sizes: Vec<u32>,
 }
 
-/// Reject empty, ragged or non-finite matrices with the row and column at fault.
+/// Largest magnitude accepted in a k-means matrix. Beyond about 1e154 squared distances
+/// overflow to infinity, and linfa's k-means++ then panics inside rand (non-finite weights).
+pub const MAX_ABS_VALUE: f64 = 1e150;
+
+/// Reject empty, ragged, non-finite or overflow-prone matrices with the row and column at fault.
 pub fn check_matrix(data: ArrayView2<f64>) -> Result<()> {
     if data.nrows() == 0 {
         return Err(SegError::EmptyInput { what: "the data matrix has no rows".into() });
@@ -95,6 +99,11 @@ pub fn check_matrix(data: ArrayView2<f64>) -> Result<()> {
         if let Some(j) = row.iter().position(|v| !v.is_finite()) {
             return Err(SegError::InvalidMatrix {
                 message: format!("row {i}, column {j}: {} is not a finite number", row[j]),
+            });
+        }
+        if let Some(j) = row.iter().position(|v| v.abs() > MAX_ABS_VALUE) {
+            return Err(SegError::InvalidMatrix {
+                message: format!("row {i}, column {j}: {:e} is too large (|value| must be ≤ 1e150; rescale the data)", row[j]),
             });
         }
     }
