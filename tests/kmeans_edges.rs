@@ -46,3 +46,14 @@ fn k_equal_to_rows_puts_each_row_alone() {
     assert_eq!(l.len(), 4);
     assert!(fit.inertia.abs() < 1e-12);
 }
+
+#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn absurd_counts_in_a_csv_still_segment() {
+    use hcp_segments::{segment_csv, KChoice, SegmentOptions};
+    let csv = "hcp_id,ch_x,ch_y,fmt_news,fmt_cme\na,1e300,0,1,0\nb,0,1e308,0,1\nc,1,1,1,1\nd,5e307,2,3,1e-300\ne,0,0,0,0\n";
+    let r = segment_csv(csv, &SegmentOptions { k: KChoice::Fixed(2), cap_quantile: None, ..Default::default() });
+    let r = r.unwrap();
+    assert_eq!(r.assignments.len(), 5);
+    assert!(r.assignments.iter().all(|a| a.distance.is_finite() && a.confidence.is_finite()));
+}
