@@ -2,7 +2,7 @@
 # (scripts/setup.sh is idempotent and quick when everything is there).
 #
 #   make setup     rust wasm target, wasm-bindgen CLI (= Cargo.lock's version), chromium,
-#                  chromium-driver, binaryen (Debian), root node_modules (npm ci)
+#                  chromium-driver (Debian), root node_modules (npm ci, incl. binaryen)
 #   make wasm      cargo build (wasm32) + wasm-bindgen (web, nodejs) + wasm-opt -> pkg/
 #   make package   pkg/ -> dist/hcp-segments-<version>.tgz (npm pack)
 #   make demo      the CLI on the bundled sample universe (5,000 HCPs, seed 42), then demo-page

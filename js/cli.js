@@ -64,7 +64,8 @@ function table(headers, rows, align) {
       .map((c, i) => (align[i] === "r" ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i])))
       .join("  ")
       .trimEnd();
-  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+  const rule = line(widths.map((w, i) => (headers[i] ? "-".repeat(w) : "")));
+  return [line(headers), rule, ...rows.map(line)].join("\n");
 }
 
 function printResult(r) {
@@ -101,7 +102,7 @@ function printResult(r) {
       `${q.iterations} iterations${q.converged ? "" : " (not converged)"}`,
   );
   if (r.kSweep) {
-    out.push(`chosen k = ${r.kSweep.chosenK} (${r.kSweep.rule})`);
+    out.push(`chosen k = ${r.kSweep.chosenK}: ${r.kSweep.rule}`);
     out.push("");
     out.push(
       table(

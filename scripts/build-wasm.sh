@@ -26,6 +26,19 @@ RAW="$TARGET_DIR/wasm32-unknown-unknown/release/hcp_segments.wasm"
 
 rm -rf "$PKG"
 mkdir -p "$PKG/web" "$PKG/node" "$PKG/worker"
+log "wasm-bindgen --target web / --target nodejs"
+wasm-bindgen --target web --out-dir "$PKG/web" --out-name hcp_segments "$RAW"
+wasm-bindgen --target nodejs --out-dir "$PKG/node" --out-name hcp_segments "$RAW"
+
+# The boundary must export the whole contract; say so plainly when it does not (yet).
+missing=()
+for fn in segment assign kmeans generateSample version; do
+  grep -Eq "^export function $fn\(" "$PKG/web/hcp_segments.js" || missing+=("$fn")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  die "the wasm boundary (src/wasm/) does not export: ${missing[*]} -- it is not in this tree yet, or was renamed (see js/types.d.ts)"
+fi
+
 # wasm-opt from binaryen, the npm package pinned in the root package-lock.json (version 132).
 # Not Debian's binaryen: bookworm's wasm-opt 108 rewrites the export of wasm-bindgen's externref
 # table to point at the funcref table, and the module then fails at load with

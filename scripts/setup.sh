@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Idempotent machine setup for hcp-segments. Safe on a fresh machine (Rust toolchain and Node
+# Idempotent machine setup for hcp-segments. (wasm-opt comes from the npm package binaryen, a
+# root devDependency: Debian bookworm's binaryen 108 corrupts wasm-bindgen's externref table.)
+# Safe on a fresh machine (Rust toolchain and Node
 # assumed); fast when everything is already there. Only crates.io, npm and Debian are used:
 # no wasm-pack, no downloaded browsers or drivers.
 #
 #   scripts/setup.sh            everything (rust target, wasm-bindgen CLI, apt packages, npm ci)
 #   scripts/setup.sh rust       only the Rust side (target + wasm-bindgen CLI)
-#   scripts/setup.sh apt        only chromium / chromium-driver / binaryen
+#   scripts/setup.sh apt        only chromium / chromium-driver (headless tests)
 #   scripts/setup.sh npm        only the root node_modules
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,7 +63,6 @@ setup_apt() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
-  command -v wasm-opt >/dev/null || missing+=(binaryen)
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     $SUDO apt-get update -qq

@@ -26,5 +26,10 @@ case "$where" in
   *) echo "usage: $0 node|browser [cargo test args]" >&2; exit 2 ;;
 esac
 echo "[test-wasm] cargo test --target wasm32-unknown-unknown ($where)" >&2
-# --release: the debug wasm of linfa/ndarray code is ~10x slower, and the tests cluster real data.
+# Optimised (the debug wasm of ndarray/linfa code is ~10x slower, and the tests cluster real
+# data), but without the release profile's LTO and single codegen unit: those make every test
+# binary a slow whole-program link. Overflow checks on, as in a debug test build.
+export CARGO_PROFILE_RELEASE_LTO=false
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+export CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
 exec cargo test --release --target wasm32-unknown-unknown "$@"
