@@ -74,7 +74,7 @@ describe('targeting page', { concurrency: false }, () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#dataset:not([hidden])');
     const summary = await page.textContent('#dataset-summary');
-    assert.match(summary, /5,000 rows × 28 columns/);
+    assert.match(summary, new RegExp(`5,000 rows × ${header.length} columns`));
     assert.equal(await page.$$eval('#columns-table select', (s) => s.length), header.length);
     assert.match(await page.textContent('#columns-count'), /11 channels, 8 formats/);
     // Focus went to Run: the next step is one key away.
@@ -295,7 +295,7 @@ describe('targeting page', { concurrency: false }, () => {
     assert.equal(await page.$$eval('#heatmap thead th', (t) => t.length), 1 + ref.report.channels.length);
   });
 
-  it('cancels a long run, then segments 100,000 HCPs (timed) with a smooth scatter', async () => {
+  it('cancels a long run, then segments 100,000 HCPs (timed) with a smooth scatter', { skip: process.env.HCP_E2E_SKIP_100K === '1' && 'HCP_E2E_SKIP_100K=1' }, async () => {
     const big = hcp.generateSample(100_000, 1);
     const bigPath = join(h.tmp, 'hcps-100k.csv');
     writeFileSync(bigPath, big);

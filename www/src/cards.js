@@ -15,6 +15,12 @@ function scoreTable(title, scores) {
   return `<h4>${esc(title)}</h4><table><thead><tr><th scope="col">name</th><th scope="col" class="num">index</th><th scope="col" class="num">mean</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** "format:cme_module" → "cme module (format)". */
+function driver(d) {
+  const i = d.indexOf(':');
+  return i < 0 ? esc(pretty(d)) : `${esc(pretty(d.slice(i + 1)))} <span class="kind">(${esc(pretty(d.slice(0, i)))})</span>`;
+}
+
 /** A composition line: the largest levels; a level with fewer than 10 HCPs (suppressed) shows as "<10". */
 function composition(comp) {
   if (!comp) return '';
@@ -47,13 +53,14 @@ export function renderCards(host, segments, names, onRename) {
     const reach = s.reach.length ? `<p class="quality">Reachable: ${s.reach.map((r) => `${esc(pretty(r.consent))} ${pct(r.share)}`).join(' · ')}</p>` : '';
     body.innerHTML =
       `<p class="size"><strong class="seg-size">${int(s.size)}</strong> HCPs · <span class="seg-share">${pct(s.share)}</span> of the universe · ${dec2(s.meanEngagements)} engagements/HCP</p>` +
-      (s.drivers.length ? `<p class="drivers">Drivers: ${s.drivers.map((d) => esc(pretty(d))).join(', ')}</p>` : '') +
+      (s.drivers.length ? `<p class="drivers">Drivers: ${s.drivers.map(driver).join(' · ')}</p>` : '') +
       scoreTable('Top channels', s.channels) + scoreTable('Top formats', s.formats) +
       comps.map(composition).join('') + reach +
       `<p class="quality">Silhouette ${s.silhouette == null ? '–' : s.silhouette.toFixed(2)} · cohesion ${dec2(s.cohesion)}</p>`;
     const card = el('article', { class: `card c${s.id % 8}`, 'data-seg': s.id, 'aria-label': `Segment ${s.id}` },
-      el('header', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'seg-no', text: `#${s.id}` }), input),
-      body);
+      el('header', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'seg-no', text: `Segment #${s.id}` }),
+        el('span', { class: 'edit-hint', text: 'persona name (editable)' })),
+      input, body);
     host.append(card);
   }
 }
@@ -86,7 +93,10 @@ export function renderHeatmap(host, segments, names) {
 /** Diverging blue (over-index) / orange (under-index) scale around 100, on a log scale; colour-blind safe. */
 function heat(v) {
   if (v == null || !Number.isFinite(v)) return ['#f6f8fa', '#57606a'];
-  const t = Math.max(-1, Math.min(1, Math.log2(Math.max(v, 1) / 100) / 2)); // ×4 or ÷4 saturates
+  // log2 scale: ×4 saturates the blue; under-use is drawn lighter (at most 55 % orange) so the
+  // eye goes to the channels a segment over-uses.
+  let t = Math.max(-1, Math.min(1, Math.log2(Math.max(v, 1) / 100) / 2));
+  if (t < 0) t *= 0.55;
   const white = [255, 255, 255];
   const hi = [0, 114, 178]; // Okabe-Ito blue
   const lo = [230, 159, 0]; // Okabe-Ito orange

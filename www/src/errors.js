@@ -52,8 +52,11 @@ const HINTS = {
 /** Plain-words view of an error: {title, where, message, hint}. */
 export function explainError(e, context = {}) {
   const code = e?.code;
-  const where = [e?.line != null ? `Line ${e.line}` : null, e?.column ? `column “${e.column}”` : null].filter(Boolean).join(', ');
+  const col = e?.column ? (/^character /.test(e.column) ? e.column : `column “${e.column}”`) : null;
+  const where = [e?.line != null ? `Line ${e.line}` : null, col].filter(Boolean).join(', ');
   let message = String(e?.message ?? e ?? 'Unknown error');
+  // The engine's message starts with the place ("line 4, column `x`: …"): shown once, above.
+  if (where) message = message.replace(/^\s*line \d+(, column `[^`]*`)?:\s*/i, '');
   if (!code && /unreachable|RuntimeError/i.test(message)) message = `The engine stopped unexpectedly (${message}). Reload the page and try again.`;
   return {
     title: TITLES[code] ?? (context.file ? `Could not process ${context.file}` : 'Something went wrong'),
@@ -77,8 +80,10 @@ export function jsonError(err, text) {
     line = before.split('\n').length;
     col = p - before.lastIndexOf('\n');
   }
-  const e = new Error(msg.replace(/^JSON\.parse: /, '') + (col ? ` (character ${col})` : ''));
+  const plain = msg.replace(/^JSON\.parse: /, '').replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
+  const e = new Error(plain || 'not valid JSON');
   e.code = 'PAGE_JSON';
   if (line) e.line = line;
+  if (col) e.column = `character ${col}`;
   return e;
 }

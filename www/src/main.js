@@ -110,6 +110,7 @@ function setData(data) {
   $('target').hidden = true;
   $('run-status').textContent = '';
   $('dataset').hidden = false;
+  $('columns-details').open = true;
   $('dataset-summary').textContent = `Loaded ${data.name}: ${int(data.rowCount)} rows × ${data.headers.length} columns (${data.kind === 'json' ? 'JSON records' : 'CSV'}).`;
   renderColumns();
   $('run-btn').disabled = false;
@@ -170,11 +171,17 @@ function paintProgress() {
     const i = STAGES.findIndex(([s]) => s === li.dataset.stage);
     li.className = i < at ? 'done' : i === at ? 'active' : '';
   });
-  const frac = p.total ? Math.min(1, p.done / p.total) : 0;
+  // Overall progress: the fitting stage (sweep or cluster) is most of the work.
+  const W = { parse: 4, encode: 3, sweep: 85, cluster: 85, profile: 5, project: 3 };
+  const visible = [...$('stages').querySelectorAll('li')].map((li) => li.dataset.stage);
+  const before = visible.slice(0, Math.max(0, visible.indexOf(p.stage))).reduce((a, st) => a + W[st], 0);
+  const all = visible.reduce((a, st) => a + W[st], 0);
+  const within = p.total > 1 ? Math.min(1, p.done / p.total) : 0;
+  const frac = Math.min(1, (before + within * (W[p.stage] ?? 0)) / all);
   $('progress-fill').style.width = `${(frac * 100).toFixed(1)}%`;
   $('progress-bar').setAttribute('aria-valuenow', String(Math.round(frac * 100)));
   const label = STAGES[at]?.[1] ?? p.stage;
-  $('progress-label').textContent = `${label}${p.k != null ? ` · k = ${p.k}` : ''}${p.run != null ? ` · restart ${p.run + 1}` : ''} · ${int(p.done)} / ${int(p.total)}`;
+  $('progress-label').textContent = `${label}${p.k != null ? ` · k = ${p.k}` : ''}${p.run != null ? ` · restart ${p.run + 1}` : ''}${p.total > 1 ? ` · ${int(p.done)} / ${int(p.total)} fits` : '…'}`;
 }
 
 function startProgress(fixedK) {
@@ -220,7 +227,8 @@ async function run() {
     if (engine.isAbort(e)) {
       $('run-status').textContent = 'Cancelled. Nothing was kept; you can run again.';
     } else {
-      showError($('run-error'), e, { file: state.data.name, fixRoles: true });
+      showError($('run-error'), e, { file: state.data.name });
+      $('columns-details').open = true;
     }
   } finally {
     state.running = false;

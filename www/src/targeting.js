@@ -112,14 +112,18 @@ export function channelPriority(rows, mask, segments, { budget, overIndexedOnly 
     }
     return { name, weight, index: total ? idxSum / total : null, reach: total ? reachSum / total : null, consentColumn: flags[c] ? `consent_${name}` : null };
   }).sort((a, b) => b.weight - a.weight);
-  const eligible = list.filter((x) => x.weight > 0 && (!overIndexedOnly || (x.index ?? 0) > 100));
+  // Over-used = selection index above 101 (so a whole-universe selection, all ≈ 100, does not
+  // split on rounding noise); when no channel is over-used, the split covers every channel.
+  const over = list.filter((x) => x.weight > 0 && (x.index ?? 0) > 101);
+  const fallback = overIndexedOnly && over.length === 0;
+  const eligible = overIndexedOnly && !fallback ? over : list.filter((x) => x.weight > 0);
   const sumW = eligible.reduce((a, x) => a + x.weight, 0);
   for (const x of list) {
     const on = eligible.includes(x);
     x.budgetShare = on && sumW ? x.weight / sumW : 0;
     x.budget = x.budgetShare * budget;
   }
-  return { total, list };
+  return { total, list, fallback };
 }
 
 export function renderPriority(host, pr, currency = '') {
@@ -127,7 +131,8 @@ export function renderPriority(host, pr, currency = '') {
   const rows = pr.list.map((x, r) => `<tr data-channel="${esc(x.name)}"><td class="num">${r + 1}</td><td>${esc(pretty(x.name))}</td>` +
     `<td class="num">${idx(x.index)}</td><td class="num" title="${x.consentColumn ? esc(`share with ${x.consentColumn} = true`) : 'no consent column for this channel: counted as reachable'}">${x.consentColumn ? pct(x.reach) : '—'}</td>` +
     `<td class="num">${pct(x.budgetShare)}</td><td class="num budget-amount">${x.budget ? currency + int(x.budget) : '–'}</td></tr>`).join('');
-  host.innerHTML = `<table><caption class="visually-hidden">Channel priority and budget split</caption><thead><tr><th scope="col" class="num">#</th><th scope="col">Channel</th><th scope="col" class="num">Index</th><th scope="col" class="num">Reachable</th><th scope="col" class="num">Split</th><th scope="col" class="num">Budget</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const note = `<p class="muted small">Reachable “—”: the file has no consent column for that channel, so all selected HCPs count as reachable.${pr.fallback ? ' No channel is over-used by this selection (all indexes ≈ 100), so the split covers every channel.' : ''}</p>`;
+  host.innerHTML = `<table><caption class="visually-hidden">Channel priority and budget split</caption><thead><tr><th scope="col" class="num">#</th><th scope="col">Channel</th><th scope="col" class="num">Index</th><th scope="col" class="num">Reachable</th><th scope="col" class="num">Split</th><th scope="col" class="num">Budget</th></tr></thead><tbody>${rows}</tbody></table>${note}`;
 }
 
 /** Target list CSV: hcp_id,segment,segment_name,confidence for the selected rows. */
