@@ -305,7 +305,10 @@ describe('targeting page', { concurrency: false }, () => {
     // Cancel mid-run.
     await page.click('#run-btn');
     await page.waitForSelector('#cancel-btn:not([hidden])');
-    await page.waitForTimeout(300);
+    // Cancel during the k sweep, the long stage.
+    await page.waitForSelector('#stages li.active[data-stage="sweep"]', { timeout: 120_000 });
+    await page.waitForFunction(() => /restart/.test(document.getElementById('progress-label').textContent));
+    await page.evaluate(() => document.getElementById('run').scrollIntoView());
     await shot(page, '13-progress-100k');
     await page.click('#cancel-btn');
     await page.waitForFunction(() => /Cancelled/.test(document.getElementById('run-status').textContent));
