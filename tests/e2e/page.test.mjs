@@ -47,7 +47,7 @@ describe('targeting page', { concurrency: false }, () => {
     return page.$$eval('#cards .card', (cs) => cs.map((c) => ({
       id: Number(c.dataset.seg),
       size: Number(c.querySelector('.seg-size').textContent.replace(/[^0-9]/g, '')),
-      name: c.querySelector('input.persona').value,
+      name: c.querySelector('.persona').value,
     })));
   }
 
@@ -143,7 +143,7 @@ describe('targeting page', { concurrency: false }, () => {
     await page.waitForSelector('#target:not([hidden])');
     const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
     // Rename a persona: the export must carry the new name.
-    await page.fill('#cards .card[data-seg="0"] input.persona', 'Test persona zero');
+    await page.fill('#cards .card[data-seg="0"] .persona', 'Test persona zero');
     // Segments 0 and 2, specialty = oncology, consent_email required.
     await page.uncheck('#seg-picks input[value="1"]');
     await page.uncheck('#seg-picks input[value="3"]');

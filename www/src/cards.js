@@ -44,10 +44,13 @@ export function renderCards(host, segments, names, onRename) {
   host.replaceChildren();
   for (const s of segments) {
     const name = names.get(s.id) ?? s.name;
-    const input = el('input', {
-      class: 'persona', type: 'text', value: name, 'aria-label': `Persona name of segment ${s.id}`, 'data-seg': s.id,
-      oninput: (e) => onRename(s.id, e.target.value),
+    // A one-line textarea that grows to fit long names (field-sizing), Enter does not add lines.
+    const input = el('textarea', {
+      class: 'persona', rows: 1, spellcheck: 'false', maxlength: 120, 'aria-label': `Persona name of segment ${s.id}`, 'data-seg': s.id,
+      oninput: (e) => onRename(s.id, e.target.value.replace(/\s*\n\s*/g, ' ')),
+      onkeydown: (e) => { if (e.key === 'Enter') e.preventDefault(); },
     });
+    input.value = name;
     const body = el('div');
     const comps = s.composition.filter((c) => ['specialty', 'country'].includes(c.column));
     const reach = s.reach.length ? `<p class="quality">Reachable: ${s.reach.map((r) => `${esc(pretty(r.consent))} ${pct(r.share)}`).join(' · ')}</p>` : '';
