@@ -66,8 +66,12 @@ pub enum SegError {
     #[error("k = {k} but the data has only {distinct} distinct profiles; lower k")]
     TooFewDistinct { k: u32, distinct: u32 },
 
-    #[error("{what}: {found} exceeds the limit of {limit}")]
-    TooLarge { what: String, found: u64, limit: u64 },
+    /// `detail` says how much memory it would take and what to do (see `limits`).
+    #[error("{what}: {found} exceeds the limit of {limit} ({detail})")]
+    TooLarge { what: String, found: u64, limit: u64, detail: String },
+
+    #[error("category column `{column}` has more than {limit} distinct values ({found} seen) — an id or free-text column, not a category ({detail}); map it to \"ignore\"")]
+    TooManyLevels { column: String, found: u64, limit: u64, detail: String },
 
     #[error("model: {message}")]
     InvalidModel { message: String },
@@ -106,7 +110,7 @@ impl SegError {
             InvalidOption { .. } => "INVALID_OPTION",
             TooFewRows { .. } => "TOO_FEW_ROWS",
             TooFewDistinct { .. } => "TOO_FEW_DISTINCT",
-            TooLarge { .. } => "TOO_LARGE",
+            TooLarge { .. } | TooManyLevels { .. } => "TOO_LARGE",
             InvalidModel { .. } => "INVALID_MODEL",
             ModelVersion { .. } => "MODEL_VERSION",
             ModelColumnMissing { .. } => "MODEL_COLUMN_MISSING",
@@ -141,9 +145,17 @@ impl SegError {
             | NonFinite { column, .. }
             | DuplicateColumn { column, .. }
             | UnknownColumn { column, .. }
+            | TooManyLevels { column, .. }
             | ModelColumnMissing { column, .. } => Some(column),
             _ => None,
         }
+    }
+
+    /// May lenient mode (`onError: "skip"`) skip the row this error is about? True for errors
+    /// about one row's cells or shape; false for structural errors (header, options, quoting).
+    pub fn is_row_error(&self) -> bool {
+        use SegError::*;
+        matches!(self, MissingId { .. } | DuplicateId { .. } | InvalidValue { .. } | NegativeCount { .. } | NonFinite { .. } | FieldCount { .. })
     }
 
     pub(crate) fn option(option: &str, message: impl Into<String>) -> Self {

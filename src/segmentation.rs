@@ -9,8 +9,10 @@ use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, 
 use crate::clustering::{sweep_k, KSweep};
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
-use crate::ingest::{self, Cell, IngestOptions, ParseReport, RawTable};
-use crate::model::{Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
+use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, RawTable};
+use crate::limits;
+use crate::model::{AssignOptions, Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
+use crate::privacy::Pseudonymize;
 use crate::segments::{assign_members, order_by_size, profile_segments, Assignment, Segment};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -63,6 +65,11 @@ pub struct SegmentOptions {
     pub min_cell_size: u32,
     pub delimiter: Option<String>,
     pub decimal_comma: Option<bool>,
+    /// "fail" (default): the first bad row is an error; "skip": bad rows are skipped and listed
+    /// in `report.skipped`.
+    pub on_error: OnError,
+    /// Replace every hcp_id in the outputs with a salted SHA-256 pseudonym (see `privacy`).
+    pub pseudonymize: Option<Pseudonymize>,
 }
 
 impl Default for SegmentOptions {
@@ -83,6 +90,8 @@ impl Default for SegmentOptions {
             min_cell_size: 10,
             delimiter: None,
             decimal_comma: None,
+            on_error: OnError::Fail,
+            pseudonymize: None,
         }
     }
 }
@@ -94,7 +103,27 @@ impl SegmentOptions {
             exclude: self.exclude.clone(),
             delimiter: self.delimiter.clone(),
             decimal_comma: self.decimal_comma,
+            on_error: self.on_error,
         }
+    }
+
+    /// Checks that need no data: k within [`limits::MAX_K`], a usable salt.
+    pub fn check(&self) -> Result<()> {
+        let too_many = |found: u32| SegError::TooLarge {
+            what: "k (segments)".into(),
+            found: found as u64,
+            limit: limits::MAX_K as u64,
+            detail: "personas are usable up to about 8; use micro-segments (segment × specialty × region) for finer cells".into(),
+        };
+        match self.k {
+            KChoice::Fixed(k) if k > limits::MAX_K => return Err(too_many(k)),
+            KChoice::Auto(_) if self.k_range[1] > limits::MAX_K => return Err(too_many(self.k_range[1])),
+            _ => {}
+        }
+        if let Some(p) = &self.pseudonymize {
+            p.validate()?;
+        }
+        Ok(())
     }
 
     fn kmeans_params(&self, k: u32) -> KMeansParams {
@@ -161,12 +190,18 @@ pub struct SegmentResult {
 
 /// Segment HCP rows. `progress` is called at each stage and after every k-means restart.
 pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<SegmentResult> {
+    options.check()?;
     progress(&Progress::stage("parse"));
     let ingest_options = options.ingest_options();
     let table = input.read(&ingest_options)?;
     let (profiles, report) = ingest::ingest_table(table, &ingest_options)?;
     if profiles.is_empty() {
-        return Err(SegError::EmptyInput { what: "no rows left to segment after exclusions".into() });
+        let what = if report.rows_skipped > 0 {
+            format!("no rows left to segment: {} excluded, {} skipped as invalid (see report.skipped)", report.rows_excluded, report.rows_skipped)
+        } else {
+            "no rows left to segment after exclusions".to_string()
+        };
+        return Err(SegError::EmptyInput { what });
     }
 
     progress(&Progress::stage("encode"));
@@ -197,7 +232,7 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
 
     progress(&Progress::stage("profile"));
     let (labels, centroids, _) = order_by_size(&fit.labels, fit.centroids.view(), &fit.sizes);
-    let assignments = assign_members(&profiles.ids, x.view(), centroids.view());
+    let mut assignments = assign_members(&profiles.ids, x.view(), centroids.view());
     let distances: Vec<f64> = assignments.iter().map(|a| a.distance).collect();
     let sil = silhouette(x.view(), &labels, k, &sample_rows);
     let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size);
@@ -234,7 +269,12 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
         centroids: centroids.outer_iter().map(|r| r.to_vec()).collect(),
         segments: segments.iter().map(|s| ModelSegment { id: s.id, name: s.name.clone(), size: s.size }).collect(),
         projection: pca,
-    };
+        checksum: String::new(),
+    }
+    .seal()?;
+    if let Some(p) = &options.pseudonymize {
+        p.apply(&mut assignments)?;
+    }
     Ok(SegmentResult { segments, assignments, quality, k_sweep, report, model, projection })
 }
 
@@ -245,6 +285,14 @@ pub fn segment_csv(text: &str, options: &SegmentOptions) -> Result<SegmentResult
 
 /// Assign new rows to a saved model's segments.
 pub fn assign(model: &Model, input: Input, exclude: Vec<String>) -> Result<crate::model::AssignResult> {
-    let table = input.read(&IngestOptions { columns: model.columns.clone(), ..Default::default() })?;
-    model.assign(table, exclude)
+    assign_with(model, input, &AssignOptions { exclude, ..Default::default() })
+}
+
+/// [`assign`] with the lenient mode and pseudonymised ids.
+pub fn assign_with(model: &Model, input: Input, options: &AssignOptions) -> Result<crate::model::AssignResult> {
+    if let Some(p) = &options.pseudonymize {
+        p.validate()?;
+    }
+    let table = input.read(&IngestOptions { columns: model.columns.clone(), on_error: options.on_error, ..Default::default() })?;
+    model.assign_with(table, options)
 }

@@ -12,7 +12,9 @@
 //! - blank lines (and records whose cells are all empty, as spreadsheets export them) are skipped.
 
 use super::{Cell, Dialect, IngestOptions, RawRow, RawTable};
+use super::OnError;
 use crate::error::{echo, Result, SegError};
+use crate::limits;
 
 const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
 
@@ -28,6 +30,15 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
     if text.trim().is_empty() {
         return Err(SegError::EmptyInput {
             what: "no header line and no rows".to_string(),
+        });
+    }
+    if text.len() > limits::MAX_INPUT_BYTES {
+        let lines = line_count(text);
+        return Err(SegError::TooLarge {
+            what: "input size in bytes".to_string(),
+            found: text.len() as u64,
+            limit: limits::MAX_INPUT_BYTES as u64,
+            detail: limits::memory_hint(lines, header_width(text), text.len() as u64),
         });
     }
     // Classic Mac line ends (`\r` only): the csv crate splits on them but counts lines by `\n`,
@@ -52,53 +63,8 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
         });
     }
 
-    let (header_line, headers, records) = parse_records(text, delimiter)?;
-
-    // Header: trimmed names, unique.
-    let mut names: Vec<String> = Vec::with_capacity(headers.len());
-    for (i, raw) in headers.iter().enumerate() {
-        let mut name = raw.trim().to_string();
-        if name.is_empty() {
-            // Spreadsheets often add a trailing delimiter: give the column a name so it can be
-            // reported (it is ignored unless mapped).
-            name = format!("column_{}", i + 1);
-        }
-        if names.contains(&name) {
-            return Err(SegError::DuplicateColumn {
-                line: header_line,
-                column: echo(&name),
-            });
-        }
-        names.push(name);
-    }
-
-    let expected = names.len();
-    let mut rows = Vec::with_capacity(records.len());
-    for (line, fields) in records {
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue; // blank line, or an all-empty spreadsheet row such as `;;;`
-        }
-        if fields.len() != expected {
-            return Err(SegError::FieldCount {
-                line,
-                expected: to_u32(expected),
-                found: to_u32(fields.len()),
-            });
-        }
-        let cells = fields
-            .iter()
-            .map(|f| {
-                let t = f.trim();
-                if t.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(t.to_string())
-                }
-            })
-            .collect();
-        rows.push(RawRow { line, cells });
-    }
-    if rows.is_empty() {
+    let (names, rows, skipped) = parse_records(text, delimiter, options.on_error)?;
+    if rows.is_empty() && skipped.is_empty() {
         return Err(SegError::EmptyInput {
             what: "only a header line, no data rows".to_string(),
         });
@@ -113,6 +79,7 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
     Ok(RawTable {
         headers: names,
         rows,
+        skipped,
         dialect: Dialect {
             source: "csv".to_string(),
             delimiter: Some((delimiter as char).to_string()),
@@ -312,45 +279,128 @@ fn unterminated_quote_line(text: &str, delimiter: u8) -> Option<u32> {
     in_quotes.then_some(open_line)
 }
 
-type Records = Vec<(u32, Vec<String>)>;
+/// Physical lines in the text (an upper bound on the number of records).
+fn line_count(text: &str) -> u64 {
+    text.bytes().filter(|&b| b == b'\n').count() as u64 + 1
+}
 
-/// Parse all records; returns the header's line, the header fields and the data records with
-/// the physical line each starts on.
-fn parse_records(text: &str, delimiter: u8) -> Result<(u32, Vec<String>, Records)> {
+/// Columns in the header line by the widest candidate delimiter (for messages only).
+fn header_width(text: &str) -> u64 {
+    count_outside_quotes(header_text(text)).iter().max().copied().unwrap_or(0) as u64 + 1
+}
+
+/// Parse all records: the header's trimmed, unique names, then the data rows (trimmed text
+/// cells, with the physical line each starts on). Blank and all-empty records are dropped.
+/// A record with the wrong number of fields fails, or in skip mode goes into the skipped list.
+/// The column, memory and row limits are checked here, before the rows are stored.
+fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<String>, Vec<RawRow>, Vec<SegError>)> {
     let bytes = text.as_bytes();
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes);
-    let mut header: Option<(u32, Vec<String>)> = None;
-    let mut out: Records = Vec::new();
+    let mut names: Option<Vec<String>> = None;
+    let mut rows: Vec<RawRow> = Vec::new();
+    let mut skipped: Vec<SegError> = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
         let more = rdr.read_record(&mut record).map_err(|e| csv_error(&e))?;
         if !more {
             break;
         }
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue; // blank line, or an all-empty spreadsheet row such as `;;;`
+        }
         let line = match record.position() {
             Some(pos) => record_start_line(bytes, pos),
             None => 0,
         };
-        let fields: Vec<String> = record.iter().map(str::to_string).collect();
-        if header.is_none() {
-            if fields.iter().all(|f| f.trim().is_empty()) {
-                continue; // leading blank lines
-            }
-            header = Some((line, fields));
-        } else {
-            out.push((line, fields));
+        let Some(header) = names.as_ref() else {
+            names = Some(header_names(&record, line, text)?);
+            continue;
+        };
+        if rows.len() + skipped.len() >= limits::MAX_ROWS {
+            let found = line_count(text).saturating_sub(1).max(limits::MAX_ROWS as u64 + 1);
+            return Err(SegError::TooLarge {
+                what: "data rows (counting lines)".to_string(),
+                found,
+                limit: limits::MAX_ROWS as u64,
+                detail: limits::memory_hint(found, header.len() as u64, text.len() as u64),
+            });
         }
+        if record.len() != header.len() {
+            let e = SegError::FieldCount {
+                line,
+                expected: to_u32(header.len()),
+                found: to_u32(record.len()),
+            };
+            match on_error {
+                OnError::Fail => return Err(e),
+                OnError::Skip => {
+                    skipped.push(e);
+                    continue;
+                }
+            }
+        }
+        let cells = record
+            .iter()
+            .map(|f| {
+                let t = f.trim();
+                if t.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(t.to_string())
+                }
+            })
+            .collect();
+        rows.push(RawRow { line, cells });
     }
-    match header {
-        Some((line, fields)) => Ok((line, fields, out)),
+    match names {
+        Some(names) => Ok((names, rows, skipped)),
         None => Err(SegError::EmptyInput {
             what: "no header line and no rows".to_string(),
         }),
     }
+}
+
+/// Header fields → trimmed, unique names; checks the column limit and the memory estimate.
+fn header_names(record: &::csv::StringRecord, header_line: u32, text: &str) -> Result<Vec<String>> {
+    let lines = line_count(text);
+    if record.len() > limits::MAX_COLUMNS {
+        return Err(SegError::TooLarge {
+            what: "columns in the header".to_string(),
+            found: record.len() as u64,
+            limit: limits::MAX_COLUMNS as u64,
+            detail: limits::memory_hint(lines, record.len() as u64, text.len() as u64),
+        });
+    }
+    let needed = limits::estimate_bytes(lines, record.len() as u64, text.len() as u64);
+    if needed > limits::MAX_ESTIMATED_BYTES {
+        return Err(SegError::TooLarge {
+            what: format!("estimated working memory in MB for {lines} lines × {} columns", record.len()),
+            found: limits::megabytes(needed),
+            limit: limits::megabytes(limits::MAX_ESTIMATED_BYTES),
+            detail: format!("about {} MB needed; split the input, or drop columns that are not used", limits::megabytes(needed)),
+        });
+    }
+    let mut names: Vec<String> = Vec::with_capacity(record.len());
+    for (i, raw) in record.iter().enumerate() {
+        let mut name = raw.trim().to_string();
+        if name.is_empty() {
+            // Spreadsheets often add a trailing delimiter: give the column a name so it can be
+            // reported (it is ignored unless mapped).
+            name = format!("column_{}", i + 1);
+        }
+        if names.contains(&name) {
+            return Err(SegError::DuplicateColumn {
+                line: header_line,
+                column: echo(&name),
+            });
+        }
+        names.push(name);
+    }
+    Ok(names)
 }
 
 /// The csv crate positions a record where reading began, which is before any blank lines it

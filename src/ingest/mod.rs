@@ -13,8 +13,42 @@ pub mod records;
 pub mod roles;
 
 use serde::{Deserialize, Serialize};
+use crate::error::SegError;
 use std::collections::BTreeMap;
 
+/// What to do with a row that has a bad cell (or the wrong number of fields).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Stop at the first bad row with its typed error (the default: nothing is silently dropped).
+    #[default]
+    Fail,
+    /// Skip bad rows, and list each in `ParseReport.skipped`. Structural problems (no id column,
+    /// no engagement columns, empty input, malformed quoting, bad options) still fail.
+    Skip,
+}
+
+/// One row left out in lenient mode. The message never contains an hcp_id.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedRow {
+    pub line: u32,
+    /// Header name of the offending cell; None when the row as a whole is wrong.
+    pub column: Option<String>,
+    pub code: String,
+    pub message: String,
+}
+
+impl SkippedRow {
+    pub fn from_error(e: &SegError) -> Self {
+        let message = match e {
+            // Ids are opaque tokens and may be pseudonymised in the outputs: do not echo them.
+            SegError::DuplicateId { first_line, .. } => format!("duplicate hcp_id (first seen on line {first_line}); ids must be unique"),
+            other => other.to_string(),
+        };
+        SkippedRow { line: e.line().unwrap_or(0), column: e.column().map(str::to_string), code: e.code().to_string(), message }
+    }
+}
 pub use profiles::build_profiles;
 pub use roles::{ColumnRole, RoleMap};
 
@@ -32,6 +66,8 @@ pub enum Cell {
 pub struct RawTable {
     pub headers: Vec<String>,
     pub rows: Vec<RawRow>,
+    /// Rows rejected while reading (lenient mode only: a wrong number of fields), in line order.
+    pub skipped: Vec<SegError>,
     /// How the text was read (delimiter, decimal comma, BOM …), for the report.
     pub dialect: Dialect,
 }
@@ -65,6 +101,8 @@ pub struct IngestOptions {
     pub delimiter: Option<String>,
     /// Force decimal comma on/off; detected when absent.
     pub decimal_comma: Option<bool>,
+    /// "fail" (default) or "skip" bad rows.
+    pub on_error: OnError,
 }
 
 /// A categorical column (specialty, country, region, funnel stage, rx decile …).
@@ -139,9 +177,17 @@ pub struct ColumnUse {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ParseReport {
+    /// Data rows in the input (blank lines not counted). Always
+    /// `rowsRead = rowsUsed + rowsExcluded + rowsSkipped`.
     pub rows_read: u32,
     pub rows_excluded: u32,
     pub rows_used: u32,
+    /// Rows left out by `onError: "skip"` (0 in the default "fail" mode).
+    #[serde(default)]
+    pub rows_skipped: u32,
+    /// The first 1,000 skipped rows (`limits::MAX_SKIPPED_LISTED`), in line order.
+    #[serde(default)]
+    pub skipped: Vec<SkippedRow>,
     /// ids on the exclusion list that were not in the input (count only: no ids echoed).
     pub exclusions_not_found: u32,
     pub columns: Vec<ColumnUse>,
@@ -156,7 +202,7 @@ pub struct ParseReport {
 /// Read CSV text or records, assign roles, type-check every cell, apply exclusions.
 pub fn ingest_table(table: RawTable, options: &IngestOptions) -> crate::Result<(Profiles, ParseReport)> {
     let roles = roles::assign_roles(&table.headers, &options.columns)?;
-    build_profiles(table, &roles, &options.exclude)
+    profiles::build_profiles_with(table, &roles, &options.exclude, options.on_error)
 }
 
 /// Convenience: CSV text all the way to profiles.

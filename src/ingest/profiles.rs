@@ -10,8 +10,9 @@
 //! - no thousands separators, no units or percent signs; `NaN`/`Infinity`/`inf` are not finite.
 
 use super::roles::{AssignedRole, ColumnRole, RoleMap};
-use super::{CategoryColumn, Cell, ColumnUse, FlagColumn, ParseReport, Profiles, RawTable};
+use super::{CategoryColumn, Cell, ColumnUse, FlagColumn, OnError, ParseReport, Profiles, RawTable, SkippedRow};
 use crate::error::{echo, Result, SegError};
+use crate::limits;
 use std::collections::{HashMap, HashSet};
 
 const EXPECT_COUNT: &str = "a number ≥ 0";
@@ -167,6 +168,86 @@ fn flag(cell: &Cell, line: u32, column: &str) -> Result<Option<bool>> {
     }
 }
 
+/// The id cell: trimmed text, or a finite number written without a fraction when whole.
+fn read_id(cell: &Cell, line: u32, id_header: &str) -> Result<String> {
+    match cell {
+        Cell::Text(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
+        Cell::Empty | Cell::Text(_) => Err(SegError::MissingId {
+            line,
+            column: echo(id_header),
+        }),
+        Cell::Number(v) if v.is_finite() => Ok(number_text(*v)),
+        other => Err(invalid(line, id_header, &cell_text(other), EXPECT_ID)),
+    }
+}
+
+/// The columns a row is read by.
+struct RowPlans<'p, 'a> {
+    channels: &'p [Plan<'a>],
+    formats: &'p [Plan<'a>],
+    categories: &'p [Plan<'a>],
+    consents: &'p [Plan<'a>],
+    recency: Option<&'p Plan<'a>>,
+    frequency: Option<&'p Plan<'a>>,
+}
+
+/// One row's typed values, checked in full before any is kept (buffers reused across rows).
+#[derive(Default)]
+struct RowScratch {
+    channels: Vec<(f64, bool)>,
+    formats: Vec<(f64, bool)>,
+    categories: Vec<Option<String>>,
+    consents: Vec<Option<bool>>,
+    recency: Option<f64>,
+    frequency: Option<f64>,
+}
+
+impl RowScratch {
+    fn read(&mut self, cells: &[Cell], line: u32, dc: bool, plans: &RowPlans) -> Result<()> {
+        let empty = Cell::Empty;
+        let cell = |i: usize| cells.get(i).unwrap_or(&empty);
+        self.channels.clear();
+        self.formats.clear();
+        self.categories.clear();
+        self.consents.clear();
+        for plan in plans.channels {
+            self.channels.push(count(cell(plan.index), dc, line, &plan.col.header)?);
+        }
+        for plan in plans.formats {
+            self.formats.push(count(cell(plan.index), dc, line, &plan.col.header)?);
+        }
+        for plan in plans.categories {
+            let c = cell(plan.index);
+            let value = if plan.col.name == "rx_decile" {
+                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(|d| d.to_string())
+            } else {
+                Some(cell_text(c).trim().to_string()).filter(|s| !s.is_empty())
+            };
+            self.categories.push(value);
+        }
+        for plan in plans.consents {
+            self.consents.push(flag(cell(plan.index), line, &plan.col.header)?);
+        }
+        self.recency = match plans.recency {
+            Some(plan) => integer_in(cell(plan.index), dc, (0, 365), line, &plan.col.header, EXPECT_RECENCY)?.map(|d| d as f64),
+            None => None,
+        };
+        self.frequency = match plans.frequency {
+            Some(plan) => integer_in(cell(plan.index), dc, (0, 12), line, &plan.col.header, EXPECT_FREQUENCY)?.map(|d| d as f64),
+            None => None,
+        };
+        Ok(())
+    }
+}
+
+/// Two line-ordered lists of skipped rows → one, capped at the listing limit.
+fn merge_by_line(a: Vec<SkippedRow>, b: Vec<SkippedRow>) -> Vec<SkippedRow> {
+    let mut out: Vec<SkippedRow> = a.into_iter().chain(b).collect();
+    out.sort_by_key(|s| s.line); // stable: equal lines keep their order
+    out.truncate(limits::MAX_SKIPPED_LISTED);
+    out
+}
+
 /// What to do with one column, and what was seen in it.
 struct Plan<'a> {
     index: usize,
@@ -174,11 +255,22 @@ struct Plan<'a> {
     empties: usize,
 }
 
-/// Validate every cell, apply exclusions, build the profiles and the report.
+/// Validate every cell, apply exclusions, build the profiles and the report (first bad row fails).
 pub fn build_profiles(
     table: RawTable,
     roles: &RoleMap,
     exclude: &[String],
+) -> Result<(Profiles, ParseReport)> {
+    build_profiles_with(table, roles, exclude, OnError::Fail)
+}
+
+/// [`build_profiles`] with a choice of what a bad row does: fail, or be skipped and reported.
+/// In every mode `rows_read = rows_used + rows_excluded + rows_skipped`.
+pub fn build_profiles_with(
+    table: RawTable,
+    roles: &RoleMap,
+    exclude: &[String],
+    on_error: OnError,
 ) -> Result<(Profiles, ParseReport)> {
     if roles.len() != table.headers.len() {
         return Err(SegError::option(
@@ -248,33 +340,43 @@ pub fn build_profiles(
         ..Profiles::default()
     };
 
-    let rows_read = table.rows.len();
     let mut rows_excluded = 0usize;
     let mut first_seen: HashMap<String, u32> = HashMap::new();
-    let empty = Cell::Empty;
     let mut totals_lines: Vec<u32> = Vec::new();
+    // Rows the reader already rejected (skip mode: wrong field count), then the ones found here.
+    let read_skipped: Vec<SkippedRow> = table
+        .skipped
+        .iter()
+        .take(limits::MAX_SKIPPED_LISTED)
+        .map(SkippedRow::from_error)
+        .collect();
+    let mut rows_skipped = table.skipped.len();
+    let rows_read = table.rows.len() + rows_skipped;
+    let mut listed: Vec<SkippedRow> = Vec::new();
+    let mut skip = |e: SegError| -> Result<()> {
+        match on_error {
+            OnError::Fail => Err(e),
+            OnError::Skip => {
+                rows_skipped += 1;
+                if listed.len() < limits::MAX_SKIPPED_LISTED {
+                    listed.push(SkippedRow::from_error(&e));
+                }
+                Ok(())
+            }
+        }
+    };
+    let mut scratch = RowScratch::default();
 
     for row in &table.rows {
         let line = row.line;
-        let cell = |i: usize| row.cells.get(i).unwrap_or(&empty);
 
         // The id first: exclusions apply before anything else is read.
-        let id = match cell(id_index) {
-            Cell::Empty => {
-                return Err(SegError::MissingId {
-                    line,
-                    column: echo(id_header),
-                })
+        let id = match read_id(row.cells.get(id_index).unwrap_or(&Cell::Empty), line, id_header) {
+            Ok(id) => id,
+            Err(e) => {
+                skip(e)?;
+                continue;
             }
-            Cell::Text(t) if t.trim().is_empty() => {
-                return Err(SegError::MissingId {
-                    line,
-                    column: echo(id_header),
-                })
-            }
-            Cell::Text(t) => t.trim().to_string(),
-            Cell::Number(v) if v.is_finite() => number_text(*v),
-            other => return Err(invalid(line, id_header, &cell_text(other), EXPECT_ID)),
         };
         if excluded_ids.contains(id.as_str()) {
             rows_excluded += 1;
@@ -282,62 +384,50 @@ pub fn build_profiles(
             continue;
         }
         if let Some(&first_line) = first_seen.get(&id) {
-            return Err(SegError::DuplicateId {
+            skip(SegError::DuplicateId {
                 line,
                 id: echo(&id),
                 first_line,
-            });
+            })?;
+            continue;
+        }
+        // Every other cell is checked before anything is kept, so a skipped row leaves no trace.
+        let columns = RowPlans {
+            channels: &channels,
+            formats: &formats,
+            categories: &categories,
+            consents: &consents,
+            recency: recency.first(),
+            frequency: frequency.first(),
+        };
+        if let Err(e) = scratch.read(&row.cells, line, dc, &columns) {
+            skip(e)?;
+            continue;
         }
 
-        for plan in channels.iter_mut() {
-            let (v, was_empty) = count(cell(plan.index), dc, line, &plan.col.header)?;
+        for (plan, &(v, was_empty)) in channels.iter_mut().zip(&scratch.channels) {
             plan.empties += usize::from(was_empty);
             p.channel_counts.push(v);
         }
-        for plan in formats.iter_mut() {
-            let (v, was_empty) = count(cell(plan.index), dc, line, &plan.col.header)?;
+        for (plan, &(v, was_empty)) in formats.iter_mut().zip(&scratch.formats) {
             plan.empties += usize::from(was_empty);
             p.format_counts.push(v);
         }
-        for (plan, out) in categories.iter_mut().zip(p.categories.iter_mut()) {
-            let c = cell(plan.index);
-            let value = if plan.col.name == "rx_decile" {
-                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?
-                    .map(|d| d.to_string())
-            } else {
-                Some(cell_text(c).trim().to_string()).filter(|s| !s.is_empty())
-            };
+        for ((plan, out), value) in categories.iter_mut().zip(p.categories.iter_mut()).zip(scratch.categories.drain(..)) {
             plan.empties += usize::from(value.is_none());
             out.values.push(value);
         }
-        for (plan, out) in consents.iter_mut().zip(p.consents.iter_mut()) {
-            let value = flag(cell(plan.index), line, &plan.col.header)?;
+        for ((plan, out), &value) in consents.iter_mut().zip(p.consents.iter_mut()).zip(&scratch.consents) {
             plan.empties += usize::from(value.is_none());
             out.values.push(value);
         }
         if let (Some(plan), Some(out)) = (recency.first_mut(), p.recency.as_mut()) {
-            let v = integer_in(
-                cell(plan.index),
-                dc,
-                (0, 365),
-                line,
-                &plan.col.header,
-                EXPECT_RECENCY,
-            )?;
-            plan.empties += usize::from(v.is_none());
-            out.push(v.map(|d| d as f64));
+            plan.empties += usize::from(scratch.recency.is_none());
+            out.push(scratch.recency);
         }
         if let (Some(plan), Some(out)) = (frequency.first_mut(), p.frequency.as_mut()) {
-            let v = integer_in(
-                cell(plan.index),
-                dc,
-                (0, 12),
-                line,
-                &plan.col.header,
-                EXPECT_FREQUENCY,
-            )?;
-            plan.empties += usize::from(v.is_none());
-            out.push(v.map(|d| d as f64));
+            plan.empties += usize::from(scratch.frequency.is_none());
+            out.push(scratch.frequency);
         }
 
         if TOTALS_LABELS.contains(&id.to_lowercase().as_str()) {
@@ -347,6 +437,28 @@ pub fn build_profiles(
         first_seen.insert(id.clone(), line);
         p.ids.push(id);
         p.lines.push(line);
+    }
+    drop(skip);
+    let skipped = merge_by_line(read_skipped, listed);
+
+    // A category with thousands of levels is an id or free text: refuse it before features.
+    for (plan, col) in categories.iter().zip(&p.categories) {
+        let mut distinct: HashSet<&str> = HashSet::new();
+        for v in col.values.iter().flatten() {
+            distinct.insert(v.as_str());
+            if distinct.len() > limits::MAX_CATEGORY_LEVELS {
+                let n = col.values.len() as u64;
+                return Err(SegError::TooManyLevels {
+                    column: echo(&plan.col.header),
+                    found: distinct.len() as u64,
+                    limit: limits::MAX_CATEGORY_LEVELS as u64,
+                    detail: format!(
+                        "{n} rows; one-hot encoding it would take more than {} MB",
+                        limits::megabytes(n.saturating_mul(distinct.len() as u64).saturating_mul(8))
+                    ),
+                });
+            }
+        }
     }
 
     let n = p.ids.len();
@@ -410,6 +522,8 @@ pub fn build_profiles(
         rows_read: to_u32(rows_read),
         rows_excluded: to_u32(rows_excluded),
         rows_used: to_u32(n),
+        rows_skipped: to_u32(rows_skipped),
+        skipped,
         exclusions_not_found: to_u32(exclusions_not_found),
         columns: roles
             .columns

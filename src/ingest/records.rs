@@ -6,6 +6,7 @@
 
 use super::{Cell, Dialect, RawRow, RawTable};
 use crate::error::{echo, Result, SegError};
+use crate::limits;
 use std::collections::HashMap;
 
 /// Read records into a raw table. The header is the union of all keys in first-seen order;
@@ -17,6 +18,8 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
             what: "the records array has no elements".to_string(),
         });
     }
+    check_row_limit(records.len())?;
+    let n_records = records.len() as u64;
 
     let mut headers: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -31,6 +34,14 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
                 Some(&c) => c,
                 None => {
                     let c = headers.len();
+                    if c >= limits::MAX_COLUMNS {
+                        return Err(SegError::TooLarge {
+                            what: "distinct keys (columns) in the records".to_string(),
+                            found: c as u64 + 1,
+                            limit: limits::MAX_COLUMNS as u64,
+                            detail: limits::memory_hint(n_records, c as u64 + 1, 0),
+                        });
+                    }
                     headers.push(name.clone());
                     index.insert(name.clone(), c);
                     c
@@ -75,6 +86,7 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
     Ok(RawTable {
         headers,
         rows,
+        skipped: Vec::new(),
         dialect: Dialect {
             source: "records".to_string(),
             delimiter: None,
@@ -82,6 +94,19 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
             had_bom: false,
         },
     })
+}
+
+/// Records beyond [`limits::MAX_ROWS`] are refused before any is read.
+pub fn check_row_limit(n: usize) -> Result<()> {
+    if n > limits::MAX_ROWS {
+        return Err(SegError::TooLarge {
+            what: "records (rows)".to_string(),
+            found: n as u64,
+            limit: limits::MAX_ROWS as u64,
+            detail: limits::memory_hint(n as u64, 30, 0),
+        });
+    }
+    Ok(())
 }
 
 /// Text is trimmed; empty or whitespace-only text is an empty cell.

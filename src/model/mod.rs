@@ -7,7 +7,8 @@
 use crate::clustering::kmeans::KMeansParams;
 use crate::error::{Result, SegError};
 use crate::features::{FeaturePipeline, Pca2};
-use crate::ingest::{ingest_table, IngestOptions, ParseReport, RawTable};
+use crate::ingest::{ingest_table, IngestOptions, OnError, ParseReport, RawTable};
+use crate::privacy::Pseudonymize;
 use crate::segments::{assign_members, Assignment};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -15,8 +16,7 @@ use std::collections::BTreeMap;
 
 pub const MODEL_FORMAT: &str = "hcp-segments-model";
 pub const MODEL_VERSION: u32 = 1;
-/// Largest model JSON accepted (a model is a few KB; this stops a wrong file early).
-pub const MAX_MODEL_BYTES: usize = 16 * 1024 * 1024;
+pub use crate::limits::MAX_MODEL_BYTES;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,9 +42,47 @@ pub struct Model {
     pub centroids: Vec<Vec<f64>>,
     pub segments: Vec<ModelSegment>,
     pub projection: Pca2,
+    /// SHA-256 (lowercase hex) of the model's canonical JSON without this field and without the
+    /// segment names (hosts may rename personas): see [`Model::compute_checksum`]. Checked on load.
+    #[serde(default)]
+    pub checksum: String,
+}
+
+/// `-0.0` → `0.0` everywhere in a JSON value.
+fn normalise_zeros(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() => {
+            if let Some(zero) = serde_json::Number::from_f64(0.0) {
+                *n = zero;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(normalise_zeros),
+        serde_json::Value::Object(map) => map.values_mut().for_each(normalise_zeros),
+        _ => {}
+    }
+}
+
+/// Lowercase hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
 }
 
 /// Assignments of new HCPs plus the report on reading them.
+/// Options of `assign` (JS: `AssignOptions`): the same names and meaning as in `SegmentOptions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct AssignOptions {
+    pub exclude: Vec<String>,
+    pub on_error: OnError,
+    pub pseudonymize: Option<Pseudonymize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AssignResult {
@@ -63,7 +101,7 @@ impl Model {
     /// `MODEL_VERSION`.
     pub fn from_json(text: &str) -> Result<Model> {
         if text.len() > MAX_MODEL_BYTES {
-            return Err(SegError::TooLarge { what: "model JSON bytes".into(), found: text.len() as u64, limit: MAX_MODEL_BYTES as u64 });
+            return Err(SegError::TooLarge { what: "model JSON bytes".into(), found: text.len() as u64, limit: MAX_MODEL_BYTES as u64, detail: "a model is a few KB: is this the right file?".into() });
         }
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| SegError::InvalidModel { message: format!("not JSON: {e}") })?;
@@ -81,8 +119,43 @@ impl Model {
             None => return Err(SegError::InvalidModel { message: "`version` is missing or not a whole number".into() }),
         }
         let model: Model = serde_json::from_value(value).map_err(|e| SegError::InvalidModel { message: e.to_string() })?;
+        if model.checksum.is_empty() {
+            return Err(SegError::InvalidModel { message: "`checksum` is missing: save the model again with hcp-segments".into() });
+        }
+        if model.checksum != model.compute_checksum()? {
+            return Err(SegError::InvalidModel { message: "the model was modified after it was saved (checksum mismatch)".into() });
+        }
         model.validate()?;
         Ok(model)
+    }
+
+    /// The integrity checksum: SHA-256, lowercase hex, of the canonical JSON of the model
+    /// without `checksum` and without the segments' `name`s. Canonical: serde_json with object
+    /// keys sorted, no whitespace, numbers as this build writes them (shortest round-trip form),
+    /// `-0` written as `0` (JavaScript's JSON.stringify loses the sign, so a model passed through
+    /// JS must still verify). It detects edits and corruption, not forgery: anyone can recompute it.
+    pub fn compute_checksum(&self) -> Result<String> {
+        use sha2::{Digest, Sha256};
+        let mut value = serde_json::to_value(self).map_err(|e| SegError::InvalidModel { message: format!("cannot serialise: {e}") })?;
+        if let Some(obj) = value.as_object_mut() {
+            obj.remove("checksum");
+            if let Some(segments) = obj.get_mut("segments").and_then(|s| s.as_array_mut()) {
+                for s in segments {
+                    if let Some(s) = s.as_object_mut() {
+                        s.remove("name");
+                    }
+                }
+            }
+        }
+        normalise_zeros(&mut value);
+        let canonical = serde_json::to_string(&value).map_err(|e| SegError::InvalidModel { message: format!("cannot serialise: {e}") })?;
+        Ok(hex(&Sha256::digest(canonical.as_bytes())))
+    }
+
+    /// Set `checksum` from the current content (done by `segment` before a model is returned).
+    pub fn seal(mut self) -> Result<Model> {
+        self.checksum = self.compute_checksum()?;
+        Ok(self)
     }
 
     pub fn to_json(&self) -> String {
@@ -114,10 +187,21 @@ impl Model {
 
     /// Put new HCP rows into the model's segments. Same rows as the fit → same answer.
     pub fn assign(&self, table: RawTable, exclude: Vec<String>) -> Result<AssignResult> {
-        let options = IngestOptions { columns: self.columns.clone(), exclude, ..Default::default() };
-        let (profiles, report) = ingest_table(table, &options)?;
+        self.assign_with(table, &AssignOptions { exclude, ..Default::default() })
+    }
+
+    /// [`Model::assign`] with the lenient mode and pseudonymised ids.
+    pub fn assign_with(&self, table: RawTable, options: &AssignOptions) -> Result<AssignResult> {
+        if let Some(p) = &options.pseudonymize {
+            p.validate()?;
+        }
+        let ingest = IngestOptions { columns: self.columns.clone(), exclude: options.exclude.clone(), on_error: options.on_error, ..Default::default() };
+        let (profiles, report) = ingest_table(table, &ingest)?;
         let x = self.pipeline.transform(&profiles)?;
-        let assignments = assign_members(&profiles.ids, x.view(), self.centroid_matrix().view());
+        let mut assignments = assign_members(&profiles.ids, x.view(), self.centroid_matrix().view());
+        if let Some(p) = &options.pseudonymize {
+            p.apply(&mut assignments)?;
+        }
         Ok(AssignResult { assignments, report })
     }
 }

@@ -30,6 +30,7 @@ pub fn decode_input(value: &JsValue) -> JsResult<Input> {
         return Err(to_js_error(SegError::option("input", "expected CSV text or an array of records")));
     }
     let rows = Array::from(value);
+    crate::ingest::records::check_row_limit(rows.length() as usize).map_err(to_js_error)?;
     let mut records = Vec::with_capacity(rows.length() as usize);
     for (i, row) in rows.iter().enumerate() {
         // Records count like CSV lines after a header: record 0 is line 2.

@@ -65,9 +65,11 @@ pub fn segment_js(input: JsValue, options: JsValue, on_progress: Option<js_sys::
     segment_result_to_js(&result)
 }
 
-/// `assign(model, input)`: put new rows into a saved model's segments.
+/// `assign(model, input, options?)`: put new rows into a saved model's segments.
+/// Options (`AssignOptions`): `exclude`, `onError`, `pseudonymize`, as in `segment`.
 #[wasm_bindgen(js_name = assign)]
-pub fn assign_js(model: JsValue, input: JsValue) -> JsResult<JsValue> {
+pub fn assign_js(model: JsValue, input: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let options: crate::model::AssignOptions = decode_options(&options)?;
     let text = if let Some(s) = model.as_string() {
         s
     } else if model.is_object() {
@@ -80,8 +82,25 @@ pub fn assign_js(model: JsValue, input: JsValue) -> JsResult<JsValue> {
     };
     let model = Model::from_json(&text).map_err(to_js_error)?;
     let input: Input = decode_input(&input)?;
-    let result = segmentation::assign(&model, input, Vec::new()).map_err(to_js_error)?;
+    let result = segmentation::assign_with(&model, input, &options).map_err(to_js_error)?;
     to_js(&result)
+}
+
+/// `segmentSummary(resultOrSegments, {minCellSize?})`: the segments for sharing, small cells
+/// suppressed (count/share/index → null, `suppressed: true`), no member list. See `privacy`.
+#[wasm_bindgen(js_name = segmentSummary)]
+pub fn segment_summary_js(result: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let options: crate::privacy::SummaryOptions = decode_options(&options)?;
+    let segments = if js_sys::Array::is_array(&result) {
+        result
+    } else if result.is_object() {
+        Reflect::get(&result, &JsValue::from_str("segments"))?
+    } else {
+        JsValue::UNDEFINED
+    };
+    let segments: Vec<crate::segments::Segment> = serde_wasm_bindgen::from_value(segments)
+        .map_err(|e| to_js_error(crate::SegError::option("result", format!("expected the result of segment() or its segments array: {e}"))))?;
+    to_js(&crate::privacy::segment_summary(&segments, &options))
 }
 
 /// `kmeans(data, nCols, {k, nRuns?, maxIterations?, tolerance?, seed?})` on a row-major matrix.
