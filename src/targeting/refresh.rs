@@ -35,6 +35,9 @@ use std::collections::HashMap;
 pub struct RefreshOptions {
     /// k of the new segmentation: a number or "auto". Default: the model's k.
     pub k: Option<KChoice>,
+    /// k-means++ restarts. Default: the model's. More restarts make a local optimum (which shows
+    /// up as a merge plus a split in the migration matrix) less likely.
+    pub n_runs: Option<u32>,
     /// Pairs further apart than this (old feature space, Euclidean) are not matched. Default: none.
     pub max_match_distance: Option<f64>,
     pub exclude: Vec<String>,
@@ -44,7 +47,7 @@ pub struct RefreshOptions {
 
 impl Default for RefreshOptions {
     fn default() -> Self {
-        RefreshOptions { k: None, max_match_distance: None, exclude: Vec::new(), delimiter: None, decimal_comma: None }
+        RefreshOptions { k: None, n_runs: None, max_match_distance: None, exclude: Vec::new(), delimiter: None, decimal_comma: None }
     }
 }
 
@@ -149,7 +152,7 @@ pub fn refresh(model: &Model, input: Input, previous: &[PreviousAssignment], opt
     let seg_options = SegmentOptions {
         k: options.k.unwrap_or(KChoice::Fixed(k_old as u32)),
         seed: model.params.seed,
-        n_runs: model.params.n_runs,
+        n_runs: options.n_runs.unwrap_or(model.params.n_runs),
         max_iterations: model.params.max_iterations,
         tolerance: model.params.tolerance,
         columns: model.columns.clone(),
