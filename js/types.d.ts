@@ -272,3 +272,210 @@ export interface Segmenter {
   dispose(): void;
 }
 export declare function createSegmenter(options?: SegmenterOptions): Segmenter;
+
+// ---- Targeting (issue 7): from segments to campaigns ----
+// Engine functions; the same synchronous rules as `segment` (Node, workers, pages after init()).
+
+/** Roles of event-log columns (`columns` maps a column name to one of these). */
+export type EventColumnRole = "id" | "timestamp" | "channel" | "format" | "action" | "attribute" | "ignore";
+export interface EventOptions {
+  /** Column name → role; by default hcp_id/id, timestamp/time/date, channel, format, action/event; specialty, country, region, practice_setting, access_level, funnel_stage, rx_decile and consent_* are carried (latest event's non-empty value wins). */
+  columns?: Record<string, EventColumnRole>;
+  /** Window start (inclusive): ISO-8601 date/time or unix seconds. Default: unbounded. */
+  from?: string;
+  /** Window end (exclusive). Default: midnight UTC after the latest event. */
+  to?: string;
+  /** Only these actions count. Default: all but `ignoreActions`. */
+  countActions?: string[];
+  /** Actions that never count. Default: open, opened, email_open, impression(s), delivered, sent, send, bounce(d). */
+  ignoreActions?: string[];
+  delimiter?: string;
+  exclude?: string[];
+}
+export interface EventReport {
+  eventsRead: number; eventsCounted: number; eventsOutsideWindow: number; eventsIgnoredAction: number; eventsExcluded: number;
+  hcps: number;
+  /** The window applied, ISO-8601 UTC. */
+  from: string | null; to: string;
+  channels: string[]; formats: string[]; carried: string[]; ignored: string[];
+  /** HCPs whose days_since_last was capped at 365. */
+  recencyCapped: number;
+}
+/** `csv`: one row per HCP (ch_*, fmt_*, days_since_last, active_weeks = distinct ISO weeks active among the 12 before `to`, carried columns); feed it to `segment`. */
+export interface EventAggregate { csv: string; report: EventReport }
+
+export interface RefreshOptions {
+  /** k of the new period; default the model's k (then every segment keeps its id). */
+  k?: number | "auto";
+  /** k-means++ restarts; default the model's. */
+  nRuns?: number;
+  /** Pairs further apart (old feature space) are not matched. Default: none. */
+  maxMatchDistance?: number;
+  exclude?: string[];
+  delimiter?: string;
+  decimalComma?: boolean;
+}
+export interface PreviousAssignment { hcpId: string; segment: number }
+export interface SegmentMatch {
+  id: number; name: string;
+  /** The old segment it continues (Hungarian matching on centroid distance); null = new segment. */
+  previousId: number | null;
+  distance: number | null;
+  size: number;
+}
+export interface RefreshReport {
+  matches: SegmentMatch[];
+  /** Old ids with no successor. */
+  retired: number[];
+  /** migration[oldId][newId]: HCPs present in both periods. */
+  migration: number[][];
+  continuing: number; moved: number;
+  newHcps: number; lapsedHcps: number;
+  newHcpIds: string[]; lapsedHcpIds: string[];
+}
+export interface RefreshResult extends SegmentResult { refresh: RefreshReport }
+
+export interface StabilityOptions {
+  /** Bootstrap resamples. Default 20. Cost ∝ resamples × nRuns × sampleSize × k × features. */
+  resamples?: number;
+  /** Rows per resample. Default min(n, 20000). */
+  sampleSize?: number;
+  /** Restarts per resample. Default 3. */
+  nRuns?: number;
+  seed?: number;
+  exclude?: string[];
+}
+export interface SegmentStability {
+  id: number; meanJaccard: number; minJaccard: number;
+  /** stable ≥ 0.75, fuzzy 0.6–0.75, unreliable < 0.6 (mean Jaccard). */
+  verdict: "stable" | "fuzzy" | "unreliable";
+  resamples: number;
+}
+export interface StabilityReport { segments: SegmentStability[]; resamples: number; sampleSize: number; failedResamples: number }
+
+export interface LookalikeOptions {
+  /** Segment id to score against. */
+  segment: number;
+  top?: number;
+  /** Default 0. */
+  minScore?: number;
+  /** Candidates covering less of the model's feature weight are not scored. Default 0.25. */
+  minCoverage?: number;
+  exclude?: string[];
+  /** Drivers per candidate. Default 3. */
+  drivers?: number;
+}
+export interface LookalikeDriver { feature: string; contribution: number }
+export interface Lookalike {
+  hcpId: string; rank: number;
+  /** exp(−d²/W) in (0, 1]; missing columns are unknown, not zero (distance over known features, rescaled). */
+  score: number;
+  distance: number;
+  /** Share of the model's feature weight the candidate's columns cover. */
+  coverage: number;
+  nearestSegment: number;
+  drivers: LookalikeDriver[];
+}
+export interface LookalikeResult {
+  segment: number; segmentName: string; candidates: number; unscored: number;
+  lookalikes: Lookalike[];
+  missingFeatures: string[];
+  /** Target list: rank,hcp_id,score,coverage,nearest_segment,drivers. */
+  csv: string;
+}
+
+export interface CellOptions {
+  /** Cells: names (equal weights) or { name, weight }. Default ["A", "B"]. */
+  arms?: (string | { name: string; weight: number })[];
+  /** Share held out, in [0, 1). Default 0.1. */
+  holdout?: number;
+  seed?: number;
+  /** Stratify by these category columns. Default ["specialty", "country"]. */
+  strata?: string[];
+  /** Only these segments. */
+  segments?: number[];
+  /** Only these hcp_ids. */
+  ids?: string[];
+  exclude?: string[];
+}
+export interface CellAssignment { hcpId: string; segment: number; cell: string; stratum: string }
+export interface TestCells {
+  assignments: CellAssignment[];
+  cells: { cell: string; share: number; count: number }[];
+  /** Stratum → count per cell (cells order); each within ±1 of its quota. */
+  strata: Record<string, number[]>;
+  stratifiedBy: string[];
+  /** Target list: hcp_id,segment,cell,<strata>. */
+  csv: string;
+}
+
+export interface PlanOptions {
+  /** Budget in currency units, split in whole cents that add up exactly. */
+  budget: number;
+  /** Segment id → weight (default 1). */
+  segmentWeights?: Record<string, number>;
+  /** Channel → weight (default 1; 0 = off). */
+  channelWeights?: Record<string, number>;
+  /** Channels below this index get no budget. Default 0. */
+  minIndex?: number;
+  /** Channel → gating consent column (null = none). Default: email → consent_email, rep → none, others → consent_tracking. */
+  consentRules?: Record<string, string | null>;
+  /** Campaign results CSV: segment (id or name), channel, impressions, engagements. */
+  results?: string;
+  /** κ: observed rates are shrunk as (e + κ·mean) / (i + κ). Default 1000. */
+  priorImpressions?: number;
+}
+export interface ChannelPriority {
+  channel: string; index: number; consent: string | null; consentKnown: boolean;
+  reachableShare: number; reachable: number;
+  /** index / 100 × reachable share. */
+  priority: number;
+}
+export interface SegmentPlan {
+  id: number; name: string; size: number;
+  channels: ChannelPriority[];
+  formats: { format: string; index: number }[];
+  budgetCents: number;
+}
+export interface Allocation {
+  segment: number; channel: string;
+  /** index / 100 × reachable × weights × multiplier. */
+  weight: number;
+  /** Shrunk observed rate ÷ pooled rate (1 without results). */
+  multiplier: number;
+  observedRate: number | null; impressions: number | null;
+  cents: number; amount: number; share: number;
+}
+export interface ChannelPlan {
+  segments: SegmentPlan[]; allocations: Allocation[]; budgetCents: number;
+  meanRate: number | null; unmatchedResults: number;
+}
+
+export interface UpdateOptions {
+  /** Rows per mini-batch. Default 1024. */
+  batchSize?: number;
+  seed?: number;
+  /** Saved segment sizes count this much as prior weight. Default 1. */
+  priorWeight?: number;
+  /** Refresh due above this relative centroid shift. Default 0.2. */
+  maxDrift?: number;
+  /** … or above this share of new rows changing segment. Default 0.05. */
+  maxReassigned?: number;
+  /** … or when new rows exceed this share of the universe. Default 0.5. */
+  maxNewShare?: number;
+  exclude?: string[];
+}
+export interface SegmentDrift { id: number; name: string; added: number; shift: number; relativeShift: number }
+export interface UpdateResult {
+  model: Model; drift: SegmentDrift[]; rows: number;
+  reassigned: number; reassignedShare: number; newShare: number;
+  refreshDue: boolean; reasons: string[];
+}
+
+export declare function aggregateEvents(text: string, options?: EventOptions): EventAggregate;
+export declare function refresh(model: Model | string, input: string | HcpRecord[], previous?: PreviousAssignment[] | null, options?: RefreshOptions): RefreshResult;
+export declare function stability(model: Model | string, input: string | HcpRecord[], options?: StabilityOptions): StabilityReport;
+export declare function lookalikes(model: Model | string, input: string | HcpRecord[], options: LookalikeOptions): LookalikeResult;
+export declare function testCells(model: Model | string, input: string | HcpRecord[], options?: CellOptions): TestCells;
+export declare function channelPlan(segments: Segment[], options: PlanOptions): ChannelPlan;
+export declare function updateModel(model: Model | string, input: string | HcpRecord[], options?: UpdateOptions): UpdateResult;

@@ -7,6 +7,7 @@
 //! - [`segments`]: clusters → what a marketer targets (index scores, composition, persona names)
 //! - [`model`]: the versioned JSON model; assigning new HCPs to saved segments
 //! - [`sample`]: the seeded sample universe with planted personas
+//! - [`targeting`]: event logs, refreshes, stability, look-alikes, test cells, channel plans, updates
 //! - `wasm` (wasm32 only): the thin boundary that decodes JS values, calls the core, encodes results
 
 pub mod clustering;
@@ -19,6 +20,7 @@ pub mod privacy;
 pub mod sample;
 pub mod segmentation;
 pub mod segments;
+pub mod targeting;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 

@@ -9,6 +9,7 @@
 
 mod decode;
 mod errors;
+mod targeting;
 
 use crate::clustering::kmeans::{fit_kmeans, KMeansParams};
 use crate::model::Model;

@@ -1,0 +1,259 @@
+//! Look-alikes: score HCPs outside the modelled universe against one segment of a saved model.
+//!
+//! Partial profiles are allowed. A model feature is **unknown** for a candidate when its input
+//! column is missing (a channel/format column the file does not have, no `days_since_last` /
+//! `active_weeks` column or an empty cell there, a category column that is missing or empty);
+//! unknown is not zero. Per block:
+//! - channel (format) mix: shares are taken over the candidate's *known* channels, and compared
+//!   with the segment's mix renormalised over the same channels;
+//! - channel (format) intensity: known only when every channel (format) column is present;
+//! - empty cells in a present count column are 0, as everywhere in the crate.
+//!
+//! Distance: both sides are scaled like the model's features (z-score × block weight); the squared
+//! distance over the known features is rescaled by W / W_known, where W is the total squared
+//! feature weight and W_known the known part (`coverage` = W_known / W). Score =
+//! exp(−d² / W) in (0, 1]: 1 on the centroid; W is the expected squared distance of a universe
+//! HCP from the universe mean, so a typical universe HCP scores about e^−1 ≈ 0.37 against the
+//! universe mean. Drivers: the known features with the largest c_j² − (x_j − c_j)² (how much
+//! nearer the candidate is to the segment than the universe mean is, on that feature).
+
+use super::{read_with_model, total_weight};
+use crate::error::{Result, SegError};
+use crate::features::pipeline::{FeatureKind, FeatureSpec};
+use crate::ingest::Profiles;
+use crate::model::Model;
+use crate::segmentation::Input;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct LookalikeOptions {
+    /// Segment id to score against (required).
+    pub segment: u32,
+    /// Keep at most this many (best first). Default: all.
+    pub top: Option<u32>,
+    /// Drop candidates scoring below this. Default 0.
+    pub min_score: f64,
+    /// Drop candidates whose coverage is below this. Default 0.25.
+    pub min_coverage: f64,
+    /// Ids to leave out (e.g. the modelled universe, objections to profiling).
+    pub exclude: Vec<String>,
+    /// Drivers reported per candidate. Default 3.
+    pub drivers: u32,
+}
+
+impl Default for LookalikeOptions {
+    fn default() -> Self {
+        LookalikeOptions { segment: 0, top: None, min_score: 0.0, min_coverage: 0.25, exclude: Vec::new(), drivers: 3 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Driver {
+    pub feature: String,
+    pub contribution: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lookalike {
+    pub hcp_id: String,
+    pub rank: u32,
+    pub score: f64,
+    /// Estimated full-feature distance to the segment centroid.
+    pub distance: f64,
+    /// Share of the model's feature weight the candidate's columns cover (0-1).
+    pub coverage: f64,
+    /// The segment the candidate is nearest to (same estimate).
+    pub nearest_segment: u32,
+    pub drivers: Vec<Driver>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LookalikeResult {
+    pub segment: u32,
+    pub segment_name: String,
+    pub candidates: u32,
+    /// Below `minCoverage` (too little known to score).
+    pub unscored: u32,
+    pub lookalikes: Vec<Lookalike>,
+    /// Model features no candidate column covers.
+    pub missing_features: Vec<String>,
+}
+
+/// A model centroid in raw feature units (`None` where the feature has weight 0).
+fn raw_centroid(features: &[FeatureSpec], centroid: &[f64]) -> Vec<Option<f64>> {
+    features
+        .iter()
+        .zip(centroid)
+        .map(|(f, &c)| (f.weight > 0.0).then(|| f.mean + c / f.weight * f.scale))
+        .collect()
+}
+
+/// Candidate raw feature values (None = unknown), for row i.
+fn raw_candidate(model: &Model, p: &Profiles, i: usize) -> Vec<Option<f64>> {
+    let pl = &model.pipeline;
+    let cap = |caps: &Option<Vec<f64>>, j: usize, v: f64| caps.as_ref().map_or(v, |c| v.min(c[j]));
+    let block = |names: &[String], present: &[String], row: &[f64], caps: &Option<Vec<f64>>| -> Vec<Option<f64>> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(j, n)| present.iter().position(|x| x == n).map(|src| cap(caps, j, row[src])))
+            .collect()
+    };
+    let ch = block(&pl.channels, &p.channels, p.channel_row(i), &pl.channel_caps);
+    let fm = block(&pl.formats, &p.formats, p.format_row(i), &pl.format_caps);
+    let known_total = |v: &[Option<f64>]| v.iter().flatten().sum::<f64>();
+    let (ch_total, fm_total) = (known_total(&ch), known_total(&fm));
+    let share = |v: Option<f64>, total: f64| v.map(|x| if total > 0.0 { x / total } else { 0.0 });
+    let pos = |names: &[String], n: &str| names.iter().position(|x| x == n).unwrap_or(0);
+    pl.features
+        .iter()
+        .map(|f| match &f.kind {
+            FeatureKind::ChannelShare { channel } => share(ch[pos(&pl.channels, channel)], ch_total),
+            FeatureKind::FormatShare { format } => share(fm[pos(&pl.formats, format)], fm_total),
+            FeatureKind::ChannelIntensity => ch.iter().all(Option::is_some).then(|| libm::log1p(ch_total)),
+            FeatureKind::FormatIntensity => fm.iter().all(Option::is_some).then(|| libm::log1p(fm_total)),
+            FeatureKind::Recency => p.recency.as_ref().and_then(|r| r[i]),
+            FeatureKind::Frequency => p.frequency.as_ref().and_then(|r| r[i]),
+            FeatureKind::Category { column, value } => {
+                p.category(column).and_then(|c| c.values[i].as_deref()).map(|v| if v == value { 1.0 } else { 0.0 })
+            }
+        })
+        .collect()
+}
+
+/// Segment raw values with the mix blocks renormalised over the channels/formats the candidate has.
+fn segment_view(features: &[FeatureSpec], seg: &[Option<f64>], known: &[Option<f64>]) -> Vec<Option<f64>> {
+    let mass = |pred: fn(&FeatureKind) -> bool| -> f64 {
+        features.iter().zip(seg).zip(known).filter(|((f, _), k)| pred(&f.kind) && k.is_some()).filter_map(|((_, s), _)| *s).sum()
+    };
+    let ch_mass = mass(|k| matches!(k, FeatureKind::ChannelShare { .. }));
+    let fm_mass = mass(|k| matches!(k, FeatureKind::FormatShare { .. }));
+    features
+        .iter()
+        .zip(seg)
+        .map(|(f, s)| match f.kind {
+            FeatureKind::ChannelShare { .. } => s.map(|v| if ch_mass > 0.0 { v / ch_mass } else { v }),
+            FeatureKind::FormatShare { .. } => s.map(|v| if fm_mass > 0.0 { v / fm_mass } else { v }),
+            _ => *s,
+        })
+        .collect()
+}
+
+struct Scored {
+    d2: f64,
+    coverage: f64,
+    contributions: Vec<(usize, f64)>,
+}
+
+fn score_against(features: &[FeatureSpec], seg_raw: &[Option<f64>], cand: &[Option<f64>], w_all: f64) -> Option<Scored> {
+    let seg = segment_view(features, seg_raw, cand);
+    let (mut d2, mut w_known) = (0.0, 0.0);
+    let mut contributions = Vec::new();
+    for (j, f) in features.iter().enumerate() {
+        if let (Some(x), Some(c)) = (cand[j], seg[j]) {
+            let zx = (x - f.mean) / f.scale * f.weight;
+            let zc = (c - f.mean) / f.scale * f.weight;
+            d2 += (zx - zc) * (zx - zc);
+            w_known += f.weight * f.weight;
+            contributions.push((j, zc * zc - (zx - zc) * (zx - zc)));
+        }
+    }
+    (w_known > 0.0).then(|| Scored { d2: d2 * w_all / w_known, coverage: w_known / w_all, contributions })
+}
+
+/// Score the candidates in `input` against `options.segment` of `model` (see the module notes).
+pub fn lookalikes(model: &Model, input: Input, options: &LookalikeOptions) -> Result<LookalikeResult> {
+    let k = model.centroids.len();
+    let target = options.segment as usize;
+    if target >= k {
+        return Err(SegError::option("segment", format!("the model has segments 0..{}, got {}", k - 1, options.segment)));
+    }
+    if !(0.0..=1.0).contains(&options.min_score) || !(0.0..=1.0).contains(&options.min_coverage) {
+        return Err(SegError::option("minScore", "minScore and minCoverage must be between 0 and 1"));
+    }
+    let (profiles, _) = read_with_model(model, input, options.exclude.clone())?;
+    let features = &model.pipeline.features;
+    let w_all = total_weight(model);
+    let raws: Vec<Vec<Option<f64>>> = model.centroids.iter().map(|c| raw_centroid(features, c)).collect();
+
+    let mut covered = vec![false; features.len()];
+    let mut out = Vec::new();
+    let mut unscored = 0;
+    for i in 0..profiles.len() {
+        let cand = raw_candidate(model, &profiles, i);
+        for (c, v) in covered.iter_mut().zip(&cand) {
+            *c |= v.is_some();
+        }
+        let Some(s) = score_against(features, &raws[target], &cand, w_all) else {
+            unscored += 1;
+            continue;
+        };
+        if s.coverage < options.min_coverage {
+            unscored += 1;
+            continue;
+        }
+        let nearest = (0..k)
+            .filter_map(|c| score_against(features, &raws[c], &cand, w_all).map(|x| (c, x.d2)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(options.segment, |(c, _)| c as u32);
+        let score = (-s.d2 / w_all).exp();
+        if score < options.min_score {
+            continue;
+        }
+        let mut contributions = s.contributions;
+        contributions.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let drivers = contributions
+            .into_iter()
+            .filter(|(_, c)| *c > 0.0)
+            .take(options.drivers as usize)
+            .map(|(j, c)| Driver { feature: features[j].name.clone(), contribution: c })
+            .collect();
+        out.push(Lookalike {
+            hcp_id: profiles.ids[i].clone(),
+            rank: 0,
+            score,
+            distance: s.d2.sqrt(),
+            coverage: s.coverage,
+            nearest_segment: nearest,
+            drivers,
+        });
+    }
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.hcp_id.cmp(&b.hcp_id)));
+    if let Some(top) = options.top {
+        out.truncate(top as usize);
+    }
+    for (r, l) in out.iter_mut().enumerate() {
+        l.rank = r as u32 + 1;
+    }
+    let missing_features = features.iter().zip(&covered).filter(|(_, c)| !**c).map(|(f, _)| f.name.clone()).collect();
+    Ok(LookalikeResult {
+        segment: options.segment,
+        segment_name: model.segments[target].name.clone(),
+        candidates: profiles.len() as u32,
+        unscored,
+        lookalikes: out,
+        missing_features,
+    })
+}
+
+/// Target-list CSV of a look-alike result: `rank,hcp_id,score,coverage,nearest_segment,drivers`.
+pub fn lookalikes_csv(r: &LookalikeResult) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record(["rank", "hcp_id", "score", "coverage", "nearest_segment", "drivers"]);
+    for l in &r.lookalikes {
+        let drivers: Vec<&str> = l.drivers.iter().map(|d| d.feature.as_str()).collect();
+        let _ = w.write_record([
+            l.rank.to_string(),
+            l.hcp_id.clone(),
+            format!("{:.4}", l.score),
+            format!("{:.3}", l.coverage),
+            l.nearest_segment.to_string(),
+            drivers.join(" "),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

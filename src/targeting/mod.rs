@@ -1,0 +1,37 @@
+//! Targeting: the steps after clustering, from segments to campaigns (issue 7). Pure Rust; the
+//! wasm boundary for it is `wasm/targeting.rs`.
+//!
+//! - [`events`]: event logs (one row per engagement) → profiles for a window, streaming
+//! - [`refresh`]: re-segment a new period against a saved model; Hungarian matching keeps ids and
+//!   names; migration matrix, new and lapsed HCPs
+//! - [`stability`]: bootstrap re-clustering, Jaccard per segment, stable / fuzzy / unreliable
+//! - [`lookalike`]: score HCPs outside the universe (partial profiles) against one segment
+//! - [`cells`]: seeded, stratified A/B/n + holdout cells
+//! - [`plan`]: channel and format priority, consent reach, budget split, re-weighted by results
+//! - [`incremental`]: fold new profiles into a model with linfa's mini-batch k-means; drift
+
+pub mod cells;
+pub mod events;
+pub mod incremental;
+pub mod lookalike;
+pub mod plan;
+pub mod refresh;
+pub mod stability;
+
+use crate::error::Result;
+use crate::ingest::{ingest_table, IngestOptions, ParseReport, Profiles};
+use crate::model::Model;
+use crate::segmentation::Input;
+
+/// Read input rows with a saved model's column mapping (plus exclusions).
+pub(crate) fn read_with_model(model: &Model, input: Input, exclude: Vec<String>) -> Result<(Profiles, ParseReport)> {
+    let options = IngestOptions { columns: model.columns.clone(), exclude, ..Default::default() };
+    let table = input.read(&options)?;
+    ingest_table(table, &options)
+}
+
+/// Total squared weight of a model's features: the expected squared distance of a universe HCP
+/// from the universe mean (every feature is z-scored, then multiplied by its weight).
+pub(crate) fn total_weight(model: &Model) -> f64 {
+    model.pipeline.features.iter().map(|f| f.weight * f.weight).sum()
+}
