@@ -5,7 +5,8 @@
 //! - on success the counts add up: rows_read = rows_used + rows_excluded + rows_skipped, every
 //!   profile vector has one entry per used row, every count is finite and ≥ 0.
 //!
-//! Cases per target: `PROPTEST_CASES` (default 256); CI runs `PROPTEST_CASES=2000`. Each target
+//! Cases per target: `PROPTEST_CASES` (default 2,000, so CI's plain `cargo test` runs 2,000 per
+//! target, ~30 s in a debug build), within `FUZZ_SECONDS` of wall clock per target. Each target
 //! prints how many inputs it ran and for how long (`cargo test --test fuzz -- --nocapture`).
 //! Failures proptest finds are saved to `tests/fuzz.proptest-regressions` and replayed first.
 #![cfg(not(target_arch = "wasm32"))]
@@ -14,7 +15,7 @@ use hcp_segments::ingest::{ingest_csv, ingest_records, Cell, IngestOptions, OnEr
 use hcp_segments::{sample, segment_csv, KChoice, Model, SegError, SegmentOptions};
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestRunner};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
@@ -162,8 +163,20 @@ fn records() -> impl Strategy<Value = Vec<Vec<(String, Cell)>>> {
 
 // --- targets --------------------------------------------------------------------------------
 
+/// Cases per target when PROPTEST_CASES is not set: what CI (`make test` → `cargo test`) runs.
+const DEFAULT_CASES: u32 = 2_000;
+
+/// Wall-clock budget per target (FUZZ_SECONDS, default 30): inputs after it are not run, so CI
+/// stays bounded on a slow or busy machine.
+fn budget() -> Duration {
+    Duration::from_secs(std::env::var("FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30))
+}
+
 fn config(divide: u32) -> ProptestConfig {
-    let base = ProptestConfig::default(); // reads PROPTEST_CASES
+    let mut base = ProptestConfig::default(); // reads PROPTEST_CASES
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        base.cases = DEFAULT_CASES;
+    }
     ProptestConfig {
         cases: (base.cases / divide).max(16),
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct("tests/fuzz.proptest-regressions"))),
@@ -177,8 +190,12 @@ fn fuzz<S: Strategy>(name: &str, divide: u32, strategy: S, test: impl Fn(S::Valu
     let runs = AtomicU64::new(0);
     let accepted = AtomicU64::new(0);
     let start = Instant::now();
+    let deadline = start + budget();
     let mut runner = TestRunner::new(config(divide));
     let result = runner.run(&strategy, |v| {
+        if Instant::now() > deadline {
+            return Ok(());
+        }
         runs.fetch_add(1, Ordering::Relaxed);
         if test(v)? {
             accepted.fetch_add(1, Ordering::Relaxed);
@@ -186,10 +203,11 @@ fn fuzz<S: Strategy>(name: &str, divide: u32, strategy: S, test: impl Fn(S::Valu
         Ok(())
     });
     eprintln!(
-        "fuzz {name}: {} inputs ({} accepted, the rest typed errors) in {:.1} s",
+        "fuzz {name}: {} inputs ({} accepted, the rest typed errors) in {:.1} s{}",
         runs.load(Ordering::Relaxed),
         accepted.load(Ordering::Relaxed),
-        start.elapsed().as_secs_f64()
+        start.elapsed().as_secs_f64(),
+        if Instant::now() > deadline { " (stopped at the FUZZ_SECONDS budget)" } else { "" }
     );
     if let Err(e) = result {
         panic!("fuzz {name} found: {e}");

@@ -18,7 +18,23 @@ pub fn decode_options<T: DeserializeOwned + Default>(value: &JsValue) -> JsResul
     if !value.is_object() {
         return Err(to_js_error(SegError::option("options", "expected an object")));
     }
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| to_js_error(SegError::option("options", e.to_string())))
+    // Through serde_json, not straight from the JS object: serde-wasm-bindgen reads only the
+    // fields a struct declares, so `deny_unknown_fields` would never see a misspelt option (and a
+    // misspelt `pseudonymize` would silently output raw ids). Own keys whose value is
+    // `undefined` count as absent, as they do in JS.
+    let object = Object::from(value.clone());
+    let mut map = serde_json::Map::new();
+    for key in Object::keys(&object).iter() {
+        let Some(name) = key.as_string() else { continue };
+        let v = js_sys::Reflect::get(&object, &key).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_wasm_bindgen::from_value(v).map_err(|e| to_js_error(SegError::option(&name, e.to_string())))?;
+        map.insert(name, v);
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| to_js_error(SegError::option("options", e.to_string())))
 }
 
 /// CSV text, or an array of plain objects (one per HCP; key order is column order).

@@ -136,3 +136,10 @@ pub fn generate_sample_js(n: JsValue, seed: JsValue) -> JsResult<String> {
 pub fn version_js() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+/// Bytes of wasm linear memory now (it only grows). A debug export for the memory-growth test
+/// (`tests/js/memory.test.mjs`); not part of the typed API.
+#[wasm_bindgen(js_name = debugMemoryBytes)]
+pub fn debug_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+}
