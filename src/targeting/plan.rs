@@ -165,7 +165,10 @@ struct Observed {
     engagements: f64,
 }
 
-fn parse_results(text: &str, segments: &[Segment]) -> Result<(HashMap<(u32, String), Observed>, u32)> {
+/// Observed results per (segment id, channel).
+type ResultCells = HashMap<(u32, String), Observed>;
+
+fn parse_results(text: &str, segments: &[Segment]) -> Result<(ResultCells, u32)> {
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers: Vec<String> = rdr.headers().map_err(|e| SegError::CsvSyntax { line: 1, message: e.to_string() })?.iter().map(normalise).collect();
     let col = |name: &str| {

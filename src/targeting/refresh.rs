@@ -30,7 +30,7 @@ use pathfinding::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RefreshOptions {
     /// k of the new segmentation: a number or "auto". Default: the model's k.
@@ -43,12 +43,6 @@ pub struct RefreshOptions {
     pub exclude: Vec<String>,
     pub delimiter: Option<String>,
     pub decimal_comma: Option<bool>,
-}
-
-impl Default for RefreshOptions {
-    fn default() -> Self {
-        RefreshOptions { k: None, n_runs: None, max_match_distance: None, exclude: Vec::new(), delimiter: None, decimal_comma: None }
-    }
 }
 
 /// One HCP's segment in the previous period (the `assignments` of the earlier result; other
