@@ -168,5 +168,7 @@ pub fn update_model(model: &Model, input: Input, options: &UpdateOptions) -> Res
     if updated.centroids.iter().flatten().any(|v| !v.is_finite()) {
         return Err(SegError::Clustering { message: "the update produced a non-finite centroid".into() });
     }
+    // New centroids and sizes: recompute the model's integrity checksum.
+    let updated = updated.seal()?;
     Ok(UpdateResult { model: updated, drift, rows: n as u32, reassigned, reassigned_share, new_share, refresh_due: !reasons.is_empty(), reasons })
 }

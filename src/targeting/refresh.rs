@@ -210,7 +210,7 @@ pub fn refresh(model: &Model, input: Input, previous: &[PreviousAssignment], opt
             names[j] = name;
         }
     }
-    relabel(&mut result, &id_of_new, &names);
+    relabel(&mut result, &id_of_new, &names)?;
 
     let mut matches: Vec<SegmentMatch> = (0..k_new)
         .map(|j| SegmentMatch {
@@ -258,7 +258,7 @@ pub fn refresh(model: &Model, input: Input, previous: &[PreviousAssignment], opt
 }
 
 /// Give segment j of `r` the id `ids[j]` and name `names[j]`, everywhere in the result.
-fn relabel(r: &mut SegmentResult, ids: &[u32], names: &[String]) {
+fn relabel(r: &mut SegmentResult, ids: &[u32], names: &[String]) -> Result<()> {
     let k = ids.len();
     for s in r.segments.iter_mut() {
         let j = s.id as usize;
@@ -284,6 +284,9 @@ fn relabel(r: &mut SegmentResult, ids: &[u32], names: &[String]) {
     r.model.centroids = centroids;
     r.model.segments = segs;
     r.projection.centroids = proj;
+    // The centroids moved: the model's integrity checksum must be recomputed.
+    r.model = r.model.clone().seal()?;
+    Ok(())
 }
 
 #[cfg(test)]
