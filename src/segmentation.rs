@@ -4,7 +4,7 @@
 //! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, KMeansParams};
+use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, Engine, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows};
 use crate::clustering::{sweep_k, KSweep};
 use crate::error::{Result, SegError};
@@ -55,6 +55,8 @@ pub struct SegmentOptions {
     pub n_runs: u32,
     pub max_iterations: u32,
     pub tolerance: f64,
+    /// k-means implementation: "fast" (default) or "linfa" (the reference).
+    pub engine: Engine,
     pub columns: BTreeMap<String, String>,
     pub weights: BlockWeights,
     pub exclude: Vec<String>,
@@ -75,6 +77,7 @@ impl Default for SegmentOptions {
             n_runs: km.n_runs,
             max_iterations: km.max_iterations,
             tolerance: km.tolerance,
+            engine: km.engine,
             columns: BTreeMap::new(),
             weights: BlockWeights::default(),
             exclude: Vec::new(),
@@ -98,7 +101,7 @@ impl SegmentOptions {
     }
 
     fn kmeans_params(&self, k: u32) -> KMeansParams {
-        KMeansParams { k, n_runs: self.n_runs, max_iterations: self.max_iterations, tolerance: self.tolerance, seed: self.seed }
+        KMeansParams { k, n_runs: self.n_runs, max_iterations: self.max_iterations, tolerance: self.tolerance, seed: self.seed, engine: self.engine }
     }
 }
 
@@ -177,6 +180,8 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
     let (fit, k_sweep) = match options.k {
         KChoice::Fixed(k) => {
             let params = options.kmeans_params(k);
+            // done = 0 marks the start of the stage (progress bars and the bench's stage timings).
+            progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total: params.n_runs });
             let fit = fit_kmeans(x.view(), &params, &mut |run| {
                 progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
             })?;
@@ -186,6 +191,7 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
             let [lo, hi] = options.k_range;
             let base = options.kmeans_params(lo.max(1));
             let n_k = hi.saturating_sub(lo) + 1;
+            progress(&Progress { stage: "sweep", k: Some(lo), run: None, done: 0, total: n_k * base.n_runs });
             let (sweep, fit) = sweep_k(x.view(), lo, hi, &base, options.silhouette_sample as usize, &mut |k, run| {
                 let done = (k - lo) * base.n_runs + run + 1;
                 progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
