@@ -90,8 +90,10 @@ test-examples: package
 test-e2e: wasm
 	bash www/e2e.sh
 
-bench:
-	@echo "bench: no benchmarks yet"
+# hcp-segments vs ml-kmeans vs linfa (native) on the same matrices; bench/README.md.
+# BENCH_SIZES=10000,100000 BENCH_REPS=3 by default; results in bench/results/latest.json.
+bench: wasm
+	scripts/bench.sh
 
 clean:
 	rm -rf pkg dist target/demo tests/artifacts

@@ -35,6 +35,8 @@ export interface SegmentOptions {
   maxIterations?: number;
   /** Stop when centroids move less than this (L2). Default 1e-4. */
   tolerance?: number;
+  /** k-means implementation: "fast" (Hamerly-accelerated Lloyd, default) or "linfa" (linfa-clustering, the reference). */
+  engine?: KMeansEngine;
   /** Column name → role, overriding the ch_/fmt_/hcp_id conventions. */
   columns?: Record<string, ColumnRole>;
   /** Feature block weights. */
@@ -53,12 +55,16 @@ export interface SegmentOptions {
   decimalComma?: boolean;
 }
 
+/** "fast": our Hamerly-accelerated Lloyd (default); "linfa": linfa-clustering's KMeans (the reference). Same seeds, same k-means++ draws. */
+export type KMeansEngine = "fast" | "linfa";
+
 export interface KMeansOptions {
   k: number;
   nRuns?: number;
   maxIterations?: number;
   tolerance?: number;
   seed?: number;
+  engine?: KMeansEngine;
 }
 
 export interface KMeansResult {

@@ -4,9 +4,10 @@
 //! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, KMeansParams};
-use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows};
-use crate::clustering::{sweep_k, KSweep};
+use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, Engine, KMeansParams};
+use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
+use crate::clustering::sweep::sweep_k_with;
+use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
 use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, RawTable};
@@ -57,6 +58,8 @@ pub struct SegmentOptions {
     pub n_runs: u32,
     pub max_iterations: u32,
     pub tolerance: f64,
+    /// k-means implementation: "fast" (default) or "linfa" (the reference).
+    pub engine: Engine,
     pub columns: BTreeMap<String, String>,
     pub weights: BlockWeights,
     pub exclude: Vec<String>,
@@ -82,6 +85,7 @@ impl Default for SegmentOptions {
             n_runs: km.n_runs,
             max_iterations: km.max_iterations,
             tolerance: km.tolerance,
+            engine: km.engine,
             columns: BTreeMap::new(),
             weights: BlockWeights::default(),
             exclude: Vec::new(),
@@ -127,7 +131,7 @@ impl SegmentOptions {
     }
 
     fn kmeans_params(&self, k: u32) -> KMeansParams {
-        KMeansParams { k, n_runs: self.n_runs, max_iterations: self.max_iterations, tolerance: self.tolerance, seed: self.seed }
+        KMeansParams { k, n_runs: self.n_runs, max_iterations: self.max_iterations, tolerance: self.tolerance, seed: self.seed, engine: self.engine }
     }
 }
 
@@ -209,9 +213,13 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
     let x = pipeline.transform(&profiles)?;
     let sample_rows = silhouette_rows(x.nrows(), options.silhouette_sample.max(2) as usize, options.seed);
 
+    // The k sweep scores every k on the same silhouette sample: its distances are computed once.
+    let mut sample_distances = None;
     let (fit, k_sweep) = match options.k {
         KChoice::Fixed(k) => {
             let params = options.kmeans_params(k);
+            // done = 0 marks the start of the stage (progress bars and the bench's stage timings).
+            progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total: params.n_runs });
             let fit = fit_kmeans(x.view(), &params, &mut |run| {
                 progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
             })?;
@@ -221,7 +229,9 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
             let [lo, hi] = options.k_range;
             let base = options.kmeans_params(lo.max(1));
             let n_k = hi.saturating_sub(lo) + 1;
-            let (sweep, fit) = sweep_k(x.view(), lo, hi, &base, options.silhouette_sample as usize, &mut |k, run| {
+            progress(&Progress { stage: "sweep", k: Some(lo), run: None, done: 0, total: n_k * base.n_runs });
+            let sample = sample_distances.insert(SampleDistances::new(x.view(), sample_rows.clone()));
+            let (sweep, fit) = sweep_k_with(x.view(), lo, hi, &base, sample, &mut |k, run| {
                 let done = (k - lo) * base.n_runs + run + 1;
                 progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
             })?;
@@ -234,7 +244,10 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
     let (labels, centroids, _) = order_by_size(&fit.labels, fit.centroids.view(), &fit.sizes);
     let mut assignments = assign_members(&profiles.ids, x.view(), centroids.view());
     let distances: Vec<f64> = assignments.iter().map(|a| a.distance).collect();
-    let sil = silhouette(x.view(), &labels, k, &sample_rows);
+    let sil = match &sample_distances {
+        Some(sample) => sample.silhouette(&labels, k),
+        None => silhouette(x.view(), &labels, k, &sample_rows),
+    };
     let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size);
     debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());
     let multi = k >= 2;

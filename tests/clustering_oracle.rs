@@ -2,7 +2,7 @@
 //! (tests/data/sklearn_iris.json, made by tests/data/make_sklearn_fixtures.py) and linfa's own
 //! KMeans run directly.
 
-use hcp_segments::clustering::kmeans::{fit_kmeans, nearest_centroids, restart_rng, KMeansParams};
+use hcp_segments::clustering::kmeans::{fit_kmeans, nearest_centroids, restart_rng, Engine, KMeansParams};
 use hcp_segments::clustering::metrics::{adjusted_rand_index, calinski_harabasz, davies_bouldin, silhouette};
 use linfa::prelude::*;
 use linfa::DatasetBase;
@@ -86,14 +86,14 @@ fn metrics_match_scikit_learn_on_its_own_labels() {
     }
 }
 
-/// Our stepped loop must be linfa's algorithm, not an imitation of it: one restart equals a
+/// The linfa engine's stepped loop must be linfa's algorithm, not an imitation of it: one restart equals a
 /// plain linfa fit from the same RNG, to the last bit.
 #[test]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn one_restart_equals_a_plain_linfa_fit() {
     let x = iris();
     for (k, seed) in [(3u32, 0u32), (4, 7), (5, 123)] {
-        let params = KMeansParams { k, n_runs: 1, seed, ..Default::default() };
+        let params = KMeansParams { k, n_runs: 1, seed, engine: Engine::Linfa, ..Default::default() };
         let ours = fit_kmeans(x.view(), &params, &mut |_| {}).unwrap();
         let linfa = KMeans::params_with_rng(k as usize, restart_rng(seed, 0))
             .n_runs(1)
@@ -112,7 +112,7 @@ fn one_restart_equals_a_plain_linfa_fit() {
 fn best_of_restarts_equals_best_linfa_fit_from_the_same_seeds() {
     let x = iris();
     for (k, seed) in [(3u32, 0u32), (4, 1), (6, 2), (8, 3)] {
-        let ours = fit_kmeans(x.view(), &KMeansParams { k, n_runs: 10, seed, ..Default::default() }, &mut |_| {}).unwrap();
+        let ours = fit_kmeans(x.view(), &KMeansParams { k, n_runs: 10, seed, engine: Engine::Linfa, ..Default::default() }, &mut |_| {}).unwrap();
         let best_linfa = (0..10)
             .map(|r| {
                 let m = KMeans::params_with_rng(k as usize, restart_rng(seed, r))

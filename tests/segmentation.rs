@@ -193,7 +193,9 @@ fn progress_reports_every_stage_and_restart() {
     assert_eq!(stages.first(), Some(&"parse"));
     assert_eq!(stages.last(), Some(&"project"));
     let sweep: Vec<_> = seen.iter().filter(|s| s.0 == "sweep").collect();
-    assert_eq!(sweep.len(), 4);
+    // One event as the sweep starts (done 0), then one per restart.
+    assert_eq!(sweep.len(), 5);
+    assert_eq!(sweep.first().map(|s| (s.2, s.3)), Some((0, 4)));
     assert_eq!(sweep.last().map(|s| (s.2, s.3)), Some((4, 4)));
 }
 

@@ -1,4 +1,11 @@
-//! k-means with linfa-clustering, stepped one Lloyd iteration at a time.
+//! k-means: parameters, checks, and the two engines behind them.
+//!
+//! - `Engine::Fast` (the default): our own greedy k-means++ and Hamerly-accelerated Lloyd on a
+//!   contiguous buffer, in `fast.rs` (distance kernel in `kernel.rs`).
+//! - `Engine::Linfa`: linfa-clustering's KMeans, stepped one iteration at a time (below). It is
+//!   the reference the fast engine is tested against (`tests/engines.rs`).
+//!
+//! ## The linfa engine
 //!
 //! linfa's `KMeans` does not report how many iterations it ran or whether it converged, and its
 //! `inertia()` is the *mean* squared distance measured *before* the last centroid update. We
@@ -8,6 +15,7 @@
 //! arithmetic is linfa's; only the loop is ours. `tests/clustering_oracle.rs` checks that the
 //! result equals a plain linfa fit.
 
+use super::fast;
 use crate::error::{Result, SegError};
 use linfa::prelude::*;
 use linfa::DatasetBase;
@@ -16,6 +24,17 @@ use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
+
+/// Which implementation runs the fit. Both return scikit-learn's definitions (see `KMeansFit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// Greedy k-means++ + Hamerly-accelerated Lloyd (`fast.rs`).
+    #[default]
+    Fast,
+    /// linfa-clustering's KMeans (k-means++ + m_k-means updates), the reference.
+    Linfa,
+}
 
 /// Parameters of one k-means fit. Mirrors linfa's builder, with JS-safe integer types.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,11 +47,12 @@ pub struct KMeansParams {
     /// Stop when the L2 norm of the centroid shift falls below this (linfa's rule).
     pub tolerance: f64,
     pub seed: u32,
+    pub engine: Engine,
 }
 
 impl Default for KMeansParams {
     fn default() -> Self {
-        KMeansParams { k: 6, n_runs: 10, max_iterations: 300, tolerance: 1e-4, seed: 42 }
+        KMeansParams { k: 6, n_runs: 10, max_iterations: 300, tolerance: 1e-4, seed: 42, engine: Engine::Fast }
     }
 }
 
@@ -136,11 +156,35 @@ pub fn fit_kmeans(
     params: &KMeansParams,
     on_restart: &mut dyn FnMut(u32),
 ) -> Result<KMeansFit> {
+    fit_kmeans_counted(data, params, on_restart, &mut fast::Work::default())
+}
+
+/// `fit_kmeans`, also counting the distance evaluations of the fast engine (for benchmarks;
+/// the linfa engine leaves `work` untouched).
+pub fn fit_kmeans_counted(
+    data: ArrayView2<f64>,
+    params: &KMeansParams,
+    on_restart: &mut dyn FnMut(u32),
+    work: &mut fast::Work,
+) -> Result<KMeansFit> {
     check_matrix(data)?;
     params.check(data.nrows())?;
     let distinct = count_distinct_rows(data, params.k as usize);
     if distinct < params.k as usize {
         return Err(SegError::TooFewDistinct { k: params.k, distinct: distinct as u32 });
+    }
+    if params.engine == Engine::Fast {
+        // Row-major and contiguous already (the feature pipeline's output): borrowed, not copied.
+        let owned;
+        let slice = match data.as_slice() {
+            Some(s) => s,
+            None => {
+                owned = data.as_standard_layout().into_owned();
+                owned.as_slice().unwrap_or(&[])
+            }
+        };
+        let rows = fast::Rows { data: slice, n: data.nrows(), d: data.ncols() };
+        return Ok(fast::fit(rows, params, on_restart, work));
     }
 
     let mut best: Option<KMeansFit> = None;
@@ -198,23 +242,36 @@ fn frobenius_distance(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
     a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
 }
 
-/// Squared Euclidean distance between two equally long slices.
+/// Squared Euclidean distance between two equally long slices (the fast engine's kernel, so
+/// every inertia and metric is summed in the order the fast engine sums it).
 #[inline]
 pub fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+    super::kernel::sq_dist(a, b)
 }
 
 /// Nearest centroid (lowest index on ties, as linfa) and its squared distance, per row.
 pub fn nearest_centroids(data: ArrayView2<f64>, centroids: ArrayView2<f64>) -> (Vec<u32>, Vec<f64>) {
+    let (k, d) = centroids.dim();
+    let cents = centroids.as_standard_layout();
+    let cents = cents.as_slice().unwrap_or(&[]);
     let mut labels = Vec::with_capacity(data.nrows());
     let mut dists = Vec::with_capacity(data.nrows());
+    let mut all = vec![0.0; k];
+    let mut owned = vec![0.0; d];
     for row in data.outer_iter() {
+        let row = match row.as_slice() {
+            Some(r) => r,
+            None => {
+                owned.iter_mut().zip(row.iter()).for_each(|(o, &v)| *o = v);
+                &owned
+            }
+        };
+        super::kernel::sq_dists_all(row, cents, d, &mut all);
         let (mut best, mut best_d) = (0u32, f64::INFINITY);
-        for (c, centroid) in centroids.outer_iter().enumerate() {
-            let d: f64 = row.iter().zip(centroid.iter()).map(|(x, y)| (x - y) * (x - y)).sum();
-            if d < best_d {
+        for (c, &dc) in all.iter().enumerate() {
+            if dc < best_d {
                 best = c as u32;
-                best_d = d;
+                best_d = dc;
             }
         }
         labels.push(best);

@@ -2,7 +2,7 @@
 //! Calinski-Harabasz and Davies-Bouldin side by side.
 
 use super::kmeans::{fit_kmeans, KMeansFit, KMeansParams};
-use super::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows};
+use super::metrics::{calinski_harabasz, davies_bouldin, silhouette_rows, SampleDistances};
 use crate::error::{Result, SegError};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
@@ -41,19 +41,25 @@ pub fn sweep_k(
     silhouette_sample: usize,
     on_fit: &mut dyn FnMut(u32, u32),
 ) -> Result<(KSweep, KMeansFit)> {
-    if k_min < 2 || k_min > k_max {
-        return Err(SegError::option("kRange", format!("must be [min, max] with 2 ≤ min ≤ max, got [{k_min}, {k_max}]")));
-    }
-    if k_max > super::kmeans::MAX_K {
-        return Err(SegError::option("kRange", format!("max must be at most {}", super::kmeans::MAX_K)));
-    }
+    check_range(data.nrows(), k_min, k_max)?;
+    let rows = silhouette_rows(data.nrows(), silhouette_sample.max(2), base.seed);
+    sweep_k_with(data, k_min, k_max, base, &SampleDistances::new(data, rows), on_fit)
+}
+
+/// [`sweep_k`] with the silhouette sample's pairwise distances already computed (the caller
+/// can reuse them for the chosen fit).
+pub fn sweep_k_with(
+    data: ArrayView2<f64>,
+    k_min: u32,
+    k_max: u32,
+    base: &KMeansParams,
+    sample: &SampleDistances,
+    on_fit: &mut dyn FnMut(u32, u32),
+) -> Result<(KSweep, KMeansFit)> {
+    check_range(data.nrows(), k_min, k_max)?;
     let n = data.nrows();
-    if (k_min as usize) > n {
-        return Err(SegError::TooFewRows { k: k_min, rows: n as u32 });
-    }
     // Ks beyond the rows are dropped rather than failing the whole sweep.
     let k_max = k_max.min(n as u32);
-    let rows = silhouette_rows(n, silhouette_sample.max(2), base.seed);
 
     let mut table = Vec::new();
     let mut fits = Vec::new();
@@ -65,7 +71,7 @@ pub fn sweep_k(
             Err(SegError::TooFewDistinct { .. }) if !fits.is_empty() => break,
             Err(e) => return Err(e),
         };
-        let sil = silhouette(data, &fit.labels, k as usize, &rows);
+        let sil = sample.silhouette(&fit.labels, k as usize);
         table.push(KSweepRow {
             k,
             inertia: fit.inertia,
@@ -79,6 +85,19 @@ pub fn sweep_k(
     let fit_index = table.iter().position(|r| r.k == chosen).unwrap_or(0);
     let fit = fits.swap_remove(fit_index);
     Ok((KSweep { rows: table, chosen_k: chosen, rule: RULE.to_string() }, fit))
+}
+
+fn check_range(n: usize, k_min: u32, k_max: u32) -> Result<()> {
+    if k_min < 2 || k_min > k_max {
+        return Err(SegError::option("kRange", format!("must be [min, max] with 2 ≤ min ≤ max, got [{k_min}, {k_max}]")));
+    }
+    if k_max > super::kmeans::MAX_K {
+        return Err(SegError::option("kRange", format!("max must be at most {}", super::kmeans::MAX_K)));
+    }
+    if (k_min as usize) > n {
+        return Err(SegError::TooFewRows { k: k_min, rows: n as u32 });
+    }
+    Ok(())
 }
 
 /// Apply [`RULE`] to a sweep table (ordered by k ascending).

@@ -1,0 +1,84 @@
+//! Micro-kernels for the bench, exported as plain wasm functions (no bindgen).
+//!
+//! `peak_f64x2(iters)`: 8 independent f64x2 accumulators, `acc = acc + x * y` (a mul and an
+//! add: wasm has no FMA), so 16 f64 multiply-adds per step with no dependency between the 8
+//! chains: the most f64 multiply-adds per second one core can retire from wasm SIMD.
+//! `peak_f64(iters)`: the same with 8 scalar accumulators (8 multiply-adds per step).
+//! `assign_pass(n, d, k)`: one full-scan assignment step of the engine (its own distance kernel,
+//! src/clustering/kernel.rs, compiled in unchanged) over an n × d matrix and k centroids held in
+//! this module's memory: n·k·d multiply-adds (plus a subtract each), then the argmin.
+#![allow(clippy::missing_safety_doc)]
+
+#[path = "../../../src/clustering/kernel.rs"]
+#[allow(dead_code)]
+mod kernel;
+
+#[cfg(target_arch = "wasm32")]
+use core::arch::wasm32::*;
+
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn peak_f64x2(iters: u32, x: f64, y: f64) -> f64 {
+    let xv = f64x2(x, x * 0.5);
+    let yv = f64x2(y, y * 0.5);
+    let mut acc = [f64x2_splat(0.0); 8];
+    for (i, a) in acc.iter_mut().enumerate() {
+        *a = f64x2_splat(i as f64);
+    }
+    for _ in 0..iters {
+        for a in acc.iter_mut() {
+            *a = f64x2_add(*a, f64x2_mul(xv, yv));
+        }
+    }
+    let mut s = f64x2_splat(0.0);
+    for a in acc {
+        s = f64x2_add(s, a);
+    }
+    f64x2_extract_lane::<0>(s) + f64x2_extract_lane::<1>(s)
+}
+
+#[no_mangle]
+pub extern "C" fn peak_f64(iters: u32, x: f64, y: f64) -> f64 {
+    let mut acc = [0.0f64; 8];
+    for (i, a) in acc.iter_mut().enumerate() {
+        *a = i as f64;
+    }
+    for _ in 0..iters {
+        for (i, a) in acc.iter_mut().enumerate() {
+            // Distinct operands per chain so LLVM cannot vectorise the chains into one.
+            *a += x * (y + i as f64);
+        }
+    }
+    acc.iter().sum()
+}
+
+static mut BUF: Vec<f64> = Vec::new();
+
+/// Fill an n × d matrix and k centroids with deterministic values (call before `assign_pass`).
+#[no_mangle]
+pub unsafe extern "C" fn setup(n: u32, d: u32, k: u32) {
+    let len = (n * d + k * d) as usize;
+    let buf = &mut *core::ptr::addr_of_mut!(BUF);
+    buf.clear();
+    buf.extend((0..len).map(|i| ((i * 7919 % 1000) as f64) * 0.001));
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn assign_pass(n: u32, d: u32, k: u32) -> f64 {
+    let (n, d, k) = (n as usize, d as usize, k as usize);
+    let buf = &*core::ptr::addr_of!(BUF);
+    let (data, cents) = buf.split_at(n * d);
+    let mut dists = vec![0.0; k];
+    let mut total = 0.0;
+    for i in 0..n {
+        kernel::sq_dists_all(&data[i * d..(i + 1) * d], cents, d, &mut dists);
+        let mut best = f64::INFINITY;
+        for &v in &dists {
+            if v < best {
+                best = v;
+            }
+        }
+        total += best;
+    }
+    total
+}

@@ -1,0 +1,384 @@
+#!/usr/bin/env node
+// `make bench`: hcp-segments against ml-kmeans and linfa-clustering (native), on the same
+// matrices, in the same run. See bench/README.md for what each column means.
+//
+// Env (all optional):
+//   BENCH_SIZES=10000,100000   profiles per workload (sample generator, seed BENCH_SEED)
+//   BENCH_REPS=3               repetitions; medians are reported
+//   BENCH_SLOW_REPS=1          repetitions of the slow references (linfa engine in wasm, ml-kmeans
+//                              at sizes > 100k, linfa `k: "auto"`)
+//   BENCH_SEED=42
+//   BENCH_PKG=pkg              built package dir with node/ and web/ (wasm-bindgen outputs)
+//   BENCH_ENGINES=fast,linfa   our engines to run
+//   BENCH_AUTO=1               also `k: "auto"` over [3, 8]
+//   BENCH_BROWSER=1            headline case (largest size ≤ 100k, k = 6 and auto) in headless Chromium
+//   BENCH_NATIVE=<path>        bench_native binary (cargo build --release --example bench_native)
+//   BENCH_PEAK=<path>          the peak micro-kernel wasm (bench/peak)
+//   BENCH_OUT=bench/results/latest.json
+//
+// Every measurement runs in a fresh child process (`node bench/run.mjs --case <json>`), so peak
+// RSS (process.resourceUsage().maxRSS) and wasm memory (memory.buffer.byteLength, which never
+// shrinks) belong to that case alone.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const env = process.env;
+const TARGET = resolve(ROOT, env.CARGO_TARGET_DIR || "target");
+const WORK = join(TARGET, "bench-data");
+const PKG = resolve(ROOT, env.BENCH_PKG || "pkg");
+const NATIVE = env.BENCH_NATIVE || join(TARGET, "release", "examples", "bench_native");
+const PEAK = env.BENCH_PEAK || join(TARGET, "bench-peak", "wasm32-unknown-unknown", "release", "hcp_bench_peak.wasm");
+const SEED = Number(env.BENCH_SEED ?? 42);
+const K = 6;
+const RUNS = 10;
+const require = createRequire(import.meta.url);
+
+// "default" = send no engine option (for builds that predate it).
+const withEngine = (opts, engine) => (engine && engine !== "default" ? { ...opts, engine } : opts);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+
+// --- the wasm package, with its memory found by wrapping WebAssembly.Instance -----------------
+function loadPackage() {
+  const instances = [];
+  const Orig = WebAssembly.Instance;
+  WebAssembly.Instance = function (module, imports) {
+    const inst = new Orig(module, imports);
+    instances.push(inst);
+    return inst;
+  };
+  const entry = existsSync(join(PKG, "node", "index.cjs")) ? join(PKG, "node", "index.cjs") : join(PKG, "node", "hcp_segments.js");
+  const hs = require(entry);
+  WebAssembly.Instance = Orig;
+  const memory = () => instances.map((i) => i.exports.memory).find(Boolean);
+  return { hs, wasmBytes: () => memory()?.buffer.byteLength ?? NaN };
+}
+
+function readMatrix(path) {
+  const buf = readFileSync(path);
+  if (buf.toString("latin1", 0, 4) !== "HCPM") throw new Error(`${path}: not a matrix file`);
+  const n = buf.readUInt32LE(4);
+  const d = buf.readUInt32LE(8);
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n * d; i++) data[i] = buf.readDoubleLE(12 + 8 * i);
+  return { n, d, data };
+}
+
+function inertiaOf(data, d, centroids /* array of arrays */) {
+  let total = 0;
+  const n = data.length / d;
+  for (let i = 0; i < n; i++) {
+    let best = Infinity;
+    for (const c of centroids) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const v = data[i * d + j] - c[j];
+        s += v * v;
+      }
+      if (s < best) best = s;
+    }
+    total += best;
+  }
+  return total;
+}
+
+// --- one case, in this (child) process ---------------------------------------------------------
+async function runCase(spec) {
+  const out = { ...spec };
+  if (spec.kind === "segment") {
+    const { hs, wasmBytes } = loadPackage();
+    const csv = readFileSync(spec.csv, "utf8");
+    const marks = [];
+    const t0 = performance.now();
+    let last = null;
+    const result = hs.segment(csv, withEngine({ k: spec.k, seed: SEED, nRuns: RUNS }, spec.engine), (p) => {
+      if (p.stage !== last) marks.push([p.stage, performance.now()]);
+      last = p.stage;
+    });
+    const t1 = performance.now();
+    marks.push(["end", t1]);
+    const stages = {};
+    for (let i = 0; i + 1 < marks.length; i++) {
+      const name = marks[i][0] === "sweep" ? "cluster" : marks[i][0];
+      stages[name] = (stages[name] ?? 0) + marks[i + 1][1] - marks[i][1];
+    }
+    Object.assign(out, {
+      ms: t1 - t0,
+      stages,
+      chosenK: result.quality.k,
+      iterations: result.quality.iterations,
+      inertia: result.quality.inertia,
+      wasmBytes: wasmBytes(),
+    });
+  } else if (spec.kind === "kmeans") {
+    const { hs, wasmBytes } = loadPackage();
+    const { n, d, data } = readMatrix(spec.matrix);
+    const t0 = performance.now();
+    const r = hs.kmeans(data, d, withEngine({ k: K, nRuns: RUNS, seed: SEED }, spec.engine));
+    const ms = performance.now() - t0;
+    Object.assign(out, { n, d, ms, inertia: r.inertia, iterations: r.iterations, wasmBytes: wasmBytes() });
+  } else if (spec.kind === "ml-kmeans") {
+    const { kmeans } = require(join(ROOT, "node_modules", "ml-kmeans"));
+    const { n, d, data } = readMatrix(spec.matrix);
+    const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
+    const t0 = performance.now();
+    let best = null;
+    for (let r = 0; r < RUNS; r++) {
+      const fit = kmeans(rows, K, { seed: SEED * 1000 + r, initialization: "kmeans++", maxIterations: 300, tolerance: 1e-8 });
+      const inertia = inertiaOf(data, d, fit.centroids);
+      if (!best || inertia < best.inertia) best = { inertia, iterations: fit.iterations };
+    }
+    const ms = performance.now() - t0;
+    Object.assign(out, { n, d, ms, inertia: best.inertia, iterations: best.iterations });
+  } else if (spec.kind === "peak") {
+    const { instance } = await WebAssembly.instantiate(readFileSync(PEAK), {});
+    const e = instance.exports;
+    const rate = (fn, per) => {
+      let it = 1 << 16;
+      for (;;) {
+        const t = performance.now();
+        e[fn](it, 1.0000001, 0.9999999);
+        const ms = performance.now() - t;
+        if (ms > 250) return (it * per) / (ms / 1e3);
+        it *= 2;
+      }
+    };
+    const simd = median([0, 1, 2].map(() => rate("peak_f64x2", 16)));
+    const scalar = median([0, 1, 2].map(() => rate("peak_f64", 8)));
+    const { n, d } = spec;
+    e.setup(n, d, K);
+    e.assign_pass(n, d, K); // warm-up (page faults, tier-up)
+    const passes = [0, 1, 2, 3, 4].map(() => {
+      const t = performance.now();
+      e.assign_pass(n, d, K);
+      return performance.now() - t;
+    });
+    Object.assign(out, { peakSimd: simd, peakScalar: scalar, assignMs: median(passes), assignRate: (n * K * d) / (median(passes) / 1e3) });
+  }
+  out.rssBytes = process.resourceUsage().maxRSS * 1024;
+  return out;
+}
+
+function child(spec) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--case", JSON.stringify(spec)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env,
+  });
+  if (r.status !== 0) throw new Error(`case ${JSON.stringify(spec)} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop());
+}
+
+function repeat(spec, reps) {
+  const all = Array.from({ length: reps }, () => child(spec));
+  const pick = (f) => median(all.map(f));
+  const stages = {};
+  for (const name of new Set(all.flatMap((a) => Object.keys(a.stages ?? {})))) stages[name] = pick((a) => a.stages[name] ?? 0);
+  return {
+    ...all[0],
+    reps,
+    ms: pick((a) => a.ms),
+    msAll: all.map((a) => a.ms),
+    stages,
+    rssBytes: Math.max(...all.map((a) => a.rssBytes)),
+    wasmBytes: Math.max(...all.map((a) => a.wasmBytes ?? 0)) || undefined,
+  };
+}
+
+function native(matrix, engine, reps) {
+  const outText = execFileSync(NATIVE, ["kmeans", matrix, engine, String(K), String(RUNS), String(SEED), String(reps)], {
+    encoding: "utf8",
+    env: { ...env, RAYON_NUM_THREADS: "1" },
+  });
+  const r = JSON.parse(outText.trim());
+  return { kind: "native", engine, ms: median(r.ms), msAll: r.ms, inertia: r.inertia, iterations: r.iterations, reps };
+}
+
+// --- the browser case ---------------------------------------------------------------------------
+async function browserCase(csvPath, n, reps, engines) {
+  const { chromium } = require(join(ROOT, "node_modules", "playwright-core"));
+  const http = await import("node:http");
+  const web = join(PKG, "web");
+  const csv = readFileSync(csvPath, "utf8");
+  const page = `<!doctype html><meta charset="utf-8"><script type="module">
+    const instances = [];
+    const orig = WebAssembly.instantiate;
+    WebAssembly.instantiate = async (...a) => { const r = await orig(...a); instances.push(r.instance ?? r); return r; };
+    const origS = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = async (...a) => { const r = await origS(...a); instances.push(r.instance); return r; };
+    const m = await import("/pkg/hcp_segments.js");
+    await m.default();
+    window.bench = async (k, engine) => {
+      const csv = await (await fetch("/sample.csv")).text();
+      const marks = []; let last = null;
+      const t0 = performance.now();
+      const r = m.segment(csv, engine && engine !== "default" ? { k, seed: ${SEED}, nRuns: ${RUNS}, engine } : { k, seed: ${SEED}, nRuns: ${RUNS} }, (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; });
+      const t1 = performance.now(); marks.push(["end", t1]);
+      const stages = {};
+      for (let i = 0; i + 1 < marks.length; i++) { const s = marks[i][0] === "sweep" ? "cluster" : marks[i][0]; stages[s] = (stages[s] ?? 0) + marks[i + 1][1] - marks[i][1]; }
+      const mem = instances.map((i) => i.exports.memory).find(Boolean);
+      return { ms: t1 - t0, stages, chosenK: r.quality.k, iterations: r.quality.iterations, inertia: r.quality.inertia, wasmBytes: mem ? mem.buffer.byteLength : null };
+    };
+    window.ready = true;
+  </script>`;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    if (url.pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end(page);
+    if (url.pathname === "/sample.csv") return res.writeHead(200, { "content-type": "text/csv" }).end(csv);
+    if (url.pathname.startsWith("/pkg/")) {
+      const f = join(web, url.pathname.slice(5));
+      if (!f.startsWith(web) || !existsSync(f)) return res.writeHead(404).end();
+      const type = f.endsWith(".wasm") ? "application/wasm" : f.endsWith(".js") ? "text/javascript" : "application/octet-stream";
+      return res.writeHead(200, { "content-type": type }).end(readFileSync(f));
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const port = server.address().port;
+  const browser = await chromium.launch({
+    executablePath: env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  const rows = [];
+  try {
+    for (const k of env.BENCH_AUTO === "0" ? [K] : [K, "auto"]) {
+      for (const engine of engines) {
+        const slow = engine === "linfa";
+        const runs = [];
+        for (let i = 0; i < (slow ? Math.min(reps, Number(env.BENCH_SLOW_REPS ?? 1)) : reps); i++) {
+          const p = await browser.newPage(); // a fresh page (and wasm instance) per repetition
+          await p.goto(`http://127.0.0.1:${port}/`);
+          await p.waitForFunction(() => window.ready === true, null, { timeout: 60_000 });
+          runs.push(await p.evaluate(([k, engine]) => window.bench(k, engine), [k, engine]));
+          await p.close();
+        }
+        const stages = {};
+        for (const s of Object.keys(runs[0].stages)) stages[s] = median(runs.map((r) => r.stages[s] ?? 0));
+        rows.push({ kind: "segment", where: "chromium", n, k, engine, reps: runs.length, ms: median(runs.map((r) => r.ms)), msAll: runs.map((r) => r.ms), stages, iterations: runs[0].iterations, inertia: runs[0].inertia, chosenK: runs[0].chosenK, wasmBytes: Math.max(...runs.map((r) => r.wasmBytes ?? 0)) });
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return rows;
+}
+
+// --- report -------------------------------------------------------------------------------------
+const fmtMs = (v) => (v == null || Number.isNaN(v) ? "-" : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
+const fmtMB = (v) => (v ? `${(v / 2 ** 20).toFixed(0)}` : "-");
+const fmtG = (v) => (v ? (v / 1e9).toFixed(2) : "-");
+
+async function main() {
+  const sizes = (env.BENCH_SIZES || "10000,100000").split(",").map(Number);
+  const reps = Number(env.BENCH_REPS || 3);
+  const slowReps = Number(env.BENCH_SLOW_REPS || 1);
+  const engines = (env.BENCH_ENGINES || "fast,linfa").split(",");
+  mkdirSync(WORK, { recursive: true });
+  if (!existsSync(NATIVE)) throw new Error(`${NATIVE} missing: cargo build --release --example bench_native`);
+  const { hs } = loadPackage();
+  const results = { date: new Date().toISOString(), node: process.version, seed: SEED, k: K, runs: RUNS, reps, pkg: PKG, version: hs.version(), sizes: {} };
+
+  if (existsSync(PEAK)) {
+    results.peak = child({ kind: "peak", n: 100_000, d: 22 });
+  }
+
+  for (const n of sizes) {
+    const csvPath = join(WORK, `sample-${n}-${SEED}.csv`);
+    const matPath = join(WORK, `matrix-${n}-${SEED}.bin`);
+    if (!existsSync(csvPath)) writeFileSync(csvPath, hs.generateSample(n, SEED));
+    if (!existsSync(matPath)) execFileSync(NATIVE, ["encode", csvPath, matPath]);
+    const rows = [];
+    const slow = (engine) => engine === "linfa";
+    // The k-means alone, on the encoded matrix: ours (wasm), ml-kmeans (JS), linfa (native).
+    for (const engine of engines) rows.push(repeat({ kind: "kmeans", engine, matrix: matPath, n }, slow(engine) ? slowReps : reps));
+    if (env.BENCH_MLKMEANS !== "0") rows.push(repeat({ kind: "ml-kmeans", matrix: matPath, n }, n > 100_000 ? slowReps : reps));
+    rows.push(native(matPath, "linfa-direct", n > 100_000 ? slowReps : reps));
+    rows.push(native(matPath, "fast", reps));
+    // The whole job from CSV text, per stage.
+    for (const k of env.BENCH_AUTO === "0" ? [K] : [K, "auto"]) {
+      for (const engine of engines) {
+        rows.push(repeat({ kind: "segment", engine, csv: csvPath, n, k }, slow(engine) ? slowReps : reps));
+      }
+    }
+    results.sizes[n] = { rows };
+  }
+  if (env.BENCH_BROWSER !== "0") {
+    const n = Math.max(...sizes.filter((s) => s <= 100_000));
+    if (Number.isFinite(n)) {
+      results.browser = await browserCase(join(WORK, `sample-${n}-${SEED}.csv`), n, reps, engines);
+    }
+  }
+  report(results);
+  const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/latest.json");
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, JSON.stringify(results, null, 2));
+  console.log(`\nwritten: ${outPath}`);
+}
+
+function report(results) {
+  const peak = results.peak;
+  console.log(`hcp-segments ${results.version} bench — node ${results.node}, seed ${results.seed}, k = ${results.k}, ${results.runs} restarts, medians of ${results.reps} (slow references: BENCH_SLOW_REPS)`);
+  if (peak) {
+    console.log(
+      `wasm peak (bench/peak, 8 independent f64x2 mul+add chains): ${fmtG(peak.peakSimd)} G f64 multiply-adds/s SIMD, ${fmtG(peak.peakScalar)} G scalar; ` +
+        `one full-scan assignment pass (engine kernel, 100k × 22 × 6): ${fmtMs(peak.assignMs)} = ${fmtG(peak.assignRate)} G/s = ${(peak.assignRate / peak.peakSimd).toFixed(2)} of peak`,
+    );
+  }
+  for (const [n, { rows }] of Object.entries(results.sizes)) {
+    const d = rows.find((r) => r.d)?.d ?? 22;
+    const ml = rows.find((r) => r.kind === "ml-kmeans");
+    const ld = rows.find((r) => r.kind === "native" && r.engine === "linfa-direct");
+    console.log(`\n## ${Number(n).toLocaleString("en")} profiles × ${d} features`);
+    console.log("| case | engine | reps | time | ×ml-kmeans | ×linfa native | inertia | ÷ml inertia | iters | eff. G madd/s | wasm MB | RSS MB |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (const r of rows) {
+      const name = r.kind === "segment" ? `segment k=${r.k}` : r.kind === "native" ? "kmeans (native)" : r.kind === "ml-kmeans" ? "kmeans (JS)" : "kmeans (wasm)";
+      const engine = r.kind === "ml-kmeans" ? "ml-kmeans" : r.engine;
+      const speedMl = ml && r !== ml && r.kind !== "segment" ? `${(ml.ms / r.ms).toFixed(1)}×` : "";
+      const speedL = ld && r !== ld && r.kind !== "segment" ? `${(ld.ms / r.ms).toFixed(1)}×` : "";
+      const inRatio = ml && r.inertia && r.k !== "auto" ? (r.inertia / ml.inertia).toFixed(5) : "";
+      const eff = r.kind !== "segment" && r.iterations ? (Number(n) * K * d * r.iterations * RUNS) / (r.ms / 1e3) : null;
+      console.log(
+        `| ${name} | ${engine} | ${r.reps} | ${fmtMs(r.ms)} | ${speedMl} | ${speedL} | ${r.inertia?.toFixed(2) ?? "-"} | ${inRatio} | ${r.iterations ?? "-"} | ${fmtG(eff)} | ${fmtMB(r.wasmBytes)} | ${fmtMB(r.rssBytes)} |`,
+      );
+    }
+    const seg = rows.filter((r) => r.kind === "segment");
+    if (seg.length) {
+      const names = ["parse", "encode", "cluster", "profile", "project"];
+      console.log(`\nstages (segment from CSV text; cluster includes the k sweep's metrics for auto):`);
+      console.log(`| k | engine | ${names.join(" | ")} | total | chosen k |`);
+      console.log(`|---|---|${names.map(() => "---|").join("")}---|---|`);
+      for (const r of seg) console.log(`| ${r.k} | ${r.engine} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} |`);
+    }
+  }
+  if (results.browser?.length) {
+    console.log(`\n## headless Chromium (main thread), ${results.browser[0].n.toLocaleString("en")} profiles, segment from CSV text`);
+    const names = ["parse", "encode", "cluster", "profile", "project"];
+    console.log(`| k | engine | reps | ${names.join(" | ")} | total | chosen k | wasm MB |`);
+    console.log(`|---|---|---|${names.map(() => "---|").join("")}---|---|---|`);
+    for (const r of results.browser) console.log(`| ${r.k} | ${r.engine} | ${r.reps} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} | ${fmtMB(r.wasmBytes)} |`);
+  }
+}
+
+if (process.argv[2] === "--case") {
+  runCase(JSON.parse(process.argv[3])).then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.error(e?.stack ?? e);
+      process.exit(1);
+    },
+  );
+} else {
+  main().catch((e) => {
+    console.error(e?.stack ?? e);
+    process.exit(1);
+  });
+}

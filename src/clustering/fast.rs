@@ -1,0 +1,325 @@
+//! The fast k-means engine: greedy k-means++ seeding and Lloyd iterations accelerated with
+//! Hamerly's bounds, on one contiguous row-major `f64` buffer shared by every restart.
+//!
+//! - Seeding is k-means++ with the same draws as linfa's (`restart_rng(seed, restart)`, rand's
+//!   `WeightedIndex` over D²), so restart r of both engines starts from the same centroids.
+//!   (scikit-learn's greedy k-means++ was tried: better on average for an ill-suited k, but
+//!   it lands in other local minima than linfa restart by restart, so it is not used.)
+//! - Each iteration assigns every row to its nearest centroid, then moves every centroid to the
+//!   mean of its rows (an empty cluster keeps its centroid), and stops when the L2 norm of the
+//!   centroid shift (all centroids together) is below `tolerance` — linfa's stopping rule.
+//! - Hamerly (2010): per row an upper bound on the distance to its centroid and a lower bound on
+//!   the distance to every other one. A row whose upper bound is below both its lower bound and
+//!   half the distance from its centroid to the nearest other centroid cannot change cluster,
+//!   and its k distances are skipped. The bounds only skip work: the assignment is the one a
+//!   full scan would make (up to exact floating-point ties).
+//! - Centroids are recomputed from scratch every iteration (sums in row order), so the
+//!   arithmetic never drifts and its order is fixed: same seed, same bits, natively and in wasm.
+//! - The winning restart is relabelled by a full scan (lowest index on ties, as linfa), and its
+//!   inertia is summed in row order, exactly as for the linfa engine.
+
+use super::kernel::{sq_dist, sq_dists_all};
+use super::kmeans::{cluster_sizes, restart_rng, KMeansFit, KMeansParams};
+use ndarray::Array2;
+use rand::distributions::{Distribution, WeightedIndex};
+use rand::Rng;
+
+/// A row-major n × d matrix borrowed from the caller (never copied per restart).
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    pub data: &'a [f64],
+    pub n: usize,
+    pub d: usize,
+}
+
+impl<'a> Rows<'a> {
+    #[inline]
+    pub fn row(&self, i: usize) -> &'a [f64] {
+        &self.data[i * self.d..(i + 1) * self.d]
+    }
+}
+
+/// Work counters of a fit, for benchmarks: distance evaluations actually computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Work {
+    /// Row-to-centroid squared distances computed in the assignment steps.
+    pub distances: u64,
+    /// Lloyd iterations summed over every restart.
+    pub iterations: u64,
+}
+
+/// Buffers reused by every restart of one fit.
+struct Scratch {
+    labels: Vec<u32>,
+    upper: Vec<f64>,
+    lower: Vec<f64>,
+    dists: Vec<f64>,
+    sums: Vec<f64>,
+    counts: Vec<u32>,
+    shift: Vec<f64>,
+    half_gap: Vec<f64>,
+    // seeding
+    closest: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(n: usize, k: usize, d: usize) -> Self {
+        Scratch {
+            labels: vec![0; n],
+            upper: vec![0.0; n],
+            lower: vec![0.0; n],
+            dists: vec![0.0; k],
+            sums: vec![0.0; k * d],
+            counts: vec![0; k],
+            shift: vec![0.0; k],
+            half_gap: vec![0.0; k],
+            closest: vec![0.0; n],
+        }
+    }
+}
+
+struct Run {
+    centroids: Vec<f64>,
+    inertia: f64,
+    iterations: u32,
+    converged: bool,
+}
+
+/// `n_runs` restarts on a validated matrix (see `fit_kmeans`); the lowest inertia wins,
+/// the earliest restart on ties.
+pub fn fit(x: Rows, params: &KMeansParams, on_restart: &mut dyn FnMut(u32), work: &mut Work) -> KMeansFit {
+    let k = params.k as usize;
+    let mut scratch = Scratch::new(x.n, k, x.d);
+    let mut best: Option<Run> = None;
+    for restart in 0..params.n_runs {
+        let run = single_run(x, params, restart, &mut scratch, work);
+        if best.as_ref().map_or(true, |b| run.inertia < b.inertia) {
+            best = Some(run);
+        }
+        on_restart(restart);
+    }
+    // n_runs ≥ 1 was checked by the caller.
+    let best =
+        best.unwrap_or(Run { centroids: x.data[..k * x.d].to_vec(), inertia: 0.0, iterations: 0, converged: false });
+    let (labels, inertia) = relabel(x, &best.centroids, k, &mut scratch.dists, work);
+    let sizes = cluster_sizes(&labels, k);
+    let centroids = Array2::from_shape_vec((k, x.d), best.centroids).unwrap_or_else(|_| Array2::zeros((k, x.d)));
+    KMeansFit { labels, centroids, inertia, iterations: best.iterations, converged: best.converged, sizes }
+}
+
+/// Nearest centroid by a full scan (lowest index on ties) and the inertia summed in row order.
+fn relabel(x: Rows, centroids: &[f64], k: usize, dists: &mut [f64], work: &mut Work) -> (Vec<u32>, f64) {
+    let mut labels = Vec::with_capacity(x.n);
+    let mut inertia = 0.0;
+    for i in 0..x.n {
+        sq_dists_all(x.row(i), centroids, x.d, &mut dists[..k]);
+        let (mut best, mut best_d) = (0u32, f64::INFINITY);
+        for (c, &dc) in dists[..k].iter().enumerate() {
+            if dc < best_d {
+                best = c as u32;
+                best_d = dc;
+            }
+        }
+        labels.push(best);
+        inertia += best_d;
+    }
+    work.distances += (x.n * k) as u64;
+    (labels, inertia)
+}
+
+fn single_run(x: Rows, params: &KMeansParams, restart: u32, s: &mut Scratch, work: &mut Work) -> Run {
+    let centroids = seed_plus_plus(x, params.k as usize, restart_rng(params.seed, restart), s, work);
+    lloyd(x, centroids, params, Bounds::Hamerly, s, work)
+}
+
+/// Whether the assignment step may skip rows by Hamerly's bounds, or scans every centroid for
+/// every row (plain Lloyd, for tests: both must give the same result).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bounds {
+    Hamerly,
+    FullScan,
+}
+
+/// Lloyd iterations from given centroids (row-major k × d). Returns the final centroids,
+/// the inertia against them, the iterations run and whether the tolerance was reached.
+pub fn lloyd_from(x: Rows, centroids: Vec<f64>, params: &KMeansParams, bounds: Bounds) -> (Vec<f64>, f64, u32, bool) {
+    let mut s = Scratch::new(x.n, params.k as usize, x.d);
+    let r = lloyd(x, centroids, params, bounds, &mut s, &mut Work::default());
+    (r.centroids, r.inertia, r.iterations, r.converged)
+}
+
+fn lloyd(
+    x: Rows,
+    mut centroids: Vec<f64>,
+    params: &KMeansParams,
+    bounds: Bounds,
+    s: &mut Scratch,
+    work: &mut Work,
+) -> Run {
+    let (n, d, k) = (x.n, x.d, params.k as usize);
+    let full_scan = bounds == Bounds::FullScan;
+    let mut next = vec![0.0; k * d];
+
+    // First assignment: a full scan, which also sets both bounds.
+    for i in 0..n {
+        let (best, d1, d2) = nearest_two(x.row(i), &centroids, k, d, &mut s.dists);
+        s.labels[i] = best;
+        s.upper[i] = d1.sqrt();
+        s.lower[i] = d2.sqrt();
+    }
+    work.distances += (n * k) as u64;
+
+    let mut iterations = 0;
+    let converged = loop {
+        // Update: every centroid to the mean of its rows (an empty cluster stays where it is).
+        s.sums.iter_mut().for_each(|v| *v = 0.0);
+        s.counts.iter_mut().for_each(|v| *v = 0);
+        for i in 0..n {
+            let c = s.labels[i] as usize;
+            s.counts[c] += 1;
+            for (acc, &v) in s.sums[c * d..(c + 1) * d].iter_mut().zip(x.row(i)) {
+                *acc += v;
+            }
+        }
+        let mut total_shift = 0.0;
+        for c in 0..k {
+            let (old, new) = (&centroids[c * d..(c + 1) * d], &mut next[c * d..(c + 1) * d]);
+            if s.counts[c] == 0 {
+                new.copy_from_slice(old);
+            } else {
+                let count = s.counts[c] as f64;
+                for (v, &sum) in new.iter_mut().zip(&s.sums[c * d..(c + 1) * d]) {
+                    *v = sum / count;
+                }
+            }
+            let moved = sq_dist(old, new);
+            s.shift[c] = moved.sqrt();
+            total_shift += moved;
+        }
+        std::mem::swap(&mut centroids, &mut next);
+        iterations += 1;
+        work.iterations += 1;
+        let done = total_shift.sqrt() < params.tolerance;
+
+        // Bounds follow the centroids: the own one by its shift, the others by the largest.
+        let (mut max1, mut max1_c, mut max2) = (0.0f64, usize::MAX, 0.0f64);
+        for (c, &p) in s.shift.iter().enumerate() {
+            if p > max1 {
+                max2 = max1;
+                max1 = p;
+                max1_c = c;
+            } else if p > max2 {
+                max2 = p;
+            }
+        }
+        for i in 0..n {
+            let a = s.labels[i] as usize;
+            s.upper[i] += s.shift[a];
+            s.lower[i] -= if a == max1_c { max2 } else { max1 };
+        }
+        if done || iterations >= params.max_iterations {
+            break done;
+        }
+
+        // Assignment, skipping the rows the bounds prove cannot move.
+        half_gaps(&centroids, k, d, &mut s.half_gap);
+        let mut computed = 0u64;
+        for i in 0..n {
+            let a = s.labels[i] as usize;
+            let m = if full_scan { f64::NEG_INFINITY } else { s.half_gap[a].max(s.lower[i]) };
+            if s.upper[i] <= m {
+                continue;
+            }
+            let row = x.row(i);
+            if !full_scan {
+                s.upper[i] = sq_dist(row, &centroids[a * d..(a + 1) * d]).sqrt();
+                computed += 1;
+                if s.upper[i] <= m {
+                    continue;
+                }
+            }
+            let (best, d1, d2) = nearest_two(row, &centroids, k, d, &mut s.dists);
+            computed += k as u64;
+            s.labels[i] = best;
+            s.upper[i] = d1.sqrt();
+            s.lower[i] = d2.sqrt();
+        }
+        work.distances += computed;
+    };
+
+    // Inertia against the final centroids: the exact distance to the own centroid, and a full
+    // scan where the bounds cannot rule out a nearer one.
+    half_gaps(&centroids, k, d, &mut s.half_gap);
+    let mut inertia = 0.0;
+    let mut computed = n as u64;
+    for i in 0..n {
+        let a = s.labels[i] as usize;
+        let row = x.row(i);
+        let own = sq_dist(row, &centroids[a * d..(a + 1) * d]);
+        inertia += if !full_scan && own.sqrt() <= s.half_gap[a].max(s.lower[i]) {
+            own
+        } else {
+            computed += k as u64;
+            let (best, d1, _) = nearest_two(row, &centroids, k, d, &mut s.dists);
+            s.labels[i] = best;
+            d1
+        };
+    }
+    work.distances += computed;
+    Run { centroids, inertia, iterations, converged }
+}
+
+/// Half the distance from each centroid to its nearest other centroid (Hamerly's s(c)).
+fn half_gaps(centroids: &[f64], k: usize, d: usize, out: &mut [f64]) {
+    for c in 0..k {
+        let mut nearest = f64::INFINITY;
+        for o in 0..k {
+            if o != c {
+                nearest = nearest.min(sq_dist(&centroids[c * d..(c + 1) * d], &centroids[o * d..(o + 1) * d]));
+            }
+        }
+        out[c] = 0.5 * nearest.sqrt();
+    }
+}
+
+/// Nearest centroid (lowest index on ties), its squared distance and the second smallest one.
+#[inline]
+fn nearest_two(row: &[f64], centroids: &[f64], k: usize, d: usize, dists: &mut [f64]) -> (u32, f64, f64) {
+    sq_dists_all(row, centroids, d, &mut dists[..k]);
+    let (mut best, mut d1, mut d2) = (0u32, f64::INFINITY, f64::INFINITY);
+    for (c, &dc) in dists[..k].iter().enumerate() {
+        if dc < d1 {
+            d2 = d1;
+            d1 = dc;
+            best = c as u32;
+        } else if dc < d2 {
+            d2 = dc;
+        }
+    }
+    (best, d1, d2)
+}
+
+/// k-means++ with linfa's draws: the first centroid uniformly, each next one with probability
+/// ∝ D² (squared distance to the nearest centroid so far), sampled with rand's `WeightedIndex`
+/// from the restart's RNG exactly as linfa-clustering's `k_means_plusplus` samples them. So a
+/// restart of either engine starts from the same centroids (up to rounding in the weights),
+/// and the engines differ only in the update rule.
+fn seed_plus_plus(x: Rows, k: usize, mut rng: impl Rng, s: &mut Scratch, work: &mut Work) -> Vec<f64> {
+    let (n, d) = (x.n, x.d);
+    let mut centroids = Vec::with_capacity(k * d);
+    let first = WeightedIndex::new(std::iter::repeat(1.0f64).take(n)).map(|w| w.sample(&mut rng)).unwrap_or(0);
+    centroids.extend_from_slice(x.row(first));
+    s.closest[..n].iter_mut().for_each(|v| *v = f64::INFINITY);
+    for c in 1..k {
+        let last = &centroids[(c - 1) * d..c * d];
+        for i in 0..n {
+            s.closest[i] = s.closest[i].min(sq_dist(x.row(i), last));
+        }
+        work.distances += n as u64;
+        // All weights 0 (every row sits on a centroid) cannot happen with ≥ k distinct rows;
+        // linfa falls back to row 0 there, and so do we.
+        let next = WeightedIndex::new(s.closest[..n].iter()).map(|w| w.sample(&mut rng)).unwrap_or(0);
+        centroids.extend_from_slice(x.row(next));
+    }
+    centroids
+}
