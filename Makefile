@@ -57,16 +57,21 @@ demo-page: wasm
 # --- tests --------------------------------------------------------------------------------------
 # Order matters: test-native writes target/native-labels.json, which test-js compares against.
 test: setup
-	$(MAKE) test-native
-	$(MAKE) test-wasm
-	$(MAKE) package
-	$(MAKE) test-js
-	$(MAKE) test-types
-	$(MAKE) test-examples
-	$(MAKE) test-e2e
+	@set -e; t0=$$SECONDS; times=""; \
+	for t in test-native test-wasm package test-js test-types test-examples test-e2e; do \
+	  s=$$SECONDS; $(MAKE) --no-print-directory $$t; times="$$times $$t=$$((SECONDS - s))s"; \
+	done; \
+	echo "make test: all passed in $$((SECONDS - t0)) s ($$times )"
+
+# The Rust tests run optimised: ndarray/linfa code at opt-level 0 makes the clustering tests
+# take minutes. Release profile without LTO (which would make every test binary a slow
+# whole-program link), with debug assertions and overflow checks on as in a debug build.
+# scripts/test-wasm.sh sets the same, so host build artifacts are shared.
+TEST_PROFILE := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+                CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
 
 test-native:
-	cargo test
+	$(TEST_PROFILE) cargo test --release
 
 test-wasm: test-wasm-node test-wasm-browser
 

@@ -28,8 +28,10 @@ esac
 echo "[test-wasm] cargo test --target wasm32-unknown-unknown ($where)" >&2
 # Optimised (the debug wasm of ndarray/linfa code is ~10x slower, and the tests cluster real
 # data), but without the release profile's LTO and single codegen unit: those make every test
-# binary a slow whole-program link. Overflow checks on, as in a debug test build.
+# binary a slow whole-program link. Debug assertions and overflow checks on, as in a debug
+# build. Same settings as `make test-native`.
 export CARGO_PROFILE_RELEASE_LTO=false
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 export CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
+export CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true
 exec cargo test --release --target wasm32-unknown-unknown "$@"
