@@ -43,12 +43,13 @@ fi
 # Not Debian's binaryen: bookworm's wasm-opt 108 rewrites the export of wasm-bindgen's externref
 # table to point at the funcref table, and the module then fails at load with
 # "WebAssembly.Table.grow(): failed to grow table by 4".
-# The features are the ones rustc enables by default for wasm32-unknown-unknown.
+# The features are the ones rustc enables by default for wasm32-unknown-unknown, plus simd128
+# (.cargo/config.toml).
 if [ "${WASM_OPT:-1}" != 0 ]; then
   WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
   [ -x "$WASM_OPT_BIN" ] || die "wasm-opt missing: run scripts/setup.sh npm (binaryen is a root devDependency)"
   FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-            --enable-mutable-globals --enable-reference-types --enable-multivalue)
+            --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
   pids=()
   for f in "$PKG/web/hcp_segments_bg.wasm" "$PKG/node/hcp_segments_bg.wasm"; do
     log "wasm-opt $OPT_LEVEL $(basename "$(dirname "$f")")/$(basename "$f")"

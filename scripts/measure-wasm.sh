@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/hcp-measure-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 wasm-bindgen --target nodejs --out-dir "$work/base" --out-name hcp_segments "$RAW"
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-          --enable-mutable-globals --enable-reference-types --enable-multivalue)
+          --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
 cat > "$work/bench.cjs" <<'JS'
 // One timed run of segment(5,000 HCPs, k auto) per process (fresh instance each time).
 const hs = require(process.argv[2]);
