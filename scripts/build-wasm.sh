@@ -60,8 +60,17 @@ if [ "${WASM_OPT:-1}" != 0 ]; then
 fi
 
 # --- the JS around the bindings -------------------------------------------------------------
+# The exported functions, read from the bindings (wasm-bindgen's own initSync excluded): the
+# web entry gets one init-checking wrapper each, the Node ESM entry one named export each.
+mapfile -t FNS < <(grep -oE '^export function [A-Za-z_][A-Za-z0-9_]*\(' "$PKG/web/hcp_segments.js" \
+  | sed -E 's/^export function ([A-Za-z0-9_]+)\(/\1/' | grep -vE '^(initSync|start|__.*)$' | sort -u)
+log "exports: ${FNS[*]}"
 cp js/web/index.js "$PKG/web/index.js"
+for fn in "${FNS[@]}"; do
+  printf '\nexport function %s(...args) {\n  need("%s");\n  return wasm.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
+done
 cp js/node/index.cjs js/node/index.mjs "$PKG/node/"
+printf 'export const { %s } = api;\n' "$(IFS=,; echo "${FNS[*]}" | sed 's/,/, /g')" >> "$PKG/node/index.mjs"
 # wasm-bindgen's nodejs output is CommonJS; the package is "type": "module".
 printf '{ "type": "commonjs" }\n' > "$PKG/node/package.json"
 cp js/worker/index.js js/worker/worker.js "$PKG/worker/"

@@ -1,6 +1,7 @@
 // hcp-segments for Node (ES modules): the same instance as the CommonJS entry, so `import` and
-// `require` in one process share one wasm module.
+// `require` in one process share one wasm module. The named exports below are appended by
+// scripts/build-wasm.sh from the wasm-bindgen output (ESM needs them spelled out).
 import api from "./index.cjs";
 
-export const { segment, assign, kmeans, generateSample, version, init, initSync } = api;
 export default api;
+export const { init, initSync } = api;

@@ -48,27 +48,6 @@ function need(name) {
   }
 }
 
-export function segment(input, options, onProgress) {
-  need("segment");
-  return wasm.segment(input, options, onProgress);
-}
-
-export function assign(model, input) {
-  need("assign");
-  return wasm.assign(model, input);
-}
-
-export function kmeans(data, nCols, options) {
-  need("kmeans");
-  return wasm.kmeans(data, nCols, options);
-}
-
-export function generateSample(n, seed) {
-  need("generateSample");
-  return wasm.generateSample(n, seed);
-}
-
-export function version() {
-  need("version");
-  return wasm.version();
-}
+// One wrapper per function the wasm exports (segment, assign, kmeans, generateSample, version,
+// and the rest of js/types.d.ts), each checking init() first, is appended below by
+// scripts/build-wasm.sh from the wasm-bindgen output, so no export can be forgotten here.

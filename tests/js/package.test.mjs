@@ -99,6 +99,29 @@ describe("packed tarball", () => {
     assert.equal(r.stdout.trim(), "true");
   });
 
+  test("every function js/types.d.ts declares exists in the CommonJS, ESM and web entries", () => {
+    const declared = [...readFileSync(new URL("../../js/types.d.ts", import.meta.url), "utf8").matchAll(/^export declare function (\w+)/gm)]
+      .map((m) => m[1])
+      .filter((n) => n !== "createSegmenter");
+    assert.ok(declared.includes("segment") && declared.includes("init"));
+    const r = runIn(
+      dir,
+      "probe-all.mjs",
+      `import { createRequire } from "node:module";
+       import * as esm from "hcp-segments";
+       import * as web from "hcp-segments/web";
+       const cjs = createRequire(import.meta.url)("hcp-segments");
+       const names = JSON.parse(process.argv[2]);
+       const missing = [];
+       for (const [where, mod] of [["cjs", cjs], ["esm", esm], ["web", web]])
+         for (const n of names) if (typeof mod[n] !== "function") missing.push(where + ":" + n);
+       console.log(JSON.stringify(missing));`,
+      [JSON.stringify(declared)],
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), []);
+  });
+
   test("version() matches package.json", () => {
     const hs = requireFrom(dir);
     const pkg = JSON.parse(readFileSync(join(dir, "node_modules/hcp-segments/package.json"), "utf8"));
