@@ -53,6 +53,10 @@ export interface SegmentOptions {
   delimiter?: string;
   /** Force decimal comma on/off; detected by default. */
   decimalComma?: boolean;
+  /** "fail" (default): the first bad cell stops the run. "skip": rows with a bad cell are skipped and listed in report.skipped. */
+  onError?: OnError;
+  /** Replace every hcp_id in every output with a salted SHA-256 pseudonym (hex, 16 chars). */
+  pseudonymize?: Pseudonymize;
 }
 
 /** "fast": our Hamerly-accelerated Lloyd (default); "linfa": linfa-clustering's KMeans (the reference). Same seeds, same k-means++ draws. */
@@ -94,7 +98,28 @@ export interface ParseReport {
   ignored: string[];
   dialect: { source: "csv" | "records"; delimiter: string | null; decimalComma: boolean; hadBom: boolean };
   warnings: string[];
+  /** rowsRead = rowsUsed + rowsExcluded + rowsSkipped, always. */
+  rowsSkipped: number;
+  /** Rows skipped in onError: "skip" mode (first 1,000, in line order). */
+  skipped: SkippedRow[];
 }
+
+export type OnError = "fail" | "skip";
+export interface SkippedRow { line: number; column: string | null; code: ErrorCode; /** never contains an hcp_id */ message: string }
+export interface Pseudonymize { /** 8–1,024 characters, no NUL; keep it secret: it is what makes the pseudonyms irreversible. */ salt: string }
+export interface AssignOptions { exclude?: string[]; onError?: OnError; pseudonymize?: Pseudonymize }
+
+/** A shareable summary: cells under minCellSize have count/share/index null and suppressed: true. */
+export interface SummaryOptions { /** Default 10. */ minCellSize?: number }
+export interface SummaryLevel { value: string; count: number | null; share: number | null; index: number | null; suppressed: boolean }
+export interface SummaryComposition { column: string; levels: SummaryLevel[] }
+export interface SummaryReach { consent: string; count: number | null; share: number | null; suppressed: boolean }
+export interface SummarySegment {
+  id: number; name: string; drivers: string[]; size: number | null; share: number | null; suppressed: boolean;
+  meanEngagements: number | null; channels: IndexScore[]; formats: IndexScore[];
+  composition: SummaryComposition[]; reach: SummaryReach[]; silhouette: number | null;
+}
+export interface SegmentSummary { minCellSize: number; suppressedCells: number; segments: SummarySegment[] }
 
 export interface IndexScore {
   /** Channel or format name (without ch_/fmt_). */
@@ -193,6 +218,8 @@ export interface Projection {
 export interface Model {
   format: "hcp-segments-model";
   version: number;
+  /** SHA-256 over the model without persona names: a model edited other than by renaming is refused. */
+  checksum: string;
   [key: string]: unknown;
 }
 
@@ -253,7 +280,8 @@ export declare function initSync(input: BufferSource | WebAssembly.Module): void
 
 // ---- Functions (synchronous; in Node, in workers, or in pages after `init()`) ----
 export declare function segment(input: string | HcpRecord[], options?: SegmentOptions, onProgress?: (p: Progress) => void): SegmentResult;
-export declare function assign(model: Model | string, input: string | HcpRecord[]): AssignResult;
+export declare function assign(model: Model | string, input: string | HcpRecord[], options?: AssignOptions): AssignResult;
+export declare function segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions): SegmentSummary;
 export declare function kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions): KMeansResult;
 export declare function generateSample(n: number, seed: number): string;
 export declare function version(): string;
@@ -274,6 +302,14 @@ export interface Segmenter {
   /** The data buffer is transferred to the worker (it becomes detached in the caller). */
   kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions, call?: CallOptions): Promise<KMeansResult>;
   generateSample(n: number, seed: number): Promise<string>;
+  segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions, call?: CallOptions): Promise<SegmentSummary>;
+  aggregateEvents(text: string, options?: EventOptions, call?: CallOptions): Promise<EventAggregate>;
+  refresh(model: Model | string, input: string | HcpRecord[], previous?: PreviousAssignment[] | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
+  stability(model: Model | string, input: string | HcpRecord[], options?: StabilityOptions, call?: CallOptions): Promise<StabilityReport>;
+  lookalikes(model: Model | string, input: string | HcpRecord[], options: LookalikeOptions, call?: CallOptions): Promise<LookalikeResult>;
+  testCells(model: Model | string, input: string | HcpRecord[], options?: CellOptions, call?: CallOptions): Promise<TestCells>;
+  channelPlan(segments: Segment[], options: PlanOptions, call?: CallOptions): Promise<ChannelPlan>;
+  updateModel(model: Model | string, input: string | HcpRecord[], options?: UpdateOptions, call?: CallOptions): Promise<UpdateResult>;
   /** Terminates the worker; later calls reject. */
   dispose(): void;
 }

@@ -130,6 +130,31 @@ export function createSegmenter(options = {}) {
     generateSample(n, seed) {
       return call("generateSample", [n, seed], undefined);
     },
+    // Privacy and targeting: same arguments as the synchronous functions, plus call options.
+    segmentSummary(result, options, callOptions) {
+      return call("segmentSummary", [result, options], callOptions);
+    },
+    aggregateEvents(text, options, callOptions) {
+      return call("aggregateEvents", [text, options], callOptions);
+    },
+    refresh(model, input, previous, options, callOptions) {
+      return call("refresh", [model, input, previous, options], callOptions);
+    },
+    stability(model, input, options, callOptions) {
+      return call("stability", [model, input, options], callOptions);
+    },
+    lookalikes(model, input, options, callOptions) {
+      return call("lookalikes", [model, input, options], callOptions);
+    },
+    testCells(model, input, options, callOptions) {
+      return call("testCells", [model, input, options], callOptions);
+    },
+    channelPlan(segments, options, callOptions) {
+      return call("channelPlan", [segments, options], callOptions);
+    },
+    updateModel(model, input, options, callOptions) {
+      return call("updateModel", [model, input, options], callOptions);
+    },
     dispose() {
       if (disposed) return;
       disposed = true;

@@ -2,9 +2,13 @@
 // time. Protocol (main → worker): {type:"call", id, method, args, wasmUrl, progress}
 // (worker → main): {type:"progress", id, progress} | {type:"result", id, result} |
 // {type:"error", id, error:{name, message, code, line, column, stack}}
-import { init, segment, assign, kmeans, generateSample, version } from "../web/index.js";
+import * as api from "../web/index.js";
 
-const methods = { segment, assign, kmeans, generateSample, version };
+const { init } = api;
+// Every engine function the web entry exports (generated from the wasm's exports at build time).
+const methods = Object.fromEntries(
+  Object.entries(api).filter(([name, f]) => typeof f === "function" && name !== "init" && name !== "initSync"),
+);
 let ready = null;
 
 // Typed-array buffers in a result are transferred back, not copied.
