@@ -89,9 +89,18 @@ export function channelPriority(rows, mask, segments, { budget, overIndexedOnly 
   const k = segments.length;
   const nS = new Float64Array(k);
   const channels = segments[0]?.channels.map((c) => c.name) ?? [];
-  const consentFor = (ch) => rows.consents[normalise(`consent_${ch}`)] ?? null;
+  // Which consent column gates a channel: its own `consent_<channel>` if the file has one;
+  // else, as the engine's channelPlan: reps are not gated, email needs consent_email (above),
+  // every other (digital) channel needs consent_tracking.
+  const gateFor = (ch) => {
+    const own = normalise(`consent_${ch}`);
+    if (rows.consents[own]) return own;
+    if (ch === 'rep' || ch === 'email') return null;
+    return rows.consents.consent_tracking ? 'consent_tracking' : null;
+  };
+  const gates = channels.map(gateFor);
   const reachCount = channels.map(() => new Float64Array(k));
-  const flags = channels.map(consentFor);
+  const flags = gates.map((g) => (g ? rows.consents[g] : null));
   for (let i = 0; i < rows.n; i++) {
     if (!mask[i]) continue;
     const s = rows.segs[i];
@@ -110,7 +119,7 @@ export function channelPriority(rows, mask, segments, { budget, overIndexedOnly 
       idxSum += n * index;
       reachSum += n * reach;
     }
-    return { name, weight, index: total ? idxSum / total : null, reach: total ? reachSum / total : null, consentColumn: flags[c] ? `consent_${name}` : null };
+    return { name, weight, index: total ? idxSum / total : null, reach: total ? reachSum / total : null, consentColumn: gates[c] };
   }).sort((a, b) => b.weight - a.weight);
   // Over-used = selection index above 101 (so a whole-universe selection, all ≈ 100, does not
   // split on rounding noise); when no channel is over-used, the split covers every channel.
@@ -131,7 +140,7 @@ export function renderPriority(host, pr, currency = '') {
   const rows = pr.list.map((x, r) => `<tr data-channel="${esc(x.name)}"><td class="num">${r + 1}</td><td>${esc(pretty(x.name))}</td>` +
     `<td class="num">${idx(x.index)}</td><td class="num" title="${x.consentColumn ? esc(`share with ${x.consentColumn} = true`) : 'no consent column for this channel: counted as reachable'}">${x.consentColumn ? pct(x.reach) : '—'}</td>` +
     `<td class="num">${pct(x.budgetShare)}</td><td class="num budget-amount">${x.budget ? currency + int(x.budget) : '–'}</td></tr>`).join('');
-  const note = `<p class="muted small">Reachable “—”: the file has no consent column for that channel, so all selected HCPs count as reachable.${pr.fallback ? ' No channel is over-used by this selection (all indexes ≈ 100), so the split covers every channel.' : ''}</p>`;
+  const note = `<p class="muted small">Reachable “—”: no consent column gates that channel (reps; or the file has no consent_<channel> / consent_tracking column), so all selected HCPs count as reachable. Email is gated by consent_email, other digital channels by consent_tracking, unless the file has a consent column of their own.${pr.fallback ? ' No channel is over-used by this selection (all indexes ≈ 100), so the split covers every channel.' : ''}</p>`;
   host.innerHTML = `<table><caption class="visually-hidden">Channel priority and budget split</caption><thead><tr><th scope="col" class="num">#</th><th scope="col">Channel</th><th scope="col" class="num">Index</th><th scope="col" class="num">Reachable</th><th scope="col" class="num">Split</th><th scope="col" class="num">Budget</th></tr></thead><tbody>${rows}</tbody></table>${note}`;
 }
 
