@@ -221,7 +221,7 @@ fn lloyd(
             let a = s.labels[i] as usize;
             s.upper[i] += s.shift[a];
             s.lower[i] -= s.drift_other[a];
-            let m = if full_scan { f64::NEG_INFINITY } else { s.half_gap[a].max(s.lower[i]) };
+            let m = if full_scan { f64::NEG_INFINITY } else { larger(s.half_gap[a], s.lower[i]) };
             if s.upper[i] <= m {
                 continue;
             }
@@ -258,7 +258,7 @@ fn lloyd(
         s.lower[i] -= s.drift_other[a];
         let row = x.row(i);
         let own = sq_dist(row, &centroids[a * d..(a + 1) * d]);
-        inertia += if !full_scan && own.sqrt() <= s.half_gap[a].max(s.lower[i]) {
+        inertia += if !full_scan && own.sqrt() <= larger(s.half_gap[a], s.lower[i]) {
             own
         } else {
             computed += k as u64;
@@ -285,6 +285,17 @@ fn largest_other_shifts(shift: &[f64]) -> Vec<f64> {
         }
     }
     (0..shift.len()).map(|c| if c == max1_c { max2 } else { max1 }).collect()
+}
+
+/// `a.max(b)` for numbers that are never NaN: a compare and a select. (`f64::max` compiles to
+/// a call to libm's `fmax` on wasm32, which costs more than the distance test it guards.)
+#[inline]
+fn larger(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
 }
 
 #[inline]
@@ -345,7 +356,10 @@ fn seed_plus_plus(x: Rows, k: usize, mut rng: impl Rng, s: &mut Scratch, work: &
     for c in 1..k {
         let last = &centroids[(c - 1) * d..c * d];
         for i in 0..n {
-            s.closest[i] = s.closest[i].min(sq_dist(x.row(i), last));
+            let dist = sq_dist(x.row(i), last);
+            if dist < s.closest[i] {
+                s.closest[i] = dist;
+            }
         }
         work.distances += n as u64;
         // All weights 0 (every row sits on a centroid) cannot happen with ≥ k distinct rows;
