@@ -10,7 +10,8 @@
 //!
 //! Inertia is always the sum of squared distances to the final centroids (scikit-learn's).
 
-use hcp_segments::clustering::kmeans::{fit_kmeans, nearest_centroids, restart_rng, Engine, KMeansParams};
+use hcp_segments::clustering::fast::Work;
+use hcp_segments::clustering::kmeans::{fit_kmeans_counted, nearest_centroids, restart_rng, Engine, KMeansParams};
 use hcp_segments::features::{BlockWeights, FeaturePipeline};
 use hcp_segments::ingest::{ingest_csv, IngestOptions};
 use linfa::prelude::*;
@@ -66,6 +67,7 @@ fn main() {
             let mut ms = Vec::new();
             let mut inertia = 0.0;
             let mut iterations = 0u32;
+            let mut work = Work::default();
             for _ in 0..reps {
                 let t = Instant::now();
                 let centroids = match engine {
@@ -81,7 +83,9 @@ fn main() {
                     "fast" | "linfa" => {
                         let e = if engine == "fast" { Engine::Fast } else { Engine::Linfa };
                         let p = KMeansParams { k, n_runs: runs, seed, engine: e, ..Default::default() };
-                        let f = fit_kmeans(x.view(), &p, &mut |_| {}).unwrap_or_else(|e| die(&e.to_string()));
+                        work = Work::default();
+                        let f = fit_kmeans_counted(x.view(), &p, &mut |_| {}, &mut work)
+                            .unwrap_or_else(|e| die(&e.to_string()));
                         iterations = f.iterations;
                         f.centroids
                     }
@@ -92,8 +96,10 @@ fn main() {
             }
             let ms: Vec<String> = ms.iter().map(|v| format!("{v:.3}")).collect();
             println!(
-                "{{\"engine\":\"{engine}\",\"ms\":[{}],\"inertia\":{inertia},\"iterations\":{iterations}}}",
-                ms.join(",")
+                "{{\"engine\":\"{engine}\",\"ms\":[{}],\"inertia\":{inertia},\"iterations\":{iterations},\"allIterations\":{},\"distances\":{}}}",
+                ms.join(","),
+                work.iterations,
+                work.distances
             );
         }
         _ => die("usage: bench_native encode <csv> <out.bin> | kmeans <matrix.bin> <engine> <k> <runs> <seed> <reps>"),

@@ -13,8 +13,11 @@
 //!   half the distance from its centroid to the nearest other centroid cannot change cluster,
 //!   and its k distances are skipped. The bounds only skip work: the assignment is the one a
 //!   full scan would make (up to exact floating-point ties).
-//! - Centroids are recomputed from scratch every iteration (sums in row order), so the
-//!   arithmetic never drifts and its order is fixed: same seed, same bits, natively and in wasm.
+//! - Per-cluster sums are computed from scratch (in row order) after the first assignment and
+//!   then kept up to date: a row that changes cluster moves its values from one sum to the
+//!   other. Rows that stay put are not read again, so once clusters settle an iteration reads
+//!   only the bounds, not the data matrix. The order of every operation is fixed by the row
+//!   order: same seed, same bits, natively and in wasm.
 //! - The winning restart is relabelled by a full scan (lowest index on ties, as linfa), and its
 //!   inertia is summed in row order, exactly as for the linfa engine.
 
@@ -57,6 +60,7 @@ struct Scratch {
     sums: Vec<f64>,
     counts: Vec<u32>,
     shift: Vec<f64>,
+    drift_other: Vec<f64>,
     half_gap: Vec<f64>,
     // seeding
     closest: Vec<f64>,
@@ -72,6 +76,7 @@ impl Scratch {
             sums: vec![0.0; k * d],
             counts: vec![0; k],
             shift: vec![0.0; k],
+            drift_other: vec![0.0; k],
             half_gap: vec![0.0; k],
             closest: vec![0.0; n],
         }
@@ -160,7 +165,8 @@ fn lloyd(
     let full_scan = bounds == Bounds::FullScan;
     let mut next = vec![0.0; k * d];
 
-    // First assignment: a full scan, which also sets both bounds.
+    // First assignment: a full scan, which also sets both bounds; then the per-cluster sums
+    // from scratch, in row order.
     for i in 0..n {
         let (best, d1, d2) = nearest_two(x.row(i), &centroids, k, d, &mut s.dists);
         s.labels[i] = best;
@@ -168,19 +174,19 @@ fn lloyd(
         s.lower[i] = d2.sqrt();
     }
     work.distances += (n * k) as u64;
+    s.sums.iter_mut().for_each(|v| *v = 0.0);
+    s.counts.iter_mut().for_each(|v| *v = 0);
+    for i in 0..n {
+        let c = s.labels[i] as usize;
+        s.counts[c] += 1;
+        add_row(&mut s.sums[c * d..(c + 1) * d], x.row(i));
+    }
 
     let mut iterations = 0;
     let converged = loop {
         // Update: every centroid to the mean of its rows (an empty cluster stays where it is).
-        s.sums.iter_mut().for_each(|v| *v = 0.0);
-        s.counts.iter_mut().for_each(|v| *v = 0);
-        for i in 0..n {
-            let c = s.labels[i] as usize;
-            s.counts[c] += 1;
-            for (acc, &v) in s.sums[c * d..(c + 1) * d].iter_mut().zip(x.row(i)) {
-                *acc += v;
-            }
-        }
+        // The sums are kept up to date by the assignment (a row that changes cluster moves its
+        // values from one sum to the other), so rows that stay put are not read again.
         let mut total_shift = 0.0;
         for c in 0..k {
             let (old, new) = (&centroids[c * d..(c + 1) * d], &mut next[c * d..(c + 1) * d]);
@@ -201,22 +207,9 @@ fn lloyd(
         work.iterations += 1;
         let done = total_shift.sqrt() < params.tolerance;
 
-        // Bounds follow the centroids: the own one by its shift, the others by the largest.
-        let (mut max1, mut max1_c, mut max2) = (0.0f64, usize::MAX, 0.0f64);
-        for (c, &p) in s.shift.iter().enumerate() {
-            if p > max1 {
-                max2 = max1;
-                max1 = p;
-                max1_c = c;
-            } else if p > max2 {
-                max2 = p;
-            }
-        }
-        for i in 0..n {
-            let a = s.labels[i] as usize;
-            s.upper[i] += s.shift[a];
-            s.lower[i] -= if a == max1_c { max2 } else { max1 };
-        }
+        // Bounds follow the centroids (applied row by row below): the own one by its shift,
+        // the others by the largest shift of another centroid.
+        s.drift_other = largest_other_shifts(&s.shift);
         if done || iterations >= params.max_iterations {
             break done;
         }
@@ -226,7 +219,9 @@ fn lloyd(
         let mut computed = 0u64;
         for i in 0..n {
             let a = s.labels[i] as usize;
-            let m = if full_scan { f64::NEG_INFINITY } else { s.half_gap[a].max(s.lower[i]) };
+            s.upper[i] += s.shift[a];
+            s.lower[i] -= s.drift_other[a];
+            let m = if full_scan { f64::NEG_INFINITY } else { larger(s.half_gap[a], s.lower[i]) };
             if s.upper[i] <= m {
                 continue;
             }
@@ -240,7 +235,13 @@ fn lloyd(
             }
             let (best, d1, d2) = nearest_two(row, &centroids, k, d, &mut s.dists);
             computed += k as u64;
-            s.labels[i] = best;
+            if best as usize != a {
+                sub_row(&mut s.sums[a * d..(a + 1) * d], row);
+                add_row(&mut s.sums[best as usize * d..(best as usize + 1) * d], row);
+                s.counts[a] -= 1;
+                s.counts[best as usize] += 1;
+                s.labels[i] = best;
+            }
             s.upper[i] = d1.sqrt();
             s.lower[i] = d2.sqrt();
         }
@@ -254,9 +255,10 @@ fn lloyd(
     let mut computed = n as u64;
     for i in 0..n {
         let a = s.labels[i] as usize;
+        s.lower[i] -= s.drift_other[a];
         let row = x.row(i);
         let own = sq_dist(row, &centroids[a * d..(a + 1) * d]);
-        inertia += if !full_scan && own.sqrt() <= s.half_gap[a].max(s.lower[i]) {
+        inertia += if !full_scan && own.sqrt() <= larger(s.half_gap[a], s.lower[i]) {
             own
         } else {
             computed += k as u64;
@@ -267,6 +269,47 @@ fn lloyd(
     }
     work.distances += computed;
     Run { centroids, inertia, iterations, converged }
+}
+
+/// For each centroid c, the largest shift among the other centroids (how far a lower bound on
+/// the distance to "any centroid but c" can have dropped).
+fn largest_other_shifts(shift: &[f64]) -> Vec<f64> {
+    let (mut max1, mut max1_c, mut max2) = (0.0f64, usize::MAX, 0.0f64);
+    for (c, &p) in shift.iter().enumerate() {
+        if p > max1 {
+            max2 = max1;
+            max1 = p;
+            max1_c = c;
+        } else if p > max2 {
+            max2 = p;
+        }
+    }
+    (0..shift.len()).map(|c| if c == max1_c { max2 } else { max1 }).collect()
+}
+
+/// `a.max(b)` for numbers that are never NaN: a compare and a select. (`f64::max` compiles to
+/// a call to libm's `fmax` on wasm32, which costs more than the distance test it guards.)
+#[inline]
+fn larger(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+#[inline]
+fn add_row(sum: &mut [f64], row: &[f64]) {
+    for (acc, &v) in sum.iter_mut().zip(row) {
+        *acc += v;
+    }
+}
+
+#[inline]
+fn sub_row(sum: &mut [f64], row: &[f64]) {
+    for (acc, &v) in sum.iter_mut().zip(row) {
+        *acc -= v;
+    }
 }
 
 /// Half the distance from each centroid to its nearest other centroid (Hamerly's s(c)).
@@ -313,7 +356,10 @@ fn seed_plus_plus(x: Rows, k: usize, mut rng: impl Rng, s: &mut Scratch, work: &
     for c in 1..k {
         let last = &centroids[(c - 1) * d..c * d];
         for i in 0..n {
-            s.closest[i] = s.closest[i].min(sq_dist(x.row(i), last));
+            let dist = sq_dist(x.row(i), last);
+            if dist < s.closest[i] {
+                s.closest[i] = dist;
+            }
         }
         work.distances += n as u64;
         // All weights 0 (every row sits on a centroid) cannot happen with ≥ k distinct rows;
