@@ -139,6 +139,107 @@ describe('targeting page', { concurrency: false }, () => {
     await shot(page, '07-results-k4');
   });
 
+  it('shows bootstrap stability next to each persona, as the engine computes it', async () => {
+    const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
+    await page.waitForFunction(() => document.querySelectorAll('#cards .stab .badge[data-verdict]').length === 4);
+    const refStab = hcp.stability(ref.model, sample, { resamples: 20, seed: 42 });
+    const shown = await page.$$eval('#cards .card', (cs) => cs.map((c) => ({
+      id: Number(c.dataset.seg), verdict: c.querySelector('.stab .badge').dataset.verdict,
+      jaccard: Number(c.querySelector('.stab .jaccard').textContent),
+    })));
+    for (const s of shown) {
+      const r = refStab.segments.find((x) => x.id === s.id);
+      assert.equal(s.verdict, r.verdict, `segment ${s.id} verdict`);
+      assert.equal(s.jaccard, Number(r.meanJaccard.toFixed(2)), `segment ${s.id} Jaccard`);
+      // The badge follows the stated thresholds.
+      assert.equal(s.verdict, r.meanJaccard >= 0.75 ? 'stable' : r.meanJaccard < 0.6 ? 'unreliable' : 'fuzzy');
+    }
+    timings.stability5000Ms = num(await page.getAttribute('#stab-status', 'data-ms'));
+    // Re-run with fewer resamples on the button; Cancel is offered while it runs.
+    await page.fill('#stab-resamples', '6');
+    await page.click('#stab-btn');
+    await page.waitForFunction(() => /from 6 resamples/.test(document.getElementById('stab-status').textContent));
+    const six = hcp.stability(ref.model, sample, { resamples: 6, seed: 42 });
+    const j0 = Number(await page.textContent('#cards .card[data-seg="0"] .stab .jaccard'));
+    assert.equal(j0, Number(six.segments.find((x) => x.id === 0).meanJaccard.toFixed(2)));
+    await page.fill('#stab-resamples', '20');
+    await page.click('#stab-btn');
+    await page.waitForFunction(() => /from 20 resamples/.test(document.getElementById('stab-status').textContent));
+    await page.evaluate(() => document.getElementById('cards').scrollIntoView());
+    await shot(page, '07b-stability');
+  });
+
+  it('plans the budget with the engine\'s channelPlan and moves it with campaign results', async () => {
+    await page.waitForSelector('#target:not([hidden])');
+    const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
+    const readPlan = () => page.$$eval('#plan-table tbody td[data-seg]', (tds) => tds
+      .map((td) => ({ segment: Number(td.dataset.seg), channel: td.dataset.channel, cents: Number(td.dataset.cents) })));
+    const asMap = (cells) => new Map(cells.filter((c) => c.cents > 0).map((c) => [`${c.segment}|${c.channel}`, c.cents]));
+    const refMap = (plan) => new Map(plan.allocations.filter((a) => a.cents > 0).map((a) => [`${a.segment}|${a.channel}`, a.cents]));
+    const waitTotal = (cents) => page.waitForFunction((c) => document.getElementById('plan-total')?.dataset.cents === String(c), cents);
+
+    // Whole universe, default budget and minimum index: exactly the engine's plan on the run's segments.
+    await waitTotal(100000 * 100);
+    let expected = hcp.channelPlan(ref.segments, { budget: 100000, minIndex: 100 });
+    assert.deepEqual(asMap(await readPlan()), refMap(expected));
+    // The budget is adjustable, and the amounts add up to it to the cent.
+    await page.fill('#budget-input', '123456.78');
+    await waitTotal(12345678);
+    const cells = await readPlan();
+    assert.equal(cells.reduce((a, c) => a + c.cents, 0), 12345678, 'segment × channel amounts sum to the budget');
+    const segTotals = await page.$$eval('#plan-table td.seg-total', (t) => t.map((x) => Number(x.dataset.cents)));
+    assert.equal(segTotals.reduce((a, b) => a + b, 0), 12345678);
+    expected = hcp.channelPlan(ref.segments, { budget: 123456.78, minIndex: 100 });
+    assert.deepEqual(asMap(cells), refMap(expected));
+    // Every channel below the minimum index gets nothing.
+    for (const c of cells.filter((x) => x.cents > 0)) {
+      assert.ok(ref.segments[c.segment].channels.find((x) => x.name === c.channel).index >= 100);
+    }
+    // Per segment, channels ranked as the engine ranks them (index × reachable share).
+    const ranked = await page.$$eval('.plan-seg', (ds) => ds.map((d) => [Number(d.dataset.seg), [...d.querySelectorAll('li')].map((l) => l.dataset.channel)]));
+    for (const [id, chs] of ranked) assert.deepEqual(chs, expected.segments.find((s) => s.id === id).channels.slice(0, 5).map((c) => c.channel));
+    await page.evaluate(() => document.getElementById('target').scrollIntoView());
+    await shot(page, '08a-plan');
+
+    // Campaign results: segment 0's best-funded channel engaged at 3× the others' rate.
+    const s0 = expected.allocations.filter((a) => a.segment === 0).sort((a, b) => b.cents - a.cents)[0].channel;
+    const others = expected.allocations.filter((a) => !(a.segment === 0 && a.channel === s0));
+    const results = ['segment,channel,impressions,engagements', `0,${s0},20000,1200`,
+      ...others.map((a) => `${a.segment},${a.channel},20000,400`)].join('\n') + '\n';
+    const resultsPath = join(h.tmp, 'campaign-results.csv');
+    writeFileSync(resultsPath, results);
+    const before = asMap(cells);
+    await page.setInputFiles('#results-input', resultsPath);
+    await page.waitForSelector('#plan-table td.up');
+    const after = asMap(await readPlan());
+    const withResults = hcp.channelPlan(ref.segments, { budget: 123456.78, minIndex: 100, results });
+    assert.deepEqual(after, refMap(withResults), 'the engine\'s re-computed plan');
+    assert.equal([...after.values()].reduce((a, b) => a + b, 0), 12345678, 'still sums to the budget');
+    assert.ok(after.get(`0|${s0}`) > before.get(`0|${s0}`), 'budget moved towards what worked');
+    for (const a of others) assert.ok(after.get(`${a.segment}|${a.channel}`) < before.get(`${a.segment}|${a.channel}`), `${a.segment}|${a.channel} gave budget up`);
+    await shot(page, '08b-plan-results');
+    // The plan export is the plan on screen.
+    const exported = parseCsv((await download('#export-plan', 'plan.csv')).text);
+    assert.deepEqual(exported[0], ['segment', 'segment_name', 'channel', 'index', 'reachable_share', 'multiplier', 'amount']);
+    assert.equal(Math.round(exported.slice(1).reduce((a, r) => a + Number(r[6]) * 100, 0)), 12345678);
+
+    // A broken results file: the engine's message with line and column; the page keeps working.
+    const bad = join(h.tmp, 'bad-results.csv');
+    writeFileSync(bad, `segment,channel,impressions,engagements\n0,${s0},1000,10\n1,email,lots,5\n`);
+    await page.setInputFiles('#results-input', bad);
+    await page.waitForSelector('#plan-error:not([hidden])');
+    const err = await page.textContent('#plan-error');
+    assert.match(err, /Line 3/);
+    assert.match(err, /impressions/);
+    assert.match(err, /lots/);
+    await page.evaluate(() => document.getElementById('plan-error').scrollIntoView({ block: 'center' }));
+    await shot(page, '08c-plan-bad-results');
+    await page.click('#results-clear');
+    await waitTotal(12345678);
+    await page.waitForSelector('#plan-error', { state: 'hidden' });
+    assert.deepEqual(asMap(await readPlan()), refMap(expected), 'back to the plan without results');
+  });
+
   it('targets a selection, splits a budget, and exports the target list', async () => {
     await page.waitForSelector('#target:not([hidden])');
     const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
@@ -163,17 +264,57 @@ describe('targeting page', { concurrency: false }, () => {
     });
     await page.waitForFunction((n) => document.getElementById('target-count').textContent.replace(/\D/g, '') === String(n), expected.length);
 
-    // Budget split adds up to the budget.
-    const amounts = await page.$$eval('#priority td.budget-amount', (tds) => tds.map((t) => Number(t.textContent.replace(/[^0-9.]/g, '')) || 0));
-    const total = amounts.reduce((a, b) => a + b, 0);
-    assert.ok(Math.abs(total - 250000) <= amounts.length, `budget split sums to the budget (${total})`);
+    // The plan covers the selected HCPs: segments 0 and 2 narrowed to them (size, consent shares),
+    // computed here from the raw rows, then the engine's channelPlan: the page must show the same.
+    await page.waitForFunction(() => document.getElementById('plan-total')?.dataset.cents === '25000000');
+    const narrowed = [0, 2].map((id) => {
+      const seg = ref.segments[id];
+      const mine = expected.filter((a) => a.segment === id).map((a) => byId.get(a.hcpId));
+      return { ...seg, size: mine.length, reach: seg.reach.map((r) => {
+        const count = mine.filter((row) => /^(true|1|yes)$/i.test(row[col(r.consent)])).length;
+        return { consent: r.consent, share: count / mine.length, count };
+      }) };
+    });
+    const refPlan = hcp.channelPlan(narrowed, { budget: 250000, minIndex: 100 });
+    const shownPlan = await page.$$eval('#plan-table tbody td[data-seg]', (tds) => tds
+      .filter((td) => td.dataset.cents !== '0').map((td) => [`${td.dataset.seg}|${td.dataset.channel}`, Number(td.dataset.cents)]));
+    assert.deepEqual(new Map(shownPlan), new Map(refPlan.allocations.filter((a) => a.cents > 0).map((a) => [`${a.segment}|${a.channel}`, a.cents])));
+    assert.equal(shownPlan.reduce((a, [, c]) => a + c, 0), 25000000, 'the plan sums to the budget');
+    // Consent filter on email: every selected HCP is reachable by email.
+    const emailShares = await page.$$eval('.plan-seg li[data-channel="email"]', (ls) => ls.map((l) => l.textContent));
+    for (const t of emailShares) assert.match(t, /reachable 100\.0%/);
+
+    // Test cells on the selection: A/B + 10% holdout, seed 7, stratified by specialty × country.
+    await page.check('#cells-on');
+    await page.fill('#cells-seed', '7');
+    await page.waitForSelector('#cells-table');
+    const refCells = hcp.testCells(ref.model, sample, { arms: ['A', 'B'], holdout: 0.1, seed: 7, strata: ['specialty', 'country'], ids: expected.map((a) => a.hcpId) });
+    const shownCells = await page.$$eval('#cells-table tbody tr', (trs) => trs.map((t) => [t.dataset.cell, Number(t.querySelector('.cell-count').textContent.replace(/\D/g, ''))]));
+    assert.deepEqual(shownCells, refCells.cells.map((c) => [c.cell, c.count]));
+    assert.equal(shownCells.reduce((a, [, n]) => a + n, 0), expected.length);
     await page.evaluate(() => document.getElementById('target').scrollIntoView());
     await shot(page, '08-targeting');
+    await page.evaluate(() => document.getElementById('cells-box').scrollIntoView({ block: 'center' }));
+    await shot(page, '08d-test-cells');
 
     const { text, filename } = await download('#export-targets', 'targets.csv');
     assert.match(filename, /\.csv$/);
     const rows = parseCsv(text);
-    assert.deepEqual(rows[0], ['hcp_id', 'segment', 'segment_name', 'confidence']);
+    assert.deepEqual(rows[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'cell']);
+    // Each HCP's cell in the export = the engine's, and the per-cell counts on screen match the file.
+    const refCell = new Map(refCells.assignments.map((a) => [a.hcpId, a.cell]));
+    for (const r of rows.slice(1)) assert.equal(r[4], refCell.get(r[0]), `cell of ${r[0]}`);
+    const fileCounts = new Map();
+    for (const r of rows.slice(1)) fileCounts.set(r[4], (fileCounts.get(r[4]) ?? 0) + 1);
+    assert.deepEqual(fileCounts, new Map(shownCells));
+    // Same seed, same cells: a second export is identical; another seed moves HCPs.
+    assert.equal((await download('#export-targets', 'targets-again.csv')).text, text);
+    await page.fill('#cells-seed', '8');
+    await page.waitForFunction(() => true);
+    const other = parseCsv((await download('#export-targets', 'targets-seed8.csv')).text);
+    assert.ok(other.slice(1).some((r, i) => r[4] !== rows[i + 1][4]), 'a different seed gives different cells');
+    await page.fill('#cells-seed', '7');
+    await page.uncheck('#cells-on');
     assert.equal(rows.length - 1, expected.length, 'one row per selected HCP');
     assert.deepEqual(new Set(rows.slice(1).map((r) => r[0])), new Set(expected.map((a) => a.hcpId)));
     const refById = new Map(ref.assignments.map((a) => [a.hcpId, a]));
@@ -225,6 +366,52 @@ describe('targeting page', { concurrency: false }, () => {
     for (const [, seg, name] of out.slice(1)) if (seg === '0') assert.equal(name, 'Test persona zero');
     await page.evaluate(() => document.getElementById('assign').scrollIntoView());
     await shot(page, '09-assign');
+  });
+
+  it('ranks look-alikes from a partial candidates file and exports them', async () => {
+    const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
+    // Candidates outside the universe; partial profiles: no format columns at all, and some
+    // channel cells left empty (unknown, not zero).
+    const cand = parseCsv(hcp.generateSample(400, 9));
+    const keep = cand[0].map((c, i) => (c.startsWith('fmt_') ? -1 : i)).filter((i) => i >= 0);
+    const partial = cand.map((r, n) => keep.map((i) => (n > 0 && n % 3 === 0 && cand[0][i] === 'ch_x' ? '' : r[i])).join(',')).join('\n') + '\n';
+    const path = join(h.tmp, 'candidates.csv');
+    writeFileSync(path, partial);
+    await page.setInputFiles('#la-input', path);
+    await page.waitForFunction(() => /candidates\.csv/.test(document.getElementById('la-status').textContent));
+    await page.selectOption('#la-segment', '2');
+    await page.fill('#la-top', '25');
+    await page.click('#la-btn');
+    await page.waitForSelector('#la-result:not([hidden])');
+    const refLa = hcp.lookalikes(ref.model, partial, { segment: 2, top: 25 });
+    const shown = await page.$$eval('#la-ranking tbody tr', (trs) => trs.map((t) => [t.dataset.id, Number(t.children[2].textContent)]));
+    assert.equal(shown.length, 25);
+    assert.deepEqual(shown.map(([id]) => id), refLa.lookalikes.map((l) => l.hcpId), 'same ranking as the engine');
+    for (const [i, [, score]] of shown.entries()) assert.ok(Math.abs(score - refLa.lookalikes[i].score) < 5e-4);
+    for (let i = 1; i < shown.length; i++) assert.ok(shown[i - 1][1] >= shown[i][1], 'sorted by score');
+    assert.ok(refLa.missingFeatures.length > 0, 'the candidates lack the format features');
+    const out = await download('#export-la', 'lookalikes.csv');
+    assert.equal(out.text, refLa.csv, 'the export is the engine\'s target list');
+    await page.evaluate(() => document.getElementById('lookalike').scrollIntoView());
+    await shot(page, '09b-lookalikes');
+    // A bad candidates file: the engine's message with the line; the page stays usable.
+    const badRows = partial.split('\n');
+    const cells = badRows[5].split(',');
+    cells[keep.map((i) => cand[0][i]).indexOf('ch_email')] = 'many';
+    badRows[5] = cells.join(',');
+    const bad = join(h.tmp, 'bad-candidates.csv');
+    writeFileSync(bad, badRows.join('\n'));
+    await page.setInputFiles('#la-input', bad);
+    await page.click('#la-btn');
+    await page.waitForSelector('#la-error:not([hidden])');
+    const err = await page.textContent('#la-error');
+    assert.match(err, /Line 6/);
+    assert.match(err, /ch_email/);
+    await shot(page, '09c-lookalikes-error');
+    await page.setInputFiles('#la-input', path);
+    await page.click('#la-btn');
+    await page.waitForSelector('#la-result:not([hidden])');
+    assert.equal(await page.isHidden('#la-error'), true);
   });
 
   it('shows a broken CSV\'s error with its line and column, and stays usable', async () => {

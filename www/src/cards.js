@@ -63,7 +63,7 @@ export function renderCards(host, segments, names, onRename) {
     const card = el('article', { class: `card c${s.id % 8}`, 'data-seg': s.id, 'aria-label': `Segment ${s.id}` },
       el('header', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'seg-no', text: `Segment #${s.id}` }),
         el('span', { class: 'edit-hint', text: 'persona name (editable)' })),
-      input, body);
+      input, el('p', { class: 'stab', 'data-seg': s.id }), body);
     host.append(card);
   }
 }

@@ -5,16 +5,19 @@ import { createSegmenter } from 'hcp-segments/worker';
 
 /** @type {import('hcp-segments/worker').Segmenter | null} */
 let segmenter = null;
+/** A second worker for long background checks (stability), so the plan and cells never queue behind them. */
+let background = null;
 
-function get() {
+function get(bg) {
+  if (bg) return (background ??= createSegmenter());
   if (!segmenter) segmenter = createSegmenter();
   return segmenter;
 }
 
 // A call that is aborted rejects with an AbortError; the package terminates its worker and starts
 // a fresh one lazily on the next call, so the same segmenter is kept.
-function call(fn) {
-  return fn(get());
+function call(fn, bg = false) {
+  return fn(get(bg));
 }
 
 export const isAbort = (e) => e?.name === 'AbortError';
@@ -37,4 +40,32 @@ export function generateSample(n, seed) {
 /** Start the worker (and the .wasm fetch) early, so no request is made once data is loaded. */
 export function warmUp() {
   return generateSample(20, 1).then(() => true, () => false);
+}
+
+// ---- targeting (issue 7): the engine's own functions, all in the worker ----
+const callOpts = ({ onProgress, signal } = {}) => ({ onProgress, signal });
+
+/** @returns {Promise<import('hcp-segments').ChannelPlan>} */
+export function channelPlan(segments, options, c) {
+  return call((s) => s.channelPlan(segments, options, callOpts(c)));
+}
+/** @returns {Promise<import('hcp-segments').StabilityReport>} */
+export function stability(model, input, options, c) {
+  return call((s) => s.stability(model, input, options, callOpts(c)), !!c?.background);
+}
+/** @returns {Promise<import('hcp-segments').TestCells>} */
+export function testCells(model, input, options, c) {
+  return call((s) => s.testCells(model, input, options, callOpts(c)));
+}
+/** @returns {Promise<import('hcp-segments').LookalikeResult>} */
+export function lookalikes(model, input, options, c) {
+  return call((s) => s.lookalikes(model, input, options, callOpts(c)));
+}
+/** @returns {Promise<import('hcp-segments').RefreshResult>} */
+export function refresh(model, input, previous, options, c) {
+  return call((s) => s.refresh(model, input, previous, options, callOpts(c)));
+}
+/** @returns {Promise<import('hcp-segments').EventAggregate>} */
+export function aggregateEvents(text, options, c) {
+  return call((s) => s.aggregateEvents(text, options, callOpts(c)));
 }

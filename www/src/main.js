@@ -5,7 +5,7 @@ import { conventionRole, ROLES } from './columns.js';
 import { renderSweep } from './sweep.js';
 import { renderScatter } from './scatter.js';
 import { renderCards, renderHeatmap } from './cards.js';
-import { buildRows, selectRows, channelPriority, renderPriority, targetListCsv } from './targeting.js';
+import { buildRows, selectRows, planSegments, renderPlan, planCsv, targetListCsv } from './targeting.js';
 import { esc, el, int, pct, dec2, pretty, download, csvLine } from './util.js';
 import { explainError, jsonError } from './errors.js';
 
@@ -26,6 +26,16 @@ const state = {
   model: null,
   assignData: null,
   assignResult: null,
+  /** campaign results CSV text (channelPlan's `results`) */
+  planResults: null,
+  plan: null,
+  /** hcp_id → cell, for the selection `cellsKey` */
+  cells: null,
+  cellsKey: '',
+  stability: null,
+  stabAbort: null,
+  laData: null,
+  laResult: null,
 };
 
 const STAGES = [
@@ -195,6 +205,7 @@ function startProgress(fixedK) {
 
 async function run() {
   if (!state.data || state.running) return;
+  state.stabAbort?.abort();
   clearError($('run-error'));
   clearError($('load-error'));
   const opts = options();
@@ -223,6 +234,8 @@ async function run() {
     $('run-status').dataset.ms = ms.toFixed(0);
     // Row-level data for the filters and exports: parsed after the cards are on screen.
     setTimeout(() => setupTargeting(), 0);
+    setupLookalikes();
+    runStability();
   } catch (e) {
     if (engine.isAbort(e)) {
       $('run-status').textContent = 'Cancelled. Nothing was kept; you can run again.';
@@ -261,6 +274,7 @@ function renderResult() {
   $('scatter-caption').textContent = `${int(r.assignments.length)} HCPs on the first two principal components (${(100 * (r.projection.explainedVariance[0] + r.projection.explainedVariance[1])).toFixed(0)}% of variance), centroids numbered`;
   $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 8}`, 'data-seg': s.id },
     el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${nameOf(s.id)}`)));
+  state.stability = null;
   renderCards($('cards'), r.segments, state.names, rename);
   renderHeatmap($('heatmap'), r.segments, state.names);
   $('target').hidden = true;
@@ -288,6 +302,8 @@ function rename(id, name) {
     renderHeatmap($('heatmap'), state.result.segments, state.names);
     $('scatter-legend').querySelectorAll('[data-seg]').forEach((n) => { n.lastChild.textContent = `#${n.dataset.seg} ${nameOf(Number(n.dataset.seg))}`; });
     $('seg-picks').querySelectorAll('label[data-seg] span.nm').forEach((n) => { n.textContent = nameOf(Number(n.parentElement.dataset.seg)); });
+    fillLaSegments();
+    schedulePlan();
   }, 150);
 }
 
@@ -326,6 +342,13 @@ function setupTargeting() {
   const consentNames = Object.keys(rows.consents);
   $('filter-consent').hidden = !consentNames.length;
   checkGroup($('filter-consent'), consentNames.map((c) => ({ value: c, label: pretty(c) })), 'consent');
+  // Test cells: stratify by specialty and country (the engine's default) when the file has them.
+  const prev = new Set([...$('cells-strata').querySelectorAll('input:checked')].map((i) => i.value));
+  const cats = r.report.categories;
+  $('cells-strata').replaceChildren(...cats.map((c) => el('label', {}, el('input', { type: 'checkbox', value: c, checked: (prev.size ? prev.has(c) : ['specialty', 'country'].includes(c)) || null }), ` ${pretty(c)}`)));
+  if (!cats.length) $('cells-strata').append(el('span', { class: 'muted', text: 'no category columns' }));
+  state.cells = null;
+  state.cellsKey = '';
   $('target').hidden = false;
   updateTargeting();
 }
@@ -349,20 +372,280 @@ function updateTargeting() {
   for (let i = 0; i < state.mask.length; i++) count += state.mask[i];
   $('target-count').textContent = int(count);
   $('target-share').textContent = `(${pct(count / state.rows.n)} of ${int(state.rows.n)})`;
-  const budget = Math.max(0, Number($('budget-input').value) || 0);
-  const pr = channelPriority(state.rows, state.mask, state.result.segments, { budget, overIndexedOnly: $('overindexed-only').checked });
-  renderPriority($('priority'), pr);
+  schedulePlan();
+  scheduleCells();
   $('export-targets').disabled = count === 0;
   drawScatter();
+}
+
+// ---------------------------------------------------------------- channel plan (engine, worker)
+
+const engineInput = () => (state.data.kind === 'json' ? state.data.records : state.data.text);
+let planTimer = 0;
+let planSeq = 0;
+function schedulePlan() {
+  clearTimeout(planTimer);
+  planTimer = setTimeout(computePlan, 80);
+}
+
+async function computePlan() {
+  if (!state.rows || !state.mask || !state.result) return;
+  const seq = ++planSeq;
+  const host = $('plan');
+  const segs = planSegments(state.rows, state.mask, state.result.segments, nameOf);
+  if (!segs.length) {
+    state.plan = null;
+    clearError($('plan-error'));
+    host.innerHTML = '<p class="muted">Select at least one segment with HCPs in it.</p>';
+    $('export-plan').disabled = true;
+    return;
+  }
+  const opts = { budget: Math.max(0, Number($('budget-input').value) || 0), minIndex: Math.max(0, Number($('min-index-input').value) || 0) };
+  if (state.planResults) opts.results = state.planResults.text;
+  host.setAttribute('aria-busy', 'true');
+  try {
+    const plan = await engine.channelPlan(segs, opts);
+    if (seq !== planSeq) return; // a newer request is on its way
+    state.plan = plan;
+    clearError($('plan-error'));
+    renderPlan(host, plan, { hasResults: !!state.planResults });
+    host.dataset.seq = String(seq);
+    $('export-plan').disabled = false;
+  } catch (e) {
+    if (seq !== planSeq) return;
+    state.plan = null;
+    host.replaceChildren();
+    $('export-plan').disabled = true;
+    showError($('plan-error'), e, { file: state.planResults?.name ?? 'the channel plan' });
+  } finally {
+    if (seq === planSeq) host.removeAttribute('aria-busy');
+  }
+}
+
+async function loadResults(file) {
+  clearError($('plan-error'));
+  state.planResults = { name: file.name, text: await file.text() };
+  $('results-status').textContent = `Campaign results: ${file.name} (${int(countLines(state.planResults.text))} rows). The plan moves budget towards the segment × channel cells that engaged above the pooled rate.`;
+  $('results-clear').hidden = false;
+  schedulePlan();
+}
+
+const resultsHint = document.getElementById('results-status').innerHTML;
+function clearResults() {
+  state.planResults = null;
+  $('results-status').innerHTML = resultsHint;
+  $('results-clear').hidden = true;
+  $('results-input').value = '';
+  schedulePlan();
+}
+
+// ---------------------------------------------------------------- test cells (engine, worker)
+
+function cellsOptions() {
+  const arms = $('cells-arms').value.split(',').map((a) => a.trim()).filter(Boolean);
+  const holdout = Math.max(0, Number($('cells-holdout').value) || 0) / 100;
+  const seed = Math.max(0, Math.floor(Number($('cells-seed').value) || 0));
+  const strata = [...$('cells-strata').querySelectorAll('input:checked')].map((i) => i.value);
+  return { arms: arms.length ? arms : ['A', 'B'], holdout, seed, strata };
+}
+/** What the current cells depend on: the selection and the options. */
+function cellsKey() {
+  if (!state.mask) return '';
+  let h = 0;
+  for (let i = 0; i < state.mask.length; i++) if (state.mask[i]) h = (Math.imul(h, 31) + i + 1) | 0;
+  return `${h}|${JSON.stringify(cellsOptions())}|${state.result?.model?.checksum}`;
+}
+
+let cellsTimer = 0;
+let cellsPending = null;
+function scheduleCells() {
+  clearTimeout(cellsTimer);
+  if (!$('cells-on').checked) { $('cells-out').replaceChildren(); clearError($('cells-error')); return; }
+  cellsTimer = setTimeout(computeCells, 120);
+}
+
+function computeCells() {
+  const key = cellsKey();
+  if (!state.rows || !key) return Promise.resolve();
+  if (state.cellsKey === key) return Promise.resolve();
+  if (cellsPending && cellsPending.key === key) return cellsPending.promise;
+  const opts = cellsOptions();
+  const ids = [];
+  for (let i = 0; i < state.rows.n; i++) if (state.mask[i]) ids.push(String(state.rows.ids[i]));
+  const call = { ...opts, ids };
+  const ex = options().exclude;
+  if (ex) call.exclude = ex;
+  const promise = (async () => {
+    if (!ids.length) { state.cells = new Map(); state.cellsKey = key; $('cells-out').innerHTML = '<p class="muted">No HCP selected.</p>'; return; }
+    try {
+      const res = await engine.testCells(state.result.model, engineInput(), call);
+      if (cellsKey() !== key) return;
+      state.cells = new Map(res.assignments.map((a) => [a.hcpId, a.cell]));
+      state.cellsKey = key;
+      clearError($('cells-error'));
+      renderCells(res);
+    } catch (e) {
+      if (cellsKey() !== key) return;
+      state.cells = null;
+      state.cellsKey = '';
+      $('cells-out').replaceChildren();
+      showError($('cells-error'), e, { file: 'test cells' });
+    } finally {
+      if (cellsPending?.key === key) cellsPending = null;
+    }
+  })();
+  cellsPending = { key, promise };
+  return promise;
+}
+
+function renderCells(res) {
+  const segIds = [...new Set(res.assignments.map((a) => a.segment))].sort((a, b) => a - b);
+  const by = new Map(res.cells.map((c) => [c.cell, new Map()]));
+  for (const a of res.assignments) { const m = by.get(a.cell); m.set(a.segment, (m.get(a.segment) ?? 0) + 1); }
+  const n = res.assignments.length;
+  $('cells-out').innerHTML = `<table id="cells-table"><caption>${int(n)} HCPs in ${res.cells.length} cells${res.stratifiedBy.length ? `, stratified by ${esc(res.stratifiedBy.join(' × '))} (${int(Object.keys(res.strata).length)} strata; every cell within ±1 of its quota in each)` : ', not stratified'}</caption>` +
+    `<thead><tr><th scope="col">Cell</th><th scope="col" class="num">Target share</th><th scope="col" class="num">HCPs</th>${segIds.map((s) => `<th scope="col" class="num" title="${esc(nameOf(s))}">#${s}</th>`).join('')}</tr></thead><tbody>` +
+    res.cells.map((c) => `<tr data-cell="${esc(c.cell)}"><th scope="row">${esc(c.cell)}</th><td class="num">${pct(c.share)}</td><td class="num cell-count">${int(c.count)}</td>${segIds.map((s) => `<td class="num">${int(by.get(c.cell).get(s) ?? 0)}</td>`).join('')}</tr>`).join('') +
+    '</tbody></table>';
+}
+
+// ---------------------------------------------------------------- stability (engine, its own worker)
+
+async function runStability() {
+  const r = state.result;
+  if (!r || !state.data) return;
+  state.stabAbort?.abort();
+  const ctrl = new AbortController();
+  state.stabAbort = ctrl;
+  clearError($('stab-error'));
+  const resamples = Math.min(200, Math.max(2, Math.floor(Number($('stab-resamples').value) || 20)));
+  const opts = { resamples, seed: Number($('seed-input').value) || 0 };
+  const ex = options().exclude;
+  if (ex) opts.exclude = ex;
+  renderStability(null);
+  $('stab-btn').disabled = true;
+  $('stab-cancel').hidden = false;
+  const t0 = performance.now();
+  const tick = setInterval(() => { $('stab-status').textContent = `Re-clustering ${resamples} bootstrap resamples in the background… ${((performance.now() - t0) / 1000).toFixed(0)} s`; }, 500);
+  $('stab-status').textContent = `Re-clustering ${resamples} bootstrap resamples in the background…`;
+  try {
+    const rep = await engine.stability(r.model, engineInput(), opts, { signal: ctrl.signal, background: true });
+    if (state.result !== r) return;
+    state.stability = rep;
+    renderStability(rep);
+    const ms = performance.now() - t0;
+    $('stab-status').textContent = `Stability from ${rep.resamples} resamples of ${int(rep.sampleSize)} HCPs in ${(ms / 1000).toFixed(1)} s${rep.failedResamples ? ` (${rep.failedResamples} resamples failed)` : ''}.`;
+    $('stab-status').dataset.ms = ms.toFixed(0);
+  } catch (e) {
+    if (state.result !== r) return;
+    renderStability(undefined);
+    if (engine.isAbort(e)) $('stab-status').textContent = 'Stability check cancelled.';
+    else { $('stab-status').textContent = ''; showError($('stab-error'), e, { file: 'the stability check' }); }
+  } finally {
+    clearInterval(tick);
+    if (state.stabAbort === ctrl) {
+      state.stabAbort = null;
+      $('stab-btn').disabled = false;
+      $('stab-cancel').hidden = true;
+    }
+  }
+}
+
+/** null = checking, undefined = not known (cancelled / failed), else the report. */
+function renderStability(rep) {
+  for (const slot of $('cards').querySelectorAll('.stab')) {
+    const id = Number(slot.dataset.seg);
+    const s = rep?.segments.find((x) => x.id === id);
+    if (rep === null) slot.innerHTML = 'Stability <span class="badge pending">checking…</span>';
+    else if (!s) slot.innerHTML = 'Stability <span class="badge pending">not checked</span>';
+    else slot.innerHTML = `Stability <span class="badge ${s.verdict}" data-verdict="${s.verdict}">${s.verdict}</span> ` +
+      `<span title="mean Jaccard over ${s.resamples} resamples (min ${s.minJaccard.toFixed(2)})">Jaccard <span class="jaccard">${s.meanJaccard.toFixed(2)}</span> (min ${s.minJaccard.toFixed(2)})</span>`;
+  }
+}
+
+// ---------------------------------------------------------------- look-alikes (engine, worker)
+
+function setupLookalikes() {
+  $('lookalike').hidden = false;
+  fillLaSegments();
+  $('la-result').hidden = true;
+  state.laResult = null;
+  clearError($('la-error'));
+  $('la-status').textContent = state.laData ? `Candidates: ${state.laData.name} (${int(state.laData.rowCount)} rows).` : '';
+  $('la-btn').disabled = !state.laData;
+}
+
+function fillLaSegments() {
+  const sel = $('la-segment');
+  const r = state.result;
+  if (!r) return;
+  const v = sel.value;
+  sel.replaceChildren(...r.segments.map((s) => el('option', { value: s.id, text: `#${s.id} ${nameOf(s.id)}` })));
+  if (v && r.segments.some((s) => String(s.id) === v)) sel.value = v;
+}
+
+async function loadCandidates(file) {
+  clearError($('la-error'));
+  state.laData = null;
+  try {
+    state.laData = toDataset(file.name, await file.text());
+    $('la-status').textContent = `Candidates: ${file.name} (${int(state.laData.rowCount)} rows).`;
+  } catch (e) {
+    showError($('la-error'), e, { file: file.name });
+  }
+  $('la-btn').disabled = !(state.laData && state.result);
+}
+
+async function runLookalikes() {
+  const d = state.laData;
+  if (!d || !state.result) return;
+  clearError($('la-error'));
+  const btn = $('la-btn');
+  btn.disabled = true;
+  btn.textContent = 'Scoring…';
+  try {
+    const segment = Number($('la-segment').value);
+    const top = Math.max(1, Math.floor(Number($('la-top').value) || 50));
+    const res = await engine.lookalikes(modelWithNames(), d.kind === 'json' ? d.records : d.text, { segment, top });
+    state.laResult = res;
+    $('la-table').innerHTML = `<table id="la-ranking"><caption>Top ${int(res.lookalikes.length)} of ${int(res.candidates)} candidates for #${res.segment} ${esc(nameOf(res.segment))}` +
+      `${res.unscored ? ` · ${int(res.unscored)} not scored (too little of the profile known)` : ''}${res.missingFeatures.length ? ` · not in the file: ${esc(res.missingFeatures.slice(0, 6).join(', '))}${res.missingFeatures.length > 6 ? '…' : ''}` : ''}</caption>` +
+      '<thead><tr><th scope="col" class="num">Rank</th><th scope="col">hcp_id</th><th scope="col" class="num">Score</th><th scope="col" class="num">Coverage</th><th scope="col">Nearest segment</th><th scope="col">Drivers</th></tr></thead><tbody>' +
+      res.lookalikes.map((l) => `<tr data-id="${esc(l.hcpId)}"><td class="num">${l.rank}</td><td><code>${esc(l.hcpId)}</code></td><td class="num">${l.score.toFixed(3)}</td><td class="num">${pct(l.coverage)}</td>` +
+        `<td><span class="c${l.nearestSegment % 8}"><span class="swatch" aria-hidden="true"></span></span>#${l.nearestSegment}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
+      '</tbody></table>';
+    $('la-result').hidden = false;
+  } catch (e) {
+    $('la-result').hidden = true;
+    showError($('la-error'), e, { file: d.name });
+  } finally {
+    btn.textContent = 'Find look-alikes';
+    btn.disabled = !(state.laData && state.result);
+  }
+}
+
+function exportLookalikes() {
+  if (state.laResult) download(`hcp-lookalikes-seg${state.laResult.segment}-${stamp()}.csv`, state.laResult.csv);
 }
 
 // ---------------------------------------------------------------- exports
 
 const stamp = () => new Date().toISOString().slice(0, 10);
 
-function exportTargets() {
+async function exportTargets() {
   if (!state.rows || !state.mask) return;
-  download(`hcp-targets-${stamp()}.csv`, targetListCsv(state.rows, state.mask, nameOf));
+  let cells = null;
+  if ($('cells-on').checked) {
+    // The cells of exactly this selection: wait for the pending computation.
+    await computeCells();
+    if (state.cellsKey !== cellsKey()) return; // failed (the error is shown)
+    cells = state.cells;
+  }
+  download(`hcp-targets-${stamp()}.csv`, targetListCsv(state.rows, state.mask, nameOf, cells));
+}
+
+function exportPlan() {
+  if (state.plan) download(`hcp-channel-plan-${stamp()}.csv`, planCsv(state.plan));
 }
 
 /** Composition with small cells masked: a level under 10 HCPs keeps its value but not its numbers. */
@@ -523,8 +806,18 @@ function wire() {
   $('cancel-btn').addEventListener('click', () => state.abort?.abort());
   $('k-select').addEventListener('change', () => { if (state.result && !state.running) run(); });
   $('target-form').addEventListener('change', updateTargeting);
-  $('budget-input').addEventListener('input', updateTargeting);
-  $('overindexed-only').addEventListener('change', updateTargeting);
+  $('budget-input').addEventListener('input', schedulePlan);
+  $('min-index-input').addEventListener('input', schedulePlan);
+  $('results-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadResults(f); });
+  $('results-clear').addEventListener('click', clearResults);
+  $('export-plan').addEventListener('click', exportPlan);
+  $('cells-box').addEventListener('change', scheduleCells);
+  $('cells-box').addEventListener('input', scheduleCells);
+  $('stab-btn').addEventListener('click', runStability);
+  $('stab-cancel').addEventListener('click', () => state.stabAbort?.abort());
+  $('la-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadCandidates(f); });
+  $('la-btn').addEventListener('click', runLookalikes);
+  $('export-la').addEventListener('click', exportLookalikes);
   $('export-targets').addEventListener('click', exportTargets);
   $('export-summary-csv').addEventListener('click', exportSummaryCsv);
   $('export-summary-json').addEventListener('click', exportSummaryJson);

@@ -1,5 +1,6 @@
 // Targeting: the selection (segments × specialty / country / consent filters), its count, the
-// ranked channel priority and budget split, and the row-level exports.
+// segments handed to the engine's channel plan, the plan's tables, and the row-level exports.
+// No budget arithmetic here: the split is the engine's (channelPlan, in the worker).
 import { esc, int, pct, idx, pretty, csvLine } from './util.js';
 import { normalise } from './columns.js';
 
@@ -82,74 +83,99 @@ export function selectRows(rows, sel) {
 }
 
 /**
- * Channel priority and budget split for the selection (the formula is written out on the page):
- * weight(c) = Σ_s n_s × index_{s,c} / 100 × reach_{s,c}; budget(c) = budget × weight(c) / Σ weight.
+ * The segments as the engine's channelPlan sees them, narrowed to the selection: a segment wholly
+ * selected is passed as the engine made it; a partly selected one with its selected HCP count as
+ * `size` and its consent shares over those HCPs as `reach` (its channel and format indexes stay the
+ * whole segment's). Unselected segments are left out.
+ * @returns {import('hcp-segments').Segment[]}
  */
-export function channelPriority(rows, mask, segments, { budget, overIndexedOnly }) {
+export function planSegments(rows, mask, segments, nameOf) {
   const k = segments.length;
-  const nS = new Float64Array(k);
-  const channels = segments[0]?.channels.map((c) => c.name) ?? [];
-  // Which consent column gates a channel: its own `consent_<channel>` if the file has one;
-  // else, as the engine's channelPlan: reps are not gated, email needs consent_email (above),
-  // every other (digital) channel needs consent_tracking.
-  const gateFor = (ch) => {
-    const own = normalise(`consent_${ch}`);
-    if (rows.consents[own]) return own;
-    if (ch === 'rep' || ch === 'email') return null;
-    return rows.consents.consent_tracking ? 'consent_tracking' : null;
-  };
-  const gates = channels.map(gateFor);
-  const reachCount = channels.map(() => new Float64Array(k));
-  const flags = gates.map((g) => (g ? rows.consents[g] : null));
+  const n = new Float64Array(k);
+  const consentNames = Object.keys(rows.consents);
+  const reach = consentNames.map(() => new Float64Array(k));
   for (let i = 0; i < rows.n; i++) {
     if (!mask[i]) continue;
     const s = rows.segs[i];
-    nS[s]++;
-    for (let c = 0; c < channels.length; c++) if (flags[c] && flags[c][i]) reachCount[c][s]++;
+    n[s]++;
+    for (let c = 0; c < consentNames.length; c++) if (rows.consents[consentNames[c]][i]) reach[c][s]++;
   }
-  const total = nS.reduce((a, b) => a + b, 0);
-  const list = channels.map((name, c) => {
-    let weight = 0, idxSum = 0, reachSum = 0;
-    for (const seg of segments) {
-      const s = seg.id, n = nS[s];
-      if (!n) continue;
-      const index = seg.channels.find((x) => x.name === name)?.index ?? 0;
-      const reach = flags[c] ? reachCount[c][s] / n : 1;
-      weight += n * (index / 100) * reach;
-      idxSum += n * index;
-      reachSum += n * reach;
-    }
-    return { name, weight, index: total ? idxSum / total : null, reach: total ? reachSum / total : null, consentColumn: gates[c] };
-  }).sort((a, b) => b.weight - a.weight);
-  // Over-used = selection index above 101 (so a whole-universe selection, all ≈ 100, does not
-  // split on rounding noise); when no channel is over-used, the split covers every channel.
-  const over = list.filter((x) => x.weight > 0 && (x.index ?? 0) > 101);
-  const fallback = overIndexedOnly && over.length === 0;
-  const eligible = overIndexedOnly && !fallback ? over : list.filter((x) => x.weight > 0);
-  const sumW = eligible.reduce((a, x) => a + x.weight, 0);
-  for (const x of list) {
-    const on = eligible.includes(x);
-    x.budgetShare = on && sumW ? x.weight / sumW : 0;
-    x.budget = x.budgetShare * budget;
+  const out = [];
+  for (const seg of segments) {
+    const cnt = n[seg.id];
+    if (!cnt) continue;
+    const name = nameOf(seg.id);
+    if (cnt === seg.size) { out.push({ ...seg, name }); continue; }
+    out.push({
+      ...seg, name, size: cnt, share: cnt / rows.n,
+      reach: seg.reach.map((r) => {
+        const c = consentNames.indexOf(normalise(r.consent));
+        const count = c >= 0 ? reach[c][seg.id] : Math.round(r.share * cnt);
+        return { consent: r.consent, share: count / cnt, count };
+      }),
+    });
   }
-  return { total, list, fallback };
+  return out;
 }
 
-export function renderPriority(host, pr, currency = '') {
-  if (!pr.total) { host.innerHTML = '<p class="muted">Select at least one segment with HCPs in it.</p>'; return; }
-  const rows = pr.list.map((x, r) => `<tr data-channel="${esc(x.name)}"><td class="num">${r + 1}</td><td>${esc(pretty(x.name))}</td>` +
-    `<td class="num">${idx(x.index)}</td><td class="num" title="${x.consentColumn ? esc(`share with ${x.consentColumn} = true`) : 'no consent column for this channel: counted as reachable'}">${x.consentColumn ? pct(x.reach) : '—'}</td>` +
-    `<td class="num">${pct(x.budgetShare)}</td><td class="num budget-amount">${x.budget ? currency + int(x.budget) : '–'}</td></tr>`).join('');
-  const note = `<p class="muted small">Reachable “—”: no consent column gates that channel (reps; or the file has no consent_&lt;channel&gt; or consent_tracking column), so all selected HCPs count as reachable. Email is gated by consent_email, other digital channels by consent_tracking, unless the file has a consent column of their own.${pr.fallback ? ' No channel is over-used by this selection (all indexes ≈ 100), so the split covers every channel.' : ''}</p>`;
-  host.innerHTML = `<table><caption class="visually-hidden">Channel priority and budget split</caption><thead><tr><th scope="col" class="num">#</th><th scope="col">Channel</th><th scope="col" class="num">Index</th><th scope="col" class="num">Reachable</th><th scope="col" class="num">Split</th><th scope="col" class="num">Budget</th></tr></thead><tbody>${rows}</tbody></table>${note}`;
+const money = (cents) => int(cents / 100);
+
+/**
+ * The engine's plan: a segments × channels table of amounts (channels with budget, by total), totals,
+ * then per segment its ranked channels (index, reachable share, priority) and formats.
+ * @param {import('hcp-segments').ChannelPlan} plan
+ */
+export function renderPlan(host, plan, { hasResults }) {
+  const chTotal = new Map();
+  for (const a of plan.allocations) chTotal.set(a.channel, (chTotal.get(a.channel) ?? 0) + a.cents);
+  const channels = [...chTotal.keys()].filter((c) => chTotal.get(c) > 0).sort((a, b) => chTotal.get(b) - chTotal.get(a));
+  const cell = new Map(plan.allocations.map((a) => [`${a.segment}|${a.channel}`, a]));
+  // Rows = channels (by total amount), columns = segments: k stays narrow, channels can be many.
+  const segHead = plan.segments.map((s) => `<th scope="col" class="num seg-col c${s.id % 8}" data-seg="${s.id}" title="${esc(s.name)}"><span class="swatch" aria-hidden="true"></span>#${s.id}<span class="sub">${int(s.size)} HCPs</span></th>`).join('');
+  const head = `<thead><tr><th scope="col">Channel</th>${segHead}<th scope="col" class="num total">Total</th><th scope="col" class="num">Share</th></tr></thead>`;
+  const body = channels.map((c) => {
+    const tds = plan.segments.map((s) => {
+      const a = cell.get(`${s.id}|${c}`);
+      if (!a || !a.cents) return `<td class="num zero" data-seg="${s.id}" data-channel="${esc(c)}" data-cents="0">–</td>`;
+      const m = a.multiplier;
+      const moved = hasResults && Math.abs(m - 1) > 0.005;
+      const title = `${s.name} × ${pretty(c)}: ${(a.amount).toFixed(2)} (${pct(a.share)} of the budget); weight ${a.weight.toFixed(1)}` +
+        (a.observedRate != null ? `; observed rate ${pct(a.observedRate)} on ${int(a.impressions)} impressions, multiplier ×${m.toFixed(2)}` : '');
+      return `<td class="num amount${moved ? (m > 1 ? ' up' : ' down') : ''}" data-seg="${s.id}" data-channel="${esc(c)}" data-cents="${a.cents}" title="${esc(title)}">${money(a.cents)}${moved ? `<span class="mult">×${m.toFixed(2)}</span>` : ''}</td>`;
+    }).join('');
+    const tot = chTotal.get(c);
+    return `<tr data-channel="${esc(c)}"><th scope="row">${esc(pretty(c))}</th>${tds}<td class="num total ch-total" data-cents="${tot}">${money(tot)}</td><td class="num">${pct(plan.budgetCents ? tot / plan.budgetCents : 0)}</td></tr>`;
+  }).join('');
+  const foot = `<tfoot><tr><th scope="row">Total</th>${plan.segments.map((s) => `<td class="num seg-total" data-seg="${s.id}" data-cents="${s.budgetCents}">${money(s.budgetCents)}</td>`).join('')}<td class="num total" id="plan-total" data-cents="${plan.budgetCents}">${money(plan.budgetCents)}</td><td class="num">100%</td></tr></tfoot>`;
+  const table = `<table id="plan-table"><caption class="visually-hidden">Budget by channel and segment</caption>${head}<tbody>${body}</tbody>${foot}</table>`;
+  const segs = plan.segments.map((s) => {
+    const chs = s.channels.slice(0, 5).map((c) => `<li data-channel="${esc(c.channel)}">${esc(pretty(c.channel))} <span class="muted">index ${idx(c.index)} · reachable ${c.consent ? `${pct(c.reachableShare)} (${esc(c.consent)}${c.consentKnown ? '' : ': not in the file, counted as 100%'})` : '100% (no consent gate)'}</span></li>`).join('');
+    const fms = s.formats.slice(0, 3).map((f) => `${esc(pretty(f.format))} <span class="muted">${idx(f.index)}</span>`).join(' · ');
+    return `<div class="plan-seg c${s.id % 8}" data-seg="${s.id}"><h4>#${s.id} ${esc(s.name)} <span class="muted">· ${money(s.budgetCents)}</span></h4><ol>${chs}</ol><div>Formats: ${fms}</div></div>`;
+  }).join('');
+  host.innerHTML = table + (hasResults ? `<p class="muted small">Amounts marked ×m moved with the campaign results (multiplier = shrunk observed rate ÷ pooled rate ${plan.meanRate == null ? '' : pct(plan.meanRate)}).${plan.unmatchedResults ? ` ${int(plan.unmatchedResults)} result rows named no segment or channel of this plan and were not used.` : ''}</p>` : '') +
+    `<h4 class="plan-h">Channel and format priority per segment</h4><div class="plan-segs">${segs}</div>`;
 }
 
-/** Target list CSV: hcp_id,segment,segment_name,confidence for the selected rows. */
-export function targetListCsv(rows, mask, names) {
-  const out = ['hcp_id,segment,segment_name,confidence'];
+/** The plan as CSV: segment,segment_name,channel,index,reachable_share,multiplier,amount. */
+export function planCsv(plan) {
+  const out = ['segment,segment_name,channel,index,reachable_share,multiplier,amount'];
+  for (const a of plan.allocations) {
+    const s = plan.segments.find((x) => x.id === a.segment);
+    const c = s?.channels.find((x) => x.channel === a.channel);
+    out.push(csvLine([a.segment, s?.name ?? '', a.channel, c ? c.index.toFixed(1) : '', c ? c.reachableShare.toFixed(4) : '', a.multiplier.toFixed(4), (a.cents / 100).toFixed(2)]));
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Target list CSV: hcp_id,segment,segment_name,confidence[,cell] for the selected rows. */
+export function targetListCsv(rows, mask, names, cells = null) {
+  const out = ['hcp_id,segment,segment_name,confidence' + (cells ? ',cell' : '')];
   for (let i = 0; i < rows.n; i++) {
     if (!mask[i]) continue;
-    out.push(csvLine([rows.ids[i], rows.segs[i], names(rows.segs[i]), rows.conf[i].toFixed(4)]));
+    const f = [rows.ids[i], rows.segs[i], names(rows.segs[i]), rows.conf[i].toFixed(4)];
+    if (cells) f.push(cells.get(String(rows.ids[i])) ?? '');
+    out.push(csvLine(f));
   }
   return out.join('\n') + '\n';
 }
