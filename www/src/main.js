@@ -1,7 +1,7 @@
 // The targeting page: load → segment (in the package's Web Worker) → see → target → export.
 import * as engine from './engine.js';
 import { parseCsv, countLines } from './csv.js';
-import { conventionRole, ROLES } from './columns.js';
+import { conventionRole, ROLES, normalise } from './columns.js';
 import { renderSweep } from './sweep.js';
 import { renderScatter } from './scatter.js';
 import { renderCards, renderHeatmap } from './cards.js';
@@ -60,6 +60,13 @@ function looksJson(name, text) {
   return /\.json$/i.test(name) || /^\s*[[{]/.test(text.slice(0, 200));
 }
 
+/** An event log: a timestamp and a channel column, and no ch_* / fmt_* count columns (the engine's default event roles). */
+function looksLikeEventLog(headers) {
+  const n = headers.map(normalise);
+  const has = (...names) => names.some((x) => n.includes(x));
+  return has('timestamp', 'time', 'date') && has('channel') && !n.some((h) => h.startsWith('ch_') || h.startsWith('fmt_'));
+}
+
 /** Read a file (or text) into a dataset: CSV text, or JSON records. Throws a page error with line/column. */
 function toDataset(name, text) {
   if (looksJson(name, text)) {
@@ -77,7 +84,7 @@ function toDataset(name, text) {
   const { rows } = parseCsv(text, { maxRows: 2 });
   if (!rows.length) return { name, kind: 'csv', text, headers: [], example: [], rowCount: 0 };
   const headers = rows[0].map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
-  return { name, kind: 'csv', text, headers, example: rows[1] ?? [], rowCount: countLines(text) };
+  return { name, kind: 'csv', text, headers, example: rows[1] ?? [], rowCount: countLines(text), eventLog: looksLikeEventLog(headers) };
 }
 
 async function loadFile(file) {
@@ -118,12 +125,56 @@ function setData(data) {
   state.names = new Map();
   $('results').hidden = true;
   $('target').hidden = true;
+  $('lookalike').hidden = true;
+  state.stabAbort?.abort();
   $('run-status').textContent = '';
   $('dataset').hidden = false;
   $('columns-details').open = true;
   $('dataset-summary').textContent = `Loaded ${data.name}: ${int(data.rowCount)} rows × ${data.headers.length} columns (${data.kind === 'json' ? 'JSON records' : 'CSV'}).`;
+  $('dataset-summary').removeAttribute('data-events');
+  clearError($('events-error'));
+  $('events-on').checked = !!data.eventLog;
+  $('events-on').disabled = data.kind !== 'csv';
+  if (!data.eventLog) $('events-status').textContent = '';
+  showEventBox();
   renderColumns();
-  $('run-btn').disabled = false;
+}
+
+/** Event log: window inputs and Aggregate instead of the column roles, and no run until aggregated. */
+function showEventBox() {
+  const on = $('events-on').checked && state.data?.kind === 'csv';
+  $('events-box').hidden = !on;
+  $('columns-details').hidden = on;
+  $('run-btn').disabled = on || !state.data;
+  if (on) $('dataset-summary').textContent = `Loaded ${state.data.name}: an event log of ${int(state.data.rowCount)} events × ${state.data.headers.length} columns. Aggregate it into profiles to segment.`;
+}
+
+async function aggregateEvents() {
+  const d = state.data;
+  if (!d || d.kind !== 'csv') return;
+  clearError($('events-error'));
+  const btn = $('events-btn');
+  btn.disabled = true;
+  btn.textContent = 'Aggregating…';
+  try {
+    const opts = {};
+    if ($('events-from').value) opts.from = $('events-from').value;
+    if ($('events-to').value) opts.to = $('events-to').value;
+    const agg = await engine.aggregateEvents(d.text, opts);
+    const r = agg.report;
+    const profiles = toDataset(`${d.name} → profiles`, agg.csv);
+    profiles.events = r;
+    setData(profiles);
+    $('events-status').textContent = '';
+    $('dataset-summary').textContent += ` Aggregated from ${int(r.eventsRead)} events (${int(r.eventsCounted)} counted, ${int(r.eventsOutsideWindow)} outside the window, ${int(r.eventsIgnoredAction)} ignored actions${r.eventsExcluded ? `, ${int(r.eventsExcluded)} excluded` : ''}) for ${r.from ? r.from.slice(0, 10) : 'the first event'} → ${r.to.slice(0, 10)}: ${int(r.hcps)} HCPs.`;
+    $('dataset-summary').dataset.events = JSON.stringify({ eventsRead: r.eventsRead, eventsCounted: r.eventsCounted, hcps: r.hcps });
+    $('run-btn').focus();
+  } catch (e) {
+    showError($('events-error'), e, { file: d.name });
+  } finally {
+    btn.disabled = false;
+    btn.textContent = 'Aggregate into profiles';
+  }
 }
 
 function renderColumns() {
@@ -802,6 +853,8 @@ function wire() {
   window.addEventListener('drop', (e) => e.preventDefault());
   $('file-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadFile(f); e.target.value = ''; });
   $('sample-btn').addEventListener('click', loadSample);
+  $('events-on').addEventListener('change', showEventBox);
+  $('events-btn').addEventListener('click', aggregateEvents);
   $('run-form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
   $('cancel-btn').addEventListener('click', () => state.abort?.abort());
   $('k-select').addEventListener('change', () => { if (state.result && !state.running) run(); });
