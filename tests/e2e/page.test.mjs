@@ -340,8 +340,10 @@ describe('targeting page', { concurrency: false }, () => {
     }
   });
 
+  let savedModel;
   it('saves the model and assigns a new file with it', async () => {
     const model = await download('#save-model', 'model.json');
+    savedModel = model;
     const m = JSON.parse(model.text);
     assert.equal(m.format, 'hcp-segments-model');
     // The saved model keeps the persona names as edited on the page.
@@ -366,6 +368,63 @@ describe('targeting page', { concurrency: false }, () => {
     for (const [, seg, name] of out.slice(1)) if (seg === '0') assert.equal(name, 'Test persona zero');
     await page.evaluate(() => document.getElementById('assign').scrollIntoView());
     await shot(page, '09-assign');
+  });
+
+  it('refreshes a new period against the saved model: ids and names kept, migration, new and lapsed', async () => {
+    const m = JSON.parse(savedModel.text);
+    const ref4 = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
+    // Previous period: the run's assignments. New period: the first 4,700 HCPs with 12% of
+    // segment 1's members given segment 3's profile (a planted drift), plus 300 new HCPs.
+    const prevCsv = ['hcp_id,segment', ...ref4.assignments.map((a) => `${a.hcpId},${a.segment}`)].join('\n') + '\n';
+    const seg = new Map(ref4.assignments.map((a) => [a.hcpId, a.segment]));
+    const body = sampleRows.slice(1, 4701);
+    const donors = body.filter((r) => seg.get(r[0]) === 3);
+    let moved = 0;
+    const drifted = body.map((r) => {
+      if (seg.get(r[0]) !== 1 || moved >= Math.round(0.12 * ref4.segments[1].size)) return r;
+      const d = donors[moved++ % donors.length];
+      return [r[0], ...d.slice(1)];
+    });
+    const fresh = parseCsv(hcp.generateSample(300, 11)).slice(1).map((r) => ['N' + r[0], ...r.slice(1)]);
+    const newPeriod = [header, ...drifted, ...fresh].map((r) => r.join(',')).join('\n') + '\n';
+    const newPath = join(h.tmp, 'new-period.csv');
+    const prevPath = join(h.tmp, 'previous.csv');
+    writeFileSync(newPath, newPeriod);
+    writeFileSync(prevPath, prevCsv);
+    await page.setInputFiles('#assign-input', newPath);
+    await page.setInputFiles('#previous-input', prevPath);
+    await page.waitForFunction(() => /Previous assignments/.test(document.getElementById('model-status').textContent));
+    await page.click('#refresh-btn');
+    await page.waitForSelector('#refresh-result:not([hidden])');
+    const ref = hcp.refresh(m, newPeriod, ref4.assignments.map((a) => ({ hcpId: a.hcpId, segment: a.segment })));
+    // New and lapsed from the two id lists (independent of the engine).
+    assert.equal(num(await page.textContent('#rf-new')), 300);
+    assert.equal(num(await page.textContent('#rf-lapsed')), 300);
+    // Matches and names: matched segments keep the saved ids and (edited) names.
+    const rows = await page.$$eval('#refresh-matches tbody tr', (trs) => trs.map((t) => [Number(t.dataset.seg), t.dataset.prev, t.querySelector('th').textContent.trim()]));
+    assert.deepEqual(rows.map(([id, prev]) => [id, prev === '' ? null : Number(prev)]), ref.refresh.matches.map((x) => [x.id, x.previousId]));
+    for (const x of ref.refresh.matches) if (x.previousId != null) assert.equal(x.id, x.previousId, 'same k: every segment keeps its id');
+    assert.match(rows.find(([id]) => id === 0)[2], /Test persona zero/);
+    // The migration matrix on screen = the engine's, and it shows the planted move 1 → 3.
+    const cells = await page.$$eval('#migration td.cell', (tds) => tds.map((t) => [Number(t.closest('tr').dataset.from), Number(t.dataset.to), Number(t.dataset.n)]));
+    for (const [i, j, n] of cells) assert.equal(n, ref.refresh.migration[i][j] ?? 0, `migration ${i} → ${j}`);
+    assert.equal(cells.reduce((a, [, , n]) => a + n, 0), 4700, 'every continuing HCP counted once');
+    const oneToThree = cells.find(([i, j]) => i === 1 && j === 3)[2];
+    assert.ok(oneToThree >= 0.8 * moved, `the planted 1 → 3 migration shows (${oneToThree} of ${moved})`);
+    assert.equal(num(await page.textContent('#rf-moved')), ref.refresh.moved);
+    await page.evaluate(() => document.getElementById('refresh-result').scrollIntoView());
+    await shot(page, '09a-refresh');
+    const out = parseCsv((await download('#export-refresh', 'refreshed.csv')).text);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'previous_segment']);
+    assert.equal(out.length - 1, 5000);
+    // A previous-assignments file without a segment column: a clear message.
+    const badPrev = join(h.tmp, 'bad-previous.csv');
+    writeFileSync(badPrev, 'hcp_id,segment\nH1,2\nH2,two\n');
+    await page.setInputFiles('#previous-input', badPrev);
+    await page.waitForSelector('#assign-error:not([hidden])');
+    assert.match(await page.textContent('#assign-error'), /Line 3.*segment/s);
+    await page.setInputFiles('#previous-input', prevPath);
+    await page.waitForSelector('#assign-error', { state: 'hidden' });
   });
 
   it('ranks look-alikes from a partial candidates file and exports them', async () => {

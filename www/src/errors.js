@@ -30,6 +30,7 @@ const TITLES = {
   DISPOSED: 'The segmentation engine was stopped',
   PAGE_JSON: 'The JSON file could not be read',
   PAGE_JSON_SHAPE: 'The JSON file has the wrong shape',
+  PAGE_PREVIOUS: 'The previous assignments cannot be used',
 };
 
 const HINTS = {
@@ -46,6 +47,7 @@ const HINTS = {
   TOO_FEW_DISTINCT: 'Choose a smaller k.',
   MODEL_COLUMN_MISSING: 'Assign a file exported the same way as the one the model was built from.',
   WASM_LOAD_FAILED: 'Reload the page. If it persists, the server may not send .wasm files as application/wasm, or a policy blocks them.',
+  PAGE_PREVIOUS: 'Use an assignments or target-list CSV exported from this page (it has hcp_id and segment columns).',
   PAGE_JSON: 'Check the file in a text editor at that position (a missing comma or bracket is common).',
 };
 
@@ -62,7 +64,8 @@ export function explainError(e, context = {}) {
     title: TITLES[code] ?? (context.file ? `Could not process ${context.file}` : 'Something went wrong'),
     where,
     message: message.charAt(0).toUpperCase() + message.slice(1),
-    hint: HINTS[code] ?? null,
+    // The caller knows which file it was: its own advice beats the generic one ("set the column to ignore").
+    hint: (code && context.fileHint) || HINTS[code] || null,
     code,
   };
 }

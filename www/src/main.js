@@ -170,7 +170,7 @@ async function aggregateEvents() {
     $('dataset-summary').dataset.events = JSON.stringify({ eventsRead: r.eventsRead, eventsCounted: r.eventsCounted, hcps: r.hcps });
     $('run-btn').focus();
   } catch (e) {
-    showError($('events-error'), e, { file: d.name });
+    showError($('events-error'), e, { file: d.name, fileHint: 'Fix that row of the event log and load it again.' });
   } finally {
     btn.disabled = false;
     btn.textContent = 'Aggregate into profiles';
@@ -467,7 +467,7 @@ async function computePlan() {
     state.plan = null;
     host.replaceChildren();
     $('export-plan').disabled = true;
-    showError($('plan-error'), e, { file: state.planResults?.name ?? 'the channel plan' });
+    showError($('plan-error'), e, { file: state.planResults?.name ?? 'the channel plan', fileHint: state.planResults ? 'Fix that row of the campaign results file and load it again, or clear the results.' : null });
   } finally {
     if (seq === planSeq) host.removeAttribute('aria-busy');
   }
@@ -540,7 +540,7 @@ function computeCells() {
       state.cells = null;
       state.cellsKey = '';
       $('cells-out').replaceChildren();
-      showError($('cells-error'), e, { file: 'test cells' });
+      showError($('cells-error'), e, { file: 'test cells', fileHint: 'Check the arms and the holdout share.' });
     } finally {
       if (cellsPending?.key === key) cellsPending = null;
     }
@@ -668,7 +668,7 @@ async function runLookalikes() {
     $('la-result').hidden = false;
   } catch (e) {
     $('la-result').hidden = true;
-    showError($('la-error'), e, { file: d.name });
+    showError($('la-error'), e, { file: d.name, fileHint: 'Fix that cell of the candidates file (or leave it empty: a missing value is unknown) and load it again.' });
   } finally {
     btn.textContent = 'Find look-alikes';
     btn.disabled = !(state.laData && state.result);
@@ -782,7 +782,7 @@ async function loadModel(file) {
     $('model-status').textContent = '';
     showError($('assign-error'), e, { file: file.name });
   }
-  $('assign-btn').disabled = !(state.model && state.assignData);
+  syncAssignButtons();
 }
 
 async function loadAssignFile(file) {
@@ -793,7 +793,7 @@ async function loadAssignFile(file) {
   } catch (e) {
     showError($('assign-error'), e, { file: file.name });
   }
-  $('assign-btn').disabled = !(state.model && state.assignData);
+  syncAssignButtons();
 }
 
 async function runAssign() {
@@ -817,12 +817,13 @@ async function runAssign() {
       ids.map((id) => `<tr data-seg="${id}"><td><span class="c${id % 8}"><span class="swatch" aria-hidden="true"></span></span>#${id} ${esc(names.get(id) ?? assignName(id))}</td><td class="num">${int(counts.get(id))}</td><td class="num">${pct(counts.get(id) / n)}</td></tr>`).join('') +
       '</tbody></table>';
     $('assign-result').hidden = false;
+    $('refresh-result').hidden = true;
   } catch (e) {
     $('assign-result').hidden = true;
     showError($('assign-error'), e, { file: state.assignData.name });
   } finally {
     btn.textContent = 'Assign';
-    btn.disabled = !(state.model && state.assignData);
+    syncAssignButtons();
   }
 }
 
@@ -838,6 +839,105 @@ function exportAssignments() {
   const lines = ['hcp_id,segment,segment_name,confidence'];
   for (const a of res.assignments) lines.push(csvLine([a.hcpId, a.segment, names.get(a.segment) ?? assignName(a.segment), a.confidence.toFixed(4)]));
   download(`hcp-assignments-${stamp()}.csv`, lines.join('\n') + '\n');
+}
+
+function syncAssignButtons() {
+  const ok = !!(state.model && state.assignData);
+  $('assign-btn').disabled = !ok;
+  $('refresh-btn').disabled = !ok;
+}
+
+/** Previous period's assignments: any CSV with hcp_id and segment columns (the page's exports have them). */
+async function loadPrevious(file) {
+  clearError($('assign-error'));
+  state.previous = null;
+  try {
+    const text = await file.text();
+    const { rows } = parseCsv(text);
+    const head = (rows[0] ?? []).map((h, i) => normalise(i === 0 ? h.replace(/^\uFEFF/, '') : h));
+    const ci = head.indexOf('hcp_id'), cs = head.indexOf('segment');
+    if (ci < 0 || cs < 0) throw Object.assign(new Error(`the file needs the columns hcp_id and segment (it has: ${head.join(', ') || 'none'})`), { code: 'PAGE_PREVIOUS', line: 1 });
+    const prev = [];
+    for (let r = 1; r < rows.length; r++) {
+      const row = rows[r];
+      if (row.length === 1 && row[0] === '') continue;
+      const seg = String(row[cs] ?? '').trim();
+      if (!/^\d+$/.test(seg)) throw Object.assign(new Error(`“${seg.slice(0, 40)}” is not a segment id (a whole number ≥ 0)`), { code: 'PAGE_PREVIOUS', line: r + 1, column: 'segment' });
+      prev.push({ hcpId: String(row[ci]).trim(), segment: Number(seg) });
+    }
+    state.previous = { name: file.name, rows: prev };
+    $('model-status').textContent = `Previous assignments: ${file.name} (${int(prev.length)} HCPs).`;
+  } catch (e) {
+    showError($('assign-error'), e, { file: file.name });
+  }
+}
+
+async function runRefresh() {
+  if (!state.model || !state.assignData) return;
+  clearError($('assign-error'));
+  const btn = $('refresh-btn');
+  btn.disabled = true;
+  btn.textContent = 'Refreshing…';
+  try {
+    const d = state.assignData;
+    const res = await engine.refresh(state.model, d.kind === 'json' ? d.records : d.text, state.previous?.rows ?? null, {});
+    state.refreshResult = res;
+    renderRefresh(res, d.name);
+    $('refresh-result').hidden = false;
+    $('assign-result').hidden = true;
+  } catch (e) {
+    $('refresh-result').hidden = true;
+    showError($('assign-error'), e, { file: state.assignData.name });
+  } finally {
+    btn.textContent = 'Refresh segments';
+    syncAssignButtons();
+  }
+}
+
+function renderRefresh(res, fileName) {
+  const rr = res.refresh;
+  const oldNames = modelSegmentNames(state.model);
+  const hasPrev = !!state.previous;
+  $('refresh-summary').innerHTML =
+    `<div><span>New period</span> <strong>${esc(fileName)}</strong></div>` +
+    `<div><span>HCPs</span> <strong>${int(res.assignments.length)}</strong></div>` +
+    `<div><span>Segments</span> <strong>${res.segments.length}</strong> (${int(rr.matches.filter((m) => m.previousId != null).length)} matched${rr.retired.length ? `, retired: ${rr.retired.map((i) => `#${i}`).join(', ')}` : ''})</div>` +
+    (hasPrev ? `<div><span>Same segment</span> <strong id="rf-continuing">${int(rr.continuing)}</strong></div><div><span>Moved</span> <strong id="rf-moved">${int(rr.moved)}</strong></div>` +
+      `<div><span>New HCPs</span> <strong id="rf-new">${int(rr.newHcps)}</strong></div><div><span>Lapsed HCPs</span> <strong id="rf-lapsed">${int(rr.lapsedHcps)}</strong></div>` : '<div class="warn">Load the previous assignments to see the migration and the new / lapsed HCPs.</div>');
+  const matches = `<table id="refresh-matches"><caption>New segments and the saved segment each continues</caption><thead><tr><th scope="col">New segment</th><th scope="col" class="num">HCPs</th><th scope="col">Continues</th><th scope="col" class="num">Centroid distance</th></tr></thead><tbody>` +
+    rr.matches.map((m) => `<tr data-seg="${m.id}" data-prev="${m.previousId ?? ''}"><th scope="row" class="c${m.id % 8}"><span class="swatch" aria-hidden="true"></span>#${m.id} ${esc(m.name)}</th><td class="num">${int(m.size)}</td>` +
+      `<td>${m.previousId == null ? '<strong>new segment</strong>' : `#${m.previousId} ${esc(oldNames.get(m.previousId) ?? '')}`}</td><td class="num">${m.distance == null ? '–' : m.distance.toFixed(3)}</td></tr>`).join('') + '</tbody></table>';
+  let migration = '';
+  if (hasPrev && rr.migration.length) {
+    const newIds = res.segments.map((s) => s.id).sort((a, b) => a - b);
+    migration = `<table id="migration" class="heatmap migration"><caption>Migration: HCPs in both periods, saved segment (rows) → new segment (columns); the diagonal stayed</caption>` +
+      `<thead><tr><th scope="col">From \\ to</th>${newIds.map((j) => `<th scope="col" class="num c${j % 8}"><span class="swatch" aria-hidden="true"></span>#${j}</th>`).join('')}<th scope="col" class="num">Total</th></tr></thead><tbody>` +
+      rr.migration.map((row, i) => `<tr data-from="${i}"><th scope="row" class="seg c${i % 8}"><span class="swatch" aria-hidden="true"></span>#${i} ${esc(oldNames.get(i) ?? '')}</th>` +
+        newIds.map((j) => `<td class="cell${i === j ? ' diag' : ''}" data-to="${j}" data-n="${row[j] ?? 0}" title="#${i} → #${j}: ${int(row[j] ?? 0)} HCPs">${int(row[j] ?? 0)}</td>`).join('') +
+        `<td class="num">${int(row.reduce((a, b) => a + b, 0))}</td></tr>`).join('') + '</tbody></table>';
+  }
+  $('refresh-out').innerHTML = matches + migration;
+  // Shade the migration cells (CSSOM, allowed by the CSP) by their count.
+  const max = Math.max(1, ...rr.migration.flat());
+  $('refresh-out').querySelectorAll('#migration td.cell').forEach((td) => {
+    const t = Math.sqrt(Number(td.dataset.n) / max);
+    td.style.backgroundColor = `rgba(0, 114, 178, ${(0.08 + 0.85 * t).toFixed(3)})`;
+    td.style.color = t > 0.55 ? '#fff' : '#1b1f24';
+  });
+}
+
+function exportRefresh() {
+  const res = state.refreshResult;
+  if (!res) return;
+  const names = new Map(res.segments.map((s) => [s.id, s.name]));
+  const prev = new Map((state.previous?.rows ?? []).map((p) => [p.hcpId, p.segment]));
+  const lines = ['hcp_id,segment,segment_name,confidence,previous_segment'];
+  for (const a of res.assignments) lines.push(csvLine([a.hcpId, a.segment, names.get(a.segment) ?? '', a.confidence.toFixed(4), prev.get(a.hcpId) ?? '']));
+  download(`hcp-refreshed-assignments-${stamp()}.csv`, lines.join('\n') + '\n');
+}
+
+function saveRefreshModel() {
+  if (state.refreshResult) download(`hcp-segments-model-refreshed-${stamp()}.json`, JSON.stringify(state.refreshResult.model), 'application/json');
 }
 
 // ---------------------------------------------------------------- wiring
@@ -878,6 +978,10 @@ function wire() {
   $('model-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadModel(f); });
   $('assign-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadAssignFile(f); });
   $('assign-btn').addEventListener('click', runAssign);
+  $('previous-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadPrevious(f); });
+  $('refresh-btn').addEventListener('click', runRefresh);
+  $('export-refresh').addEventListener('click', exportRefresh);
+  $('save-refresh-model').addEventListener('click', saveRefreshModel);
   $('export-assign').addEventListener('click', exportAssignments);
   let t = 0;
   window.addEventListener('resize', () => { clearTimeout(t); t = setTimeout(drawScatter, 120); });
