@@ -236,6 +236,15 @@ describe('targeting page', { concurrency: false }, () => {
     await shot(page, '08c-plan-bad-results');
     await page.click('#results-clear');
     await waitTotal(12345678);
+    // No budget: nothing to split, no error; a minimum index no channel reaches: the engine says so.
+    await page.fill('#budget-input', '0');
+    await waitTotal(0);
+    assert.match(await page.textContent('#plan-table tbody'), /Enter a budget/);
+    await page.fill('#budget-input', '123456.78');
+    await page.fill('#min-index-input', '100000');
+    await page.waitForSelector('#plan-error:not([hidden])');
+    assert.match(await page.textContent('#plan-error'), /no segment × channel has a weight/);
+    await page.fill('#min-index-input', '100');
     await page.waitForSelector('#plan-error', { state: 'hidden' });
     assert.deepEqual(asMap(await readPlan()), refMap(expected), 'back to the plan without results');
   });
@@ -471,6 +480,14 @@ describe('targeting page', { concurrency: false }, () => {
     await page.click('#la-btn');
     await page.waitForSelector('#la-result:not([hidden])');
     assert.equal(await page.isHidden('#la-error'), true);
+    // With every panel open (stability, plan, test cells, look-alikes, refresh), every control is labelled.
+    await page.check('#cells-on');
+    const unlabelled = await page.$$eval('input, select, textarea, button', (els) => els
+      .filter((e) => !(e.type === 'hidden') && !e.closest('[hidden]'))
+      .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent.trim()))
+      .map((e) => e.outerHTML.slice(0, 80)));
+    assert.deepEqual(unlabelled, []);
+    await page.uncheck('#cells-on');
   });
 
   it('shows a broken CSV\'s error with its line and column, and stays usable', async () => {
@@ -646,6 +663,14 @@ describe('targeting page', { concurrency: false }, () => {
     await page.check('#seg-picks input[value="0"]');
     await page.evaluate(() => document.getElementById('results').scrollIntoView());
     await shot(page, '14-results-100k');
+    // The engine's plan and stability on 100,000 HCPs: the plan adds up to the budget, and the
+    // stability check (a second worker, bootstrap samples of 20,000) reports on every segment.
+    const budgetCents = Math.round(Number(await page.inputValue('#budget-input')) * 100);
+    await page.waitForFunction((c) => document.getElementById('plan-total')?.dataset.cents === String(c), budgetCents);
+    const planCents = await page.$$eval('#plan-table tbody td[data-seg]', (t) => t.reduce((a, x) => a + Number(x.dataset.cents), 0));
+    assert.equal(planCents, budgetCents);
+    await page.waitForFunction((n) => document.querySelectorAll('#cards .stab .badge[data-verdict]').length === n, cs.length);
+    timings.stability100kMs = num(await page.getAttribute('#stab-status', 'data-ms'));
     page.setDefaultTimeout(60_000);
   });
 

@@ -1,4 +1,6 @@
-// The targeting page: load → segment (in the package's Web Worker) → see → target → export.
+// The targeting page: load (profiles or an event log) → segment (in the package's Web Worker) → see
+// (with stability) → target (the engine's channel plan, test cells) → export; look-alikes; assign or
+// refresh with a saved model. Every computation is an engine call in the worker (engine.js).
 import * as engine from './engine.js';
 import { parseCsv, countLines } from './csv.js';
 import { conventionRole, ROLES, normalise } from './columns.js';

@@ -133,7 +133,7 @@ export function renderPlan(host, plan, { hasResults }) {
   // Rows = channels (by total amount), columns = segments: k stays narrow, channels can be many.
   const segHead = plan.segments.map((s) => `<th scope="col" class="num seg-col c${s.id % 8}" data-seg="${s.id}" title="${esc(s.name)}"><span class="swatch" aria-hidden="true"></span>#${s.id}<span class="sub">${int(s.size)} HCPs</span></th>`).join('');
   const head = `<thead><tr><th scope="col">Channel</th>${segHead}<th scope="col" class="num total">Total</th><th scope="col" class="num">Share</th></tr></thead>`;
-  const body = channels.map((c) => {
+  const body = channels.length ? channels.map((c) => {
     const tds = plan.segments.map((s) => {
       const a = cell.get(`${s.id}|${c}`);
       if (!a || !a.cents) return `<td class="num zero" data-seg="${s.id}" data-channel="${esc(c)}" data-cents="0">–</td>`;
@@ -145,7 +145,7 @@ export function renderPlan(host, plan, { hasResults }) {
     }).join('');
     const tot = chTotal.get(c);
     return `<tr data-channel="${esc(c)}"><th scope="row">${esc(pretty(c))}</th>${tds}<td class="num total ch-total" data-cents="${tot}">${money(tot)}</td><td class="num">${pct(plan.budgetCents ? tot / plan.budgetCents : 0)}</td></tr>`;
-  }).join('');
+  }).join('') : `<tr><td colspan="${plan.segments.length + 3}" class="muted">Enter a budget above 0 to split it.</td></tr>`;
   const foot = `<tfoot><tr><th scope="row">Total</th>${plan.segments.map((s) => `<td class="num seg-total" data-seg="${s.id}" data-cents="${s.budgetCents}">${money(s.budgetCents)}</td>`).join('')}<td class="num total" id="plan-total" data-cents="${plan.budgetCents}">${money(plan.budgetCents)}</td><td class="num">100%</td></tr></tfoot>`;
   const table = `<table id="plan-table"><caption class="visually-hidden">Budget by channel and segment</caption>${head}<tbody>${body}</tbody>${foot}</table>`;
   const segs = plan.segments.map((s) => {
