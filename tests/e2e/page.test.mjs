@@ -436,6 +436,149 @@ describe('targeting page', { concurrency: false }, () => {
     await page.waitForSelector('#assign-error', { state: 'hidden' });
   });
 
+  it('folds new profiles into the saved model: drift and refresh verdict = updateModel(), saved model assigns, bad file', async () => {
+    const m = JSON.parse(savedModel.text);
+    // 2,000 new HCPs; those the saved model puts in segment 0 get ch_doctorsnetuk × 3 + 5: a drift
+    // planted in one segment (the others are drawn from the same generator as the universe).
+    const fresh = parseCsv(hcp.generateSample(2000, 13));
+    const head = fresh[0];
+    const body = fresh.slice(1).map((r) => ['U' + r[0], ...r.slice(1)]);
+    const toCsv = (rows) => rows.map((r) => r.join(',')).join('\n') + '\n';
+    const plain = toCsv([head, ...body]);
+    const seg0 = new Set(hcp.assign(m, plain).assignments.filter((a) => a.segment === 0).map((a) => a.hcpId));
+    const ci = head.indexOf('ch_doctorsnetuk');
+    const driftedRows = body.map((r) => (seg0.has(r[0]) ? r.map((v, i) => (i === ci ? String(Number(v) * 3 + 5) : v)) : r));
+    const drifted = toCsv([head, ...driftedRows]);
+    const path = join(h.tmp, 'new-profiles.csv');
+    writeFileSync(path, drifted);
+    await page.setInputFiles('#assign-input', path);
+    const t0 = Date.now();
+    await page.click('#update-btn');
+    await page.waitForSelector('#update-result:not([hidden])');
+    timings.foldIn2000Ms = Date.now() - t0;
+    assert.equal(await page.isHidden('#refresh-result'), true);
+    // The page's options are the engine's defaults; passed explicitly so the reference is pinned.
+    const ref = hcp.updateModel(m, drifted, { maxDrift: 0.2, maxReassigned: 0.05, maxNewShare: 0.5, priorWeight: 1 });
+    const rows = await page.$$eval('#update-drift tbody tr', (trs) => trs.map((t) => ({
+      id: Number(t.dataset.seg), added: Number(t.dataset.added), shift: Number(t.dataset.shift), rel: Number(t.dataset.rel),
+      name: t.querySelector('th').textContent, shown: [...t.querySelectorAll('td.num')].map((td) => td.textContent),
+    })));
+    assert.deepEqual(rows.map((r) => [r.id, r.added]), ref.drift.map((d) => [d.id, d.added]));
+    for (const [i, r] of rows.entries()) {
+      assert.ok(Math.abs(r.shift - ref.drift[i].shift) < 1e-9 && Math.abs(r.rel - ref.drift[i].relativeShift) < 1e-9, `drift of segment ${r.id}`);
+      assert.equal(r.shown[4].split(' ')[0], ref.drift[i].relativeShift.toFixed(3));
+      assert.equal(/over/.test(r.shown[4]), ref.drift[i].relativeShift > 0.2, 'flagged exactly when over the maximum drift');
+      assert.equal(num(r.shown[0]) + r.added, num(r.shown[2]), 'HCPs before + added = after');
+    }
+    assert.equal(rows.reduce((a, r) => a + r.added, 0), 2000, 'every new HCP added to one segment');
+    // Planted truth: segment 0 moved past the default maximum drift, the others barely.
+    assert.ok(rows[0].rel > 0.2, `segment 0 drifted (${rows[0].rel})`);
+    for (const r of rows.slice(1)) assert.ok(r.rel < 0.05, `segment ${r.id} did not drift (${r.rel})`);
+    assert.match(rows[0].name, /Test persona zero/);
+    // The verdict and its reasons = the engine's.
+    assert.equal(ref.refreshDue, true);
+    assert.equal(await page.getAttribute('#update-verdict', 'data-due'), 'true');
+    const reasons = await page.$$eval('#update-reasons li', (lis) => lis.map((l) => l.textContent));
+    assert.equal(reasons.length, ref.reasons.length);
+    assert.match(reasons[0], /^Segment 0 \(“Test persona zero”\) moved 0\.\d\d \(relative\), more than the maximum relative drift \(0\.2\)/);
+    assert.equal(num(await page.textContent('#upd-rows')), 2000);
+    assert.equal(num(await page.textContent('#upd-reassigned')), ref.reassigned);
+    await page.evaluate(() => document.getElementById('update-result').scrollIntoView({ block: 'center' }));
+    await shot(page, '09d-fold-in');
+    // The updated model is the engine's, byte for byte as JSON.
+    const saved = await download('#save-update-model', 'updated-model.json');
+    assert.deepEqual(JSON.parse(saved.text), JSON.parse(JSON.stringify(ref.model)));
+    // The new HCPs' assignments: their segments in the updated model.
+    const out = parseCsv((await download('#export-update', 'folded-in.csv')).text);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence']);
+    const refAsg = hcp.assign(ref.model, drifted).assignments;
+    assert.deepEqual(out.slice(1).map((r) => [r[0], Number(r[1])]), refAsg.map((a) => [a.hcpId, a.segment]));
+    for (const r of out.slice(1)) if (r[1] === '0') assert.equal(r[2], 'Test persona zero');
+
+    // A bad new-profiles file: line and column, a hint for this panel (no column table here), and the page keeps working.
+    const badRows = drifted.split('\n');
+    const cells = badRows[5].split(',');
+    cells[head.indexOf('ch_email')] = 'many';
+    badRows[5] = cells.join(',');
+    const bad = join(h.tmp, 'bad-new-profiles.csv');
+    writeFileSync(bad, badRows.join('\n'));
+    await page.setInputFiles('#assign-input', bad);
+    await page.click('#update-btn');
+    await page.waitForSelector('#assign-error:not([hidden])');
+    let err = await page.textContent('#assign-error');
+    assert.match(err, /Line 6, column “ch_email”/);
+    assert.match(err, /new file/);
+    assert.doesNotMatch(err, /ignore|above/);
+    assert.equal(await page.isHidden('#update-result'), true);
+    await page.evaluate(() => document.getElementById('assign').scrollIntoView());
+    await shot(page, '09e-fold-in-error');
+    // The same hint for Assign (it used to suggest the column table of the load step).
+    await page.click('#assign-btn');
+    await page.waitForFunction(() => /Line 6/.test(document.getElementById('assign-error').textContent));
+    err = await page.textContent('#assign-error');
+    assert.doesNotMatch(err, /ignore|above/);
+
+    // The saved updated model loads back and assigns.
+    await page.setInputFiles('#model-input', saved.path);
+    await page.waitForFunction(() => /updated-model\.json/.test(document.getElementById('model-status').textContent));
+    const later = hcp.generateSample(300, 21);
+    const laterPath = join(h.tmp, 'later.csv');
+    writeFileSync(laterPath, later);
+    await page.setInputFiles('#assign-input', laterPath);
+    await page.click('#assign-btn');
+    await page.waitForSelector('#assign-result:not([hidden])');
+    assert.equal(await page.isHidden('#assign-error'), true);
+    const counts = await page.$$eval('#assign-counts tbody tr', (trs) => trs.map((t) => [Number(t.dataset.seg), Number(t.children[1].textContent.replace(/\D/g, ''))]));
+    const refCounts = new Map();
+    for (const a of hcp.assign(ref.model, later).assignments) refCounts.set(a.segment, (refCounts.get(a.segment) ?? 0) + 1);
+    assert.deepEqual(new Map(counts), refCounts);
+
+    // Control: the same 2,000 HCPs without the planted drift, into the original model: no refresh due.
+    await page.setInputFiles('#model-input', savedModel.path);
+    await page.waitForFunction(() => /model\.json/.test(document.getElementById('model-status').textContent) && !/updated/.test(document.getElementById('model-status').textContent));
+    const plainPath = join(h.tmp, 'new-profiles-plain.csv');
+    writeFileSync(plainPath, plain);
+    await page.setInputFiles('#assign-input', plainPath);
+    await page.click('#update-btn');
+    await page.waitForFunction(() => document.getElementById('update-verdict').dataset.due === 'false' && !document.getElementById('update-result').hidden);
+    const refPlain = hcp.updateModel(m, plain, {});
+    assert.equal(refPlain.refreshDue, false);
+    const relPlain = await page.$$eval('#update-drift tbody tr', (trs) => trs.map((t) => Number(t.dataset.rel)));
+    for (const [i, r] of relPlain.entries()) assert.ok(Math.abs(r - refPlain.drift[i].relativeShift) < 1e-9);
+    assert.match(await page.textContent('#update-verdict'), /No full refresh needed/);
+
+    // The thresholds are the engine's options: with a maximum drift of 0.3 the drifted file needs no refresh.
+    await page.click('#update-options summary');
+    await page.fill('#upd-max-drift', '0.3');
+    await page.setInputFiles('#assign-input', path);
+    await page.click('#update-btn');
+    await page.waitForFunction(() => /new-profiles\.csv/.test(document.getElementById('update-summary').textContent));
+    const ref03 = hcp.updateModel(m, drifted, { maxDrift: 0.3 });
+    assert.equal(ref03.refreshDue, false);
+    assert.equal(await page.getAttribute('#update-verdict', 'data-due'), 'false');
+    assert.equal(await page.$$eval('#update-drift tr.over', (trs) => trs.length), 0);
+    // … but with a maximum of 30 % new HCPs it is due again, for that reason only (2,000 of 5,000 = 40 %).
+    await page.fill('#upd-max-new', '30');
+    await page.click('#update-btn');
+    await page.waitForFunction(() => document.getElementById('update-verdict').dataset.due === 'true');
+    const refNew = hcp.updateModel(m, drifted, { maxDrift: 0.3, maxNewShare: 0.3 });
+    const newReasons = await page.$$eval('#update-reasons li', (lis) => lis.map((l) => l.textContent));
+    assert.equal(newReasons.length, refNew.reasons.length);
+    assert.equal(newReasons.length, 1);
+    assert.match(newReasons[0], /^2000 new rows are 40% of the model's universe, more than the maximum \(30%\)/);
+    await page.fill('#upd-max-new', '50');
+    // An unusable threshold: said in words, next to the panel.
+    await page.fill('#upd-max-drift', '');
+    await page.click('#update-btn');
+    await page.waitForSelector('#assign-error:not([hidden])');
+    assert.match(await page.textContent('#assign-error'), /maximum relative drift must be a number/);
+    await page.fill('#upd-max-drift', '0.2');
+    await page.click('#update-btn');
+    await page.waitForSelector('#update-result:not([hidden])');
+    assert.equal(await page.getAttribute('#update-verdict', 'data-due'), 'true');
+    assert.equal(await page.isHidden('#assign-error'), true);
+  });
+
   it('ranks look-alikes from a partial candidates file and exports them', async () => {
     const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
     // Candidates outside the universe; partial profiles: no format columns at all, and some

@@ -69,3 +69,7 @@ export function refresh(model, input, previous, options, c) {
 export function aggregateEvents(text, options, c) {
   return call((s) => s.aggregateEvents(text, options, callOpts(c)));
 }
+/** @returns {Promise<import('hcp-segments').UpdateResult>} */
+export function updateModel(model, input, options, c) {
+  return call((s) => s.updateModel(model, input, options, callOpts(c)));
+}

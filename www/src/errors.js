@@ -64,8 +64,9 @@ export function explainError(e, context = {}) {
     title: TITLES[code] ?? (context.file ? `Could not process ${context.file}` : 'Something went wrong'),
     where,
     message: message.charAt(0).toUpperCase() + message.slice(1),
-    // The caller knows which file it was: its own advice beats the generic one ("set the column to ignore").
-    hint: (code && context.fileHint) || HINTS[code] || null,
+    // The caller knows which file it was: its own advice beats the generic one ("set the column to ignore"),
+    // per code (`hints`) or for every code (`fileHint`).
+    hint: (code && (context.hints?.[code] || context.fileHint)) || HINTS[code] || null,
     code,
   };
 }

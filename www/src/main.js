@@ -1,6 +1,6 @@
 // The targeting page: load (profiles or an event log) → segment (in the package's Web Worker) → see
-// (with stability) → target (the engine's channel plan, test cells) → export; look-alikes; assign or
-// refresh with a saved model. Every computation is an engine call in the worker (engine.js).
+// (with stability) → target (the engine's channel plan, test cells) → export; look-alikes; assign,
+// fold in (updateModel) or refresh with a saved model. Every computation is an engine call in the worker (engine.js).
 import * as engine from './engine.js';
 import { parseCsv, countLines } from './csv.js';
 import { conventionRole, ROLES, normalise } from './columns.js';
@@ -38,6 +38,8 @@ const state = {
   stabAbort: null,
   laData: null,
   laResult: null,
+  /** the last fold-in: {res: UpdateResult, asg: AssignResult, opts, name, before: the model folded into} */
+  update: null,
 };
 
 const STAGES = [
@@ -820,9 +822,10 @@ async function runAssign() {
       '</tbody></table>';
     $('assign-result').hidden = false;
     $('refresh-result').hidden = true;
+    $('update-result').hidden = true;
   } catch (e) {
     $('assign-result').hidden = true;
-    showError($('assign-error'), e, { file: state.assignData.name });
+    showError($('assign-error'), e, newFileContext());
   } finally {
     btn.textContent = 'Assign';
     syncAssignButtons();
@@ -846,7 +849,22 @@ function exportAssignments() {
 function syncAssignButtons() {
   const ok = !!(state.model && state.assignData);
   $('assign-btn').disabled = !ok;
+  $('update-btn').disabled = !ok;
   $('refresh-btn').disabled = !ok;
+}
+
+// This panel has no column table (the saved model fixes the columns), so the generic hints
+// ("set the column to ignore above") do not apply: advice for the new file instead.
+const NEW_FILE_HINTS = {
+  INVALID_VALUE: 'Fix that cell in the new file (or leave it empty) and load the file again.',
+  NEGATIVE_COUNT: 'Engagement counts must be 0 or more: fix that cell in the new file and load it again.',
+  NON_FINITE: 'Replace that cell in the new file with a number (or leave it empty) and load it again.',
+  MISSING_ID_COLUMN: 'The new file needs the same identifier column (hcp_id) as the file the model was built from.',
+  MODEL_COLUMN_MISSING: 'Use a file exported the same way as the one the model was built from (same column names).',
+  NO_FEATURES: 'Use a file exported the same way as the one the model was built from (same column names).',
+};
+function newFileContext() {
+  return { file: state.assignData?.name, hints: NEW_FILE_HINTS };
 }
 
 /** Previous period's assignments: any CSV with hcp_id and segment columns (the page's exports have them). */
@@ -887,9 +905,10 @@ async function runRefresh() {
     renderRefresh(res, d.name);
     $('refresh-result').hidden = false;
     $('assign-result').hidden = true;
+    $('update-result').hidden = true;
   } catch (e) {
     $('refresh-result').hidden = true;
-    showError($('assign-error'), e, { file: state.assignData.name });
+    showError($('assign-error'), e, newFileContext());
   } finally {
     btn.textContent = 'Refresh segments';
     syncAssignButtons();
@@ -942,6 +961,109 @@ function saveRefreshModel() {
   if (state.refreshResult) download(`hcp-segments-model-refreshed-${stamp()}.json`, JSON.stringify(state.refreshResult.model), 'application/json');
 }
 
+// ---------------------------------------------------------------- fold in (updateModel, worker)
+
+function updateOptions() {
+  const read = (id, label, scale = 1) => {
+    const v = $(id).valueAsNumber;
+    if (!Number.isFinite(v) || v < 0) throw Object.assign(new Error(`${label} must be a number ≥ 0 (it is “${$(id).value}”)`), { code: 'INVALID_OPTION' });
+    return v / scale;
+  };
+  const priorWeight = read('upd-prior', 'The prior weight');
+  if (!(priorWeight > 0)) throw Object.assign(new Error('The prior weight must be more than 0'), { code: 'INVALID_OPTION' });
+  return {
+    maxDrift: read('upd-max-drift', 'The maximum relative drift'),
+    maxReassigned: read('upd-max-reassigned', 'The maximum share changing segment', 100),
+    maxNewShare: read('upd-max-new', 'The maximum share of new HCPs', 100),
+    priorWeight,
+  };
+}
+
+async function runUpdate() {
+  if (!state.model || !state.assignData) return;
+  clearError($('assign-error'));
+  const btn = $('update-btn');
+  btn.disabled = true;
+  btn.textContent = 'Folding in…';
+  try {
+    const d = state.assignData;
+    const opts = updateOptions();
+    const input = d.kind === 'json' ? d.records : d.text;
+    const res = await engine.updateModel(state.model, input, opts);
+    // The new HCPs' segments in the updated model (the export), also computed in the worker.
+    const asg = await engine.assign(res.model, input);
+    state.update = { res, asg, opts, name: d.name, before: state.model };
+    renderUpdate(state.update);
+    $('update-result').hidden = false;
+    $('assign-result').hidden = true;
+    $('refresh-result').hidden = true;
+  } catch (e) {
+    $('update-result').hidden = true;
+    showError($('assign-error'), e, e?.code === 'INVALID_OPTION' ? { file: 'the fold-in options', hints: { INVALID_OPTION: 'Correct it under “Fold in: when is a full refresh due?”.' } } : newFileContext());
+  } finally {
+    btn.textContent = 'Fold in new profiles';
+    syncAssignButtons();
+  }
+}
+
+// The engine's reasons name its option keys; the page shows the labels of its own inputs.
+function plainReason(r) {
+  return r.replace(/`([^`]*)`/g, '“$1”')
+    .replace(/more than maxDrift ([\d.]+)/, 'more than the maximum relative drift ($1)')
+    .replace(/more than maxReassigned ([\d.]+) %/, 'more than the maximum ($1%)')
+    .replace(/more than maxNewShare ([\d.]+) %/, 'more than the maximum ($1%)')
+    .replace(/(\d) %/g, '$1%')
+    .replace(/^./, (c) => c.toUpperCase());
+}
+
+function renderUpdate({ res, opts, name, before }) {
+  const sizeBefore = new Map((before.segments ?? []).map((s, i) => [typeof s.id === 'number' ? s.id : i, s.size]));
+  const sizeAfter = new Map(res.model.segments.map((s) => [s.id, s.size]));
+  $('update-verdict').className = `verdict ${res.refreshDue ? 'due' : 'ok'}`;
+  $('update-verdict').dataset.due = String(res.refreshDue);
+  $('update-verdict').innerHTML = res.refreshDue
+    ? `<strong>A full refresh is due.</strong> The folded-in model can be used for now, but re-segment (Refresh segments, or a new run) because:` +
+      `<ul id="update-reasons">${res.reasons.map((r) => `<li>${esc(plainReason(r))}</li>`).join('')}</ul>`
+    : `<strong>No full refresh needed.</strong> Every segment moved less than ${esc(String(opts.maxDrift))} (relative), ` +
+      `${pct(res.reassignedShare)} of the new HCPs changed segment (maximum ${esc(String(opts.maxReassigned * 100))}%), and they are ${pct(res.newShare)} of the saved universe (maximum ${esc(String(opts.maxNewShare * 100))}%).`;
+  $('update-summary').innerHTML =
+    `<div><span>New profiles</span> <strong>${esc(name)}</strong></div>` +
+    `<div><span>HCPs folded in</span> <strong id="upd-rows">${int(res.rows)}</strong></div>` +
+    `<div><span>Changed segment by the update</span> <strong id="upd-reassigned">${int(res.reassigned)}</strong> (${pct(res.reassignedShare)})</div>` +
+    `<div><span>Share of the saved universe</span> <strong id="upd-new-share">${pct(res.newShare)}</strong></div>`;
+  const maxRel = Math.max(opts.maxDrift, ...res.drift.map((d) => d.relativeShift), 1e-9);
+  $('update-out').innerHTML = `<table id="update-drift"><caption>Drift per segment: how far each centre moved when the new HCPs were folded in ` +
+    `(shift in the model's scaled feature space; relative = shift ÷ the typical distance of an HCP from the universe mean; the mark is the maximum drift)</caption>` +
+    `<thead><tr><th scope="col">Segment</th><th scope="col" class="num">HCPs before</th><th scope="col" class="num">Added</th><th scope="col" class="num">HCPs after</th>` +
+    `<th scope="col" class="num">Shift</th><th scope="col" class="num">Relative shift</th><th scope="col" class="drift-bar-h"><span class="visually-hidden">Relative shift against the maximum</span></th></tr></thead><tbody>` +
+    res.drift.map((d) => {
+      const over = d.relativeShift > opts.maxDrift;
+      return `<tr data-seg="${d.id}" data-added="${d.added}" data-shift="${d.shift}" data-rel="${d.relativeShift}"${over ? ' class="over"' : ''}>` +
+        `<th scope="row" class="c${d.id % 8}"><span class="swatch" aria-hidden="true"></span>#${d.id} ${esc(d.name)}</th>` +
+        `<td class="num">${int(sizeBefore.get(d.id))}</td><td class="num">${int(d.added)}</td><td class="num">${int(sizeAfter.get(d.id))}</td>` +
+        `<td class="num">${d.shift.toFixed(3)}</td><td class="num">${d.relativeShift.toFixed(3)}${over ? ' <span class="badge unreliable">over</span>' : ''}</td>` +
+        `<td class="drift-cell"><span class="drift-track"><span class="drift-bar" data-w="${(d.relativeShift / maxRel).toFixed(4)}"></span><span class="drift-mark" data-w="${(opts.maxDrift / maxRel).toFixed(4)}"></span></span></td></tr>`;
+    }).join('') + '</tbody></table>';
+  // Bar widths through the CSSOM (inline style attributes are blocked by the CSP).
+  $('update-out').querySelectorAll('[data-w]').forEach((e) => {
+    const w = `${(100 * Number(e.dataset.w)).toFixed(1)}%`;
+    if (e.classList.contains('drift-mark')) e.style.left = w; else e.style.width = w;
+  });
+}
+
+function saveUpdatedModel() {
+  if (state.update) download(`hcp-segments-model-updated-${stamp()}.json`, JSON.stringify(state.update.res.model), 'application/json');
+}
+
+function exportUpdate() {
+  const u = state.update;
+  if (!u) return;
+  const names = new Map(u.res.model.segments.map((s) => [s.id, s.name]));
+  const lines = ['hcp_id,segment,segment_name,confidence'];
+  for (const a of u.asg.assignments) lines.push(csvLine([a.hcpId, a.segment, names.get(a.segment) ?? assignName(a.segment), a.confidence.toFixed(4)]));
+  download(`hcp-folded-in-assignments-${stamp()}.csv`, lines.join('\n') + '\n');
+}
+
 // ---------------------------------------------------------------- wiring
 
 function wire() {
@@ -982,6 +1104,9 @@ function wire() {
   $('assign-btn').addEventListener('click', runAssign);
   $('previous-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadPrevious(f); });
   $('refresh-btn').addEventListener('click', runRefresh);
+  $('update-btn').addEventListener('click', runUpdate);
+  $('save-update-model').addEventListener('click', saveUpdatedModel);
+  $('export-update').addEventListener('click', exportUpdate);
   $('export-refresh').addEventListener('click', exportRefresh);
   $('save-refresh-model').addEventListener('click', saveRefreshModel);
   $('export-assign').addEventListener('click', exportAssignments);
