@@ -650,13 +650,15 @@ function cmdCells(args) {
       ["id", "segment", ...cellNames, "total"],
       [
         ...segIds.map((id) => [id, segName(model.segments, id), ...perSeg.get(id), perSeg.get(id).reduce((x, y) => x + y, 0)]),
-        ["", "all", ...t.cells.map((c) => `${c.count} (${pct(c.share)})`), t.assignments.length],
+        ["", "all", ...t.cells.map((c) => c.count), t.assignments.length],
       ],
       ["r", "l", ...cellNames.map(() => "r"), "r"],
     ),
     "",
+    `quotas: ${t.cells.map((c) => `${c.cell} ${pct(c.share)}`).join(", ")}`,
     t.stratifiedBy.length
-      ? `stratified by ${t.stratifiedBy.join(" x ")}: ${Object.keys(t.strata).length} strata, each cell within +-1 of its quota in each`
+      ? `stratified by ${t.stratifiedBy.join(" x ")}: ${Object.keys(t.strata).length} strata, each cell within +-1 of its quota in each` +
+        (segIds.length > 1 ? "\n(strata cut across segments: for a test inside one segment, pass --segments ID)" : "")
       : "not stratified",
     `seed ${options.seed ?? 42}: the same seed and members give the same cells`,
   ];
@@ -987,7 +989,14 @@ function main(argv) {
       // Node's messages are long ("... place it at the end of the command after '--' ..."): the
       // first sentence is the news.
       const unknown = /Unknown option '([^']+)'/.exec(e.message);
-      err = new UsageError(unknown ? `${cmd}: unknown option ${unknown[1]}` : `${cmd}: ${e.message.split(/\.\s/)[0]}`);
+      const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(e.message);
+      err = new UsageError(
+        unknown
+          ? `${cmd}: unknown option ${unknown[1]}`
+          : ambiguous
+            ? `${cmd}: ${ambiguous[1]} needs a value (one starting with '-' is written ${ambiguous[1]}=VALUE)`
+            : `${cmd}: ${e.message.split(/\.\s/)[0]}`,
+      );
     }
     if (err instanceof UsageError) err.command = cmd;
     throw err;

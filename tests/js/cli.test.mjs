@@ -185,7 +185,8 @@ describe("hcp-segments targeting commands", () => {
       for (const [cell, w] of Object.entries(weights)) assert.ok(Math.abs(s[cell] - s.n * w) < 1 + 1e-9, `${key} ${cell}: ${s[cell]} of ${s.n}`);
     }
     // The printed totals per cell.
-    for (const c of lib.cells) assert.match(r.stdout, new RegExp(`\\b${c.count} \\(${(100 * c.share).toFixed(1)}%\\)`));
+    assert.match(r.stdout, new RegExp(`^ +all +${lib.cells.map((c) => c.count).join(" +")} +1500$`, "m"));
+    assert.match(r.stdout, /^quotas: A 30\.0%, B 30\.0%, C 30\.0%, holdout 10\.0%$/m);
     // Same seed → same file; another seed → other cells.
     assert.equal(cli(dir, [...args, "--out", "cells2.csv"]).status, 0);
     assert.equal(read("cells2.csv"), read("cells.csv"));
@@ -318,6 +319,12 @@ describe("hcp-segments targeting commands", () => {
     assert.equal(rep.lapsedHcps, 100);
     assert.equal(rep.migration.flat().reduce((s, v) => s + v, 0), 1400);
     assert.match(r.stdout, new RegExp(`1400 HCPs in both periods, ${rep.moved} of them .* moved to another segment; 50 new, 100 lapsed`));
+    // --no-warm-start and --runs reach the engine.
+    const cold = cli(dir, ["refresh", "tm.json", "p2.csv", "--previous", "ta.csv", "--runs", "2", "--no-warm-start", "--json", "rr3.json"]);
+    assert.equal(cold.status, 0, cold.stderr);
+    const libCold = hs.refresh(result.model, rows.join("\n") + "\n", previous, { nRuns: 2, warmStart: false });
+    assert.deepEqual(readJson("rr3.json").refresh, libCold.refresh);
+    assert.equal(libCold.refresh.warmStart, false);
     // The migration table: one line per old segment with its row of the matrix.
     rep.migration.forEach((row, i) => assert.match(r.stdout, new RegExp(`^ +${i} +${row.join(" +")} +${row.reduce((s, v) => s + v, 0)} `, "m")));
   });
@@ -343,6 +350,8 @@ describe("hcp-segments targeting commands", () => {
       [["plan", "tr.json"], /plan needs --budget/],
       [["plan", "tm.json", "--budget", "10"], /plan needs the segment profiles/],
       [["plan", "tr.json", "--budget", "lots"], /--budget expects a number/],
+      [["plan", "tr.json", "--budget", "-5"], /--budget needs a value \(one starting with '-' is written --budget=VALUE\)/],
+      [["plan", "tr.json", "--budget=-5"], /--budget expects a number >= 0, got '-5'/],
       [["cells", "tr.json", "t.csv", "--holdout", "1.5"], /--holdout expects a number in \[0, 1\)/],
       [["cells", "tr.json"], /cells expects MODEL\.json FILE\.csv/],
       [["refresh", "tr.json", "t.csv", "--runs", "0"], /--runs expects an integer >= 1/],
