@@ -22,7 +22,7 @@ SAMPLE_SEED ?= 42
         test-wasm-node test-wasm-browser test-js test-types test-examples test-e2e bench clean
 
 help:
-	@awk '/^#/ { sub(/^# ?/, ""); print } /^$$/ { exit }' Makefile
+	@awk '/^$$/ { exit } /^#/ { sub(/^# ?/, ""); print }' Makefile
 
 setup:
 	scripts/setup.sh
