@@ -5,7 +5,8 @@
 #                  chromium-driver (Debian), root node_modules (npm ci, incl. binaryen)
 #   make wasm      cargo build (wasm32) + wasm-bindgen (web, nodejs) + wasm-opt -> pkg/
 #   make package   pkg/ -> dist/hcp-segments-<version>.tgz (npm pack)
-#   make demo      the CLI on the bundled sample universe (5,000 HCPs, seed 42), then demo-page
+#   make demo      the CLI on the bundled sample universe (5,000 HCPs, seed 42): segments,
+#                  stability, test cells, budget plan; then demo-page
 #   make test      every test: native, wasm (Node + headless Chromium), JS on the packed
 #                  tarball, types, examples, page e2e
 SHELL := bash
@@ -21,7 +22,7 @@ SAMPLE_SEED ?= 42
         test-wasm-node test-wasm-browser test-js test-types test-examples test-e2e bench clean
 
 help:
-	@awk '/^#/ { sub(/^# ?/, ""); print } /^$$/ { exit }' Makefile
+	@awk '/^$$/ { exit } /^#/ { sub(/^# ?/, ""); print }' Makefile
 
 setup:
 	scripts/setup.sh
@@ -48,6 +49,11 @@ demo-cli: wasm
 	node pkg/cli.js sample --n $(SAMPLE_N) --seed $(SAMPLE_SEED) --out target/demo/sample-$(SAMPLE_N)-$(SAMPLE_SEED).csv
 	node pkg/cli.js segment target/demo/sample-$(SAMPLE_N)-$(SAMPLE_SEED).csv --k auto --seed $(SAMPLE_SEED) \
 	  --json target/demo/result.json --assignments target/demo/assignments.csv
+	@# Targeting on the same segments: stability (few resamples, to stay quick), test cells, budget.
+	node pkg/cli.js stability target/demo/result.json target/demo/sample-$(SAMPLE_N)-$(SAMPLE_SEED).csv --resamples 5
+	node pkg/cli.js cells target/demo/result.json target/demo/sample-$(SAMPLE_N)-$(SAMPLE_SEED).csv --arms A,B \
+	  --holdout 0.1 --seed $(SAMPLE_SEED) --out target/demo/cells.csv
+	node pkg/cli.js plan target/demo/result.json --budget 100000 --out target/demo/plan.csv
 
 # The page (www/, built with vite against pkg/), served on 127.0.0.1 until Ctrl-C.
 demo-page: wasm

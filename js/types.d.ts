@@ -353,6 +353,8 @@ export interface RefreshOptions {
   nRuns?: number;
   /** Pairs further apart (old feature space) are not matched. Default: none. */
   maxMatchDistance?: number;
+  /** One extra Lloyd run started from the old segments (carried into the new feature space) next to the k-means++ restarts; the lowest inertia wins. Only with the model's k. Default true. */
+  warmStart?: boolean;
   exclude?: string[];
   delimiter?: string;
   decimalComma?: boolean;
@@ -374,6 +376,8 @@ export interface RefreshReport {
   continuing: number; moved: number;
   newHcps: number; lapsedHcps: number;
   newHcpIds: string[]; lapsedHcpIds: string[];
+  /** Whether the segmentation came from the warm start (lower inertia than every restart). */
+  warmStart: boolean;
 }
 export interface RefreshResult extends SegmentResult { refresh: RefreshReport }
 

@@ -194,6 +194,22 @@ pub struct SegmentResult {
 
 /// Segment HCP rows. `progress` is called at each stage and after every k-means restart.
 pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<SegmentResult> {
+    segment_warm(input, options, progress, None).map(|(r, _)| r)
+}
+
+/// A warm start for a fixed-k fit: given the ingested profiles, a label per row (0..k−1), e.g.
+/// the nearest centroid of a previous model. The label groups' means in this run's feature
+/// space seed one extra Lloyd run next to the k-means++ restarts; the lower inertia wins.
+pub(crate) type WarmStart<'a> = &'a dyn Fn(&ingest::Profiles) -> Result<Vec<u32>>;
+
+/// `segment` with an optional warm start; also says whether the warm start won. The warm start
+/// is used only with a fixed k and when every label group is non-empty.
+pub(crate) fn segment_warm(
+    input: Input,
+    options: &SegmentOptions,
+    progress: &mut dyn FnMut(&Progress),
+    warm: Option<WarmStart>,
+) -> Result<(SegmentResult, bool)> {
     options.check()?;
     progress(&Progress::stage("parse"));
     let ingest_options = options.ingest_options();
@@ -215,7 +231,7 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
 
     // The k sweep scores every k on the same silhouette sample: its distances are computed once.
     let mut sample_distances = None;
-    let (fit, k_sweep) = match options.k {
+    let (fit, k_sweep, warm_won) = match options.k {
         KChoice::Fixed(k) => {
             let params = options.kmeans_params(k);
             // done = 0 marks the start of the stage (progress bars and the bench's stage timings).
@@ -223,7 +239,22 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
             let fit = fit_kmeans(x.view(), &params, &mut |run| {
                 progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
             })?;
-            (fit, None)
+            let mut warm_won = false;
+            let fit = match warm {
+                Some(labels_of) => {
+                    let init = warm_centroids(x.view(), &labels_of(&profiles)?, k as usize);
+                    match init {
+                        Some(init) => {
+                            let (fit, won) = warm_fit(x.view(), init, &params, fit);
+                            warm_won = won;
+                            fit
+                        }
+                        None => fit,
+                    }
+                }
+                None => fit,
+            };
+            (fit, None, warm_won)
         }
         KChoice::Auto(_) => {
             let [lo, hi] = options.k_range;
@@ -235,7 +266,7 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
                 let done = (k - lo) * base.n_runs + run + 1;
                 progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
             })?;
-            (fit, Some(sweep))
+            (fit, Some(sweep), false)
         }
     };
     let k = fit.centroids.nrows();
@@ -288,7 +319,62 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
     if let Some(p) = &options.pseudonymize {
         p.apply(&mut assignments)?;
     }
-    Ok(SegmentResult { segments, assignments, quality, k_sweep, report, model, projection })
+    Ok((SegmentResult { segments, assignments, quality, k_sweep, report, model, projection }, warm_won))
+}
+
+/// Means of the label groups (row-major k × d); None when a label is out of range or a group is
+/// empty (k-means++ alone then decides).
+fn warm_centroids(x: ndarray::ArrayView2<f64>, labels: &[u32], k: usize) -> Option<Vec<f64>> {
+    let d = x.ncols();
+    if labels.len() != x.nrows() {
+        return None;
+    }
+    let mut sums = vec![0.0; k * d];
+    let mut counts = vec![0usize; k];
+    for (row, &l) in x.outer_iter().zip(labels) {
+        let l = l as usize;
+        if l >= k {
+            return None;
+        }
+        counts[l] += 1;
+        for (acc, v) in sums[l * d..(l + 1) * d].iter_mut().zip(row.iter()) {
+            *acc += v;
+        }
+    }
+    if counts.contains(&0) {
+        return None;
+    }
+    for (c, &n) in counts.iter().enumerate() {
+        sums[c * d..(c + 1) * d].iter_mut().for_each(|v| *v /= n as f64);
+    }
+    Some(sums)
+}
+
+/// Lloyd from the warm-start centroids (the fast engine's Lloyd, whichever engine ran the
+/// restarts: both converge to the same fixed points); keep it only if its inertia is lower
+/// than the restarts' best. Both inertias are computed the same way, by a full scan.
+fn warm_fit(
+    x: ndarray::ArrayView2<f64>,
+    init: Vec<f64>,
+    params: &KMeansParams,
+    best: crate::clustering::kmeans::KMeansFit,
+) -> (crate::clustering::kmeans::KMeansFit, bool) {
+    use crate::clustering::fast::{lloyd_from, Bounds, Rows};
+    let owned = x.as_standard_layout();
+    let Some(slice) = owned.as_slice() else { return (best, false) };
+    let rows = Rows { data: slice, n: x.nrows(), d: x.ncols() };
+    let (centroids, _, iterations, converged) = lloyd_from(rows, init, params, Bounds::Hamerly);
+    let k = params.k as usize;
+    let Ok(centroids) = ndarray::Array2::from_shape_vec((k, x.ncols()), centroids) else { return (best, false) };
+    let (labels, dists) = nearest_centroids(x, centroids.view());
+    let inertia: f64 = dists.iter().sum();
+    let best_inertia: f64 = nearest_centroids(x, best.centroids.view()).1.iter().sum();
+    if inertia < best_inertia {
+        let sizes = cluster_sizes(&labels, k);
+        (crate::clustering::kmeans::KMeansFit { labels, centroids, inertia, iterations, converged, sizes }, true)
+    } else {
+        (best, false)
+    }
 }
 
 /// Segment CSV text with options, without progress reporting.

@@ -221,9 +221,9 @@ fn refresh_keeps_ids_and_recovers_the_planted_migration() {
     let drift = drifted(&a, &b, p, q);
     let previous: Vec<PreviousAssignment> =
         first.assignments.iter().map(|x| PreviousAssignment { hcp_id: x.hcp_id.clone(), segment: x.segment }).collect();
-    // 30 restarts: with fewer, k-means++ on this period lands in a local optimum (two personas
-    // merged, one split), which the migration matrix would show as exactly that.
-    let options = RefreshOptions { n_runs: Some(30), ..Default::default() };
+    // The model's 10 restarts: k-means++ alone can land in a local optimum on this period (two
+    // personas merged, one split), the warm start from the old segments does not (see below).
+    let options = RefreshOptions::default();
     let out = refresh(&model, Input::Csv(drift.period2.clone()), &previous, &options).unwrap();
     let rep = &out.refresh;
 
@@ -272,6 +272,74 @@ fn refresh_keeps_ids_and_recovers_the_planted_migration() {
     assert_eq!(rep.lapsed_hcps as usize, drift.lapsed);
     assert!(rep.moved as usize >= drift.movers.len() * 9 / 10);
     assert_eq!(rep.migration.iter().flatten().sum::<u32>(), rep.continuing);
+}
+
+/// Whether a refresh recovered the planted drift: every segment continues itself, and the
+/// migration row of persona p's segment sends 12–19 % to q's while the other rows stay put.
+fn recovered(out: &hcp_segments::targeting::refresh::RefreshResult, sp: u32, sq: u32) -> Result<f64, String> {
+    let rep = &out.refresh;
+    if let Some(m) = rep.matches.iter().find(|m| m.previous_id != Some(m.id)) {
+        return Err(format!("segment {} continues {:?}", m.id, m.previous_id));
+    }
+    let row = &rep.migration[sp as usize];
+    let to_q = row[sq as usize] as f64 / row.iter().sum::<u32>() as f64;
+    if !(0.12..=0.19).contains(&to_q) {
+        return Err(format!("share moved {to_q:.3}; matrix {:?}", rep.migration));
+    }
+    for (i, r) in rep.migration.iter().enumerate().filter(|(i, _)| *i != sp as usize) {
+        let t: u32 = r.iter().sum();
+        if (t - r[i]) as f64 / t as f64 > 0.05 {
+            return Err(format!("row {i} moved: {r:?}"));
+        }
+    }
+    Ok(to_q)
+}
+
+/// The warm start (one Lloyd run from the old segments next to the k-means++ restarts). Measured
+/// on this drift (seeds 0–39): with 10 restarts k-means++ alone already finds the best layout
+/// (inertia 2233.2) every time; with 3 it lands in a local optimum (a persona merged, another
+/// split; inertia 2538–2734) for 13 of 40 seeds and misses the migration, and the warm start
+/// recovers all of them. (Seed 12 is left out: its *first* segmentation merged two personas, so
+/// there is no right answer for the refresh to recover.) The warm start can only lower the
+/// inertia: the best of both is kept.
+#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn refresh_warm_start_recovers_the_migration_with_few_restarts() {
+    let a = sample::generate(2000, 11);
+    let b = sample::generate(4000, 12);
+    let drift = drifted(&a, &b, 0, 1);
+    let mut cold_failures = Vec::new();
+    for seed in 0u32..12 {
+        let first = segment_csv(&a.csv, &SegmentOptions { k: KChoice::Fixed(6), seed, ..Default::default() }).unwrap();
+        let seg_of_persona = majority(&a.truth, &labels(&first), 6);
+        let (sp, sq) = (seg_of_persona[0], seg_of_persona[1]);
+        assert_ne!(sp, sq);
+        let previous: Vec<PreviousAssignment> =
+            first.assignments.iter().map(|x| PreviousAssignment { hcp_id: x.hcp_id.clone(), segment: x.segment }).collect();
+        for runs in [3u32, 10] {
+            let run = |warm: bool| {
+                let options = RefreshOptions { n_runs: Some(runs), warm_start: Some(warm), ..Default::default() };
+                refresh(&first.model, Input::Csv(drift.period2.clone()), &previous, &options).unwrap()
+            };
+            let (warm, cold) = (run(true), run(false));
+            assert!(!cold.refresh.warm_start);
+            let (wi, ci) = (warm.result.quality.inertia, cold.result.quality.inertia);
+            assert!(wi <= ci * (1.0 + 1e-12), "seed {seed}, {runs} runs: warm inertia {wi} > cold {ci}");
+            if warm.refresh.warm_start {
+                assert!(wi < ci, "the warm start wins only on a strictly lower inertia");
+            }
+            let to_q = recovered(&warm, sp, sq).unwrap_or_else(|e| panic!("seed {seed}, {runs} runs: warm start did not recover: {e}"));
+            let cold_ok = recovered(&cold, sp, sq);
+            println!("seed {seed}, {runs} runs: inertia warm {wi:.1} (won: {}) cold {ci:.1}; moved {to_q:.3}; cold {cold_ok:?}", warm.refresh.warm_start);
+            if cold_ok.is_err() {
+                cold_failures.push((seed, runs));
+            }
+        }
+    }
+    println!("without the warm start the migration was missed for (seed, runs) {cold_failures:?}");
+    // The baseline the warm start fixes (if k-means++ alone ever gets this right with 3
+    // restarts, this demonstration needs a harder case, not the warm start a fix).
+    assert!(cold_failures.iter().any(|&(_, runs)| runs == 3), "3 restarts alone never missed the migration");
 }
 
 #[test]
@@ -539,3 +607,4 @@ fn incremental_update_folds_in_rows_and_flags_drift() {
     assert!(up.reasons.iter().any(|r| r.contains("maxDrift")));
     assert!(up.reasons.iter().any(|r| r.contains("maxNewShare")));
 }
+
