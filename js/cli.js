@@ -99,7 +99,8 @@ unreliable < 0.6. FILE is usually the data the model was built on.
   cells: `Usage: hcp-segments cells MODEL.json FILE.csv --out CELLS.csv [options]
 
 Assign the HCPs of FILE (each to its nearest segment of the model) to test cells: seeded,
-reproducible, stratified so that every cell is within +-1 of its quota in every stratum.
+reproducible, stratified (segment x the --stratify columns) so that every cell is within +-1
+of its quota in every stratum, i.e. balanced inside every segment.
 The CSV is the target list: hcp_id,segment,cell,<strata columns>.
 
   --arms A,B[,C]      cell names (equal weights), or A:2,B:1 for weights (default A,B)
@@ -657,9 +658,8 @@ function cmdCells(args) {
     "",
     `quotas: ${t.cells.map((c) => `${c.cell} ${pct(c.share)}`).join(", ")}`,
     t.stratifiedBy.length
-      ? `stratified by ${t.stratifiedBy.join(" x ")}: ${Object.keys(t.strata).length} strata, each cell within +-1 of its quota in each` +
-        (segIds.length > 1 ? "\n(strata cut across segments: for a test inside one segment, pass --segments ID)" : "")
-      : "not stratified",
+      ? `stratified by segment x ${t.stratifiedBy.join(" x ")}: ${Object.keys(t.strata).length} strata, each cell within +-1 of its quota in each`
+      : "stratified by segment only",
     `seed ${options.seed ?? 42}: the same seed and members give the same cells`,
   ];
   say(lines);

@@ -448,7 +448,7 @@ export interface CellAssignment { hcpId: string; segment: number; cell: string; 
 export interface TestCells {
   assignments: CellAssignment[];
   cells: { cell: string; share: number; count: number }[];
-  /** Stratum → count per cell (cells order); each within ±1 of its quota. */
+  /** Stratum (`<segment>|<values of stratifiedBy>`, or `<segment>`) → count per cell (cells order); each within ±1 of its quota. */
   strata: Record<string, number[]>;
   stratifiedBy: string[];
   /** Target list: hcp_id,segment,cell,<strata>. */

@@ -481,6 +481,8 @@ fn test_cells_are_balanced_per_stratum_and_identical_for_a_seed() {
     assert_eq!(n as u32, r.segments[0].size + r.segments[1].size);
     assert_eq!(t.stratified_by, vec!["specialty", "country"]);
     assert!(t.strata.len() > 10);
+    // Strata are segment × specialty × country, so every segment is balanced on its own.
+    assert!(t.strata.keys().all(|k| k.starts_with("0|") || k.starts_with("1|")), "{:?}", t.strata.keys());
     let shares: Vec<f64> = t.cells.iter().map(|c| c.share).collect();
     assert_eq!(t.cells.iter().map(|c| c.cell.as_str()).collect::<Vec<_>>(), vec!["A", "B", "C", "holdout"]);
     assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);

@@ -1,7 +1,8 @@
 //! Test cells: seeded, reproducible A/B/n + holdout assignment, stratified.
 //!
-//! Members are grouped into strata (default: specialty × country; an empty value is its own
-//! level). Within a stratum they are sorted by `hcp_id` and shuffled with a generator seeded from
+//! Members are grouped into strata: their segment × the stratification columns (default:
+//! specialty × country; an empty value is its own level), so a test is balanced *inside* every
+//! segment, as a per-segment test needs. Within a stratum they are sorted by `hcp_id` and shuffled with a generator seeded from
 //! (seed, stratum key), then dealt by **systematic allocation**: with cumulative cell shares
 //! C_1 < … < C_n = 1 and one random offset u ∈ [0, 1), member p of m goes to the first cell with
 //! (p + u) / m < C_a. Each cell then gets ⌊m·w_a⌋ or ⌈m·w_a⌉ members of every stratum, i.e. it
@@ -93,7 +94,7 @@ pub struct CellCount {
 pub struct TestCells {
     pub assignments: Vec<CellAssignment>,
     pub cells: Vec<CellCount>,
-    /// Stratum → counts per cell (in `cells` order).
+    /// Stratum (`<segment>|<values of stratified_by>`) → counts per cell (in `cells` order).
     pub strata: BTreeMap<String, Vec<u32>>,
     /// Stratification columns used (those of `strata` present in the input).
     pub stratified_by: Vec<String>,
@@ -184,12 +185,15 @@ pub fn test_cells(model: &Model, input: Input, options: &CellOptions) -> Result<
         return Err(SegError::EmptyInput { what: "no HCPs in the selection".into() });
     }
     let shares: Vec<f64> = cells.iter().map(|c| c.1).collect();
-    let arm = assign_cells(&ids, &strata, &shares, options.seed);
+    // The segment is part of every stratum: a test run inside one segment must be balanced
+    // there, not only summed over the segments.
+    let keys: Vec<String> = segs.iter().zip(&strata).map(|(seg, s)| if columns.is_empty() { seg.to_string() } else { format!("{seg}|{s}") }).collect();
+    let arm = assign_cells(&ids, &keys, &shares, options.seed);
     let mut counts = vec![0u32; cells.len()];
     let mut by_stratum: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (s, &a) in strata.iter().zip(&arm) {
+    for (key, &a) in keys.into_iter().zip(&arm) {
         counts[a] += 1;
-        by_stratum.entry(s.clone()).or_insert_with(|| vec![0; cells.len()])[a] += 1;
+        by_stratum.entry(key).or_insert_with(|| vec![0; cells.len()])[a] += 1;
     }
     let assignments = ids
         .into_iter()

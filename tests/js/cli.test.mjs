@@ -174,8 +174,9 @@ describe("hcp-segments targeting commands", () => {
     // Balance, recomputed from the CSV alone: weights 0.3 / 0.3 / 0.3 / holdout 0.1.
     const weights = { A: 0.3, B: 0.3, C: 0.3, holdout: 0.1 };
     const strata = new Map();
-    for (const [, , cell, sp, co] of rows) {
-      const key = `${sp}|${co}`;
+    // Strata are segment × specialty × country: balanced inside every segment.
+    for (const [, seg, cell, sp, co] of rows) {
+      const key = `${seg}|${sp}|${co}`;
       if (!strata.has(key)) strata.set(key, { n: 0, A: 0, B: 0, C: 0, holdout: 0 });
       const s = strata.get(key);
       s.n++;

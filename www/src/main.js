@@ -558,7 +558,7 @@ function renderCells(res) {
   const by = new Map(res.cells.map((c) => [c.cell, new Map()]));
   for (const a of res.assignments) { const m = by.get(a.cell); m.set(a.segment, (m.get(a.segment) ?? 0) + 1); }
   const n = res.assignments.length;
-  $('cells-out').innerHTML = `<table id="cells-table"><caption>${int(n)} HCPs in ${res.cells.length} cells${res.stratifiedBy.length ? `, stratified by ${esc(res.stratifiedBy.join(' × '))} (${int(Object.keys(res.strata).length)} strata; every cell within ±1 of its quota in each)` : ', not stratified'}</caption>` +
+  $('cells-out').innerHTML = `<table id="cells-table"><caption>${int(n)} HCPs in ${res.cells.length} cells${res.stratifiedBy.length ? `, stratified by segment × ${esc(res.stratifiedBy.join(' × '))} (${int(Object.keys(res.strata).length)} strata; every cell within ±1 of its quota in each)` : ', stratified by segment only'}</caption>` +
     `<thead><tr><th scope="col">Cell</th><th scope="col" class="num">Target share</th><th scope="col" class="num">HCPs</th>${segIds.map((s) => `<th scope="col" class="num" title="${esc(nameOf(s))}">#${s}</th>`).join('')}</tr></thead><tbody>` +
     res.cells.map((c) => `<tr data-cell="${esc(c.cell)}"><th scope="row">${esc(c.cell)}</th><td class="num">${pct(c.share)}</td><td class="num cell-count">${int(c.count)}</td>${segIds.map((s) => `<td class="num">${int(by.get(c.cell).get(s) ?? 0)}</td>`).join('')}</tr>`).join('') +
     '</tbody></table>';
