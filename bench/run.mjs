@@ -348,6 +348,16 @@ async function poolCase(csvPath, n, reps, workerCounts, k) {
   return rows;
 }
 
+async function runPool(hs) {
+  const n = Number(env.BENCH_POOL_N || 1_000_000);
+  mkdirSync(WORK, { recursive: true });
+  const csvPath = join(WORK, `sample-${n}-${SEED}.csv`);
+  if (!existsSync(csvPath)) writeFileSync(csvPath, hs.generateSample(n, SEED));
+  const k = env.BENCH_POOL_K === undefined || env.BENCH_POOL_K === "auto" ? "auto" : Number(env.BENCH_POOL_K);
+  const workerCounts = (env.BENCH_POOL_WORKERS || "1,2").split(",").map(Number);
+  return poolCase(csvPath, n, Number(env.BENCH_POOL_REPS || 1), workerCounts, k);
+}
+
 // --- report -------------------------------------------------------------------------------------
 const fmtMs = (v) => (v == null || Number.isNaN(v) ? "-" : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
 const fmtMB = (v) => (v ? `${(v / 2 ** 20).toFixed(0)}` : "-");
@@ -395,14 +405,7 @@ async function main() {
       results.browser = await browserCase(join(WORK, `sample-${n}-${SEED}.csv`), n, reps, engines);
     }
   }
-  if (env.BENCH_POOL !== "0") {
-    const n = Number(env.BENCH_POOL_N || 1_000_000);
-    const csvPath = join(WORK, `sample-${n}-${SEED}.csv`);
-    if (!existsSync(csvPath)) writeFileSync(csvPath, hs.generateSample(n, SEED));
-    const k = env.BENCH_POOL_K === undefined || env.BENCH_POOL_K === "auto" ? "auto" : Number(env.BENCH_POOL_K);
-    const workerCounts = (env.BENCH_POOL_WORKERS || "1,2").split(",").map(Number);
-    results.pool = await poolCase(csvPath, n, Number(env.BENCH_POOL_REPS || 1), workerCounts, k);
-  }
+  if (env.BENCH_POOL !== "0") results.pool = await runPool(hs);
   report(results);
   const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/latest.json");
   mkdirSync(dirname(outPath), { recursive: true });
@@ -412,7 +415,7 @@ async function main() {
 
 function report(results) {
   const peak = results.peak;
-  console.log(`hcp-segments ${results.version} bench — node ${results.node}, seed ${results.seed}, k = ${results.k}, ${results.runs} restarts, medians of ${results.reps} (slow references: BENCH_SLOW_REPS)`);
+  if (results.runs) console.log(`hcp-segments ${results.version} bench — node ${results.node}, seed ${results.seed}, k = ${results.k}, ${results.runs} restarts, medians of ${results.reps} (slow references: BENCH_SLOW_REPS)`);
   if (peak) {
     console.log(
       `wasm peak (bench/peak, 8 independent f64x2 mul+add chains): ${fmtG(peak.peakSimd)} G f64 multiply-adds/s SIMD, ${fmtG(peak.peakScalar)} G scalar; ` +
@@ -464,7 +467,21 @@ function report(results) {
   }
 }
 
-if (process.argv[2] === "--case") {
+if (process.argv[2] === "--pool") {
+  // Only the worker-pool case: node bench/run.mjs --pool (BENCH_POOL_* as above).
+  (async () => {
+    const { hs } = loadPackage();
+    const results = { date: new Date().toISOString(), seed: SEED, version: hs.version(), sizes: {}, pool: await runPool(hs) };
+    report(results);
+    const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/pool.json");
+    mkdirSync(dirname(outPath), { recursive: true });
+    writeFileSync(outPath, JSON.stringify(results, null, 2));
+    console.log(`\nwritten: ${outPath}`);
+  })().catch((e) => {
+    console.error(e?.stack ?? e);
+    process.exit(1);
+  });
+} else if (process.argv[2] === "--case") {
   runCase(JSON.parse(process.argv[3])).then(
     (r) => console.log(JSON.stringify(r)),
     (e) => {

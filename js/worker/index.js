@@ -49,6 +49,45 @@ function poolSize(workers) {
   return workers;
 }
 
+// Hand the main thread back to the page between slices of work (a macrotask, no 4 ms clamp).
+function yieldToPage() {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+const UNPACK_SLICE = 25000;
+const TEXT_SLICE = 1 << 22; // UTF-16 code units per message (8 MB)
+
+/** Rebuild the row objects worker.js packed into columns, a slice per task. */
+async function unpackRows(packed) {
+  const n = packed.__packedRows;
+  const cols = packed.cols;
+  const rows = new Array(n);
+  for (let start = 0; start < n; start += UNPACK_SLICE) {
+    const end = Math.min(n, start + UNPACK_SLICE);
+    for (let i = start; i < end; i++) {
+      const row = {};
+      for (const c of cols) row[c.k] = c.t === "s" ? c.text.slice(i === 0 ? 0 : c.ends[i - 1], c.ends[i]) : c.values[i];
+      rows[i] = row;
+    }
+    if (end < n) await yieldToPage();
+  }
+  return rows;
+}
+
+async function revive(result) {
+  if (result && typeof result === "object" && result.assignments && result.assignments.__packedRows !== undefined) {
+    return { ...result, assignments: await unpackRows(result.assignments) };
+  }
+  return result;
+}
+
 function report(onProgress, progress) {
   if (!onProgress) return;
   try {
@@ -81,7 +120,7 @@ export function createSegmenter(options = {}) {
         return;
       }
       requests.delete(msg.id);
-      if (msg.type === "result") req.resolve(msg.result);
+      if (msg.type === "result") revive(msg.result).then(req.resolve, req.reject);
       else req.reject(reviveError(msg.error));
     };
     // A failed module load or an uncaught error inside the worker: fail its requests, drop the
@@ -121,8 +160,24 @@ export function createSegmenter(options = {}) {
     return new Promise((resolve, reject) => {
       const id = nextId++;
       requests.set(id, { slot, resolve, reject, onProgress });
-      worker(slot).postMessage({ type: "call", id, method, args, wasmUrl, progress: !!onProgress }, transfer);
+      post(slot, id, method, args, transfer, !!onProgress);
     });
+  }
+
+  // A long CSV text goes in slices, one message per task: cloning 120 MB of text in one
+  // postMessage blocks the page's main thread for ~0.2 s. The worker joins them back.
+  async function post(slot, id, method, args, transfer, progress) {
+    const w = worker(slot);
+    if (typeof args[0] === "string" && args[0].length > TEXT_SLICE) {
+      const text = args[0];
+      for (let at = 0; at < text.length; at += TEXT_SLICE) {
+        w.postMessage({ type: "text", id, text: text.slice(at, at + TEXT_SLICE) });
+        await yieldToPage();
+        if (workers[slot] !== w || !requests.has(id)) return; // aborted meanwhile
+      }
+      args = [{ textSlices: id }, ...args.slice(1)];
+    }
+    w.postMessage({ type: "call", id, method, args, wasmUrl, progress }, transfer);
   }
 
   async function pooledSegment(entry, input, segmentOptions, onProgress) {

@@ -256,6 +256,7 @@ describe("browser, no bundler", () => {
   test("worker pool: workers 1, 2 and 3 give identical results, equal to the sync API", async () => {
     const out = await page.evaluate(async () => {
       const text = (r) => JSON.stringify({ ...r, projection: { ...r.projection, points: Array.from(r.projection.points), centroids: Array.from(r.projection.centroids) } });
+      await window.hs.init();
       const csv = window.hs.generateSample(3000, 42);
       const cases = [{ k: "auto", seed: 42, silhouetteSample: 1000 }, { k: 5, seed: 7 }, { k: "auto", seed: 3, kRange: [2, 5], engine: "linfa", nRuns: 3 }];
       const out = [];
@@ -298,6 +299,30 @@ describe("browser, no bundler", () => {
     }
     assert.equal(out.out[0].chosenK, 6, "the planted six personas");
     assert.equal(out.size, Math.max(1, Math.min(out.cores, 4)), "default pool size");
+  });
+
+  // From 20,000 rows the worker sends `assignments` as columns and the page rebuilds the
+  // objects in slices (a 1M-row result arriving as one structured clone froze the page); an
+  // input text over 4M characters goes to the worker in slices.
+  test("worker: a large result's assignments arrive rebuilt, identical to the sync API", async () => {
+    const out = await page.evaluate(async () => {
+      await window.hs.init();
+      const csv = window.hs.generateSample(40000, 6);
+      if (csv.length <= 1 << 22) throw new Error("the CSV must be long enough to be sent in slices");
+      const options = { k: 4, seed: 3, nRuns: 2 };
+      const sync = window.hs.segment(csv, options);
+      const same = {};
+      for (const workers of [1, 2]) {
+        const seg = window.createSegmenter({ workers });
+        const r = await seg.segment(csv, options);
+        seg.dispose();
+        same[workers] = Array.isArray(r.assignments) && r.assignments.length === 40000 &&
+          JSON.stringify(r.assignments) === JSON.stringify(sync.assignments) && JSON.stringify(r.segments) === JSON.stringify(sync.segments);
+      }
+      return { same, keys: Object.keys(sync.assignments[0]) };
+    });
+    assert.deepEqual(out.same, { 1: true, 2: true });
+    assert.deepEqual(out.keys, ["hcpId", "segment", "distance", "confidence"]);
   });
 
   test("worker pool: bad workers option is INVALID_OPTION; errors inside the pool keep code/line/column", async () => {
@@ -363,17 +388,22 @@ describe("browser, no bundler", () => {
     assert.ok(aborted.at.done >= 1 && aborted.at.done < aborted.at.total, `aborted mid-sweep: ${JSON.stringify(aborted.at)}`);
     for (let i = 0; i < 50 && live() > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(live(), 0, "every worker of the pool is gone after the abort");
-    const next = await page.evaluate(async () => {
-      const small = await window.poolSeg.generateSample(2000, 4);
-      const r = await window.poolSeg.segment(small, { k: "auto", seed: 5 });
-      const one = window.createSegmenter({ workers: 1 });
-      const r1 = await one.segment(small, { k: "auto", seed: 5 });
-      one.dispose();
-      return { k: r.quality.k, same: JSON.stringify(r.assignments) === JSON.stringify(r1.assignments) && Object.is(r.quality.inertia, r1.quality.inertia) };
+    await page.evaluate(async () => {
+      window.poolSmall = await window.poolSeg.generateSample(2000, 4);
+      window.poolResult = await window.poolSeg.segment(window.poolSmall, { k: "auto", seed: 5 });
     });
-    assert.equal(next.same, true, "after the abort, a fresh pool gives the one-worker result");
+    // page.workers() follows worker start/close events, which may trail the call a little.
+    for (let i = 0; i < 50 && live() !== 2; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(live(), 2, "the next call restarted both workers");
     await page.evaluate(() => window.poolSeg.dispose());
+    const same = await page.evaluate(async () => {
+      const one = window.createSegmenter({ workers: 1 });
+      const r1 = await one.segment(window.poolSmall, { k: "auto", seed: 5 });
+      one.dispose();
+      const r = window.poolResult;
+      return JSON.stringify(r.assignments) === JSON.stringify(r1.assignments) && Object.is(r.quality.inertia, r1.quality.inertia);
+    });
+    assert.equal(same, true, "after the abort, a fresh pool gives the one-worker result");
     for (let i = 0; i < 50 && live() > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(live(), 0, "dispose() terminates the pool");
   });
