@@ -12,6 +12,10 @@
 //   BENCH_ENGINES=fast,linfa   our engines to run
 //   BENCH_AUTO=1               also `k: "auto"` over [3, 8]
 //   BENCH_BROWSER=1            headline case (largest size ≤ 100k, k = 6 and auto) in headless Chromium
+//   BENCH_POOL=1               the 1M target: segment k = "auto" from CSV text in headless Chromium
+//                              through createSegmenter({ workers }) (the worker pool), with the
+//                              longest main-thread task; BENCH_POOL_N=1000000,
+//                              BENCH_POOL_WORKERS=1,2, BENCH_POOL_REPS=1, BENCH_POOL_K=auto
 //   BENCH_NATIVE=<path>        bench_native binary (cargo build --release --example bench_native)
 //   BENCH_PEAK=<path>          the peak micro-kernel wasm (bench/peak)
 //   BENCH_OUT=bench/results/latest.json
@@ -271,6 +275,89 @@ async function browserCase(csvPath, n, reps, engines) {
   return rows;
 }
 
+// --- the worker pool case (issue #4: 1M profiles, k: "auto", < 10 s, no main-thread task > 100 ms)
+// The page gets the CSV text (fetched before the clock starts), then times
+// createSegmenter({ workers }) + segment(csv, { k }) until the result is back on the main thread:
+// worker start-up and wasm compile, the CSV's copy to the worker, parse, encode, the sweep
+// spread over the pool, profile, project, and the result's copy back. Long tasks
+// (PerformanceObserver "longtask", ≥ 50 ms) on the main thread during that time are recorded.
+async function poolCase(csvPath, n, reps, workerCounts, k) {
+  const { chromium } = await import("playwright-core");
+  const http = await import("node:http");
+  const csv = readFileSync(csvPath);
+  const page = `<!doctype html><meta charset="utf-8"><script type="module">
+    import { createSegmenter } from "/p/worker/index.js";
+    const longtasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) longtasks.push([e.startTime, e.duration]); }).observe({ type: "longtask", buffered: true });
+    window.bench = async (k, workers) => {
+      const csv = await (await fetch("/sample.csv")).text();
+      await new Promise((r) => setTimeout(r, 300));
+      const seg = createSegmenter({ workers });
+      const marks = []; let last = null;
+      const t0 = performance.now();
+      const r = await seg.segment(csv, { k, seed: ${SEED}, nRuns: ${RUNS} }, { onProgress: (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; } });
+      const t1 = performance.now(); marks.push(["end", t1]);
+      seg.dispose();
+      await new Promise((r) => setTimeout(r, 300)); // let the observer deliver
+      const stages = { start: marks.length ? marks[0][1] - t0 : 0 };
+      for (let i = 0; i + 1 < marks.length; i++) { const s = marks[i][0] === "sweep" ? "cluster" : marks[i][0]; stages[s] = (stages[s] ?? 0) + marks[i + 1][1] - marks[i][1]; }
+      const during = longtasks.filter(([start]) => start >= t0 - 1 && start <= t1 + 1);
+      return { ms: t1 - t0, stages, chosenK: r.quality.k, inertia: r.quality.inertia, rows: r.assignments.length,
+               longestTask: during.reduce((m, [, d]) => Math.max(m, d), 0), longTasks: during.map(([s, d]) => [Math.round(s - t0), Math.round(d)]) };
+    };
+    window.ready = true;
+  </script>`;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    if (url.pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end(page);
+    if (url.pathname === "/sample.csv") return res.writeHead(200, { "content-type": "text/csv" }).end(csv);
+    if (url.pathname.startsWith("/p/")) {
+      const f = join(PKG, url.pathname.slice(3));
+      if (!f.startsWith(PKG) || !existsSync(f)) return res.writeHead(404).end();
+      const type = f.endsWith(".wasm") ? "application/wasm" : f.endsWith(".js") ? "text/javascript" : "application/octet-stream";
+      return res.writeHead(200, { "content-type": type }).end(readFileSync(f));
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const port = server.address().port;
+  const browser = await chromium.launch({
+    executablePath: env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  const rows = [];
+  try {
+    for (const workers of workerCounts) {
+      const runs = [];
+      for (let i = 0; i < reps; i++) {
+        const p = await browser.newPage();
+        await p.goto(`http://127.0.0.1:${port}/`);
+        await p.waitForFunction(() => window.ready === true, null, { timeout: 60_000 });
+        runs.push(await p.evaluate(([k, w]) => window.bench(k, w), [k, workers]));
+        await p.close();
+      }
+      const stages = {};
+      for (const s of Object.keys(runs[0].stages)) stages[s] = median(runs.map((r) => r.stages[s] ?? 0));
+      rows.push({ kind: "pool", where: "chromium", n, k, workers, reps: runs.length, ms: median(runs.map((r) => r.ms)), msAll: runs.map((r) => r.ms), stages,
+                  chosenK: runs[0].chosenK, inertia: runs[0].inertia, longestTask: Math.max(...runs.map((r) => r.longestTask)), longTasks: runs.map((r) => r.longTasks) });
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return rows;
+}
+
+async function runPool(hs) {
+  const n = Number(env.BENCH_POOL_N || 1_000_000);
+  mkdirSync(WORK, { recursive: true });
+  const csvPath = join(WORK, `sample-${n}-${SEED}.csv`);
+  if (!existsSync(csvPath)) writeFileSync(csvPath, hs.generateSample(n, SEED));
+  const k = env.BENCH_POOL_K === undefined || env.BENCH_POOL_K === "auto" ? "auto" : Number(env.BENCH_POOL_K);
+  const workerCounts = (env.BENCH_POOL_WORKERS || "1,2").split(",").map(Number);
+  return poolCase(csvPath, n, Number(env.BENCH_POOL_REPS || 1), workerCounts, k);
+}
+
 // --- report -------------------------------------------------------------------------------------
 const fmtMs = (v) => (v == null || Number.isNaN(v) ? "-" : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
 const fmtMB = (v) => (v ? `${(v / 2 ** 20).toFixed(0)}` : "-");
@@ -318,6 +405,7 @@ async function main() {
       results.browser = await browserCase(join(WORK, `sample-${n}-${SEED}.csv`), n, reps, engines);
     }
   }
+  if (env.BENCH_POOL !== "0") results.pool = await runPool(hs);
   report(results);
   const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/latest.json");
   mkdirSync(dirname(outPath), { recursive: true });
@@ -327,7 +415,7 @@ async function main() {
 
 function report(results) {
   const peak = results.peak;
-  console.log(`hcp-segments ${results.version} bench — node ${results.node}, seed ${results.seed}, k = ${results.k}, ${results.runs} restarts, medians of ${results.reps} (slow references: BENCH_SLOW_REPS)`);
+  if (results.runs) console.log(`hcp-segments ${results.version} bench — node ${results.node}, seed ${results.seed}, k = ${results.k}, ${results.runs} restarts, medians of ${results.reps} (slow references: BENCH_SLOW_REPS)`);
   if (peak) {
     console.log(
       `wasm peak (bench/peak, 8 independent f64x2 mul+add chains): ${fmtG(peak.peakSimd)} G f64 multiply-adds/s SIMD, ${fmtG(peak.peakScalar)} G scalar; ` +
@@ -368,9 +456,32 @@ function report(results) {
     console.log(`|---|---|---|${names.map(() => "---|").join("")}---|---|---|`);
     for (const r of results.browser) console.log(`| ${r.k} | ${r.engine} | ${r.reps} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} | ${fmtMB(r.wasmBytes)} |`);
   }
+  if (results.pool?.length) {
+    const p0 = results.pool[0];
+    console.log(`\n## headless Chromium, worker pool: ${p0.n.toLocaleString("en")} profiles, k = ${p0.k}, CSV text → segments (target < 10 s, no main-thread task > 100 ms)`);
+    const names = ["start", "parse", "encode", "cluster", "profile", "project"];
+    console.log(`| workers | reps | ${names.join(" | ")} | total | chosen k | inertia | longest main-thread task |`);
+    console.log(`|---|---|${names.map(() => "---|").join("")}---|---|---|---|`);
+    for (const r of results.pool) console.log(`| ${r.workers} | ${r.reps} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} | ${r.inertia?.toFixed(2)} | ${fmtMs(r.longestTask)} |`);
+    console.log("(start: createSegmenter + worker start + the CSV's copy, until the parse stage begins; project: until the result is on the main thread, its copy included.)");
+  }
 }
 
-if (process.argv[2] === "--case") {
+if (process.argv[2] === "--pool") {
+  // Only the worker-pool case: node bench/run.mjs --pool (BENCH_POOL_* as above).
+  (async () => {
+    const { hs } = loadPackage();
+    const results = { date: new Date().toISOString(), seed: SEED, version: hs.version(), sizes: {}, pool: await runPool(hs) };
+    report(results);
+    const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/pool.json");
+    mkdirSync(dirname(outPath), { recursive: true });
+    writeFileSync(outPath, JSON.stringify(results, null, 2));
+    console.log(`\nwritten: ${outPath}`);
+  })().catch((e) => {
+    console.error(e?.stack ?? e);
+    process.exit(1);
+  });
+} else if (process.argv[2] === "--case") {
   runCase(JSON.parse(process.argv[3])).then(
     (r) => console.log(JSON.stringify(r)),
     (e) => {

@@ -295,8 +295,17 @@ export interface CallOptions {
 export interface SegmenterOptions {
   /** Where the wasm file is (CDN, CSP-restricted hosts). Defaults to the file shipped beside the JS. */
   wasmUrl?: string | URL;
+  /**
+   * Web Workers in the pool, one wasm instance each (1–64). Default: min(navigator.hardwareConcurrency, 4),
+   * 1 where that is unknown. `segment()` spreads its k-means restarts and the `k: "auto"` sweep over
+   * them; the result is identical to one worker's, bit for bit, for any count. Other calls use one worker.
+   * `1`: one worker, no split. Workers start lazily; an abort terminates all of them.
+   */
+  workers?: number;
 }
 export interface Segmenter {
+  /** The pool size (workers are started on the first call that needs them). */
+  readonly workers: number;
   segment(input: string | HcpRecord[], options?: SegmentOptions, call?: CallOptions): Promise<SegmentResult>;
   assign(model: Model | string, input: string | HcpRecord[], call?: CallOptions): Promise<AssignResult>;
   /** The data buffer is transferred to the worker (it becomes detached in the caller). */
@@ -310,7 +319,7 @@ export interface Segmenter {
   testCells(model: Model | string, input: string | HcpRecord[], options?: CellOptions, call?: CallOptions): Promise<TestCells>;
   channelPlan(segments: Segment[], options: PlanOptions, call?: CallOptions): Promise<ChannelPlan>;
   updateModel(model: Model | string, input: string | HcpRecord[], options?: UpdateOptions, call?: CallOptions): Promise<UpdateResult>;
-  /** Terminates the worker; later calls reject. */
+  /** Terminates the workers; later calls reject. */
   dispose(): void;
 }
 export declare function createSegmenter(options?: SegmenterOptions): Segmenter;

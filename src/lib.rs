@@ -16,6 +16,7 @@ pub mod features;
 pub mod ingest;
 pub mod limits;
 pub mod model;
+pub mod pool;
 pub mod privacy;
 pub mod sample;
 pub mod segmentation;

@@ -4,7 +4,7 @@
 //! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, Engine, KMeansParams};
+use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, Engine, KMeansFit, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
 use crate::clustering::sweep::sweep_k_with;
 use crate::clustering::KSweep;
@@ -15,6 +15,7 @@ use crate::limits;
 use crate::model::{AssignOptions, Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
 use crate::privacy::Pseudonymize;
 use crate::segments::{assign_members, order_by_size, profile_segments, Assignment, Segment};
+use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -130,8 +131,18 @@ impl SegmentOptions {
         Ok(())
     }
 
-    fn kmeans_params(&self, k: u32) -> KMeansParams {
+    pub fn kmeans_params(&self, k: u32) -> KMeansParams {
         KMeansParams { k, n_runs: self.n_runs, max_iterations: self.max_iterations, tolerance: self.tolerance, seed: self.seed, engine: self.engine }
+    }
+
+    /// The rows whose silhouette is measured (seeded sample of `silhouette_sample` rows).
+    pub fn silhouette_rows(&self, n: usize) -> Vec<usize> {
+        silhouette_rows(n, self.silhouette_sample.max(2) as usize, self.seed)
+    }
+
+    /// Pairwise distances of the silhouette sample, shared by every k of the sweep.
+    pub fn sample_distances(&self, x: ArrayView2<f64>) -> SampleDistances {
+        SampleDistances::new(x, self.silhouette_rows(x.nrows()))
     }
 }
 
@@ -210,6 +221,61 @@ pub(crate) fn segment_warm(
     progress: &mut dyn FnMut(&Progress),
     warm: Option<WarmStart>,
 ) -> Result<(SegmentResult, bool)> {
+    let encoded = prepare(input, options, progress)?;
+    let x = encoded.x.view();
+
+    // The k sweep scores every k on the same silhouette sample: its distances are computed once.
+    let mut sample_distances = None;
+    let (fit, k_sweep, warm_won) = match options.k {
+        KChoice::Fixed(k) => {
+            let params = options.kmeans_params(k);
+            // done = 0 marks the start of the stage (progress bars and the bench's stage timings).
+            progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total: params.n_runs });
+            let fit = fit_kmeans(x, &params, &mut |run| {
+                progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
+            })?;
+            let mut warm_won = false;
+            let fit = match warm {
+                Some(labels_of) => match warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
+                    Some(init) => {
+                        let (fit, won) = warm_fit(x, init, &params, fit);
+                        warm_won = won;
+                        fit
+                    }
+                    None => fit,
+                },
+                None => fit,
+            };
+            (fit, None, warm_won)
+        }
+        KChoice::Auto(_) => {
+            let [lo, hi] = options.k_range;
+            let base = options.kmeans_params(lo.max(1));
+            let n_k = hi.saturating_sub(lo) + 1;
+            progress(&Progress { stage: "sweep", k: Some(lo), run: None, done: 0, total: n_k * base.n_runs });
+            let sample = sample_distances.insert(options.sample_distances(x));
+            let (sweep, fit) = sweep_k_with(x, lo, hi, &base, sample, &mut |k, run| {
+                let done = (k - lo) * base.n_runs + run + 1;
+                progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
+            })?;
+            (fit, Some(sweep), false)
+        }
+    };
+    let result = finish(options, encoded, fit, k_sweep, sample_distances.as_ref(), progress)?;
+    Ok((result, warm_won))
+}
+
+/// Rows read, checked and encoded: everything `segment` has before it clusters.
+pub struct Encoded {
+    pub profiles: ingest::Profiles,
+    pub report: ParseReport,
+    pub pipeline: FeaturePipeline,
+    /// The feature matrix k-means runs on (n × features, row-major).
+    pub x: Array2<f64>,
+}
+
+/// The parse and encode stages of `segment`.
+pub fn prepare(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<Encoded> {
     options.check()?;
     progress(&Progress::stage("parse"));
     let ingest_options = options.ingest_options();
@@ -227,57 +293,29 @@ pub(crate) fn segment_warm(
     progress(&Progress::stage("encode"));
     let pipeline = FeaturePipeline::fit(&profiles, &options.weights, options.cap_quantile)?;
     let x = pipeline.transform(&profiles)?;
-    let sample_rows = silhouette_rows(x.nrows(), options.silhouette_sample.max(2) as usize, options.seed);
+    Ok(Encoded { profiles, report, pipeline, x })
+}
 
-    // The k sweep scores every k on the same silhouette sample: its distances are computed once.
-    let mut sample_distances = None;
-    let (fit, k_sweep, warm_won) = match options.k {
-        KChoice::Fixed(k) => {
-            let params = options.kmeans_params(k);
-            // done = 0 marks the start of the stage (progress bars and the bench's stage timings).
-            progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total: params.n_runs });
-            let fit = fit_kmeans(x.view(), &params, &mut |run| {
-                progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
-            })?;
-            let mut warm_won = false;
-            let fit = match warm {
-                Some(labels_of) => {
-                    let init = warm_centroids(x.view(), &labels_of(&profiles)?, k as usize);
-                    match init {
-                        Some(init) => {
-                            let (fit, won) = warm_fit(x.view(), init, &params, fit);
-                            warm_won = won;
-                            fit
-                        }
-                        None => fit,
-                    }
-                }
-                None => fit,
-            };
-            (fit, None, warm_won)
-        }
-        KChoice::Auto(_) => {
-            let [lo, hi] = options.k_range;
-            let base = options.kmeans_params(lo.max(1));
-            let n_k = hi.saturating_sub(lo) + 1;
-            progress(&Progress { stage: "sweep", k: Some(lo), run: None, done: 0, total: n_k * base.n_runs });
-            let sample = sample_distances.insert(SampleDistances::new(x.view(), sample_rows.clone()));
-            let (sweep, fit) = sweep_k_with(x.view(), lo, hi, &base, sample, &mut |k, run| {
-                let done = (k - lo) * base.n_runs + run + 1;
-                progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
-            })?;
-            (fit, Some(sweep), false)
-        }
-    };
+/// The stages of `segment` after clustering: segments ordered by size, members, profiles,
+/// quality, projection, model. `sample` is the k sweep's silhouette sample (k: "auto" only).
+pub fn finish(
+    options: &SegmentOptions,
+    encoded: Encoded,
+    fit: KMeansFit,
+    k_sweep: Option<KSweep>,
+    sample: Option<&SampleDistances>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<SegmentResult> {
+    let Encoded { profiles, report, pipeline, x } = encoded;
     let k = fit.centroids.nrows();
 
     progress(&Progress::stage("profile"));
     let (labels, centroids, _) = order_by_size(&fit.labels, fit.centroids.view(), &fit.sizes);
     let mut assignments = assign_members(&profiles.ids, x.view(), centroids.view());
     let distances: Vec<f64> = assignments.iter().map(|a| a.distance).collect();
-    let sil = match &sample_distances {
+    let sil = match sample {
         Some(sample) => sample.silhouette(&labels, k),
-        None => silhouette(x.view(), &labels, k, &sample_rows),
+        None => silhouette(x.view(), &labels, k, &options.silhouette_rows(x.nrows())),
     };
     let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size);
     debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());
@@ -319,7 +357,7 @@ pub(crate) fn segment_warm(
     if let Some(p) = &options.pseudonymize {
         p.apply(&mut assignments)?;
     }
-    Ok((SegmentResult { segments, assignments, quality, k_sweep, report, model, projection }, warm_won))
+    Ok(SegmentResult { segments, assignments, quality, k_sweep, report, model, projection })
 }
 
 /// Means of the label groups (row-major k × d); None when a label is out of range or a group is

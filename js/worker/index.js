@@ -1,10 +1,21 @@
-// createSegmenter(): the async, worker-backed API for pages. One module Web Worker runs the
-// wasm off the main thread; calls are queued and run one at a time, so aborting one call
-// (which terminates the worker at once) never disturbs the others: the next call lazily starts
-// a fresh worker.
+// createSegmenter(): the async, worker-backed API for pages. A pool of module Web Workers runs
+// the wasm off the main thread, one wasm instance each. Calls are queued and run one at a
+// time; aborting one call (which terminates every worker at once) never disturbs the others:
+// the next call lazily starts fresh workers.
 //
-// The worker is created with `new Worker(new URL("./worker.js", import.meta.url), {type:"module"})`
-// so Vite and webpack 5 find it and bundle it (with the wasm it loads).
+// segment() with a pool of N ≥ 2 workers is split (src/pool.rs explains the why):
+//   worker 0 parses and encodes once and copies the encoded matrix out for the others
+//   (transferred, never re-parsed) → every (k, restart) is a task any free worker takes →
+//   for k: "auto", each k is scored (relabel, silhouette, CH, DB) by whichever worker is free
+//   once all its restarts are in → worker 0 chooses k and finishes (profiles, quality,
+//   projection, model). The result is identical to one worker's, bit for bit, whatever N:
+//   each restart has its own RNG stream and the merge keeps the sequential tie-break.
+// Every other method runs on worker 0 as before.
+//
+// Workers are created with `new Worker(new URL("./worker.js", import.meta.url), {type:"module"})`
+// so Vite and webpack 5 find the file and bundle it (with the wasm it loads).
+
+const MAX_WORKERS = 64;
 
 function codedError(code, message) {
   const err = new Error(message);
@@ -26,67 +37,229 @@ function reviveError(e) {
   return err;
 }
 
+/** Pool size: `workers` if given, else min(navigator.hardwareConcurrency, 4); at least 1. */
+function poolSize(workers) {
+  if (workers === undefined) {
+    const cores = typeof navigator !== "undefined" && Number.isInteger(navigator.hardwareConcurrency) ? navigator.hardwareConcurrency : 1;
+    return Math.max(1, Math.min(cores, 4));
+  }
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw codedError("INVALID_OPTION", `hcp-segments: workers must be a whole number from 1 to ${MAX_WORKERS}, got ${workers}`);
+  }
+  return workers;
+}
+
+// Hand the main thread back to the page between slices of work (a macrotask, no 4 ms clamp).
+function yieldToPage() {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+const UNPACK_SLICE = 25000;
+const TEXT_SLICE = 1 << 22; // UTF-16 code units per message (8 MB)
+
+/** Rebuild the row objects worker.js packed into columns, a slice per task. */
+async function unpackRows(packed) {
+  const n = packed.__packedRows;
+  const cols = packed.cols;
+  const rows = new Array(n);
+  for (let start = 0; start < n; start += UNPACK_SLICE) {
+    const end = Math.min(n, start + UNPACK_SLICE);
+    for (let i = start; i < end; i++) {
+      const row = {};
+      for (const c of cols) row[c.k] = c.t === "s" ? c.text.slice(i === 0 ? 0 : c.ends[i - 1], c.ends[i]) : c.values[i];
+      rows[i] = row;
+    }
+    if (end < n) await yieldToPage();
+  }
+  return rows;
+}
+
+async function revive(result) {
+  if (result && typeof result === "object" && result.assignments && result.assignments.__packedRows !== undefined) {
+    return { ...result, assignments: await unpackRows(result.assignments) };
+  }
+  return result;
+}
+
+function report(onProgress, progress) {
+  if (!onProgress) return;
+  try {
+    onProgress(progress);
+  } catch (e) {
+    setTimeout(() => {
+      throw e;
+    });
+  }
+}
+
 export function createSegmenter(options = {}) {
   const wasmUrl = options.wasmUrl === undefined ? undefined : String(options.wasmUrl);
-  let worker = null;
+  const size = poolSize(options.workers);
+  const workers = new Array(size).fill(null);
+  const requests = new Map(); // request id → {slot, resolve, reject, onProgress}
   let disposed = false;
   let nextId = 1;
-  let current = null; // the call running in the worker
+  let current = null; // the call running
   const queue = []; // calls waiting for it
 
-  function startWorker() {
-    const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "hcp-segments" });
+  function startWorker(slot) {
+    const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: `hcp-segments-${slot}` });
     w.onmessage = (event) => {
       const msg = event.data;
-      if (!current || msg.id !== current.id) return;
+      const req = requests.get(msg.id);
+      if (!req) return;
       if (msg.type === "progress") {
-        if (current.onProgress) {
-          try {
-            current.onProgress(msg.progress);
-          } catch (e) {
-            setTimeout(() => {
-              throw e;
-            });
-          }
-        }
+        report(req.onProgress, msg.progress);
         return;
       }
-      const call = current;
-      current = null;
-      call.settle();
-      if (msg.type === "result") call.resolve(msg.result);
-      else call.reject(reviveError(msg.error));
-      pump();
+      requests.delete(msg.id);
+      if (msg.type === "result") revive(msg.result).then(req.resolve, req.reject);
+      else req.reject(reviveError(msg.error));
     };
-    // A failed module load or an uncaught error inside the worker: fail the running call,
-    // drop the worker, go on with a fresh one.
+    // A failed module load or an uncaught error inside the worker: fail its requests, drop the
+    // worker; the next request to this slot starts a fresh one.
     w.onerror = (event) => {
       event.preventDefault?.();
-      const call = current;
-      current = null;
-      killWorker();
-      if (call) {
-        call.settle();
-        call.reject(codedError("WASM_LOAD_FAILED", `hcp-segments worker failed: ${event.message || "could not start the worker"}`));
-      }
-      pump();
+      killWorker(slot, codedError("WASM_LOAD_FAILED", `hcp-segments worker failed: ${event.message || "could not start the worker"}`));
     };
+    w.postMessage({ type: "warm", wasmUrl });
     return w;
   }
 
-  function killWorker() {
-    if (worker) {
-      worker.terminate();
-      worker = null;
+  function worker(slot) {
+    if (!workers[slot]) workers[slot] = startWorker(slot);
+    return workers[slot];
+  }
+
+  function killWorker(slot, reason) {
+    if (workers[slot]) {
+      workers[slot].terminate(); // stops its computation at once and frees its memory
+      workers[slot] = null;
     }
+    for (const [id, req] of requests) {
+      if (req.slot === slot) {
+        requests.delete(id);
+        req.reject(reason);
+      }
+    }
+  }
+
+  function killAll(reason) {
+    for (let slot = 0; slot < size; slot++) killWorker(slot, reason);
+  }
+
+  /** One request to one worker; resolves with its result. */
+  function requestTo(slot, method, args, { transfer = [], onProgress } = {}) {
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      requests.set(id, { slot, resolve, reject, onProgress });
+      post(slot, id, method, args, transfer, !!onProgress);
+    });
+  }
+
+  // A long CSV text goes in slices, one message per task: cloning 120 MB of text in one
+  // postMessage blocks the page's main thread for ~0.2 s. The worker joins them back.
+  async function post(slot, id, method, args, transfer, progress) {
+    const w = worker(slot);
+    if (typeof args[0] === "string" && args[0].length > TEXT_SLICE) {
+      const text = args[0];
+      for (let at = 0; at < text.length; at += TEXT_SLICE) {
+        w.postMessage({ type: "text", id, text: text.slice(at, at + TEXT_SLICE) });
+        await yieldToPage();
+        if (workers[slot] !== w || !requests.has(id)) return; // aborted meanwhile
+      }
+      args = [{ textSlices: id }, ...args.slice(1)];
+    }
+    w.postMessage({ type: "call", id, method, args, wasmUrl, progress }, transfer);
+  }
+
+  async function pooledSegment(entry, input, segmentOptions, onProgress) {
+    // Once the call is aborted (or disposed) it must not start anything in the fresh workers
+    // the next call gets.
+    const request = (...a) => (current === entry ? requestTo(...a) : Promise.reject(codedError("ABORTED", "stale pool task")));
+    const others = size - 1;
+    for (let slot = 1; slot < size; slot++) worker(slot); // they load their wasm while worker 0 parses
+    const prep = await request(0, "pool:prepare", [input, segmentOptions, others], { onProgress });
+    const { plan, nCols, matrices } = prep;
+    const runs = plan.nRuns;
+    // Bigger k first, so the longest tasks do not come last.
+    const tasks = [];
+    for (const k of [...plan.ks].reverse()) for (let r = 0; r < runs; r++) tasks.push({ op: "fit", k, r });
+    const parts = new Map(plan.ks.map((k) => [k, []]));
+    const rows = [];
+    const auto = plan.stage === "sweep";
+    let done = 0;
+    let running = 0;
+    let failed = null;
+    let wake = [];
+    const notify = () => {
+      const w = wake;
+      wake = [];
+      for (const f of w) f();
+    };
+    report(onProgress, { stage: plan.stage, k: plan.ks[0], done: 0, total: plan.total });
+
+    async function loop(slot) {
+      if (slot > 0) await request(slot, "pool:load", [matrices[slot - 1], nCols, segmentOptions], { transfer: [matrices[slot - 1].buffer] });
+      for (;;) {
+        if (failed) return;
+        const task = tasks.shift();
+        if (!task) {
+          if (running === 0) return;
+          await new Promise((r) => wake.push(r)); // a running task may add a score task
+          continue;
+        }
+        running++;
+        try {
+          if (task.op === "fit") {
+            const part = await request(slot, "pool:fit", [task.k, task.r, task.r + 1]);
+            const mine = parts.get(task.k);
+            mine.push(part);
+            done++;
+            report(onProgress, { stage: plan.stage, k: task.k, run: task.r, done, total: plan.total });
+            if (auto && mine.length === runs) tasks.unshift({ op: "score", k: task.k });
+          } else {
+            rows.push(await request(slot, "pool:score", [task.k, parts.get(task.k)]));
+          }
+        } catch (e) {
+          failed = failed || e;
+        } finally {
+          running--;
+          notify();
+        }
+      }
+    }
+    const loops = [];
+    for (let slot = 0; slot < size; slot++) loops.push(loop(slot).catch((e) => (failed = failed || e)));
+    await Promise.all(loops);
+    if (failed) throw failed;
+    const all = [].concat(...parts.values());
+    return request(0, "pool:finish", [all, auto ? rows : null], { onProgress });
   }
 
   function pump() {
     if (current || disposed || queue.length === 0) return;
-    current = queue.shift();
-    if (!worker) worker = startWorker();
-    const { id, method, args, transfer, onProgress } = current;
-    worker.postMessage({ type: "call", id, method, args, wasmUrl, progress: !!onProgress }, transfer);
+    const call = (current = queue.shift());
+    call.run().then(
+      (result) => finish(call, () => call.resolve(result)),
+      (error) => finish(call, () => call.reject(error)),
+    );
+  }
+
+  function finish(call, settle) {
+    if (current !== call) return; // aborted or disposed meanwhile: already settled
+    current = null;
+    if (call.pooled) for (const w of workers) w?.postMessage({ type: "release" });
+    call.settle();
+    settle();
+    pump();
   }
 
   function call(method, args, callOptions, transfer = []) {
@@ -94,12 +267,19 @@ export function createSegmenter(options = {}) {
     if (disposed) return Promise.reject(codedError("DISPOSED", "hcp-segments: the segmenter was disposed"));
     if (signal && signal.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const entry = { id: nextId++, method, args, transfer, onProgress, resolve, reject, settle: () => {} };
+      const pooled = method === "segment" && size > 1;
+      const entry = {
+        pooled,
+        run: pooled ? () => pooledSegment(entry, args[0], args[1], onProgress) : () => requestTo(0, method, args, { transfer, onProgress }),
+        resolve,
+        reject,
+        settle: () => {},
+      };
       if (signal) {
         const onAbort = () => {
           if (current === entry) {
             current = null;
-            killWorker(); // stops the computation at once
+            killAll(abortError(signal)); // stops the computation at once, in every worker
           } else {
             const i = queue.indexOf(entry);
             if (i >= 0) queue.splice(i, 1);
@@ -117,6 +297,10 @@ export function createSegmenter(options = {}) {
   }
 
   return {
+    /** Number of workers in the pool (created lazily, on the first call that needs them). */
+    get workers() {
+      return size;
+    },
     segment(input, segmentOptions, callOptions) {
       return call("segment", [input, segmentOptions], callOptions);
     },
@@ -158,8 +342,8 @@ export function createSegmenter(options = {}) {
     dispose() {
       if (disposed) return;
       disposed = true;
-      killWorker();
       const err = codedError("DISPOSED", "hcp-segments: the segmenter was disposed");
+      killAll(err);
       const pending = current ? [current, ...queue] : [...queue];
       current = null;
       queue.length = 0;

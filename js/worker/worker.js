@@ -1,8 +1,13 @@
 // The module Web Worker behind createSegmenter(): loads the web build and runs one call at a
-// time. Protocol (main → worker): {type:"call", id, method, args, wasmUrl, progress}
+// time. Protocol (main → worker): {type:"call", id, method, args, wasmUrl, progress} |
+// {type:"warm", wasmUrl} (load the wasm now) | {type:"release"} (drop the pool session)
 // (worker → main): {type:"progress", id, progress} | {type:"result", id, result} |
 // {type:"error", id, error:{name, message, code, line, column, stack}}
+//
+// Methods "pool:*" are one worker's part of a segment() split over the pool (index.js): this
+// worker holds at most one PoolSession (src/wasm/pool.rs, internal, not in the typed API).
 import * as api from "../web/index.js";
+import { PoolSession } from "../web/hcp_segments.js";
 
 const { init } = api;
 // Every engine function the web entry exports (generated from the wasm's exports at build time).
@@ -23,6 +28,57 @@ function transferables(value, out = new Set(), depth = 0) {
   return [...out];
 }
 
+// A result's `assignments` (one object per HCP: 1M of them for a national universe) is sent as
+// columns — one joined string + offsets for text fields, a Float64Array per number field — and
+// rebuilt by index.js in slices between which the page's main thread stays free. Structured
+// cloning 1M objects would be one long main-thread task on arrival. Numbers are f64 either way,
+// so the rebuilt objects are identical (same keys, same order, same bits).
+const PACK_MIN_ROWS = 20000;
+
+function packRows(rows) {
+  if (!Array.isArray(rows) || rows.length < PACK_MIN_ROWS || !rows[0] || typeof rows[0] !== "object") return null;
+  const keys = Object.keys(rows[0]);
+  const cols = keys.map((k) => ({ k, t: typeof rows[0][k] === "string" ? "s" : typeof rows[0][k] === "number" ? "n" : null }));
+  if (cols.some((c) => !c.t)) return null;
+  for (const c of cols) {
+    if (c.t === "s") {
+      const ends = new Uint32Array(rows.length);
+      const parts = new Array(rows.length);
+      let at = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][c.k];
+        if (typeof v !== "string") return null;
+        parts[i] = v;
+        at += v.length;
+        ends[i] = at;
+      }
+      c.text = parts.join("");
+      c.ends = ends;
+    } else {
+      const values = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][c.k];
+        if (typeof v !== "number") return null;
+        values[i] = v;
+      }
+      c.values = values;
+    }
+  }
+  for (const row of rows) if (Object.keys(row).length !== keys.length) return null;
+  return { __packedRows: rows.length, cols };
+}
+
+function packResult(result) {
+  if (result && typeof result === "object" && Array.isArray(result.assignments)) {
+    const packed = packRows(result.assignments);
+    if (packed) {
+      const transfer = packed.cols.map((c) => (c.t === "s" ? c.ends.buffer : c.values.buffer));
+      return { result: { ...result, assignments: packed }, extra: transfer };
+    }
+  }
+  return { result, extra: [] };
+}
+
 function serializeError(e) {
   if (e && typeof e === "object") {
     const out = { name: e.name || "Error", message: String(e.message ?? e), stack: e.stack };
@@ -32,13 +88,85 @@ function serializeError(e) {
   return { name: "Error", message: String(e) };
 }
 
+const texts = new Map(); // call id → slices of its input text
+let session = null; // this worker's PoolSession of the pooled call in progress
+
+function release() {
+  if (session) {
+    session.free(); // its matrix and parsed rows go back to the allocator
+    session = null;
+  }
+}
+
+const pool = {
+  // Parse + encode once; hand back `copies` copies of the encoded matrix for the other workers.
+  "pool:prepare"(input, options, copies, onProgress) {
+    release();
+    session = PoolSession.prepare(input, options, onProgress);
+    const plan = session.plan();
+    const matrices = [];
+    for (let i = 0; i < copies; i++) matrices.push(session.matrix());
+    return { plan, nCols: session.nCols(), matrices };
+  },
+  "pool:load"(matrix, nCols, options) {
+    release();
+    session = PoolSession.fromMatrix(matrix, nCols, options);
+    return null;
+  },
+  "pool:fit"(k, start, end) {
+    return session.fitRestarts(k, start, end);
+  },
+  "pool:score"(k, parts) {
+    return session.score(k, parts);
+  },
+  "pool:finish"(parts, rows, onProgress) {
+    try {
+      return session.finish(parts, rows, onProgress);
+    } finally {
+      release();
+    }
+  },
+};
+
 self.onmessage = async (event) => {
   const msg = event.data;
+  if (msg && msg.type === "warm") {
+    if (!ready) ready = init(msg.wasmUrl);
+    ready.catch(() => {}); // reported by the next call
+    return;
+  }
+  if (msg && msg.type === "release") {
+    release();
+    return;
+  }
+  if (msg && msg.type === "text") {
+    // A long input text, sliced by index.js; joined when its call arrives.
+    if (!texts.has(msg.id)) texts.set(msg.id, []);
+    texts.get(msg.id).push(msg.text);
+    return;
+  }
   if (!msg || msg.type !== "call") return;
-  const { id, method, args } = msg;
+  const { id, method } = msg;
+  let { args } = msg;
+  if (args[0] && typeof args[0] === "object" && args[0].textSlices === id) {
+    args = [(texts.get(id) || []).join(""), ...args.slice(1)];
+    texts.delete(id);
+  }
   try {
     if (!ready) ready = init(msg.wasmUrl);
     await ready;
+    if (method.startsWith("pool:")) {
+      const onProgress = msg.progress ? (progress) => self.postMessage({ type: "progress", id, progress }) : undefined;
+      const fn = pool[method];
+      if (!fn || (method !== "pool:prepare" && method !== "pool:load" && !session)) {
+        throw new Error(`hcp-segments worker: ${method} without a pool session`);
+      }
+      const raw = method === "pool:prepare" || method === "pool:finish" ? fn(...args, onProgress) : fn(...args);
+      const { result, extra } = packResult(raw);
+      const transfer = method === "pool:prepare" ? result.matrices.map((m) => m.buffer) : [...transferables(result), ...extra];
+      self.postMessage({ type: "result", id, result }, transfer);
+      return;
+    }
     const fn = methods[method];
     if (!fn) throw new Error(`hcp-segments worker: unknown method ${method}`);
     const callArgs = [...args];
@@ -46,9 +174,9 @@ self.onmessage = async (event) => {
       while (callArgs.length < 2) callArgs.push(undefined);
       callArgs[2] = (progress) => self.postMessage({ type: "progress", id, progress });
     }
-    const result = fn(...callArgs);
+    const { result, extra } = packResult(fn(...callArgs));
     try {
-      self.postMessage({ type: "result", id, result }, transferables(result));
+      self.postMessage({ type: "result", id, result }, [...transferables(result), ...extra]);
     } catch {
       self.postMessage({ type: "result", id, result }); // e.g. a view on wasm memory: copy instead
     }

@@ -22,7 +22,7 @@
 //!   inertia is summed in row order, exactly as for the linfa engine.
 
 use super::kernel::{sq_dist, sq_dists_all};
-use super::kmeans::{cluster_sizes, restart_rng, KMeansFit, KMeansParams};
+use super::kmeans::{cluster_sizes, restart_rng, KMeansFit, KMeansParams, RestartBest};
 use ndarray::Array2;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::Rng;
@@ -93,20 +93,53 @@ struct Run {
 /// `n_runs` restarts on a validated matrix (see `fit_kmeans`); the lowest inertia wins,
 /// the earliest restart on ties.
 pub fn fit(x: Rows, params: &KMeansParams, on_restart: &mut dyn FnMut(u32), work: &mut Work) -> KMeansFit {
+    let best = best_run(x, params, 0..params.n_runs, on_restart, work);
+    finish(x, params.k as usize, best, work)
+}
+
+/// Restarts `restarts` only (a worker-pool share; see `kmeans::best_of_restarts`): the run with
+/// the lowest inertia, the earliest restart on ties. Each restart depends only on its own RNG
+/// stream, so shares run anywhere merge to what one `fit` over every restart keeps.
+pub fn best_run(
+    x: Rows,
+    params: &KMeansParams,
+    restarts: std::ops::Range<u32>,
+    on_restart: &mut dyn FnMut(u32),
+    work: &mut Work,
+) -> Option<RestartBest> {
     let k = params.k as usize;
     let mut scratch = Scratch::new(x.n, k, x.d);
-    let mut best: Option<Run> = None;
-    for restart in 0..params.n_runs {
+    let mut best: Option<RestartBest> = None;
+    for restart in restarts {
         let run = single_run(x, params, restart, &mut scratch, work);
         if best.as_ref().map_or(true, |b| run.inertia < b.inertia) {
-            best = Some(run);
+            best = Some(RestartBest {
+                k: params.k,
+                restart,
+                inertia: run.inertia,
+                centroids: run.centroids,
+                iterations: run.iterations,
+                converged: run.converged,
+            });
         }
         on_restart(restart);
     }
+    best
+}
+
+/// The fit from the winning run: relabelled by a full scan, inertia summed in row order.
+pub fn finish(x: Rows, k: usize, best: Option<RestartBest>, work: &mut Work) -> KMeansFit {
     // n_runs ≥ 1 was checked by the caller.
-    let best =
-        best.unwrap_or(Run { centroids: x.data[..k * x.d].to_vec(), inertia: 0.0, iterations: 0, converged: false });
-    let (labels, inertia) = relabel(x, &best.centroids, k, &mut scratch.dists, work);
+    let best = best.unwrap_or(RestartBest {
+        k: k as u32,
+        restart: 0,
+        centroids: x.data[..k * x.d].to_vec(),
+        inertia: 0.0,
+        iterations: 0,
+        converged: false,
+    });
+    let mut dists = vec![0.0; k];
+    let (labels, inertia) = relabel(x, &best.centroids, k, &mut dists, work);
     let sizes = cluster_sizes(&labels, k);
     let centroids = Array2::from_shape_vec((k, x.d), best.centroids).unwrap_or_else(|_| Array2::zeros((k, x.d)));
     KMeansFit { labels, centroids, inertia, iterations: best.iterations, converged: best.converged, sizes }

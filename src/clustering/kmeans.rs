@@ -167,12 +167,58 @@ pub fn fit_kmeans_counted(
     on_restart: &mut dyn FnMut(u32),
     work: &mut fast::Work,
 ) -> Result<KMeansFit> {
+    check_fit(data, params)?;
+    let best = best_of_restarts_counted(data, params, 0..params.n_runs, on_restart, work)?;
+    finish_fit(data, params, best, work)
+}
+
+/// The checks `fit_kmeans` makes before it runs: the matrix, the parameters against it, and
+/// at least k distinct rows.
+pub fn check_fit(data: ArrayView2<f64>, params: &KMeansParams) -> Result<()> {
     check_matrix(data)?;
     params.check(data.nrows())?;
     let distinct = count_distinct_rows(data, params.k as usize);
     if distinct < params.k as usize {
         return Err(SegError::TooFewDistinct { k: params.k, distinct: distinct as u32 });
     }
+    Ok(())
+}
+
+/// The winning run of a range of restarts, before relabelling: what a worker of the pool
+/// (`js/worker/`) computes for its share of the restarts and sends back (k × d centroids).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestartBest {
+    pub k: u32,
+    /// Index of the winning restart (its RNG stream is `restart_rng(seed, restart)`).
+    pub restart: u32,
+    /// The inertia restarts are compared by (the engine's own measure of the run).
+    pub inertia: f64,
+    /// Row-major k × d.
+    pub centroids: Vec<f64>,
+    pub iterations: u32,
+    pub converged: bool,
+}
+
+/// Run restarts `restarts` only, on a matrix that passed [`check_fit`]: the lowest inertia,
+/// the earliest restart on ties (`None` for an empty range). [`merge_restarts`] of the shares
+/// then [`finish_fit`] equals `fit_kmeans` over every restart, bit for bit.
+pub fn best_of_restarts(
+    data: ArrayView2<f64>,
+    params: &KMeansParams,
+    restarts: std::ops::Range<u32>,
+    on_restart: &mut dyn FnMut(u32),
+) -> Result<Option<RestartBest>> {
+    best_of_restarts_counted(data, params, restarts, on_restart, &mut fast::Work::default())
+}
+
+fn best_of_restarts_counted(
+    data: ArrayView2<f64>,
+    params: &KMeansParams,
+    restarts: std::ops::Range<u32>,
+    on_restart: &mut dyn FnMut(u32),
+    work: &mut fast::Work,
+) -> Result<Option<RestartBest>> {
     if params.engine == Engine::Fast {
         // Row-major and contiguous already (the feature pipeline's output): borrowed, not copied.
         let owned;
@@ -184,22 +230,74 @@ pub fn fit_kmeans_counted(
             }
         };
         let rows = fast::Rows { data: slice, n: data.nrows(), d: data.ncols() };
-        return Ok(fast::fit(rows, params, on_restart, work));
+        return Ok(fast::best_run(rows, params, restarts, on_restart, work));
     }
-
-    let mut best: Option<KMeansFit> = None;
-    for restart in 0..params.n_runs {
+    let mut best: Option<RestartBest> = None;
+    for restart in restarts {
         let run = single_run(data, params, restart)?;
-        let better = match &best {
-            Some(b) => run.inertia < b.inertia,
-            None => true,
-        };
-        if better {
-            best = Some(run);
+        if best.as_ref().map_or(true, |b| run.inertia < b.inertia) {
+            best = Some(RestartBest {
+                k: params.k,
+                restart,
+                inertia: run.inertia,
+                centroids: run.centroids.iter().copied().collect(),
+                iterations: run.iterations,
+                converged: run.converged,
+            });
         }
         on_restart(restart);
     }
-    best.ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })
+    Ok(best)
+}
+
+/// Merge the winners of disjoint restart ranges exactly as one sequential loop over every
+/// restart would: in restart order, a later run wins only with a strictly lower inertia.
+pub fn merge_restarts(parts: impl IntoIterator<Item = RestartBest>) -> Option<RestartBest> {
+    let mut parts: Vec<RestartBest> = parts.into_iter().collect();
+    parts.sort_by_key(|p| p.restart);
+    let mut best: Option<RestartBest> = None;
+    for p in parts {
+        if best.as_ref().map_or(true, |b| p.inertia < b.inertia) {
+            best = Some(p);
+        }
+    }
+    best
+}
+
+/// The fit from the winning run: labels by a full scan (lowest index on ties) and the inertia
+/// summed in row order against its centroids.
+pub fn finish_fit(
+    data: ArrayView2<f64>,
+    params: &KMeansParams,
+    best: Option<RestartBest>,
+    work: &mut fast::Work,
+) -> Result<KMeansFit> {
+    let best = best.ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })?;
+    let (k, d) = (params.k as usize, data.ncols());
+    if best.k != params.k || best.centroids.len() != k * d {
+        return Err(SegError::Clustering {
+            message: format!("a restart result for k = {} with {} values does not fit k = {k}, {d} columns", best.k, best.centroids.len()),
+        });
+    }
+    if params.engine == Engine::Fast {
+        let owned;
+        let slice = match data.as_slice() {
+            Some(s) => s,
+            None => {
+                owned = data.as_standard_layout().into_owned();
+                owned.as_slice().unwrap_or(&[])
+            }
+        };
+        let rows = fast::Rows { data: slice, n: data.nrows(), d };
+        return Ok(fast::finish(rows, k, Some(best), work));
+    }
+    // The linfa engine's run was labelled and measured this way already.
+    let centroids = Array2::from_shape_vec((k, d), best.centroids)
+        .map_err(|e| SegError::Clustering { message: e.to_string() })?;
+    let (labels, sq_dists) = nearest_centroids(data, centroids.view());
+    let inertia = sq_dists.iter().sum();
+    let sizes = cluster_sizes(&labels, k);
+    Ok(KMeansFit { labels, centroids, inertia, iterations: best.iterations, converged: best.converged, sizes })
 }
 
 /// One restart: linfa's k-means++ init + first update, then linfa update steps until converged.

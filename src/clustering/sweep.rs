@@ -1,7 +1,7 @@
 //! Choosing k: fit every k in a range and judge each with inertia, silhouette,
 //! Calinski-Harabasz and Davies-Bouldin side by side.
 
-use super::kmeans::{fit_kmeans, KMeansFit, KMeansParams};
+use super::kmeans::{check_fit, count_distinct_rows, fit_kmeans, KMeansFit, KMeansParams};
 use super::metrics::{calinski_harabasz, davies_bouldin, silhouette_rows, SampleDistances};
 use crate::error::{Result, SegError};
 use ndarray::ArrayView2;
@@ -71,20 +71,38 @@ pub fn sweep_k_with(
             Err(SegError::TooFewDistinct { .. }) if !fits.is_empty() => break,
             Err(e) => return Err(e),
         };
-        let sil = sample.silhouette(&fit.labels, k as usize);
-        table.push(KSweepRow {
-            k,
-            inertia: fit.inertia,
-            silhouette: sil.mean,
-            calinski_harabasz: calinski_harabasz(data, &fit.labels, k as usize),
-            davies_bouldin: davies_bouldin(data, &fit.labels, k as usize),
-        });
+        table.push(score_k(data, sample, &fit));
         fits.push(fit);
     }
     let chosen = choose_k(&table);
     let fit_index = table.iter().position(|r| r.k == chosen).unwrap_or(0);
     let fit = fits.swap_remove(fit_index);
     Ok((KSweep { rows: table, chosen_k: chosen, rule: RULE.to_string() }, fit))
+}
+
+/// One row of the sweep table: the fit's inertia and its silhouette (on the shared sample),
+/// Calinski-Harabasz and Davies-Bouldin.
+pub fn score_k(data: ArrayView2<f64>, sample: &SampleDistances, fit: &KMeansFit) -> KSweepRow {
+    let k = fit.centroids.nrows();
+    KSweepRow {
+        k: k as u32,
+        inertia: fit.inertia,
+        silhouette: sample.silhouette(&fit.labels, k).mean,
+        calinski_harabasz: calinski_harabasz(data, &fit.labels, k),
+        davies_bouldin: davies_bouldin(data, &fit.labels, k),
+    }
+}
+
+/// The ks [`sweep_k_with`] fits, with the errors it would return before fitting any: the range,
+/// the matrix and the parameters checked for k_min, then every k up to k_max that the rows and
+/// the distinct rows allow (the sweep stops at the first k with too few distinct rows).
+/// For splitting a sweep over workers (`crate::pool`).
+pub fn sweep_ks(data: ArrayView2<f64>, k_min: u32, k_max: u32, base: &KMeansParams) -> Result<Vec<u32>> {
+    check_range(data.nrows(), k_min, k_max)?;
+    let k_max = k_max.min(data.nrows() as u32);
+    check_fit(data, &KMeansParams { k: k_min, ..base.clone() })?;
+    let distinct = count_distinct_rows(data, k_max as usize) as u32;
+    Ok((k_min..=k_max.min(distinct)).collect())
 }
 
 fn check_range(n: usize, k_min: u32, k_max: u32) -> Result<()> {

@@ -9,6 +9,7 @@
 
 mod decode;
 mod errors;
+mod pool;
 mod targeting;
 
 use crate::clustering::kmeans::{fit_kmeans, KMeansParams};

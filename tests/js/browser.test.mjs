@@ -223,14 +223,16 @@ describe("browser, no bundler", () => {
 
   test("worker: wasmUrl loads the engine from another URL (CDN, CSP)", async () => {
     const before = requests.filter((u) => u.endsWith("/cdn/engine.wasm")).length;
-    const k = await page.evaluate(async () => {
-      const seg = window.createSegmenter({ wasmUrl: new URL("/cdn/engine.wasm", location.href) });
+    const { k, workers } = await page.evaluate(async () => {
+      const seg = window.createSegmenter({ wasmUrl: new URL("/cdn/engine.wasm", location.href), workers: 2 });
       const r = await seg.segment(await seg.generateSample(200, 1), { k: 3, seed: 1 });
       seg.dispose();
-      return r.segments.length;
+      return { k: r.segments.length, workers: seg.workers };
     });
     assert.equal(k, 3);
-    assert.equal(requests.filter((u) => u.endsWith("/cdn/engine.wasm")).length, before + 1);
+    // Each worker of the pool loads its own instance from that URL (the pooled segment used both).
+    assert.equal(workers, 2);
+    assert.equal(requests.filter((u) => u.endsWith("/cdn/engine.wasm")).length, before + 2);
   });
 
   test("worker: a wasm URL that does not load rejects with WASM_LOAD_FAILED", async () => {
@@ -246,6 +248,211 @@ describe("browser, no bundler", () => {
       }
     });
     assert.equal(code, "WASM_LOAD_FAILED");
+  });
+
+  // The pool (createSegmenter({ workers })): segment() split over N workers must give the
+  // one-worker result bit for bit. JSON text equality of the whole result (typed arrays as
+  // arrays) means every number printed the same shortest round-trip digits, i.e. equal bits.
+  test("worker pool: workers 1, 2 and 3 give identical results, equal to the sync API", async () => {
+    const out = await page.evaluate(async () => {
+      const text = (r) => JSON.stringify({ ...r, projection: { ...r.projection, points: Array.from(r.projection.points), centroids: Array.from(r.projection.centroids) } });
+      await window.hs.init();
+      const csv = window.hs.generateSample(3000, 42);
+      const cases = [{ k: "auto", seed: 42, silhouetteSample: 1000 }, { k: 5, seed: 7 }, { k: "auto", seed: 3, kRange: [2, 5], engine: "linfa", nRuns: 3 }];
+      const out = [];
+      for (const options of cases) {
+        const sync = window.hs.segment(csv, options);
+        const texts = {};
+        const progress = {};
+        for (const workers of [1, 2, 3]) {
+          const seg = window.createSegmenter({ workers });
+          const seen = [];
+          const r = await seg.segment(csv, options, { onProgress: (p) => seen.push(p) });
+          seg.dispose();
+          texts[workers] = text(r);
+          const stages = seen.map((p) => p.stage).filter((s, i, a) => s !== a[i - 1]);
+          const dones = seen.filter((p) => p.stage === "sweep" || p.stage === "cluster").map((p) => p.done);
+          progress[workers] = { stages, last: dones[dones.length - 1], monotonic: dones.every((d, i) => i === 0 || d >= dones[i - 1]) };
+        }
+        out.push({
+          options,
+          chosenK: JSON.parse(texts[1]).quality.k,
+          same12: texts[1] === texts[2],
+          same13: texts[1] === texts[3],
+          sameSync: texts[1] === text(sync),
+          progress,
+        });
+      }
+      return { out, size: window.createSegmenter().workers, cores: navigator.hardwareConcurrency };
+    });
+    for (const c of out.out) {
+      assert.equal(c.same12, true, `workers 1 vs 2, ${JSON.stringify(c.options)}`);
+      assert.equal(c.same13, true, `workers 1 vs 3, ${JSON.stringify(c.options)}`);
+      assert.equal(c.sameSync, true, `worker vs sync API, ${JSON.stringify(c.options)}`);
+      for (const w of [1, 2, 3]) {
+        const p = c.progress[w];
+        const stage = c.options.k === "auto" ? "sweep" : "cluster";
+        assert.deepEqual(p.stages, ["parse", "encode", stage, "profile", "project"], `stages, workers ${w}`);
+        assert.equal(p.monotonic, true);
+        assert.equal(p.last, (c.options.k === "auto" ? (c.options.kRange ? 4 : 6) : 1) * (c.options.nRuns ?? 10), `restarts reported, workers ${w}`);
+      }
+    }
+    assert.equal(out.out[0].chosenK, 6, "the planted six personas");
+    assert.equal(out.size, Math.max(1, Math.min(out.cores, 4)), "default pool size");
+  });
+
+  // From 20,000 rows the worker sends `assignments` as columns and the page rebuilds the
+  // objects in slices (a 1M-row result arriving as one structured clone froze the page); an
+  // input text over 4M characters goes to the worker in slices.
+  test("worker: a large result's assignments arrive rebuilt, identical to the sync API", async () => {
+    const out = await page.evaluate(async () => {
+      await window.hs.init();
+      const csv = window.hs.generateSample(40000, 6);
+      if (csv.length <= 1 << 22) throw new Error("the CSV must be long enough to be sent in slices");
+      const options = { k: 4, seed: 3, nRuns: 2 };
+      const sync = window.hs.segment(csv, options);
+      const same = {};
+      for (const workers of [1, 2]) {
+        const seg = window.createSegmenter({ workers });
+        const r = await seg.segment(csv, options);
+        seg.dispose();
+        same[workers] = Array.isArray(r.assignments) && r.assignments.length === 40000 &&
+          JSON.stringify(r.assignments) === JSON.stringify(sync.assignments) && JSON.stringify(r.segments) === JSON.stringify(sync.segments);
+      }
+      return { same, keys: Object.keys(sync.assignments[0]) };
+    });
+    assert.deepEqual(out.same, { 1: true, 2: true });
+    assert.deepEqual(out.keys, ["hcpId", "segment", "distance", "confidence"]);
+  });
+
+  test("worker pool: bad workers option is INVALID_OPTION; errors inside the pool keep code/line/column", async () => {
+    const out = await page.evaluate(async () => {
+      const codes = [];
+      for (const workers of [0, 1.5, "2", 65]) {
+        try {
+          window.createSegmenter({ workers });
+          codes.push("created");
+        } catch (e) {
+          codes.push(e.code);
+        }
+      }
+      const seg = window.createSegmenter({ workers: 2 });
+      let err;
+      try {
+        await seg.segment("hcp_id,ch_email,fmt_news\na,1,2\nb,1,-3\n", { k: 2 });
+      } catch (e) {
+        err = { code: e.code, line: e.line, column: e.column };
+      }
+      let tooFew;
+      try {
+        await seg.segment(await seg.generateSample(5, 1), { k: 9 });
+      } catch (e) {
+        tooFew = e.code;
+      }
+      const ok = await seg.segment(await seg.generateSample(300, 1), { k: 3, seed: 1 });
+      seg.dispose();
+      return { codes, err, tooFew, k: ok.segments.length };
+    });
+    assert.deepEqual(out.codes, ["INVALID_OPTION", "INVALID_OPTION", "INVALID_OPTION", "INVALID_OPTION"]);
+    assert.deepEqual(out.err, { code: "NEGATIVE_COUNT", line: 3, column: "fmt_news" });
+    assert.equal(out.tooFew, "TOO_FEW_ROWS");
+    assert.equal(out.k, 3);
+  });
+
+  test("worker pool: cancel mid-sweep rejects with AbortError, terminates every worker, the next call works", async () => {
+    const live = () => page.workers().filter((w) => /worker\.js/.test(w.url())).length;
+    await page.evaluate(async () => {
+      window.poolSeg = window.createSegmenter({ workers: 2 });
+      window.poolCsv = await window.poolSeg.generateSample(20000, 11);
+    });
+    assert.equal(live(), 1, "one worker ran generateSample");
+    const aborted = await page.evaluate(async () => {
+      const ctrl = new AbortController();
+      let at;
+      try {
+        await window.poolSeg.segment(window.poolCsv, { k: "auto", seed: 1 }, {
+          signal: ctrl.signal,
+          onProgress: (p) => {
+            if (!at && p.stage === "sweep" && p.done >= 1) {
+              at = p;
+              ctrl.abort();
+            }
+          },
+        });
+        return { name: "resolved" };
+      } catch (e) {
+        return { name: e.name, at };
+      }
+    });
+    assert.equal(aborted.name, "AbortError");
+    assert.ok(aborted.at.done >= 1 && aborted.at.done < aborted.at.total, `aborted mid-sweep: ${JSON.stringify(aborted.at)}`);
+    for (let i = 0; i < 50 && live() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(live(), 0, "every worker of the pool is gone after the abort");
+    await page.evaluate(async () => {
+      window.poolSmall = await window.poolSeg.generateSample(2000, 4);
+      window.poolResult = await window.poolSeg.segment(window.poolSmall, { k: "auto", seed: 5 });
+    });
+    // page.workers() follows worker start/close events, which may trail the call a little.
+    for (let i = 0; i < 50 && live() !== 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(live(), 2, "the next call restarted both workers");
+    await page.evaluate(() => window.poolSeg.dispose());
+    const same = await page.evaluate(async () => {
+      const one = window.createSegmenter({ workers: 1 });
+      const r1 = await one.segment(window.poolSmall, { k: "auto", seed: 5 });
+      one.dispose();
+      const r = window.poolResult;
+      return JSON.stringify(r.assignments) === JSON.stringify(r1.assignments) && Object.is(r.quality.inertia, r1.quality.inertia);
+    });
+    assert.equal(same, true, "after the abort, a fresh pool gives the one-worker result");
+    for (let i = 0; i < 50 && live() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(live(), 0, "dispose() terminates the pool");
+  });
+
+  // Issue #6 "a cancelled run frees its worker": a worker's wasm memory lives and dies with the
+  // worker, so: after each cancel no worker is left, and over many cancel cycles the page's own
+  // JS heap (CDP Performance.getMetrics after a forced GC) does not grow with them.
+  test("worker pool: many cancel cycles leave no worker behind and do not grow the page heap", async () => {
+    const live = () => page.workers().filter((w) => /worker\.js/.test(w.url())).length;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const heap = async () => {
+      await cdp.send("HeapProfiler.collectGarbage");
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      return metrics.find((m) => m.name === "JSHeapUsedSize").value;
+    };
+    await page.evaluate(async () => {
+      window.cycleSeg = window.createSegmenter({ workers: 2 });
+      window.cycleCsv = await window.cycleSeg.generateSample(8000, 2);
+    });
+    const cycle = () =>
+      page.evaluate(async () => {
+        const ctrl = new AbortController();
+        try {
+          await window.cycleSeg.segment(window.cycleCsv, { k: "auto", seed: 1 }, {
+            signal: ctrl.signal,
+            onProgress: (p) => p.stage === "sweep" && p.done >= 1 && ctrl.abort(),
+          });
+          return "resolved";
+        } catch (e) {
+          return e.name;
+        }
+      });
+    assert.equal(await cycle(), "AbortError");
+    const base = await heap();
+    let most = 0;
+    for (let i = 0; i < 12; i++) {
+      assert.equal(await cycle(), "AbortError");
+      await new Promise((r) => setTimeout(r, 50));
+      most = Math.max(most, live());
+    }
+    for (let i = 0; i < 50 && live() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const grown = (await heap()) - base;
+    assert.equal(live(), 0, "no worker left after the last cancel");
+    assert.ok(most <= 2, `never more than the pool's 2 workers alive (saw ${most})`);
+    // The CSV alone is ~1.6 MB; a leak of one matrix or result per cycle would be 12 × that.
+    assert.ok(grown < 4 * 2 ** 20, `page heap grew by ${(grown / 2 ** 20).toFixed(1)} MB over 12 cancel cycles`);
+    await page.evaluate(() => window.cycleSeg.dispose());
+    await cdp.detach();
   });
 
   test("privacy: every request stayed on the page's origin; no CSP violations", () => {

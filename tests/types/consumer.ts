@@ -105,6 +105,13 @@ async function main(): Promise<void> {
   const so: SegmenterOptions = { wasmUrl: new URL("https://cdn.example/x.wasm") };
   const seg: Segmenter = createSegmenter(so);
   createSegmenter();
+  const pool: Segmenter = createSegmenter({ workers: 2, wasmUrl: "/x.wasm" });
+  const poolSize: number = pool.workers;
+  void poolSize;
+  // @ts-expect-error workers is a number
+  createSegmenter({ workers: "2" });
+  // @ts-expect-error the pool size is read-only
+  pool.workers = 3;
   const ctrl = new AbortController();
   const call: CallOptions = { signal: ctrl.signal, onProgress };
   const r2: SegmentResult = await seg.segment(csv, { k: 6 }, call);

@@ -1,0 +1,151 @@
+//! One `segment` call split over a pool of workers (`createSegmenter({ workers })` in
+//! `js/worker/`), with the result identical to `segmentation::segment` bit for bit.
+//!
+//! 1. One worker parses and encodes once ([`Session::prepare`]); the encoded matrix is copied
+//!    out and handed to the others ([`Session::from_matrix`]), never re-parsed.
+//! 2. [`Session::plan`] lists the ks to fit (one k, or the sweep's ks) with the errors
+//!    `segment` would raise before clustering.
+//! 3. Any worker runs any range of restarts of any k ([`Session::fit_restarts`]): each restart
+//!    draws from its own RNG stream (`restart_rng(seed, restart)`) and shares nothing with the
+//!    others, so where it runs does not matter. A share returns its winner (k × d centroids).
+//! 4. For `k: "auto"`, any worker scores a k from all its shares ([`Session::score`]):
+//!    merge (lowest inertia, earliest restart on ties: the sequential loop's rule), relabel,
+//!    silhouette on the shared sample, Calinski-Harabasz, Davies-Bouldin.
+//! 5. The preparing worker finishes ([`Session::finish`]): chooses k from the scored rows by
+//!    the sweep's rule, merges that k's shares, and runs `segmentation::finish`.
+
+use crate::clustering::kmeans::{check_fit, finish_fit, merge_restarts, RestartBest};
+use crate::clustering::metrics::SampleDistances;
+use crate::clustering::sweep::{choose_k, score_k, sweep_ks, RULE};
+use crate::clustering::{KSweep, KSweepRow};
+use crate::error::{Result, SegError};
+use crate::segmentation::{self, Encoded, Input, KChoice, Progress, SegmentOptions, SegmentResult};
+use ndarray::{Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+/// What the pool has to run: every restart `0..n_runs` of every k in `ks`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub ks: Vec<u32>,
+    pub n_runs: u32,
+    /// "cluster" (one k) or "sweep" (k: "auto"): the progress stage, as `segment` reports it.
+    pub stage: String,
+    /// The progress total `segment` reports for the stage (for auto: every k of `kRange` × nRuns,
+    /// even the ks the rows do not allow).
+    pub total: u32,
+}
+
+/// One worker's state for one pooled call.
+pub struct Session {
+    options: SegmentOptions,
+    /// Everything `segment` needs to finish: only in the worker that parsed the input.
+    encoded: Option<Encoded>,
+    /// The matrix of a worker that did not parse (from [`Session::from_matrix`]).
+    matrix: Option<Array2<f64>>,
+    /// The silhouette sample's pairwise distances, built on first use.
+    sample: Option<SampleDistances>,
+}
+
+impl Session {
+    /// Parse and encode (the `parse` and `encode` stages of `segment`).
+    pub fn prepare(input: Input, options: SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<Session> {
+        let encoded = segmentation::prepare(input, &options, progress)?;
+        Ok(Session { options, encoded: Some(encoded), matrix: None, sample: None })
+    }
+
+    /// A worker that only fits and scores: the encoded matrix (row-major, `n_cols` columns).
+    pub fn from_matrix(data: Vec<f64>, n_cols: usize, options: SegmentOptions) -> Result<Session> {
+        if n_cols == 0 || data.len() % n_cols != 0 {
+            return Err(SegError::InvalidMatrix {
+                message: format!("{} values do not make rows of {n_cols} columns", data.len()),
+            });
+        }
+        let matrix = Array2::from_shape_vec((data.len() / n_cols, n_cols), data)
+            .map_err(|e| SegError::InvalidMatrix { message: e.to_string() })?;
+        Ok(Session { options, encoded: None, matrix: Some(matrix), sample: None })
+    }
+
+    /// The encoded matrix (n × features, row-major).
+    pub fn matrix(&self) -> ArrayView2<'_, f64> {
+        match (&self.encoded, &self.matrix) {
+            (Some(e), _) => e.x.view(),
+            (None, Some(m)) => m.view(),
+            (None, None) => ArrayView2::from_shape((0, 0), &[]).expect("empty view"),
+        }
+    }
+
+    /// The ks and restarts to run, after the checks `segment` makes before clustering.
+    pub fn plan(&self) -> Result<Plan> {
+        let x = self.matrix();
+        let o = &self.options;
+        match o.k {
+            KChoice::Fixed(k) => {
+                check_fit(x, &o.kmeans_params(k))?;
+                Ok(Plan { ks: vec![k], n_runs: o.n_runs, stage: "cluster".into(), total: o.n_runs })
+            }
+            KChoice::Auto(_) => {
+                let [lo, hi] = o.k_range;
+                let ks = sweep_ks(x, lo, hi, &o.kmeans_params(lo.max(1)))?;
+                let total = (hi.saturating_sub(lo) + 1) * o.n_runs;
+                Ok(Plan { ks, n_runs: o.n_runs, stage: "sweep".into(), total })
+            }
+        }
+    }
+
+    /// Restarts `start..end` of k (on a matrix [`Session::plan`] accepted): the share's winner.
+    pub fn fit_restarts(&self, k: u32, start: u32, end: u32) -> Result<RestartBest> {
+        let params = self.options.kmeans_params(k);
+        if start >= end || end > params.n_runs {
+            return Err(SegError::option("restarts", format!("{start}..{end} is not a range within 0..{}", params.n_runs)));
+        }
+        crate::clustering::kmeans::best_of_restarts(self.matrix(), &params, start..end, &mut |_| {})?
+            .ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })
+    }
+
+    /// The sweep row of one k, from the winners of all its shares.
+    pub fn score(&mut self, k: u32, parts: Vec<RestartBest>) -> Result<KSweepRow> {
+        let params = self.options.kmeans_params(k);
+        let fit = finish_fit(self.matrix(), &params, merge_restarts(parts), &mut Default::default())?;
+        self.build_sample();
+        let sample = self.sample.as_ref().ok_or_else(|| SegError::Clustering { message: "no silhouette sample".into() })?;
+        Ok(score_k(self.matrix(), sample, &fit))
+    }
+
+    fn build_sample(&mut self) {
+        if self.sample.is_none() {
+            self.sample = Some(self.options.sample_distances(self.matrix()));
+        }
+    }
+
+    /// The result: for k: "auto", k chosen from `rows` (every k of the plan, any order) by the
+    /// sweep's rule; the chosen k's shares merged; then profiles, quality, projection, model.
+    pub fn finish(
+        mut self,
+        parts: Vec<RestartBest>,
+        rows: Option<Vec<KSweepRow>>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<SegmentResult> {
+        let (k, sweep) = match (self.options.k, rows) {
+            (KChoice::Fixed(k), _) => (k, None),
+            (KChoice::Auto(_), Some(mut rows)) if !rows.is_empty() => {
+                rows.sort_by_key(|r| r.k);
+                let chosen = choose_k(&rows);
+                (chosen, Some(KSweep { rows, chosen_k: chosen, rule: RULE.to_string() }))
+            }
+            (KChoice::Auto(_), _) => {
+                return Err(SegError::Clustering { message: "k: \"auto\" needs the scored sweep rows".into() })
+            }
+        };
+        let params = self.options.kmeans_params(k);
+        let fit = finish_fit(self.matrix(), &params, merge_restarts(parts.into_iter().filter(|p| p.k == k)), &mut Default::default())?;
+        if sweep.is_some() {
+            self.build_sample();
+        }
+        let encoded = self.encoded.take().ok_or_else(|| SegError::Clustering {
+            message: "only the worker that parsed the input can finish the result".into(),
+        })?;
+        let sample = if sweep.is_some() { self.sample.as_ref() } else { None };
+        segmentation::finish(&self.options, encoded, fit, sweep, sample, progress)
+    }
+}

@@ -1,0 +1,101 @@
+//! The worker pool's internal boundary (`js/worker/worker.js` only; not in js/types.d.ts):
+//! one `PoolSession` per worker per pooled `segment` call, over `crate::pool::Session`.
+//! A class, not functions: build-wasm.sh wraps and re-exports every exported *function* as
+//! public API, and this is not public API.
+
+use super::decode::{decode_input, decode_options, int_arg};
+use super::errors::{to_js_error, JsResult};
+use super::{segment_result_to_js, to_js};
+use crate::clustering::kmeans::RestartBest;
+use crate::clustering::KSweepRow;
+use crate::pool::Session;
+use crate::segmentation::{Progress, SegmentOptions};
+use crate::SegError;
+use js_sys::{Float64Array, Function};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+pub struct PoolSession {
+    inner: Option<Session>,
+}
+
+fn progress_fn(on_progress: &Option<Function>) -> impl FnMut(&Progress) + '_ {
+    move |p: &Progress| {
+        if let (Some(f), Ok(v)) = (on_progress, to_js(p)) {
+            let _ = f.call1(&JsValue::NULL, &v);
+        }
+    }
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> JsResult<T> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| to_js_error(SegError::option(what, e.to_string())))
+}
+
+#[wasm_bindgen]
+impl PoolSession {
+    /// Parse and encode `input` as `segment(input, options)` would.
+    pub fn prepare(input: JsValue, options: JsValue, on_progress: Option<Function>) -> JsResult<PoolSession> {
+        let options: SegmentOptions = decode_options(&options)?;
+        let input = decode_input(&input)?;
+        let session = Session::prepare(input, options, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
+        Ok(PoolSession { inner: Some(session) })
+    }
+
+    /// A fitting-only session on the matrix another worker encoded.
+    #[wasm_bindgen(js_name = fromMatrix)]
+    pub fn from_matrix(data: &Float64Array, n_cols: JsValue, options: JsValue) -> JsResult<PoolSession> {
+        let options: SegmentOptions = decode_options(&options)?;
+        let n_cols = int_arg(&n_cols, "nCols", 1, u32::MAX as u64)? as usize;
+        let session = Session::from_matrix(data.to_vec(), n_cols, options).map_err(to_js_error)?;
+        Ok(PoolSession { inner: Some(session) })
+    }
+
+    fn session(&self) -> JsResult<&Session> {
+        self.inner.as_ref().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))
+    }
+
+    /// A copy of the encoded matrix (row-major), to hand to another worker.
+    pub fn matrix(&self) -> JsResult<Float64Array> {
+        let x = self.session()?.matrix();
+        Ok(match x.as_slice() {
+            Some(s) => Float64Array::from(s),
+            None => Float64Array::from(x.iter().copied().collect::<Vec<_>>().as_slice()),
+        })
+    }
+
+    #[wasm_bindgen(js_name = nCols)]
+    pub fn n_cols(&self) -> JsResult<u32> {
+        Ok(self.session()?.matrix().ncols() as u32)
+    }
+
+    /// `{ks, nRuns, stage, total}`, or the error `segment` would throw before clustering.
+    pub fn plan(&self) -> JsResult<JsValue> {
+        to_js(&self.session()?.plan().map_err(to_js_error)?)
+    }
+
+    /// Restarts `start..end` of k: `{k, restart, inertia, centroids, iterations, converged}`.
+    #[wasm_bindgen(js_name = fitRestarts)]
+    pub fn fit_restarts(&self, k: JsValue, start: JsValue, end: JsValue) -> JsResult<JsValue> {
+        let k = int_arg(&k, "k", 1, u32::MAX as u64)? as u32;
+        let start = int_arg(&start, "start", 0, u32::MAX as u64)? as u32;
+        let end = int_arg(&end, "end", 0, u32::MAX as u64)? as u32;
+        to_js(&self.session()?.fit_restarts(k, start, end).map_err(to_js_error)?)
+    }
+
+    /// The sweep row of k from the winners of all its shares.
+    pub fn score(&mut self, k: JsValue, parts: JsValue) -> JsResult<JsValue> {
+        let k = int_arg(&k, "k", 1, u32::MAX as u64)? as u32;
+        let parts: Vec<RestartBest> = from_js(parts, "parts")?;
+        let session = self.inner.as_mut().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))?;
+        to_js(&session.score(k, parts).map_err(to_js_error)?)
+    }
+
+    /// The `segment` result (only in the session that parsed). Ends the session.
+    pub fn finish(&mut self, parts: JsValue, rows: JsValue, on_progress: Option<Function>) -> JsResult<JsValue> {
+        let parts: Vec<RestartBest> = from_js(parts, "parts")?;
+        let rows: Option<Vec<KSweepRow>> = if rows.is_null() || rows.is_undefined() { None } else { Some(from_js(rows, "rows")?) };
+        let session = self.inner.take().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))?;
+        let result = session.finish(parts, rows, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
+        segment_result_to_js(&result)
+    }
+}
