@@ -9,7 +9,7 @@ let segmenter = null;
 let background = null;
 
 function get(bg) {
-  if (bg) return (background ??= createSegmenter());
+  if (bg) return (background ??= createSegmenter({ workers: 1 })); // stability is one call: one worker
   if (!segmenter) segmenter = createSegmenter();
   return segmenter;
 }
