@@ -209,8 +209,7 @@ pub fn segment(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
     }
 
     progress(&Progress::stage("encode"));
-    let pipeline = FeaturePipeline::fit(&profiles, &options.weights, options.cap_quantile)?;
-    let x = pipeline.transform(&profiles)?;
+    let (pipeline, x) = FeaturePipeline::fit_transform(&profiles, &options.weights, options.cap_quantile)?;
     let sample_rows = silhouette_rows(x.nrows(), options.silhouette_sample.max(2) as usize, options.seed);
 
     // The k sweep scores every k on the same silhouette sample: its distances are computed once.
