@@ -2,8 +2,9 @@
 # Build the wasm once, bind it for the web and for Node, optimise it, and assemble the npm
 # package in pkg/ (gitignored).  `make package` then packs pkg/ into dist/.
 #
-# Env: CARGO_TARGET_DIR (default target/), WASM_OPT_LEVEL (default -O3, see docs/package.md for
-# the measurement), WASM_OPT=0 to skip wasm-opt (debugging).
+# Env: CARGO_TARGET_DIR (default target/), WASM_OPT_LEVEL (default -O3: -Oz saves under 1% of
+# the gzip size on an opt-level 3 build and slows k-means; the table is in docs/package.md,
+# "Building the package"), WASM_OPT=0 to skip wasm-opt (debugging).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

@@ -291,8 +291,7 @@ pub fn prepare(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
     }
 
     progress(&Progress::stage("encode"));
-    let pipeline = FeaturePipeline::fit(&profiles, &options.weights, options.cap_quantile)?;
-    let x = pipeline.transform(&profiles)?;
+    let (pipeline, x) = FeaturePipeline::fit_transform(&profiles, &options.weights, options.cap_quantile)?;
     Ok(Encoded { profiles, report, pipeline, x })
 }
 

@@ -11,8 +11,8 @@
 //! - a quoted field that is never closed is an error at the line where it opens;
 //! - blank lines (and records whose cells are all empty, as spreadsheets export them) are skipped.
 
-use super::{Cell, Dialect, IngestOptions, RawRow, RawTable};
-use super::OnError;
+use super::{Dialect, IngestOptions, RawTable, TextCells};
+use super::{CellRef, OnError};
 use crate::error::{echo, Result, SegError};
 use crate::limits;
 
@@ -63,8 +63,8 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
         });
     }
 
-    let (names, rows, skipped) = parse_records(text, delimiter, options.on_error)?;
-    if rows.is_empty() && skipped.is_empty() {
+    let (names, cells, skipped) = parse_records(text, delimiter, options.on_error)?;
+    if cells.is_empty() && skipped.is_empty() {
         return Err(SegError::EmptyInput {
             what: "only a header line, no data rows".to_string(),
         });
@@ -72,13 +72,14 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
 
     let decimal_comma = match options.decimal_comma {
         Some(forced) => forced,
-        None if delimiter == b';' || delimiter == b'\t' => detect_decimal_comma(&rows)?,
+        None if delimiter == b';' || delimiter == b'\t' => detect_decimal_comma(&cells)?,
         None => false,
     };
 
     Ok(RawTable {
         headers: names,
-        rows,
+        rows: Vec::new(),
+        cells: Some(cells),
         skipped,
         dialect: Dialect {
             source: "csv".to_string(),
@@ -247,6 +248,9 @@ fn consistent_with_data(text: &str, d: u8) -> bool {
 /// (a quote only opens a field at its start; `""` inside quotes is an escaped quote).
 fn unterminated_quote_line(text: &str, delimiter: u8) -> Option<u32> {
     let bytes = text.as_bytes();
+    if !bytes.contains(&b'"') {
+        return None; // the usual export: no quotes, nothing to walk byte by byte
+    }
     let mut line: u32 = 1;
     let mut open_line: u32 = 0;
     let mut in_quotes = false;
@@ -293,7 +297,9 @@ fn header_width(text: &str) -> u64 {
 /// cells, with the physical line each starts on). Blank and all-empty records are dropped.
 /// A record with the wrong number of fields fails, or in skip mode goes into the skipped list.
 /// The column, memory and row limits are checked here, before the rows are stored.
-fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<String>, Vec<RawRow>, Vec<SegError>)> {
+/// One record buffer is reused and the cells are appended to one text buffer ([`TextCells`]):
+/// no allocation per cell or per row.
+fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<String>, TextCells, Vec<SegError>)> {
     let bytes = text.as_bytes();
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -301,7 +307,7 @@ fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<St
         .delimiter(delimiter)
         .from_reader(bytes);
     let mut names: Option<Vec<String>> = None;
-    let mut rows: Vec<RawRow> = Vec::new();
+    let mut cells = TextCells::default();
     let mut skipped: Vec<SegError> = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
@@ -317,10 +323,22 @@ fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<St
             None => 0,
         };
         let Some(header) = names.as_ref() else {
-            names = Some(header_names(&record, line, text)?);
+            let header = header_names(&record, line, text)?;
+            // Capacity up front (the trimmed cells are never longer than the text; at most one
+            // row per line) so the buffers are not copied while growing.
+            let lines = line_count(text) as usize;
+            cells = TextCells {
+                width: header.len(),
+                lines: Vec::with_capacity(lines),
+                text: String::with_capacity(text.len()),
+                // A row of w fields takes at least w bytes (w - 1 delimiters and a line end).
+                ends: Vec::with_capacity(lines.saturating_mul(header.len()).min(text.len() + header.len()) + 1),
+            };
+            cells.ends.push(0);
+            names = Some(header);
             continue;
         };
-        if rows.len() + skipped.len() >= limits::MAX_ROWS {
+        if cells.len() + skipped.len() >= limits::MAX_ROWS {
             let found = line_count(text).saturating_sub(1).max(limits::MAX_ROWS as u64 + 1);
             return Err(SegError::TooLarge {
                 what: "data rows (counting lines)".to_string(),
@@ -343,21 +361,15 @@ fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<St
                 }
             }
         }
-        let cells = record
-            .iter()
-            .map(|f| {
-                let t = f.trim();
-                if t.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(t.to_string())
-                }
-            })
-            .collect();
-        rows.push(RawRow { line, cells });
+        for f in record.iter() {
+            cells.text.push_str(f.trim());
+            // Fits: the text is at most limits::MAX_INPUT_BYTES (checked before parsing).
+            cells.ends.push(cells.text.len() as u32);
+        }
+        cells.lines.push(line);
     }
     match names {
-        Some(names) => Ok((names, rows, skipped)),
+        Some(names) => Ok((names, cells, skipped)),
         None => Err(SegError::EmptyInput {
             what: "no header line and no rows".to_string(),
         }),
@@ -455,17 +467,17 @@ fn looks_dot_decimal(s: &str) -> bool {
 
 /// Decimal comma when numeric-looking cells use `3,5` and none uses `3.5`; both styles in one
 /// file is ambiguous and must be resolved by the caller.
-fn detect_decimal_comma(rows: &[RawRow]) -> Result<bool> {
+fn detect_decimal_comma(rows: &TextCells) -> Result<bool> {
     let mut comma_line: Option<u32> = None;
     let mut dot_line: Option<u32> = None;
-    for row in rows {
-        for cell in &row.cells {
-            if let Cell::Text(t) = cell {
+    for (i, &line) in rows.lines.iter().enumerate() {
+        for col in 0..rows.width {
+            if let CellRef::Text(t) = rows.cell(i, col) {
                 if comma_line.is_none() && looks_comma_decimal(t) {
-                    comma_line = Some(row.line);
+                    comma_line = Some(line);
                 }
                 if dot_line.is_none() && looks_dot_decimal(t) {
-                    dot_line = Some(row.line);
+                    dot_line = Some(line);
                 }
             }
         }
@@ -488,22 +500,27 @@ fn detect_decimal_comma(rows: &[RawRow]) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Cell;
 
     fn read(text: &str) -> Result<RawTable> {
         read_csv(text, &IngestOptions::default())
     }
 
     fn text(t: &RawTable, row: usize, col: usize) -> Cell {
-        t.rows[row].cells[col].clone()
+        match t.cell(row, col) {
+            CellRef::Empty => Cell::Empty,
+            CellRef::Text(s) => Cell::Text(s.to_string()),
+            other => panic!("CSV gave {other:?}"),
+        }
     }
 
     #[test]
     fn basic_comma() {
         let t = read("hcp_id,ch_x\na, 3 \nb,\n").unwrap();
         assert_eq!(t.headers, vec!["hcp_id", "ch_x"]);
-        assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].line, 2);
-        assert_eq!(t.rows[1].line, 3);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.line(0), 2);
+        assert_eq!(t.line(1), 3);
         assert_eq!(text(&t, 0, 1), Cell::Text("3".into()));
         assert_eq!(text(&t, 1, 1), Cell::Empty);
         assert_eq!(t.dialect.delimiter.as_deref(), Some(","));
@@ -519,14 +536,14 @@ mod tests {
         assert_eq!(t.headers[0], "hcp_id");
         assert_eq!(t.dialect.delimiter.as_deref(), Some(";"));
         assert!(t.dialect.decimal_comma);
-        assert_eq!(t.rows[1].line, 3);
+        assert_eq!(t.line(1), 3);
     }
 
     #[test]
     fn classic_mac_line_ends() {
         let t = read("hcp_id,ch_x\ra,1\rb,x\r").unwrap();
         assert_eq!(
-            t.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            (0..t.len()).map(|i| t.line(i)).collect::<Vec<_>>(),
             vec![2, 3]
         );
         let e = read("hcp_id,ch_x\ra,1\rb\r").unwrap_err();
@@ -549,17 +566,17 @@ mod tests {
     #[test]
     fn multiline_quoted_field_keeps_physical_lines() {
         let t = read("hcp_id,note,ch_x\na,\"two\nlines\",1\nb,x,2\n").unwrap();
-        assert_eq!(t.rows[0].line, 2);
-        assert_eq!(t.rows[1].line, 4);
+        assert_eq!(t.line(0), 2);
+        assert_eq!(t.line(1), 4);
         assert_eq!(text(&t, 0, 1), Cell::Text("two\nlines".into()));
     }
 
     #[test]
     fn all_empty_spreadsheet_rows_skipped() {
         let t = read("hcp_id,ch_x\n\na,1\n   \n,\n\nb,2\n").unwrap();
-        assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].line, 3);
-        assert_eq!(t.rows[1].line, 7);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.line(0), 3);
+        assert_eq!(t.line(1), 7);
     }
 
     #[test]

@@ -61,15 +61,97 @@ pub enum Cell {
     Bool(bool),
 }
 
+/// A cell borrowed from a [`RawTable`] (text cells point into the table's storage).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    Text(&'a str),
+    Number(f64),
+    Bool(bool),
+}
+
+impl Cell {
+    pub fn as_ref(&self) -> CellRef<'_> {
+        match self {
+            Cell::Empty => CellRef::Empty,
+            Cell::Text(t) => CellRef::Text(t),
+            Cell::Number(v) => CellRef::Number(*v),
+            Cell::Bool(b) => CellRef::Bool(*b),
+        }
+    }
+}
+
+/// CSV cells without one allocation per cell: every row has the header's width, the trimmed
+/// texts of all cells are concatenated in `text`, and cell `c` (row-major) is
+/// `text[ends[c]..ends[c + 1]]` (empty = an empty cell). For 1M rows × 31 columns this is about
+/// the size of the input, where one `String` per cell took over a gigabyte.
+#[derive(Debug, Clone, Default)]
+pub struct TextCells {
+    pub width: usize,
+    pub lines: Vec<u32>,
+    pub text: String,
+    /// n·width + 1 offsets into `text`, starting with 0 (u32: input is capped at 512 MiB).
+    pub ends: Vec<u32>,
+}
+
+impl TextCells {
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+    pub fn cell(&self, row: usize, col: usize) -> CellRef<'_> {
+        let c = row * self.width + col;
+        let (a, b) = (self.ends[c] as usize, self.ends[c + 1] as usize);
+        if a == b {
+            CellRef::Empty
+        } else {
+            CellRef::Text(&self.text[a..b])
+        }
+    }
+}
+
 /// A rectangular table before any column has a meaning.
 #[derive(Debug, Clone, Default)]
 pub struct RawTable {
     pub headers: Vec<String>,
+    /// Rows from JS records or the event aggregation (CSV text uses `cells` instead).
     pub rows: Vec<RawRow>,
+    /// Rows read from CSV text, when `rows` is empty.
+    pub cells: Option<TextCells>,
     /// Rows rejected while reading (lenient mode only: a wrong number of fields), in line order.
     pub skipped: Vec<SegError>,
     /// How the text was read (delimiter, decimal comma, BOM …), for the report.
     pub dialect: Dialect,
+}
+
+impl RawTable {
+    /// Data rows (from `cells` for CSV, `rows` otherwise).
+    pub fn len(&self) -> usize {
+        match &self.cells {
+            Some(c) => c.len(),
+            None => self.rows.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Source line of data row `i`.
+    pub fn line(&self, i: usize) -> u32 {
+        match &self.cells {
+            Some(c) => c.lines[i],
+            None => self.rows[i].line,
+        }
+    }
+    /// Cell `col` of data row `i` (Empty beyond the row's end).
+    pub fn cell(&self, i: usize, col: usize) -> CellRef<'_> {
+        match &self.cells {
+            Some(c) if col < c.width => c.cell(i, col),
+            Some(_) => CellRef::Empty,
+            None => self.rows[i].cells.get(col).map_or(CellRef::Empty, Cell::as_ref),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

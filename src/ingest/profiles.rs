@@ -10,9 +10,10 @@
 //! - no thousands separators, no units or percent signs; `NaN`/`Infinity`/`inf` are not finite.
 
 use super::roles::{AssignedRole, ColumnRole, RoleMap};
-use super::{CategoryColumn, Cell, ColumnUse, FlagColumn, OnError, ParseReport, Profiles, RawTable, SkippedRow};
+use super::{CategoryColumn, CellRef, ColumnUse, FlagColumn, OnError, ParseReport, Profiles, RawTable, SkippedRow};
 use crate::error::{echo, Result, SegError};
 use crate::limits;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 const EXPECT_COUNT: &str = "a number ≥ 0";
@@ -46,19 +47,29 @@ enum Num {
 }
 
 /// Parse a number cell (see the module notes for the rules).
-fn parse_number(cell: &Cell, decimal_comma: bool) -> Num {
+fn parse_number(cell: CellRef, decimal_comma: bool) -> Num {
     match cell {
-        Cell::Empty => Num::Empty,
-        Cell::Number(v) if v.is_finite() => Num::Value(*v),
-        Cell::Number(v) => Num::NonFinite(format!("{v}")),
-        Cell::Bool(b) => Num::Invalid(b.to_string(), EXPECT_COUNT),
-        Cell::Text(raw) => parse_number_text(raw.trim(), decimal_comma),
+        CellRef::Empty => Num::Empty,
+        CellRef::Number(v) if v.is_finite() => Num::Value(v),
+        CellRef::Number(v) => Num::NonFinite(format!("{v}")),
+        CellRef::Bool(b) => Num::Invalid(b.to_string(), EXPECT_COUNT),
+        CellRef::Text(raw) => parse_number_text(raw.trim(), decimal_comma),
     }
 }
 
 fn parse_number_text(t: &str, decimal_comma: bool) -> Num {
     if t.is_empty() {
         return Num::Empty;
+    }
+    // Fast path for the usual cell (`12`, `3.5`, `1e3`): nothing to lower-case or rewrite. It
+    // takes exactly the cells the general path below would parse unchanged (no `,`, and no `.`
+    // with a decimal comma), so the outcome is the same, without allocating.
+    if t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'e' | b'E') || (b == b'.' && !decimal_comma)) {
+        return match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Num::Value(v),
+            Ok(_) => Num::NonFinite(t.to_string()),
+            Err(_) => Num::Invalid(t.to_string(), EXPECT_COUNT),
+        };
     }
     let lower = t.to_lowercase();
     let body = lower.strip_prefix(['+', '-']).unwrap_or(&lower);
@@ -98,12 +109,12 @@ fn number_text(v: f64) -> String {
     }
 }
 
-fn cell_text(cell: &Cell) -> String {
+fn cell_text(cell: CellRef) -> String {
     match cell {
-        Cell::Empty => String::new(),
-        Cell::Text(t) => t.clone(),
-        Cell::Number(v) => number_text(*v),
-        Cell::Bool(b) => b.to_string(),
+        CellRef::Empty => String::new(),
+        CellRef::Text(t) => t.to_string(),
+        CellRef::Number(v) => number_text(v),
+        CellRef::Bool(b) => b.to_string(),
     }
 }
 
@@ -117,7 +128,7 @@ fn invalid(line: u32, column: &str, value: &str, expected: &str) -> SegError {
 }
 
 /// An engagement count: ≥ 0, finite; empty → 0 (second value: was it empty).
-fn count(cell: &Cell, decimal_comma: bool, line: u32, column: &str) -> Result<(f64, bool)> {
+fn count(cell: CellRef, decimal_comma: bool, line: u32, column: &str) -> Result<(f64, bool)> {
     match parse_number(cell, decimal_comma) {
         Num::Empty => Ok((0.0, true)),
         Num::Value(v) if v < 0.0 => Err(SegError::NegativeCount {
@@ -138,7 +149,7 @@ fn count(cell: &Cell, decimal_comma: bool, line: u32, column: &str) -> Result<(f
 
 /// An integer in `lo..=hi`, or empty.
 fn integer_in(
-    cell: &Cell,
+    cell: CellRef,
     decimal_comma: bool,
     (lo, hi): (i64, i64),
     line: u32,
@@ -152,33 +163,46 @@ fn integer_in(
     }
 }
 
-fn flag(cell: &Cell, line: u32, column: &str) -> Result<Option<bool>> {
+fn flag(cell: CellRef, line: u32, column: &str) -> Result<Option<bool>> {
+    fn word(s: &str) -> Option<Option<bool>> {
+        match s {
+            "" => Some(None),
+            "true" | "1" | "yes" | "y" => Some(Some(true)),
+            "false" | "0" | "no" | "n" => Some(Some(false)),
+            _ => None,
+        }
+    }
     match cell {
-        Cell::Empty => Ok(None),
-        Cell::Bool(b) => Ok(Some(*b)),
-        Cell::Number(v) if *v == 1.0 => Ok(Some(true)),
-        Cell::Number(v) if *v == 0.0 => Ok(Some(false)),
-        Cell::Text(t) => match t.trim().to_lowercase().as_str() {
-            "" => Ok(None),
-            "true" | "1" | "yes" | "y" => Ok(Some(true)),
-            "false" | "0" | "no" | "n" => Ok(Some(false)),
-            _ => Err(invalid(line, column, t, EXPECT_BOOL)),
+        CellRef::Empty => Ok(None),
+        CellRef::Bool(b) => Ok(Some(b)),
+        CellRef::Number(v) if v == 1.0 => Ok(Some(true)),
+        CellRef::Number(v) if v == 0.0 => Ok(Some(false)),
+        // Lower-casing allocates: only for cells that are not already a lower-case word.
+        CellRef::Text(t) => match word(t.trim()).or_else(|| word(t.trim().to_lowercase().as_str())) {
+            Some(v) => Ok(v),
+            None => Err(invalid(line, column, t, EXPECT_BOOL)),
         },
         other => Err(invalid(line, column, &cell_text(other), EXPECT_BOOL)),
     }
 }
 
 /// The id cell: trimmed text, or a finite number written without a fraction when whole.
-fn read_id(cell: &Cell, line: u32, id_header: &str) -> Result<String> {
+fn read_id<'a>(cell: CellRef<'a>, line: u32, id_header: &str) -> Result<Cow<'a, str>> {
     match cell {
-        Cell::Text(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
-        Cell::Empty | Cell::Text(_) => Err(SegError::MissingId {
+        CellRef::Text(t) if !t.trim().is_empty() => Ok(Cow::Borrowed(t.trim())),
+        CellRef::Empty | CellRef::Text(_) => Err(SegError::MissingId {
             line,
             column: echo(id_header),
         }),
-        Cell::Number(v) if v.is_finite() => Ok(number_text(*v)),
+        CellRef::Number(v) if v.is_finite() => Ok(Cow::Owned(number_text(v))),
         other => Err(invalid(line, id_header, &cell_text(other), EXPECT_ID)),
     }
+}
+
+/// `d.to_string()` for a decile 1-10, without the formatting machinery (once per row).
+fn decile_text(d: i64) -> String {
+    const TEXT: [&str; 10] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+    TEXT[(d - 1) as usize].to_string()
 }
 
 /// The columns a row is read by.
@@ -203,9 +227,7 @@ struct RowScratch {
 }
 
 impl RowScratch {
-    fn read(&mut self, cells: &[Cell], line: u32, dc: bool, plans: &RowPlans) -> Result<()> {
-        let empty = Cell::Empty;
-        let cell = |i: usize| cells.get(i).unwrap_or(&empty);
+    fn read<'t>(&mut self, cell: impl Fn(usize) -> CellRef<'t>, line: u32, dc: bool, plans: &RowPlans) -> Result<()> {
         self.channels.clear();
         self.formats.clear();
         self.categories.clear();
@@ -219,9 +241,12 @@ impl RowScratch {
         for plan in plans.categories {
             let c = cell(plan.index);
             let value = if plan.col.name == "rx_decile" {
-                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(|d| d.to_string())
+                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(decile_text)
             } else {
-                Some(cell_text(c).trim().to_string()).filter(|s| !s.is_empty())
+                match c {
+                    CellRef::Text(t) => Some(t.trim()).filter(|s| !s.is_empty()).map(str::to_string),
+                    other => Some(cell_text(other).trim().to_string()).filter(|s| !s.is_empty()),
+                }
             };
             self.categories.push(value);
         }
@@ -341,7 +366,8 @@ pub fn build_profiles_with(
     };
 
     let mut rows_excluded = 0usize;
-    let mut first_seen: HashMap<String, u32> = HashMap::new();
+    // Keyed by the id as it sits in the table (no copy per row).
+    let mut first_seen: HashMap<Cow<str>, u32> = HashMap::with_capacity(table.len());
     let mut totals_lines: Vec<u32> = Vec::new();
     // Rows the reader already rejected (skip mode: wrong field count), then the ones found here.
     let read_skipped: Vec<SkippedRow> = table
@@ -351,7 +377,7 @@ pub fn build_profiles_with(
         .map(SkippedRow::from_error)
         .collect();
     let mut rows_skipped = table.skipped.len();
-    let rows_read = table.rows.len() + rows_skipped;
+    let rows_read = table.len() + rows_skipped;
     let mut listed: Vec<SkippedRow> = Vec::new();
     let mut skip = |e: SegError| -> Result<()> {
         match on_error {
@@ -367,20 +393,26 @@ pub fn build_profiles_with(
     };
     let mut scratch = RowScratch::default();
 
-    for row in &table.rows {
-        let line = row.line;
+    let n_rows = table.len();
+    p.ids.reserve(n_rows);
+    p.lines.reserve(n_rows);
+    p.channel_counts.reserve(n_rows * channels.len());
+    p.format_counts.reserve(n_rows * formats.len());
+    for r in 0..n_rows {
+        let line = table.line(r);
+        let row_cell = |j: usize| table.cell(r, j);
 
         // The id first: exclusions apply before anything else is read.
-        let id = match read_id(row.cells.get(id_index).unwrap_or(&Cell::Empty), line, id_header) {
+        let id = match read_id(row_cell(id_index), line, id_header) {
             Ok(id) => id,
             Err(e) => {
                 skip(e)?;
                 continue;
             }
         };
-        if excluded_ids.contains(id.as_str()) {
+        if excluded_ids.contains(id.as_ref()) {
             rows_excluded += 1;
-            excluded_found.insert(id);
+            excluded_found.insert(id.into_owned());
             continue;
         }
         if let Some(&first_line) = first_seen.get(&id) {
@@ -400,7 +432,7 @@ pub fn build_profiles_with(
             recency: recency.first(),
             frequency: frequency.first(),
         };
-        if let Err(e) = scratch.read(&row.cells, line, dc, &columns) {
+        if let Err(e) = scratch.read(row_cell, line, dc, &columns) {
             skip(e)?;
             continue;
         }
@@ -430,12 +462,13 @@ pub fn build_profiles_with(
             out.push(scratch.frequency);
         }
 
-        if TOTALS_LABELS.contains(&id.to_lowercase().as_str()) {
+        // The labels are ASCII, and no non-ASCII letter lower-cases to ASCII in them.
+        if TOTALS_LABELS.iter().any(|l| l.eq_ignore_ascii_case(&id)) {
             // The id itself is not echoed: ids are opaque tokens.
             totals_lines.push(line);
         }
-        first_seen.insert(id.clone(), line);
-        p.ids.push(id);
+        p.ids.push(id.to_string());
+        first_seen.insert(id, line);
         p.lines.push(line);
     }
     drop(skip);
@@ -552,7 +585,7 @@ pub fn build_profiles_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{csv::read_csv, ingest_csv, roles::assign_roles, IngestOptions};
+    use crate::ingest::{csv::read_csv, ingest_csv, roles::assign_roles, Cell, IngestOptions};
     use std::collections::BTreeMap;
 
     fn run(text: &str) -> Result<(Profiles, ParseReport)> {

@@ -86,6 +86,7 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
     Ok(RawTable {
         headers,
         rows,
+        cells: None,
         skipped: Vec::new(),
         dialect: Dialect {
             source: "records".to_string(),

@@ -581,6 +581,7 @@ pub fn aggregate_events(text: &str, options: &EventOptions) -> Result<EventAggre
     let table = RawTable {
         headers: out_headers,
         rows,
+        cells: None,
         skipped: Vec::new(),
         dialect: Dialect { source: "events".into(), delimiter: Some((delimiter as char).to_string()), decimal_comma: false, had_bom: false },
     };
