@@ -226,9 +226,9 @@ async function browserCase(csvPath, n, reps, engines) {
       const r = m.segment(csv, engine && engine !== "default" ? { k, seed: ${SEED}, nRuns: ${RUNS}, engine } : { k, seed: ${SEED}, nRuns: ${RUNS} }, (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; });
       const t1 = performance.now(); marks.push(["end", t1]);
       const stages = {};
-      for (let i = 0; i + 1 < marks.length; i++) { const s = marks[i][0] === "sweep" ? "cluster" : marks[i][0]; stages[s] = (stages[s] ?? 0) + marks[i + 1][1] - marks[i][1]; }
+      for (let i = 0; i + 1 < marks.length; i++) { const s = marks[i][0]; stages[s] = (stages[s] ?? 0) + marks[i + 1][1] - marks[i][1]; }
       const mem = instances.map((i) => i.exports.memory).find(Boolean);
-      return { ms: t1 - t0, stages, chosenK: r.quality.k, iterations: r.quality.iterations, inertia: r.quality.inertia, wasmBytes: mem ? mem.buffer.byteLength : null };
+      return { ms: t1 - t0, stages, chosenK: r.quality.k, sweepRows: r.kSweep ? r.kSweep.sampleSize : null, iterations: r.quality.iterations, inertia: r.quality.inertia, wasmBytes: mem ? mem.buffer.byteLength : null };
     };
     window.ready = true;
   </script>`;
@@ -281,7 +281,9 @@ async function browserCase(csvPath, n, reps, engines) {
 // worker start-up and wasm compile, the CSV's copy to the worker, parse, encode, the sweep
 // spread over the pool, profile, project, and the result's copy back. Long tasks
 // (PerformanceObserver "longtask", ≥ 50 ms) on the main thread during that time are recorded.
-async function poolCase(csvPath, n, reps, workerCounts, k) {
+// Each `sweepSample` in BENCH_POOL_SWEEP ("all" = the sweep on every row; a number = on that
+// many sampled rows; "default" = the option left out) is run for every worker count.
+async function poolCase(csvPath, n, reps, workerCounts, k, sweepSamples) {
   const { chromium } = await import("playwright-core");
   const http = await import("node:http");
   const csv = readFileSync(csvPath);
@@ -289,20 +291,22 @@ async function poolCase(csvPath, n, reps, workerCounts, k) {
     import { createSegmenter } from "/p/worker/index.js";
     const longtasks = [];
     new PerformanceObserver((list) => { for (const e of list.getEntries()) longtasks.push([e.startTime, e.duration]); }).observe({ type: "longtask", buffered: true });
-    window.bench = async (k, workers) => {
+    window.bench = async (k, workers, sweepSample) => {
       const csv = await (await fetch("/sample.csv")).text();
       await new Promise((r) => setTimeout(r, 300));
       const seg = createSegmenter({ workers });
       const marks = []; let last = null;
       const t0 = performance.now();
-      const r = await seg.segment(csv, { k, seed: ${SEED}, nRuns: ${RUNS} }, { onProgress: (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; } });
+      const options = { k, seed: ${SEED}, nRuns: ${RUNS} };
+      if (sweepSample !== "default") options.sweepSample = sweepSample;
+      const r = await seg.segment(csv, options, { onProgress: (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; } });
       const t1 = performance.now(); marks.push(["end", t1]);
       seg.dispose();
       await new Promise((r) => setTimeout(r, 300)); // let the observer deliver
       const stages = { start: marks.length ? marks[0][1] - t0 : 0 };
-      for (let i = 0; i + 1 < marks.length; i++) { const s = marks[i][0] === "sweep" ? "cluster" : marks[i][0]; stages[s] = (stages[s] ?? 0) + marks[i + 1][1] - marks[i][1]; }
+      for (let i = 0; i + 1 < marks.length; i++) { const s = marks[i][0]; stages[s] = (stages[s] ?? 0) + marks[i + 1][1] - marks[i][1]; }
       const during = longtasks.filter(([start]) => start >= t0 - 1 && start <= t1 + 1);
-      return { ms: t1 - t0, stages, chosenK: r.quality.k, inertia: r.quality.inertia, rows: r.assignments.length,
+      return { ms: t1 - t0, stages, chosenK: r.quality.k, sweepRows: r.kSweep ? r.kSweep.sampleSize : null, inertia: r.quality.inertia, rows: r.assignments.length,
                longestTask: during.reduce((m, [, d]) => Math.max(m, d), 0), longTasks: during.map(([s, d]) => [Math.round(s - t0), Math.round(d)]) };
     };
     window.ready = true;
@@ -327,18 +331,19 @@ async function poolCase(csvPath, n, reps, workerCounts, k) {
   });
   const rows = [];
   try {
+    for (const sweepSample of sweepSamples)
     for (const workers of workerCounts) {
       const runs = [];
       for (let i = 0; i < reps; i++) {
         const p = await browser.newPage();
         await p.goto(`http://127.0.0.1:${port}/`);
         await p.waitForFunction(() => window.ready === true, null, { timeout: 60_000 });
-        runs.push(await p.evaluate(([k, w]) => window.bench(k, w), [k, workers]));
+        runs.push(await p.evaluate(([k, w, s]) => window.bench(k, w, s), [k, workers, sweepSample]));
         await p.close();
       }
       const stages = {};
       for (const s of Object.keys(runs[0].stages)) stages[s] = median(runs.map((r) => r.stages[s] ?? 0));
-      rows.push({ kind: "pool", where: "chromium", n, k, workers, reps: runs.length, ms: median(runs.map((r) => r.ms)), msAll: runs.map((r) => r.ms), stages,
+      rows.push({ kind: "pool", where: "chromium", n, k, workers, sweepSample, sweepRows: runs[0].sweepRows, reps: runs.length, ms: median(runs.map((r) => r.ms)), msAll: runs.map((r) => r.ms), stages,
                   chosenK: runs[0].chosenK, inertia: runs[0].inertia, longestTask: Math.max(...runs.map((r) => r.longestTask)), longTasks: runs.map((r) => r.longTasks) });
     }
   } finally {
@@ -355,7 +360,8 @@ async function runPool(hs) {
   if (!existsSync(csvPath)) writeFileSync(csvPath, hs.generateSample(n, SEED));
   const k = env.BENCH_POOL_K === undefined || env.BENCH_POOL_K === "auto" ? "auto" : Number(env.BENCH_POOL_K);
   const workerCounts = (env.BENCH_POOL_WORKERS || "1,2").split(",").map(Number);
-  return poolCase(csvPath, n, Number(env.BENCH_POOL_REPS || 1), workerCounts, k);
+  const sweepSamples = (env.BENCH_POOL_SWEEP || "default").split(",").map((s) => (s === "all" || s === "default" ? s : Number(s)));
+  return poolCase(csvPath, n, Number(env.BENCH_POOL_REPS || 1), workerCounts, k, sweepSamples);
 }
 
 // --- report -------------------------------------------------------------------------------------
@@ -459,11 +465,11 @@ function report(results) {
   if (results.pool?.length) {
     const p0 = results.pool[0];
     console.log(`\n## headless Chromium, worker pool: ${p0.n.toLocaleString("en")} profiles, k = ${p0.k}, CSV text → segments (target < 10 s, no main-thread task > 100 ms)`);
-    const names = ["start", "parse", "encode", "cluster", "profile", "project"];
-    console.log(`| workers | reps | ${names.join(" | ")} | total | chosen k | inertia | longest main-thread task |`);
-    console.log(`|---|---|${names.map(() => "---|").join("")}---|---|---|---|`);
-    for (const r of results.pool) console.log(`| ${r.workers} | ${r.reps} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} | ${r.inertia?.toFixed(2)} | ${fmtMs(r.longestTask)} |`);
-    console.log("(start: createSegmenter + worker start + the CSV's copy, until the parse stage begins; project: until the result is on the main thread, its copy included.)");
+    const names = ["start", "parse", "encode", "sweep", "cluster", "profile", "project"];
+    console.log(`| sweepSample | sweep rows | workers | reps | ${names.join(" | ")} | total | chosen k | inertia | longest main-thread task |`);
+    console.log(`|---|---|---|---|${names.map(() => "---|").join("")}---|---|---|---|`);
+    for (const r of results.pool) console.log(`| ${r.sweepSample} | ${r.sweepRows ?? "-"} | ${r.workers} | ${r.reps} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} | ${r.inertia?.toFixed(2)} | ${fmtMs(r.longestTask)} |`);
+    console.log("(start: createSegmenter + worker start + the CSV's copy, until the parse stage begins; sweep: every k of kRange × nRuns, scored (on the sample when sampled); cluster: the chosen k on every row (sampled sweep, or a fixed k); project: until the result is on the main thread, its copy included.)");
   }
 }
 

@@ -47,6 +47,13 @@ export interface SegmentOptions {
   capQuantile?: number | null;
   /** Silhouette is computed on at most this many rows (seeded sample). Default 4000. */
   silhouetteSample?: number;
+  /**
+   * k: "auto" on many rows: when there are more than twice this many rows, the k sweep (every
+   * k of kRange × nRuns restarts, scored) runs on a seeded random sample of this many rows, then
+   * the chosen k is fitted on every row with nRuns restarts. A whole number ≥ 1000, or "all"
+   * to sweep on every row. Default 100000.
+   */
+  sweepSample?: number | "all";
   /** Breakdown cells with fewer HCPs are flagged `suppressed`. Default 10. */
   minCellSize?: number;
   /** Force CSV delimiter (",", ";", "\t"); detected by default. */
@@ -190,7 +197,15 @@ export interface KSweepRow {
   daviesBouldin: number;
 }
 
-export interface KSweep { rows: KSweepRow[]; chosenK: number; rule: string }
+export interface KSweep {
+  rows: KSweepRow[];
+  chosenK: number;
+  rule: string;
+  /** Rows the sweep ran on: every row, or the `sweepSample` rows of a sampled sweep. */
+  sampleSize: number;
+  /** True when the sweep ran on a sample; the chosen k was then fitted on every row. */
+  sampled: boolean;
+}
 
 export interface Quality {
   k: number;

@@ -11,6 +11,9 @@
 //! 4. For `k: "auto"`, any worker scores a k from all its shares ([`Session::score`]):
 //!    merge (lowest inertia, earliest restart on ties: the sequential loop's rule), relabel,
 //!    silhouette on the shared sample, Calinski-Harabasz, Davies-Bouldin.
+//!    With a sampled sweep (`sweepSample`, many rows) the fits and scores of step 3–4 run on the
+//!    sweep's rows (every worker draws the same rows from the seed); then
+//!    [`Session::choose`] picks k and every restart of that k runs on all rows, split again.
 //! 5. The preparing worker finishes ([`Session::finish`]): chooses k from the scored rows by
 //!    the sweep's rule, merges that k's shares, and runs `segmentation::finish`.
 
@@ -34,6 +37,10 @@ pub struct Plan {
     /// The progress total `segment` reports for the stage (for auto: every k of `kRange` × nRuns,
     /// even the ks the rows do not allow).
     pub total: u32,
+    /// The sweep runs on a sample of `sweep_rows` rows; the chosen k is then fitted on all rows.
+    pub sampled: bool,
+    /// Rows the sweep runs on (all rows when not sampled; 0 for a fixed k).
+    pub sweep_rows: u32,
 }
 
 /// One worker's state for one pooled call.
@@ -43,7 +50,9 @@ pub struct Session {
     encoded: Option<Encoded>,
     /// The matrix of a worker that did not parse (from [`Session::from_matrix`]).
     matrix: Option<Array2<f64>>,
-    /// The silhouette sample's pairwise distances, built on first use.
+    /// The sweep's rows when it runs on a sample (k: "auto" on many rows).
+    sweep: Option<Array2<f64>>,
+    /// The silhouette sample's pairwise distances (of the sweep's matrix), built on first use.
     sample: Option<SampleDistances>,
 }
 
@@ -51,7 +60,8 @@ impl Session {
     /// Parse and encode (the `parse` and `encode` stages of `segment`).
     pub fn prepare(input: Input, options: SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<Session> {
         let encoded = segmentation::prepare(input, &options, progress)?;
-        Ok(Session { options, encoded: Some(encoded), matrix: None, sample: None })
+        let sweep = options.sweep_matrix(encoded.x.view());
+        Ok(Session { options, encoded: Some(encoded), matrix: None, sweep, sample: None })
     }
 
     /// A worker that only fits and scores: the encoded matrix (row-major, `n_cols` columns).
@@ -63,7 +73,8 @@ impl Session {
         }
         let matrix = Array2::from_shape_vec((data.len() / n_cols, n_cols), data)
             .map_err(|e| SegError::InvalidMatrix { message: e.to_string() })?;
-        Ok(Session { options, encoded: None, matrix: Some(matrix), sample: None })
+        let sweep = options.sweep_matrix(matrix.view());
+        Ok(Session { options, encoded: None, matrix: Some(matrix), sweep, sample: None })
     }
 
     /// The encoded matrix (n × features, row-major).
@@ -75,6 +86,14 @@ impl Session {
         }
     }
 
+    /// The matrix the k sweep runs on: the sampled rows, or every row.
+    pub fn sweep_matrix(&self) -> ArrayView2<'_, f64> {
+        match &self.sweep {
+            Some(s) => s.view(),
+            None => self.matrix(),
+        }
+    }
+
     /// The ks and restarts to run, after the checks `segment` makes before clustering.
     pub fn plan(&self) -> Result<Plan> {
         let x = self.matrix();
@@ -82,44 +101,61 @@ impl Session {
         match o.k {
             KChoice::Fixed(k) => {
                 check_fit(x, &o.kmeans_params(k))?;
-                Ok(Plan { ks: vec![k], n_runs: o.n_runs, stage: "cluster".into(), total: o.n_runs })
+                Ok(Plan { ks: vec![k], n_runs: o.n_runs, stage: "cluster".into(), total: o.n_runs, sampled: false, sweep_rows: 0 })
             }
             KChoice::Auto(_) => {
                 let [lo, hi] = o.k_range;
-                let ks = sweep_ks(x, lo, hi, &o.kmeans_params(lo.max(1)))?;
+                let xs = self.sweep_matrix();
+                let ks = sweep_ks(xs, lo, hi, &o.kmeans_params(lo.max(1)))?;
                 let total = (hi.saturating_sub(lo) + 1) * o.n_runs;
-                Ok(Plan { ks, n_runs: o.n_runs, stage: "sweep".into(), total })
+                let (sampled, sweep_rows) = (self.sweep.is_some(), xs.nrows() as u32);
+                Ok(Plan { ks, n_runs: o.n_runs, stage: "sweep".into(), total, sampled, sweep_rows })
             }
         }
     }
 
     /// Restarts `start..end` of k (on a matrix [`Session::plan`] accepted): the share's winner.
-    pub fn fit_restarts(&self, k: u32, start: u32, end: u32) -> Result<RestartBest> {
+    /// `on_sweep`: on the sweep's matrix (the sample when sampled), else on every row.
+    pub fn fit_restarts(&self, k: u32, start: u32, end: u32, on_sweep: bool) -> Result<RestartBest> {
         let params = self.options.kmeans_params(k);
         if start >= end || end > params.n_runs {
             return Err(SegError::option("restarts", format!("{start}..{end} is not a range within 0..{}", params.n_runs)));
         }
-        crate::clustering::kmeans::best_of_restarts(self.matrix(), &params, start..end, &mut |_| {})?
+        let x = if on_sweep { self.sweep_matrix() } else { self.matrix() };
+        crate::clustering::kmeans::best_of_restarts(x, &params, start..end, &mut |_| {})?
             .ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })
     }
 
-    /// The sweep row of one k, from the winners of all its shares.
+    /// The sweep row of one k, from the winners of all its shares (fitted on the sweep's matrix).
     pub fn score(&mut self, k: u32, parts: Vec<RestartBest>) -> Result<KSweepRow> {
         let params = self.options.kmeans_params(k);
-        let fit = finish_fit(self.matrix(), &params, merge_restarts(parts), &mut Default::default())?;
+        let fit = finish_fit(self.sweep_matrix(), &params, merge_restarts(parts), &mut Default::default())?;
         self.build_sample();
         let sample = self.sample.as_ref().ok_or_else(|| SegError::Clustering { message: "no silhouette sample".into() })?;
-        Ok(score_k(self.matrix(), sample, &fit))
+        Ok(score_k(self.sweep_matrix(), sample, &fit))
     }
 
     fn build_sample(&mut self) {
         if self.sample.is_none() {
-            self.sample = Some(self.options.sample_distances(self.matrix()));
+            self.sample = Some(self.options.sample_distances(self.sweep_matrix()));
         }
+    }
+
+    /// The sweep table from the scored rows (every k of the plan, any order) and the k its rule
+    /// chooses. With a sampled sweep, the pool then fits that k on every row.
+    pub fn choose(&self, mut rows: Vec<KSweepRow>) -> Result<KSweep> {
+        if rows.is_empty() {
+            return Err(SegError::Clustering { message: "k: \"auto\" needs the scored sweep rows".into() });
+        }
+        rows.sort_by_key(|r| r.k);
+        let chosen = choose_k(&rows);
+        let sample_size = self.sweep_matrix().nrows() as u32;
+        Ok(KSweep { rows, chosen_k: chosen, rule: RULE.to_string(), sample_size, sampled: self.sweep.is_some() })
     }
 
     /// The result: for k: "auto", k chosen from `rows` (every k of the plan, any order) by the
     /// sweep's rule; the chosen k's shares merged; then profiles, quality, projection, model.
+    /// With a sampled sweep, `parts` are the chosen k's restarts on every row.
     pub fn finish(
         mut self,
         parts: Vec<RestartBest>,
@@ -128,10 +164,9 @@ impl Session {
     ) -> Result<SegmentResult> {
         let (k, sweep) = match (self.options.k, rows) {
             (KChoice::Fixed(k), _) => (k, None),
-            (KChoice::Auto(_), Some(mut rows)) if !rows.is_empty() => {
-                rows.sort_by_key(|r| r.k);
-                let chosen = choose_k(&rows);
-                (chosen, Some(KSweep { rows, chosen_k: chosen, rule: RULE.to_string() }))
+            (KChoice::Auto(_), Some(rows)) if !rows.is_empty() => {
+                let sweep = self.choose(rows)?;
+                (sweep.chosen_k, Some(sweep))
             }
             (KChoice::Auto(_), _) => {
                 return Err(SegError::Clustering { message: "k: \"auto\" needs the scored sweep rows".into() })
@@ -139,13 +174,16 @@ impl Session {
         };
         let params = self.options.kmeans_params(k);
         let fit = finish_fit(self.matrix(), &params, merge_restarts(parts.into_iter().filter(|p| p.k == k)), &mut Default::default())?;
-        if sweep.is_some() {
+        // The sweep's silhouette sample is reused for the result only when the sweep ran on
+        // every row (as `segment` does); a sampled sweep's rows are not the result's rows.
+        let reuse = sweep.as_ref().is_some_and(|s| !s.sampled);
+        if reuse {
             self.build_sample();
         }
         let encoded = self.encoded.take().ok_or_else(|| SegError::Clustering {
             message: "only the worker that parsed the input can finish the result".into(),
         })?;
-        let sample = if sweep.is_some() { self.sample.as_ref() } else { None };
+        let sample = if reuse { self.sample.as_ref() } else { None };
         segmentation::finish(&self.options, encoded, fit, sweep, sample, progress)
     }
 }

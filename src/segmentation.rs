@@ -6,7 +6,7 @@
 
 use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, Engine, KMeansFit, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
-use crate::clustering::sweep::sweep_k_with;
+use crate::clustering::sweep::{sweep_k_with, SweepSample};
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
@@ -66,6 +66,9 @@ pub struct SegmentOptions {
     pub exclude: Vec<String>,
     pub cap_quantile: Option<f64>,
     pub silhouette_sample: u32,
+    /// k: "auto" on many rows: the sweep runs on a seeded sample of this many rows, then the
+    /// chosen k is fitted on every row ("all": the sweep runs on every row).
+    pub sweep_sample: SweepSample,
     pub min_cell_size: u32,
     pub delimiter: Option<String>,
     pub decimal_comma: Option<bool>,
@@ -92,6 +95,7 @@ impl Default for SegmentOptions {
             exclude: Vec::new(),
             cap_quantile: Some(0.99),
             silhouette_sample: 3000,
+            sweep_sample: SweepSample::default(),
             min_cell_size: 10,
             delimiter: None,
             decimal_comma: None,
@@ -128,7 +132,15 @@ impl SegmentOptions {
         if let Some(p) = &self.pseudonymize {
             p.validate()?;
         }
-        Ok(())
+        self.sweep_sample.check()
+    }
+
+    /// The k sweep's matrix when it runs on a sample of `x`'s rows (k: "auto" only), else None.
+    pub fn sweep_matrix(&self, x: ArrayView2<f64>) -> Option<Array2<f64>> {
+        match self.k {
+            KChoice::Auto(_) => self.sweep_sample.matrix(x, self.seed),
+            KChoice::Fixed(_) => None,
+        }
     }
 
     pub fn kmeans_params(&self, k: u32) -> KMeansParams {
@@ -253,12 +265,31 @@ pub(crate) fn segment_warm(
             let base = options.kmeans_params(lo.max(1));
             let n_k = hi.saturating_sub(lo) + 1;
             progress(&Progress { stage: "sweep", k: Some(lo), run: None, done: 0, total: n_k * base.n_runs });
-            let sample = sample_distances.insert(options.sample_distances(x));
-            let (sweep, fit) = sweep_k_with(x, lo, hi, &base, sample, &mut |k, run| {
+            let mut on_fit = |k: u32, run: u32| {
                 let done = (k - lo) * base.n_runs + run + 1;
                 progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
-            })?;
-            (fit, Some(sweep), false)
+            };
+            match options.sweep_matrix(x) {
+                None => {
+                    let sample = sample_distances.insert(options.sample_distances(x));
+                    let (sweep, fit) = sweep_k_with(x, lo, hi, &base, sample, &mut on_fit)?;
+                    (fit, Some(sweep), false)
+                }
+                // Many rows: choose k on a sample, then fit that k on every row, exactly as a
+                // fixed k would be (the silhouette of the result is then measured on all rows).
+                Some(xs) => {
+                    let sample = options.sample_distances(xs.view());
+                    let (mut sweep, _) = sweep_k_with(xs.view(), lo, hi, &base, &sample, &mut on_fit)?;
+                    sweep.sampled = true;
+                    let k = sweep.chosen_k;
+                    let params = options.kmeans_params(k);
+                    progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total: params.n_runs });
+                    let fit = fit_kmeans(x, &params, &mut |run| {
+                        progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
+                    })?;
+                    (fit, Some(sweep), false)
+                }
+            }
         }
     };
     let result = finish(options, encoded, fit, k_sweep, sample_distances.as_ref(), progress)?;

@@ -9,6 +9,7 @@ use hcp_segments::clustering::KSweepRow;
 use hcp_segments::features::{BlockWeights, FeaturePipeline};
 use hcp_segments::ingest::{ingest_csv, IngestOptions};
 use hcp_segments::pool::Session;
+use hcp_segments::clustering::sweep::SweepSample;
 use hcp_segments::segmentation::AutoK;
 use hcp_segments::{sample, segment, Input, KChoice, SegmentOptions, SegmentResult};
 use ndarray::Array2;
@@ -94,7 +95,8 @@ fn equal_inertia_goes_to_the_lowest_restart_index_whatever_the_order() {
 
 /// The JS pool's protocol, played here with sessions as workers: worker 0 parses, the others
 /// get a copy of the matrix; restarts are dealt round-robin; ks are scored on whichever
-/// worker; worker 0 finishes.
+/// worker; with a sampled sweep, worker 0 chooses k and that k's restarts on every row are
+/// dealt round-robin again; worker 0 finishes.
 fn pooled(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult {
     let mut first = Session::prepare(Input::Csv(csv.to_string()), options.clone(), &mut |_| {}).unwrap();
     let matrix = first.matrix().to_owned();
@@ -109,7 +111,7 @@ fn pooled(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult 
             let w = turn % workers;
             turn += 1;
             let s = if w == 0 { &first } else { &others[w - 1] };
-            parts.push(s.fit_restarts(k, r, r + 1).unwrap());
+            parts.push(s.fit_restarts(k, r, r + 1, true).unwrap());
         }
     }
     let rows: Option<Vec<KSweepRow>> = match options.k {
@@ -127,6 +129,17 @@ fn pooled(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult 
                 .collect(),
         ),
     };
+    if plan.sampled {
+        let k = first.choose(rows.clone().unwrap()).unwrap().chosen_k;
+        parts = (0..plan.n_runs)
+            .rev() // any order
+            .map(|r| {
+                let w = (r as usize + 1) % workers;
+                let s = if w == 0 { &first } else { &others[w - 1] };
+                s.fit_restarts(k, r, r + 1, false).unwrap()
+            })
+            .collect();
+    }
     first.finish(parts, rows, &mut |_| {}).unwrap()
 }
 
@@ -154,6 +167,62 @@ fn pooled_segment_equals_segment_for_fixed_k_and_auto() {
             same_result(&pooled(&csv, &options, workers), &sequential, &format!("n {n} seed {seed} k {k:?} workers {workers}"));
         }
     }
+}
+
+/// The sweep on a seeded sample of rows (`sweepSample`), then the chosen k on every row: the
+/// pool gives what `segment` gives, whatever the pool size.
+#[test]
+fn pooled_sampled_sweep_equals_segment() {
+    let csv = sample::generate_csv(3000, 42);
+    for (seed, sweep_sample) in [(42, 1000), (7, 1400)] {
+        let options = SegmentOptions { seed, silhouette_sample: 500, sweep_sample: SweepSample::Rows(sweep_sample), ..Default::default() };
+        let sequential = segment(Input::Csv(csv.clone()), &options, &mut |_| {}).unwrap();
+        let sweep = sequential.k_sweep.as_ref().unwrap();
+        assert!(sweep.sampled && sweep.sample_size == sweep_sample, "{sweep:?}");
+        assert_eq!(sequential.assignments.len(), 3000);
+        for workers in [1, 2, 3] {
+            same_result(&pooled(&csv, &options, workers), &sequential, &format!("seed {seed} sample {sweep_sample} workers {workers}"));
+        }
+    }
+    // 2000 rows are not more than twice 1000: every row is swept.
+    let csv = sample::generate_csv(2000, 1);
+    let options = SegmentOptions { sweep_sample: SweepSample::Rows(1000), ..Default::default() };
+    let r = segment(Input::Csv(csv.clone()), &options, &mut |_| {}).unwrap();
+    let sweep = r.k_sweep.as_ref().unwrap();
+    assert!(!sweep.sampled && sweep.sample_size == 2000, "{sweep:?}");
+    same_result(&pooled(&csv, &options, 2), &r, "not sampled");
+}
+
+/// A sampled sweep scores every k on the sample: the same table as a sweep over exactly those
+/// rows, picked independently here (the sampled rows are the seed's draw, a subset of rows).
+#[test]
+fn sampled_sweep_table_is_the_sweep_of_the_sampled_rows() {
+    use hcp_segments::clustering::sweep::sweep_k;
+    let x = universe(3000, 4);
+    let rows = SweepSample::Rows(1000).rows(3000, 9).unwrap();
+    assert_eq!(rows.len(), 1000);
+    assert!(rows.windows(2).all(|w| w[0] < w[1]) && *rows.last().unwrap() < 3000);
+    assert_ne!(rows, SweepSample::Rows(1000).rows(3000, 10).unwrap(), "the draw depends on the seed");
+    let sub = x.select(ndarray::Axis(0), &rows);
+    let params = KMeansParams { seed: 9, ..Default::default() };
+    let (expected, _) = sweep_k(sub.view(), 3, 8, &params, 400, &mut |_, _| {}).unwrap();
+    let mut session = Session::from_matrix(
+        x.as_slice().unwrap().to_vec(),
+        x.ncols(),
+        SegmentOptions { seed: 9, silhouette_sample: 400, sweep_sample: SweepSample::Rows(1000), ..Default::default() },
+    )
+    .unwrap();
+    let plan = session.plan().unwrap();
+    assert!(plan.sampled && plan.sweep_rows == 1000);
+    let scored: Vec<KSweepRow> = plan
+        .ks
+        .iter()
+        .map(|&k| {
+            let parts = vec![session.fit_restarts(k, 0, 10, true).unwrap()];
+            session.score(k, parts).unwrap()
+        })
+        .collect();
+    assert_eq!(scored, expected.rows);
 }
 
 /// Fewer distinct profiles than the top of kRange: the sweep stops where `segment`'s does.

@@ -216,3 +216,51 @@ fn write_native_labels_for_the_wasm_comparison() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("native-labels.json"), out.to_string()).unwrap();
 }
+
+/// k: "auto" with the sweep on a sample (`sweepSample`): the planted personas are still found,
+/// and the final fit (every row, chosen k) agrees with planted truth as well as the full sweep's.
+#[test]
+#[cfg(not(target_arch = "wasm32"))] // 20k rows, two sweeps: native only
+fn sampled_sweep_finds_the_planted_personas_like_the_full_sweep() {
+    use hcp_segments::clustering::sweep::SweepSample;
+    let u = sample::generate(20_000, 42);
+    let run = |s: SweepSample| segment_csv(&u.csv, &SegmentOptions { sweep_sample: s, ..Default::default() }).unwrap();
+    let full = run(SweepSample::All);
+    let sampled = run(SweepSample::Rows(5000));
+    let (fs, ss) = (full.k_sweep.as_ref().unwrap(), sampled.k_sweep.as_ref().unwrap());
+    assert!(!fs.sampled && fs.sample_size == 20_000);
+    assert!(ss.sampled && ss.sample_size == 5000);
+    for (a, b) in fs.rows.iter().zip(&ss.rows) {
+        println!("k={}: silhouette full {:.4} sampled {:.4}", a.k, a.silhouette, b.silhouette);
+    }
+    assert_eq!(fs.chosen_k, sample::personas().len() as u32);
+    assert_eq!(ss.chosen_k, sample::personas().len() as u32);
+    assert_eq!(sampled.assignments.len(), 20_000);
+    let (af, asm) = (adjusted_rand_index(&labels(&full), &u.truth), adjusted_rand_index(&labels(&sampled), &u.truth));
+    println!("ARI full sweep {af:.5}, sampled sweep {asm:.5}");
+    assert!(asm >= 0.9 && (af - asm).abs() <= 0.005, "ARI full {af} sampled {asm}");
+    // The result's quality is measured on every row, as for a fixed k.
+    let fixed6 = segment_csv(&u.csv, &fixed(6)).unwrap();
+    assert_eq!(sampled.quality, fixed6.quality);
+    assert_eq!(labels(&sampled), labels(&fixed6));
+}
+
+#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn sweep_sample_option_parses_and_rejects_bad_values_by_name() {
+    use hcp_segments::clustering::sweep::SweepSample;
+    let o: SegmentOptions = serde_json::from_str(r#"{"sweepSample":"all"}"#).unwrap();
+    assert_eq!(o.sweep_sample, SweepSample::All);
+    let o: SegmentOptions = serde_json::from_str(r#"{"sweepSample":5000}"#).unwrap();
+    assert_eq!(o.sweep_sample, SweepSample::Rows(5000));
+    assert_eq!(SegmentOptions::default().sweep_sample, SweepSample::Rows(100_000));
+    for bad in [r#""some""#, "999", "0", "-5", "1500.5", "null", "true", "[1000]", "1e12"] {
+        let e = serde_json::from_str::<SegmentOptions>(&format!(r#"{{"sweepSample":{bad}}}"#)).unwrap_err().to_string();
+        assert!(e.contains("sweepSample"), "{bad}: {e}");
+    }
+    // Built in Rust, not parsed: checked before any work.
+    let csv = sample::generate_csv(50, 1);
+    let e = segment_csv(&csv, &SegmentOptions { sweep_sample: SweepSample::Rows(10), ..Default::default() }).unwrap_err();
+    assert_eq!(e.code(), "INVALID_OPTION");
+    assert!(e.to_string().contains("sweepSample"), "{e}");
+}

@@ -113,8 +113,12 @@ const pool = {
     session = PoolSession.fromMatrix(matrix, nCols, options);
     return null;
   },
-  "pool:fit"(k, start, end) {
-    return session.fitRestarts(k, start, end);
+  // onSweep: on the sweep's rows (a sample when sweepSample applies); false: on every row.
+  "pool:fit"(k, start, end, onSweep) {
+    return session.fitRestarts(k, start, end, !!onSweep);
+  },
+  "pool:choose"(rows) {
+    return session.choose(rows);
   },
   "pool:score"(k, parts) {
     return session.score(k, parts);

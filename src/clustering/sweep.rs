@@ -4,7 +4,9 @@
 use super::kmeans::{check_fit, count_distinct_rows, fit_kmeans, KMeansFit, KMeansParams};
 use super::metrics::{calinski_harabasz, davies_bouldin, silhouette_rows, SampleDistances};
 use crate::error::{Result, SegError};
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2, Axis};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 /// How close to the best silhouette a smaller k may be and still win: fewer personas are
@@ -29,6 +31,87 @@ pub struct KSweep {
     pub rows: Vec<KSweepRow>,
     pub chosen_k: u32,
     pub rule: String,
+    /// Rows the sweep ran on: every row, or a seeded sample of `sweepSample` rows.
+    pub sample_size: u32,
+    /// True when the sweep ran on a sample; the chosen k was then fitted on every row.
+    pub sampled: bool,
+}
+
+/// `sweepSample`: how many rows the k sweep runs on when there are many ("all": every row).
+/// Below [`SweepSample::MIN`] the sweep's scores get noisy; the sample is only drawn when there
+/// are more than twice as many rows, since below that the saving is under a half.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepSample {
+    Rows(u32),
+    All,
+}
+
+impl SweepSample {
+    pub const MIN: u32 = 1000;
+    pub const DEFAULT: u32 = 100_000;
+
+    pub fn check(&self) -> Result<()> {
+        match *self {
+            SweepSample::Rows(r) if r < Self::MIN => Err(SegError::option(
+                "sweepSample",
+                format!("must be \"all\" or a whole number of rows ≥ {}, got {r}", Self::MIN),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The rows (ascending) the sweep runs on for `n` rows, or None for every row. Drawn from
+    /// the seed alone (not from how the work is split), so every worker draws the same rows.
+    pub fn rows(&self, n: usize, seed: u32) -> Option<Vec<usize>> {
+        match *self {
+            SweepSample::Rows(r) if n > 2 * r as usize => {
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x5eeb_0000_0000 ^ seed as u64);
+                let mut rows = rand::seq::index::sample(&mut rng, n, r as usize).into_vec();
+                rows.sort_unstable();
+                Some(rows)
+            }
+            _ => None,
+        }
+    }
+
+    /// The sweep's matrix: the sampled rows of `data`, or None for every row.
+    pub fn matrix(&self, data: ArrayView2<f64>, seed: u32) -> Option<Array2<f64>> {
+        self.rows(data.nrows(), seed).map(|rows| data.select(Axis(0), &rows))
+    }
+}
+
+impl Default for SweepSample {
+    fn default() -> Self {
+        SweepSample::Rows(Self::DEFAULT)
+    }
+}
+
+impl Serialize for SweepSample {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            SweepSample::Rows(r) => s.serialize_u32(*r),
+            SweepSample::All => s.serialize_str("all"),
+        }
+    }
+}
+
+// By hand, for an error that names the option (an untagged enum only says "did not match").
+impl<'de> Deserialize<'de> for SweepSample {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let bad = || serde::de::Error::custom(format!("sweepSample must be \"all\" or a whole number of rows ≥ {}, got {v}", Self::MIN));
+        match &v {
+            serde_json::Value::String(s) if s == "all" => Ok(SweepSample::All),
+            serde_json::Value::Number(n) => {
+                let f = n.as_f64().ok_or_else(bad)?;
+                if f.fract() != 0.0 || f < Self::MIN as f64 || f > u32::MAX as f64 {
+                    return Err(bad());
+                }
+                Ok(SweepSample::Rows(f as u32))
+            }
+            _ => Err(bad()),
+        }
+    }
 }
 
 /// Fit k-means for every k in `k_min..=k_max`, score each, choose one by [`RULE`].
@@ -77,7 +160,7 @@ pub fn sweep_k_with(
     let chosen = choose_k(&table);
     let fit_index = table.iter().position(|r| r.k == chosen).unwrap_or(0);
     let fit = fits.swap_remove(fit_index);
-    Ok((KSweep { rows: table, chosen_k: chosen, rule: RULE.to_string() }, fit))
+    Ok((KSweep { rows: table, chosen_k: chosen, rule: RULE.to_string(), sample_size: n as u32, sampled: false }, fit))
 }
 
 /// One row of the sweep table: the fit's inertia and its silhouette (on the shared sample),

@@ -74,12 +74,13 @@ impl PoolSession {
     }
 
     /// Restarts `start..end` of k: `{k, restart, inertia, centroids, iterations, converged}`.
+    /// `onSweep`: on the sweep's (possibly sampled) rows; false: on every row.
     #[wasm_bindgen(js_name = fitRestarts)]
-    pub fn fit_restarts(&self, k: JsValue, start: JsValue, end: JsValue) -> JsResult<JsValue> {
+    pub fn fit_restarts(&self, k: JsValue, start: JsValue, end: JsValue, on_sweep: bool) -> JsResult<JsValue> {
         let k = int_arg(&k, "k", 1, u32::MAX as u64)? as u32;
         let start = int_arg(&start, "start", 0, u32::MAX as u64)? as u32;
         let end = int_arg(&end, "end", 0, u32::MAX as u64)? as u32;
-        to_js(&self.session()?.fit_restarts(k, start, end).map_err(to_js_error)?)
+        to_js(&self.session()?.fit_restarts(k, start, end, on_sweep).map_err(to_js_error)?)
     }
 
     /// The sweep row of k from the winners of all its shares.
@@ -88,6 +89,12 @@ impl PoolSession {
         let parts: Vec<RestartBest> = from_js(parts, "parts")?;
         let session = self.inner.as_mut().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))?;
         to_js(&session.score(k, parts).map_err(to_js_error)?)
+    }
+
+    /// The sweep table and chosen k from the scored rows (for the all-rows fit of a sampled sweep).
+    pub fn choose(&self, rows: JsValue) -> JsResult<JsValue> {
+        let rows: Vec<KSweepRow> = from_js(rows, "rows")?;
+        to_js(&self.session()?.choose(rows).map_err(to_js_error)?)
     }
 
     /// The `segment` result (only in the session that parsed). Ends the session.

@@ -258,7 +258,9 @@ describe("browser, no bundler", () => {
       const text = (r) => JSON.stringify({ ...r, projection: { ...r.projection, points: Array.from(r.projection.points), centroids: Array.from(r.projection.centroids) } });
       await window.hs.init();
       const csv = window.hs.generateSample(3000, 42);
-      const cases = [{ k: "auto", seed: 42, silhouetteSample: 1000 }, { k: 5, seed: 7 }, { k: "auto", seed: 3, kRange: [2, 5], engine: "linfa", nRuns: 3 }];
+      const cases = [{ k: "auto", seed: 42, silhouetteSample: 1000 }, { k: 5, seed: 7 }, { k: "auto", seed: 3, kRange: [2, 5], engine: "linfa", nRuns: 3 },
+        // The sweep on a 1000-row sample, then the chosen k on all 3000 rows (a second round).
+        { k: "auto", seed: 5, silhouetteSample: 500, sweepSample: 1000 }];
       const out = [];
       for (const options of cases) {
         const sync = window.hs.segment(csv, options);
@@ -271,12 +273,15 @@ describe("browser, no bundler", () => {
           seg.dispose();
           texts[workers] = text(r);
           const stages = seen.map((p) => p.stage).filter((s, i, a) => s !== a[i - 1]);
-          const dones = seen.filter((p) => p.stage === "sweep" || p.stage === "cluster").map((p) => p.done);
-          progress[workers] = { stages, last: dones[dones.length - 1], monotonic: dones.every((d, i) => i === 0 || d >= dones[i - 1]) };
+          const dones = (stage) => seen.filter((p) => p.stage === stage).map((p) => p.done);
+          const up = (d) => d.every((x, i) => i === 0 || x >= d[i - 1]);
+          const last = (d) => d[d.length - 1];
+          progress[workers] = { stages, sweepLast: last(dones("sweep")), clusterLast: last(dones("cluster")), monotonic: up(dones("sweep")) && up(dones("cluster")) };
         }
         out.push({
           options,
           chosenK: JSON.parse(texts[1]).quality.k,
+          sweep: JSON.parse(texts[1]).kSweep && { sampled: JSON.parse(texts[1]).kSweep.sampled, sampleSize: JSON.parse(texts[1]).kSweep.sampleSize },
           same12: texts[1] === texts[2],
           same13: texts[1] === texts[3],
           sameSync: texts[1] === text(sync),
@@ -291,13 +296,19 @@ describe("browser, no bundler", () => {
       assert.equal(c.sameSync, true, `worker vs sync API, ${JSON.stringify(c.options)}`);
       for (const w of [1, 2, 3]) {
         const p = c.progress[w];
-        const stage = c.options.k === "auto" ? "sweep" : "cluster";
-        assert.deepEqual(p.stages, ["parse", "encode", stage, "profile", "project"], `stages, workers ${w}`);
+        const auto = c.options.k === "auto";
+        const sampled = !!c.options.sweepSample;
+        const middle = auto ? (sampled ? ["sweep", "cluster"] : ["sweep"]) : ["cluster"];
+        assert.deepEqual(p.stages, ["parse", "encode", ...middle, "profile", "project"], `stages, workers ${w}`);
         assert.equal(p.monotonic, true);
-        assert.equal(p.last, (c.options.k === "auto" ? (c.options.kRange ? 4 : 6) : 1) * (c.options.nRuns ?? 10), `restarts reported, workers ${w}`);
+        const runs = c.options.nRuns ?? 10;
+        if (auto) assert.equal(p.sweepLast, (c.options.kRange ? 4 : 6) * runs, `sweep restarts reported, workers ${w}`);
+        if (!auto || sampled) assert.equal(p.clusterLast, runs, `cluster restarts reported, workers ${w}`);
       }
     }
     assert.equal(out.out[0].chosenK, 6, "the planted six personas");
+    assert.deepEqual(out.out[0].sweep, { sampled: false, sampleSize: 3000 });
+    assert.deepEqual(out.out[3].sweep, { sampled: true, sampleSize: 1000 });
     assert.equal(out.size, Math.max(1, Math.min(out.cores, 4)), "default pool size");
   });
 

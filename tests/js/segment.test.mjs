@@ -187,6 +187,22 @@ describe("errors are Errors with code, line, column; the module keeps working", 
     throwsCoded(() => hs.segment(csv, { k: "auto", kRange: [5, 3] }), "INVALID_OPTION");
   });
 
+  test("sweepSample: \"all\" or a whole number ≥ 1000; anything else is INVALID_OPTION naming it", () => {
+    for (const bad of [999, 0, -1, 1500.5, "some", true, null, [2000], NaN]) {
+      let err;
+      try {
+        hs.segment(csv, { k: "auto", sweepSample: bad });
+      } catch (e) {
+        err = e;
+      }
+      assert.equal(err?.code, "INVALID_OPTION", `sweepSample ${JSON.stringify(bad)}`);
+      assert.match(err.message, /sweepSample/, `sweepSample ${JSON.stringify(bad)}`);
+    }
+    const r = hs.segment(csv, { k: "auto", kRange: [3, 4], nRuns: 2, sweepSample: "all" });
+    assert.equal(r.kSweep.sampled, false);
+    assert.equal(r.kSweep.sampleSize, r.assignments.length);
+  });
+
   test("records: line is index + 2", () => {
     const recs = [
       { hcp_id: "a", ch_email: 1, fmt_news: 2 },

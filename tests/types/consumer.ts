@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     exclude: ["HCP-000017"],
     capQuantile: null,
     silhouetteSample: 4000,
+    sweepSample: 100000,
     minCellSize: 10,
     delimiter: ";",
     decimalComma: true,
@@ -69,6 +70,9 @@ async function main(): Promise<void> {
   const q = result.quality;
   const metrics: (number | null)[] = [q.inertia, q.silhouette, q.calinskiHarabasz, q.daviesBouldin, q.nFeatures];
   const chosen: number | undefined = result.kSweep?.chosenK;
+  const sweptOn: [number, boolean] | undefined = result.kSweep ? [result.kSweep.sampleSize, result.kSweep.sampled] : undefined;
+  const allRows: SegmentOptions = { sweepSample: "all" };
+  void [sweptOn, allRows];
   const rows = result.kSweep?.rows.map((r) => [r.k, r.inertia, r.silhouette, r.calinskiHarabasz, r.daviesBouldin]);
   const points: Float32Array = result.projection.points;
   const ev: [number, number] = result.projection.explainedVariance;
@@ -124,6 +128,8 @@ async function main(): Promise<void> {
 
 void main;
 
+// @ts-expect-error sweepSample is a number or "all"
+segment("", { sweepSample: "none" });
 // @ts-expect-error k must be a number or "auto"
 segment("", { k: "six" });
 // @ts-expect-error kmeans needs options with k
