@@ -21,7 +21,7 @@
 //! - The winning restart is relabelled by a full scan (lowest index on ties, as linfa), and its
 //!   inertia is summed in row order, exactly as for the linfa engine.
 
-use super::kernel::{sq_dist, sq_dists_all};
+use super::kernel::{nearest_two, sq_dist, sq_dists_all};
 use super::kmeans::{cluster_sizes, restart_rng, KMeansFit, KMeansParams, RestartBest};
 use ndarray::Array2;
 use rand::distributions::{Distribution, WeightedIndex};
@@ -356,23 +356,6 @@ fn half_gaps(centroids: &[f64], k: usize, d: usize, out: &mut [f64]) {
         }
         out[c] = 0.5 * nearest.sqrt();
     }
-}
-
-/// Nearest centroid (lowest index on ties), its squared distance and the second smallest one.
-#[inline]
-fn nearest_two(row: &[f64], centroids: &[f64], k: usize, d: usize, dists: &mut [f64]) -> (u32, f64, f64) {
-    sq_dists_all(row, centroids, d, &mut dists[..k]);
-    let (mut best, mut d1, mut d2) = (0u32, f64::INFINITY, f64::INFINITY);
-    for (c, &dc) in dists[..k].iter().enumerate() {
-        if dc < d1 {
-            d2 = d1;
-            d1 = dc;
-            best = c as u32;
-        } else if dc < d2 {
-            d2 = dc;
-        }
-    }
-    (best, d1, d2)
 }
 
 /// k-means++ with linfa's draws: the first centroid uniformly, each next one with probability

@@ -53,6 +53,25 @@ pub fn sq_dists_all(x: &[f64], centroids: &[f64], d: usize, out: &mut [f64]) {
     }
 }
 
+/// Nearest and second-nearest centroid of `row`: (index, squared distance, second squared
+/// distance). The one place every assignment goes through (k-means, members, model assign,
+/// targeting), so they all agree on ties: the lowest index wins. `dists` is scratch (≥ k).
+#[inline]
+pub fn nearest_two(row: &[f64], centroids: &[f64], k: usize, d: usize, dists: &mut [f64]) -> (u32, f64, f64) {
+    sq_dists_all(row, centroids, d, &mut dists[..k]);
+    let (mut best, mut d1, mut d2) = (0u32, f64::INFINITY, f64::INFINITY);
+    for (c, &dc) in dists[..k].iter().enumerate() {
+        if dc < d1 {
+            d2 = d1;
+            d1 = dc;
+            best = c as u32;
+        } else if dc < d2 {
+            d2 = dc;
+        }
+    }
+    (best, d1, d2)
+}
+
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod imp {
     use core::arch::wasm32::*;

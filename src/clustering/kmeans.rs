@@ -364,14 +364,7 @@ pub fn nearest_centroids(data: ArrayView2<f64>, centroids: ArrayView2<f64>) -> (
                 &owned
             }
         };
-        super::kernel::sq_dists_all(row, cents, d, &mut all);
-        let (mut best, mut best_d) = (0u32, f64::INFINITY);
-        for (c, &dc) in all.iter().enumerate() {
-            if dc < best_d {
-                best = c as u32;
-                best_d = dc;
-            }
-        }
+        let (best, best_d, _) = super::kernel::nearest_two(row, cents, k, d, &mut all);
         labels.push(best);
         dists.push(best_d);
     }

@@ -1,3 +1,4 @@
+use crate::clustering::kernel::nearest_two;
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
@@ -14,25 +15,61 @@ pub struct Assignment {
     pub confidence: f64,
 }
 
-/// Nearest centroid, distance and confidence for every row of `data`.
+/// Nearest centroid, distance and confidence for every row of `data`. Distances come from the
+/// k-means kernel (`nearest_two`), so a member's segment is the one k-means and every targeting
+/// function give it, to the last bit.
 pub fn assign_members(ids: &[String], data: ArrayView2<f64>, centroids: ArrayView2<f64>) -> Vec<Assignment> {
+    let (k, d) = centroids.dim();
+    let cents = centroids.as_standard_layout();
+    let cents = cents.as_slice().unwrap_or(&[]);
+    let mut dists = vec![0.0; k];
+    let mut owned = vec![0.0; d];
     ids.iter()
         .zip(data.outer_iter())
         .map(|(id, row)| {
-            let (mut best, mut d1, mut d2) = (0u32, f64::INFINITY, f64::INFINITY);
-            for (c, centroid) in centroids.outer_iter().enumerate() {
-                let d: f64 = row.iter().zip(centroid.iter()).map(|(x, y)| (x - y) * (x - y)).sum();
-                if d < d1 {
-                    d2 = d1;
-                    d1 = d;
-                    best = c as u32;
-                } else if d < d2 {
-                    d2 = d;
+            let row = match row.as_slice() {
+                Some(r) => r,
+                None => {
+                    owned.iter_mut().zip(row.iter()).for_each(|(o, &v)| *o = v);
+                    &owned
                 }
-            }
+            };
+            let (best, d1, d2) = nearest_two(row, cents, k, d, &mut dists);
             let (d1, d2) = (d1.sqrt(), d2.sqrt());
             let confidence = if d2.is_finite() && d2 > 0.0 { (d2 - d1) / d2 } else { 1.0 };
             Assignment { hcp_id: id.clone(), segment: best, distance: d1, confidence }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clustering::kmeans::nearest_centroids;
+    use ndarray::{Array2, ShapeBuilder};
+
+    /// Members get the segment and distance k-means gives them, bit for bit, also on exact ties
+    /// (rows equidistant from two centroids) and with a non-contiguous data view.
+    #[test]
+    fn members_agree_with_the_kmeans_assignment_bit_for_bit() {
+        let (n, d, k) = (500, 7, 5);
+        let data = Array2::from_shape_fn((n, d), |(i, j)| (((i * 31 + j * 17) % 97) as f64 * 0.173).sin() * 3.0);
+        let mut centroids = Array2::from_shape_fn((k, d), |(c, j)| ((c * 13 + j * 5) as f64 * 0.41).cos());
+        // Centroid 3 = centroid 1: every row nearest to them is an exact tie (lowest index wins).
+        let c1 = centroids.row(1).to_owned();
+        centroids.row_mut(3).assign(&c1);
+        let ids: Vec<String> = (0..n).map(|i| format!("h{i}")).collect();
+        // The same values in column-major order: each row is a strided (non-contiguous) view.
+        let column_major = Array2::from_shape_fn((n, d).f(), |(i, j)| data[[i, j]]);
+        assert!(column_major.row(0).as_slice().is_none());
+        for view in [data.view(), column_major.view()] {
+            let members = assign_members(&ids, view, centroids.view());
+            let (labels, sq) = nearest_centroids(view, centroids.view());
+            for (i, m) in members.iter().enumerate() {
+                assert_eq!(m.segment, labels[i], "row {i}");
+                assert_ne!(m.segment, 3, "row {i}: a tie goes to the lower index");
+                assert_eq!(m.distance.to_bits(), sq[i].sqrt().to_bits(), "row {i}");
+            }
+        }
+    }
 }
