@@ -206,9 +206,32 @@ function native(matrix, engine, reps) {
 }
 
 // --- the browser case ---------------------------------------------------------------------------
-async function browserCase(csvPath, n, reps, engines) {
+/** Serves the bench page, the CSV and the files under `root` (at `prefix`) on 127.0.0.1, and
+ * launches headless Chromium: what both browser cases need. */
+async function serveAndLaunch(page, csv, prefix, root) {
   const { chromium } = await import("playwright-core");
   const http = await import("node:http");
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    if (url.pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end(page);
+    if (url.pathname === "/sample.csv") return res.writeHead(200, { "content-type": "text/csv" }).end(csv);
+    if (url.pathname.startsWith(prefix)) {
+      const f = join(root, url.pathname.slice(prefix.length));
+      if (!f.startsWith(root) || !existsSync(f)) return res.writeHead(404).end();
+      const type = f.endsWith(".wasm") ? "application/wasm" : f.endsWith(".js") ? "text/javascript" : "application/octet-stream";
+      return res.writeHead(200, { "content-type": type }).end(readFileSync(f));
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const browser = await chromium.launch({
+    executablePath: env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  return { server, port: server.address().port, browser };
+}
+
+async function browserCase(csvPath, n, reps, engines) {
   const web = join(PKG, "web");
   const csv = readFileSync(csvPath, "utf8");
   const page = `<!doctype html><meta charset="utf-8"><script type="module">
@@ -232,24 +255,7 @@ async function browserCase(csvPath, n, reps, engines) {
     };
     window.ready = true;
   </script>`;
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
-    if (url.pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end(page);
-    if (url.pathname === "/sample.csv") return res.writeHead(200, { "content-type": "text/csv" }).end(csv);
-    if (url.pathname.startsWith("/pkg/")) {
-      const f = join(web, url.pathname.slice(5));
-      if (!f.startsWith(web) || !existsSync(f)) return res.writeHead(404).end();
-      const type = f.endsWith(".wasm") ? "application/wasm" : f.endsWith(".js") ? "text/javascript" : "application/octet-stream";
-      return res.writeHead(200, { "content-type": type }).end(readFileSync(f));
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const port = server.address().port;
-  const browser = await chromium.launch({
-    executablePath: env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  const { server, port, browser } = await serveAndLaunch(page, csv, "/pkg/", web);
   const rows = [];
   try {
     for (const k of env.BENCH_AUTO === "0" ? [K] : [K, "auto"]) {
@@ -284,8 +290,6 @@ async function browserCase(csvPath, n, reps, engines) {
 // Each `sweepSample` in BENCH_POOL_SWEEP ("all" = the sweep on every row; a number = on that
 // many sampled rows; "default" = the option left out) is run for every worker count.
 async function poolCase(csvPath, n, reps, workerCounts, k, sweepSamples) {
-  const { chromium } = await import("playwright-core");
-  const http = await import("node:http");
   const csv = readFileSync(csvPath);
   const page = `<!doctype html><meta charset="utf-8"><script type="module">
     import { createSegmenter } from "/p/worker/index.js";
@@ -311,24 +315,7 @@ async function poolCase(csvPath, n, reps, workerCounts, k, sweepSamples) {
     };
     window.ready = true;
   </script>`;
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
-    if (url.pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end(page);
-    if (url.pathname === "/sample.csv") return res.writeHead(200, { "content-type": "text/csv" }).end(csv);
-    if (url.pathname.startsWith("/p/")) {
-      const f = join(PKG, url.pathname.slice(3));
-      if (!f.startsWith(PKG) || !existsSync(f)) return res.writeHead(404).end();
-      const type = f.endsWith(".wasm") ? "application/wasm" : f.endsWith(".js") ? "text/javascript" : "application/octet-stream";
-      return res.writeHead(200, { "content-type": type }).end(readFileSync(f));
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const port = server.address().port;
-  const browser = await chromium.launch({
-    executablePath: env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  const { server, port, browser } = await serveAndLaunch(page, csv, "/p/", PKG);
   const rows = [];
   try {
     for (const sweepSample of sweepSamples)
