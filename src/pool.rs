@@ -82,7 +82,7 @@ impl Session {
         match (&self.encoded, &self.matrix) {
             (Some(e), _) => e.x.view(),
             (None, Some(m)) => m.view(),
-            (None, None) => ArrayView2::from_shape((0, 0), &[]).expect("empty view"),
+            (None, None) => ArrayView2::from(&[] as &[[f64; 0]]), // nothing loaded yet: 0 × 0
         }
     }
 

@@ -21,6 +21,7 @@ use linfa::prelude::*;
 use linfa::DatasetBase;
 use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::{Array2, ArrayView2};
+use std::borrow::Cow;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
@@ -220,16 +221,8 @@ fn best_of_restarts_counted(
     work: &mut fast::Work,
 ) -> Result<Option<RestartBest>> {
     if params.engine == Engine::Fast {
-        // Row-major and contiguous already (the feature pipeline's output): borrowed, not copied.
-        let owned;
-        let slice = match data.as_slice() {
-            Some(s) => s,
-            None => {
-                owned = data.as_standard_layout().into_owned();
-                owned.as_slice().unwrap_or(&[])
-            }
-        };
-        let rows = fast::Rows { data: slice, n: data.nrows(), d: data.ncols() };
+        let slice = row_major(data);
+        let rows = fast::Rows { data: &slice, n: data.nrows(), d: data.ncols() };
         return Ok(fast::best_run(rows, params, restarts, on_restart, work));
     }
     let mut best: Option<RestartBest> = None;
@@ -280,15 +273,8 @@ pub fn finish_fit(
         });
     }
     if params.engine == Engine::Fast {
-        let owned;
-        let slice = match data.as_slice() {
-            Some(s) => s,
-            None => {
-                owned = data.as_standard_layout().into_owned();
-                owned.as_slice().unwrap_or(&[])
-            }
-        };
-        let rows = fast::Rows { data: slice, n: data.nrows(), d };
+        let slice = row_major(data);
+        let rows = fast::Rows { data: &slice, n: data.nrows(), d };
         return Ok(fast::finish(rows, k, Some(best), work));
     }
     // The linfa engine's run was labelled and measured this way already.
@@ -347,27 +333,36 @@ pub fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
     super::kernel::sq_dist(a, b)
 }
 
+/// `data` as one row-major slice: borrowed when it already is (the feature pipeline's output is),
+/// copied otherwise.
+pub fn row_major(data: ArrayView2<'_, f64>) -> Cow<'_, [f64]> {
+    match data.to_slice() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(data.iter().copied().collect()),
+    }
+}
+
+/// Calls `f(row, nearest, squared distance, second squared distance)` for every row of `data`,
+/// through the one nearest-centroid routine (`kernel::nearest_two`).
+pub fn for_each_nearest(data: ArrayView2<f64>, centroids: ArrayView2<f64>, mut f: impl FnMut(usize, u32, f64, f64)) {
+    let (k, d) = centroids.dim();
+    let width = data.ncols(); // = d whenever the data went through the centroids' pipeline
+    let (rows, cents) = (row_major(data), row_major(centroids));
+    let mut scratch = vec![0.0; k];
+    for i in 0..data.nrows() {
+        let (best, d1, d2) = super::kernel::nearest_two(&rows[i * width..(i + 1) * width], &cents, k, d, &mut scratch);
+        f(i, best, d1, d2);
+    }
+}
+
 /// Nearest centroid (lowest index on ties, as linfa) and its squared distance, per row.
 pub fn nearest_centroids(data: ArrayView2<f64>, centroids: ArrayView2<f64>) -> (Vec<u32>, Vec<f64>) {
-    let (k, d) = centroids.dim();
-    let cents = centroids.as_standard_layout();
-    let cents = cents.as_slice().unwrap_or(&[]);
     let mut labels = Vec::with_capacity(data.nrows());
     let mut dists = Vec::with_capacity(data.nrows());
-    let mut all = vec![0.0; k];
-    let mut owned = vec![0.0; d];
-    for row in data.outer_iter() {
-        let row = match row.as_slice() {
-            Some(r) => r,
-            None => {
-                owned.iter_mut().zip(row.iter()).for_each(|(o, &v)| *o = v);
-                &owned
-            }
-        };
-        let (best, best_d, _) = super::kernel::nearest_two(row, cents, k, d, &mut all);
+    for_each_nearest(data, centroids, |_, best, best_d, _| {
         labels.push(best);
         dists.push(best_d);
-    }
+    });
     (labels, dists)
 }
 

@@ -1,4 +1,4 @@
-use crate::clustering::kernel::nearest_two;
+use crate::clustering::kmeans::for_each_nearest;
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
@@ -19,27 +19,14 @@ pub struct Assignment {
 /// k-means kernel (`nearest_two`), so a member's segment is the one k-means and every targeting
 /// function give it, to the last bit.
 pub fn assign_members(ids: &[String], data: ArrayView2<f64>, centroids: ArrayView2<f64>) -> Vec<Assignment> {
-    let (k, d) = centroids.dim();
-    let cents = centroids.as_standard_layout();
-    let cents = cents.as_slice().unwrap_or(&[]);
-    let mut dists = vec![0.0; k];
-    let mut owned = vec![0.0; d];
-    ids.iter()
-        .zip(data.outer_iter())
-        .map(|(id, row)| {
-            let row = match row.as_slice() {
-                Some(r) => r,
-                None => {
-                    owned.iter_mut().zip(row.iter()).for_each(|(o, &v)| *o = v);
-                    &owned
-                }
-            };
-            let (best, d1, d2) = nearest_two(row, cents, k, d, &mut dists);
-            let (d1, d2) = (d1.sqrt(), d2.sqrt());
-            let confidence = if d2.is_finite() && d2 > 0.0 { (d2 - d1) / d2 } else { 1.0 };
-            Assignment { hcp_id: id.clone(), segment: best, distance: d1, confidence }
-        })
-        .collect()
+    let mut out = Vec::with_capacity(ids.len());
+    for_each_nearest(data, centroids, |i, best, d1, d2| {
+        let Some(id) = ids.get(i) else { return };
+        let (d1, d2) = (d1.sqrt(), d2.sqrt());
+        let confidence = if d2.is_finite() && d2 > 0.0 { (d2 - d1) / d2 } else { 1.0 };
+        out.push(Assignment { hcp_id: id.clone(), segment: best, distance: d1, confidence });
+    });
+    out
 }
 
 #[cfg(test)]
