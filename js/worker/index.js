@@ -8,8 +8,8 @@
 //   (transferred, never re-parsed) → every (k, restart) is a task any free worker takes →
 //   for k: "auto", each k is scored (relabel, silhouette, CH, DB) by whichever worker is free
 //   once all its restarts are in → with a sampled sweep (sweepSample, many rows: the fits and
-//   scores above ran on the sample), worker 0 chooses k and that k's restarts on every row are
-//   tasks again → worker 0 chooses k and finishes (profiles, quality,
+//   scores above ran on the sample), worker 0's finish refines the chosen k's best sample
+//   solutions on every row → worker 0 chooses k and finishes (profiles, quality,
 //   projection, model). The result is identical to one worker's, bit for bit, whatever N:
 //   each restart has its own RNG stream and the merge keeps the sequential tie-break.
 // Every other method runs on worker 0 as before.
@@ -193,9 +193,7 @@ export function createSegmenter(options = {}) {
     const runs = plan.nRuns;
     // Bigger k first, so the longest tasks do not come last.
     const tasks = [];
-    for (const k of [...plan.ks].reverse()) for (let r = 0; r < runs; r++) tasks.push({ op: "fit", k, r, sweep: true });
-    const finalParts = []; // a sampled sweep's chosen k, fitted on every row
-    let finalDone = 0;
+    for (const k of [...plan.ks].reverse()) for (let r = 0; r < runs; r++) tasks.push({ op: "fit", k, r });
     const parts = new Map(plan.ks.map((k) => [k, []]));
     const rows = [];
     const auto = plan.stage === "sweep";
@@ -223,13 +221,7 @@ export function createSegmenter(options = {}) {
         running++;
         try {
           if (task.op === "fit") {
-            const part = await request(slot, "pool:fit", [task.k, task.r, task.r + 1, task.sweep]);
-            if (!task.sweep) {
-              finalParts.push(part);
-              finalDone++;
-              report(onProgress, { stage: "cluster", k: task.k, run: task.r, done: finalDone, total: runs });
-              continue;
-            }
+            const part = await request(slot, "pool:fit", [task.k, task.r, task.r + 1, true]);
             const mine = parts.get(task.k);
             mine.push(part);
             done++;
@@ -253,13 +245,6 @@ export function createSegmenter(options = {}) {
       if (failed) throw failed;
     }
     await runTasks(true);
-    if (plan.sampled) {
-      const { chosenK } = await request(0, "pool:choose", [rows]);
-      report(onProgress, { stage: "cluster", k: chosenK, done: 0, total: runs });
-      for (let r = 0; r < runs; r++) tasks.push({ op: "fit", k: chosenK, r, sweep: false });
-      await runTasks(false);
-      return request(0, "pool:finish", [finalParts, rows], { onProgress });
-    }
     const all = [].concat(...parts.values());
     return request(0, "pool:finish", [all, auto ? rows : null], { onProgress });
   }
