@@ -337,10 +337,11 @@ describe("browser, no bundler", () => {
         same[workers] = Array.isArray(r.assignments) && r.assignments.length === 40000 &&
           JSON.stringify(r.assignments) === JSON.stringify(sync.assignments) && JSON.stringify(r.segments) === JSON.stringify(sync.segments);
       }
-      return { same, keys: Object.keys(sync.assignments[0]) };
+      return { same, keys: Object.keys(sync.assignments[0]), firstId: sync.assignments[0].hcpId };
     });
     assert.deepEqual(out.same, { 1: true, 2: true });
     assert.deepEqual(out.keys, ["hcpId", "segment", "distance", "confidence"]);
+    assert.equal(out.firstId, "hcp-é€😀-1", "the replaced id is the first row's");
   });
 
   test("worker pool: bad workers option is INVALID_OPTION; errors inside the pool keep code/line/column", async () => {
