@@ -50,7 +50,8 @@ export interface SegmentOptions {
   /**
    * k: "auto" on many rows: when there are more than twice this many rows, the k sweep (every
    * k of kRange × nRuns restarts, scored) runs on a seeded random sample of this many rows, then
-   * the chosen k is fitted on every row with nRuns restarts. A whole number ≥ 1000, or "all"
+   * the chosen k's best (up to 3 distinct) solutions on the sample are refined by Lloyd on every
+   * row, the lowest inertia kept (`kSweep.refinedStarts`). A whole number ≥ 1000, or "all"
    * to sweep on every row. Default 100000.
    */
   sweepSample?: number | "all";
@@ -205,6 +206,12 @@ export interface KSweep {
   sampleSize: number;
   /** True when the sweep ran on a sample; the chosen k was then fitted on every row. */
   sampled: boolean;
+  /**
+   * With a sampled sweep: how many of the chosen k's solutions on the sample (its best distinct
+   * restarts, at most 3) were refined by Lloyd iterations on every row to give the result (the
+   * lowest inertia on every row kept), instead of fresh restarts on every row. 0 when not sampled.
+   */
+  refinedStarts: number;
 }
 
 export interface Quality {

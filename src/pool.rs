@@ -12,14 +12,15 @@
 //!    merge (lowest inertia, earliest restart on ties: the sequential loop's rule), relabel,
 //!    silhouette on the shared sample, Calinski-Harabasz, Davies-Bouldin.
 //!    With a sampled sweep (`sweepSample`, many rows) the fits and scores of step 3–4 run on the
-//!    sweep's rows (every worker draws the same rows from the seed); then
-//!    [`Session::choose`] picks k and every restart of that k runs on all rows, split again.
+//!    sweep's rows (every worker draws the same rows from the seed).
 //! 5. The preparing worker finishes ([`Session::finish`]): chooses k from the scored rows by
-//!    the sweep's rule, merges that k's shares, and runs `segmentation::finish`.
+//!    the sweep's rule, merges that k's shares (with a sampled sweep: refines the best few of
+//!    that k's sample restarts on every row, `sweep::refine_on_all_rows`), and runs
+//!    `segmentation::finish`.
 
 use crate::clustering::kmeans::{check_fit, finish_fit, merge_restarts, RestartBest};
 use crate::clustering::metrics::SampleDistances;
-use crate::clustering::sweep::{choose_k, score_k, sweep_ks, RULE};
+use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, score_k, sweep_ks, RULE};
 use crate::clustering::{KSweep, KSweepRow};
 use crate::error::{Result, SegError};
 use crate::segmentation::{self, Encoded, Input, KChoice, Progress, SegmentOptions, SegmentResult};
@@ -142,7 +143,7 @@ impl Session {
     }
 
     /// The sweep table from the scored rows (every k of the plan, any order) and the k its rule
-    /// chooses. With a sampled sweep, the pool then fits that k on every row.
+    /// chooses.
     pub fn choose(&self, mut rows: Vec<KSweepRow>) -> Result<KSweep> {
         if rows.is_empty() {
             return Err(SegError::Clustering { message: "k: \"auto\" needs the scored sweep rows".into() });
@@ -150,12 +151,13 @@ impl Session {
         rows.sort_by_key(|r| r.k);
         let chosen = choose_k(&rows);
         let sample_size = self.sweep_matrix().nrows() as u32;
-        Ok(KSweep { rows, chosen_k: chosen, rule: RULE.to_string(), sample_size, sampled: self.sweep.is_some() })
+        Ok(KSweep { rows, chosen_k: chosen, rule: RULE.to_string(), sample_size, sampled: self.sweep.is_some(), refined_starts: 0 })
     }
 
     /// The result: for k: "auto", k chosen from `rows` (every k of the plan, any order) by the
     /// sweep's rule; the chosen k's shares merged; then profiles, quality, projection, model.
-    /// With a sampled sweep, `parts` are the chosen k's restarts on every row.
+    /// With a sampled sweep, `parts` are the sweep's restarts on the sample (at least the
+    /// chosen k's); the best few of the chosen k's are refined on every row.
     pub fn finish(
         mut self,
         parts: Vec<RestartBest>,
@@ -173,7 +175,22 @@ impl Session {
             }
         };
         let params = self.options.kmeans_params(k);
-        let fit = finish_fit(self.matrix(), &params, merge_restarts(parts.into_iter().filter(|p| p.k == k)), &mut Default::default())?;
+        let parts = parts.into_iter().filter(|p| p.k == k);
+        let (fit, sweep) = match sweep {
+            // A sampled sweep: `parts` are the chosen k's restarts on the sample; the best few
+            // are refined on every row (as `segment` does).
+            Some(mut sweep) if sweep.sampled => {
+                let starts = refine_starts(parts);
+                sweep.refined_starts = starts.len() as u32;
+                let total = sweep.refined_starts;
+                progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total });
+                let fit = refine_on_all_rows(self.matrix(), &params, starts, &mut |i| {
+                    progress(&Progress { stage: "cluster", k: Some(k), run: Some(i), done: i + 1, total })
+                })?;
+                (fit, Some(sweep))
+            }
+            sweep => (finish_fit(self.matrix(), &params, merge_restarts(parts), &mut Default::default())?, sweep),
+        };
         // The sweep's silhouette sample is reused for the result only when the sweep ran on
         // every row (as `segment` does); a sampled sweep's rows are not the result's rows.
         let reuse = sweep.as_ref().is_some_and(|s| !s.sampled);

@@ -4,9 +4,9 @@
 //! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, nearest_centroids, Engine, KMeansFit, KMeansParams};
+use crate::clustering::kmeans::{best_of_restarts, cluster_sizes, finish_fit, fit_kmeans, merge_restarts, nearest_centroids, Engine, KMeansFit, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
-use crate::clustering::sweep::{sweep_k_with, SweepSample};
+use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, score_k, sweep_k_with, sweep_ks, SweepSample, RULE};
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
@@ -67,7 +67,8 @@ pub struct SegmentOptions {
     pub cap_quantile: Option<f64>,
     pub silhouette_sample: u32,
     /// k: "auto" on many rows: the sweep runs on a seeded sample of this many rows, then the
-    /// chosen k is fitted on every row ("all": the sweep runs on every row).
+    /// chosen k's best few solutions on the sample are refined by Lloyd on every row ("all":
+    /// the sweep runs on every row).
     pub sweep_sample: SweepSample,
     pub min_cell_size: u32,
     pub delimiter: Option<String>,
@@ -275,18 +276,41 @@ pub(crate) fn segment_warm(
                     let (sweep, fit) = sweep_k_with(x, lo, hi, &base, sample, &mut on_fit)?;
                     (fit, Some(sweep), false)
                 }
-                // Many rows: choose k on a sample, then fit that k on every row, exactly as a
-                // fixed k would be (the silhouette of the result is then measured on all rows).
+                // Many rows: choose k on a sample, then refine the chosen k's best sample
+                // solutions on every row (`refine_on_all_rows`). Each restart is kept, as the
+                // pool keeps them (one share per restart), so both refine the same starts.
                 Some(xs) => {
-                    let sample = options.sample_distances(xs.view());
-                    let (mut sweep, _) = sweep_k_with(xs.view(), lo, hi, &base, &sample, &mut on_fit)?;
-                    sweep.sampled = true;
-                    let k = sweep.chosen_k;
+                    let xs = xs.view();
+                    let sample = options.sample_distances(xs);
+                    let mut rows = Vec::new();
+                    let mut parts_by_k = Vec::new();
+                    for k in sweep_ks(xs, lo, hi, &base)? {
+                        let params = options.kmeans_params(k);
+                        let mut parts = Vec::new();
+                        for r in 0..params.n_runs {
+                            parts.extend(best_of_restarts(xs, &params, r..r + 1, &mut |r| on_fit(k, r))?);
+                        }
+                        let fit = finish_fit(xs, &params, merge_restarts(parts.iter().cloned()), &mut Default::default())?;
+                        rows.push(score_k(xs, &sample, &fit));
+                        parts_by_k.push((k, parts));
+                    }
+                    let k = choose_k(&rows);
                     let params = options.kmeans_params(k);
-                    progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total: params.n_runs });
-                    let fit = fit_kmeans(x, &params, &mut |run| {
-                        progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
+                    let parts = parts_by_k.into_iter().find(|(pk, _)| *pk == k).map(|(_, p)| p).unwrap_or_default();
+                    let starts = refine_starts(parts);
+                    let total = starts.len() as u32;
+                    progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total });
+                    let fit = refine_on_all_rows(x, &params, starts, &mut |i| {
+                        progress(&Progress { stage: "cluster", k: Some(k), run: Some(i), done: i + 1, total })
                     })?;
+                    let sweep = KSweep {
+                        rows,
+                        chosen_k: k,
+                        rule: RULE.to_string(),
+                        sample_size: xs.nrows() as u32,
+                        sampled: true,
+                        refined_starts: total,
+                    };
                     (fit, Some(sweep), false)
                 }
             }

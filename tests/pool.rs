@@ -95,8 +95,8 @@ fn equal_inertia_goes_to_the_lowest_restart_index_whatever_the_order() {
 
 /// The JS pool's protocol, played here with sessions as workers: worker 0 parses, the others
 /// get a copy of the matrix; restarts are dealt round-robin; ks are scored on whichever
-/// worker; with a sampled sweep, worker 0 chooses k and that k's restarts on every row are
-/// dealt round-robin again; worker 0 finishes.
+/// worker; worker 0 finishes (with a sampled sweep, it refines the chosen k's best sample
+/// restarts on every row).
 fn pooled(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult {
     let mut first = Session::prepare(Input::Csv(csv.to_string()), options.clone(), &mut |_| {}).unwrap();
     let matrix = first.matrix().to_owned();
@@ -129,17 +129,6 @@ fn pooled(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult 
                 .collect(),
         ),
     };
-    if plan.sampled {
-        let k = first.choose(rows.clone().unwrap()).unwrap().chosen_k;
-        parts = (0..plan.n_runs)
-            .rev() // any order
-            .map(|r| {
-                let w = (r as usize + 1) % workers;
-                let s = if w == 0 { &first } else { &others[w - 1] };
-                s.fit_restarts(k, r, r + 1, false).unwrap()
-            })
-            .collect();
-    }
     first.finish(parts, rows, &mut |_| {}).unwrap()
 }
 

@@ -8,8 +8,8 @@
 //   (transferred, never re-parsed) → every (k, restart) is a task any free worker takes →
 //   for k: "auto", each k is scored (relabel, silhouette, CH, DB) by whichever worker is free
 //   once all its restarts are in → with a sampled sweep (sweepSample, many rows: the fits and
-//   scores above ran on the sample), worker 0 chooses k and that k's restarts on every row are
-//   tasks again → worker 0 chooses k and finishes (profiles, quality,
+//   scores above ran on the sample), worker 0's finish refines the chosen k's best sample
+//   solutions on every row → worker 0 chooses k and finishes (profiles, quality,
 //   projection, model). The result is identical to one worker's, bit for bit, whatever N:
 //   each restart has its own RNG stream and the merge keeps the sequential tie-break.
 // Every other method runs on worker 0 as before.
@@ -63,22 +63,31 @@ function yieldToPage() {
   });
 }
 
-const UNPACK_SLICE = 25000;
+// Unpacking is sliced by time, not by a row count: a fixed 25,000 rows per task took 70–175 ms
+// on a busy 2-core machine (1M rows), over the 100 ms a page can spend without janking. With
+// 8 ms slices the longest tasks left (70–96 ms, the last few slices) are garbage collections of
+// the million new objects.
+const UNPACK_BUDGET_MS = 8;
+const UNPACK_CHECK = 256; // rows between clock reads
 const TEXT_SLICE = 1 << 22; // UTF-16 code units per message (8 MB)
 
-/** Rebuild the row objects worker.js packed into columns, a slice per task. */
+/** Rebuild the row objects worker.js packed into columns, ~8 ms of work per task. */
 async function unpackRows(packed) {
   const n = packed.__packedRows;
   const cols = packed.cols;
   const rows = new Array(n);
-  for (let start = 0; start < n; start += UNPACK_SLICE) {
-    const end = Math.min(n, start + UNPACK_SLICE);
-    for (let i = start; i < end; i++) {
-      const row = {};
-      for (const c of cols) row[c.k] = c.t === "s" ? c.text.slice(i === 0 ? 0 : c.ends[i - 1], c.ends[i]) : c.values[i];
-      rows[i] = row;
-    }
-    if (end < n) await yieldToPage();
+  let i = 0;
+  while (i < n) {
+    const deadline = performance.now() + UNPACK_BUDGET_MS;
+    do {
+      const end = Math.min(n, i + UNPACK_CHECK);
+      for (; i < end; i++) {
+        const row = {};
+        for (const c of cols) row[c.k] = c.t === "s" ? c.text.slice(i === 0 ? 0 : c.ends[i - 1], c.ends[i]) : c.values[i];
+        rows[i] = row;
+      }
+    } while (i < n && performance.now() < deadline);
+    if (i < n) await yieldToPage();
   }
   return rows;
 }
@@ -193,9 +202,7 @@ export function createSegmenter(options = {}) {
     const runs = plan.nRuns;
     // Bigger k first, so the longest tasks do not come last.
     const tasks = [];
-    for (const k of [...plan.ks].reverse()) for (let r = 0; r < runs; r++) tasks.push({ op: "fit", k, r, sweep: true });
-    const finalParts = []; // a sampled sweep's chosen k, fitted on every row
-    let finalDone = 0;
+    for (const k of [...plan.ks].reverse()) for (let r = 0; r < runs; r++) tasks.push({ op: "fit", k, r });
     const parts = new Map(plan.ks.map((k) => [k, []]));
     const rows = [];
     const auto = plan.stage === "sweep";
@@ -223,13 +230,7 @@ export function createSegmenter(options = {}) {
         running++;
         try {
           if (task.op === "fit") {
-            const part = await request(slot, "pool:fit", [task.k, task.r, task.r + 1, task.sweep]);
-            if (!task.sweep) {
-              finalParts.push(part);
-              finalDone++;
-              report(onProgress, { stage: "cluster", k: task.k, run: task.r, done: finalDone, total: runs });
-              continue;
-            }
+            const part = await request(slot, "pool:fit", [task.k, task.r, task.r + 1, true]);
             const mine = parts.get(task.k);
             mine.push(part);
             done++;
@@ -253,13 +254,6 @@ export function createSegmenter(options = {}) {
       if (failed) throw failed;
     }
     await runTasks(true);
-    if (plan.sampled) {
-      const { chosenK } = await request(0, "pool:choose", [rows]);
-      report(onProgress, { stage: "cluster", k: chosenK, done: 0, total: runs });
-      for (let r = 0; r < runs; r++) tasks.push({ op: "fit", k: chosenK, r, sweep: false });
-      await runTasks(false);
-      return request(0, "pool:finish", [finalParts, rows], { onProgress });
-    }
     const all = [].concat(...parts.values());
     return request(0, "pool:finish", [all, auto ? rows : null], { onProgress });
   }

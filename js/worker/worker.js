@@ -69,6 +69,10 @@ function packRows(rows) {
 }
 
 function packResult(result) {
+  // Already packed by the wasm (PoolSession.finish / segmentPacked): transfer its columns.
+  if (result && typeof result === "object" && result.assignments && result.assignments.__packedRows !== undefined) {
+    return { result, extra: result.assignments.cols.map((c) => (c.t === "s" ? c.ends.buffer : c.values.buffer)) };
+  }
   if (result && typeof result === "object" && Array.isArray(result.assignments)) {
     const packed = packRows(result.assignments);
     if (packed) {
@@ -116,9 +120,6 @@ const pool = {
   // onSweep: on the sweep's rows (a sample when sweepSample applies); false: on every row.
   "pool:fit"(k, start, end, onSweep) {
     return session.fitRestarts(k, start, end, !!onSweep);
-  },
-  "pool:choose"(rows) {
-    return session.choose(rows);
   },
   "pool:score"(k, parts) {
     return session.score(k, parts);
@@ -178,7 +179,9 @@ self.onmessage = async (event) => {
       while (callArgs.length < 2) callArgs.push(undefined);
       callArgs[2] = (progress) => self.postMessage({ type: "progress", id, progress });
     }
-    const { result, extra } = packResult(fn(...callArgs));
+    // segment: the wasm packs `assignments` itself (no n JS objects to build and pack here).
+    const run = method === "segment" ? PoolSession.segmentPacked : fn;
+    const { result, extra } = packResult(run(...callArgs));
     try {
       self.postMessage({ type: "result", id, result }, [...transferables(result), ...extra]);
     } catch {

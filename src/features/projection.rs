@@ -19,6 +19,36 @@ pub struct Pca2 {
     pub explained_variance: [f64; 2],
 }
 
+/// The d × d sample covariance in one pass over the rows, centring each row on the fly: no
+/// centred copy of the matrix (176 MB at 1M × 22) and only the upper triangle summed (d(d+1)/2
+/// multiply-adds per row), then mirrored.
+fn covariance(data: ArrayView2<f64>, mean: &[f64]) -> Array2<f64> {
+    let (n, d) = data.dim();
+    let mut cov = vec![0.0; d * d];
+    let mut c = vec![0.0; d];
+    let rows = crate::clustering::kmeans::row_major(data);
+    for row in rows.chunks_exact(d.max(1)).take(n) {
+        for ((cj, &x), &m) in c.iter_mut().zip(row).zip(mean) {
+            *cj = x - m;
+        }
+        for a in 0..d {
+            let ca = c[a];
+            for (acc, &cb) in cov[a * d + a..(a + 1) * d].iter_mut().zip(&c[a..]) {
+                *acc += ca * cb;
+            }
+        }
+    }
+    let denom = (n.max(2) - 1) as f64;
+    for a in 0..d {
+        for b in a..d {
+            let v = cov[a * d + b] / denom;
+            cov[a * d + b] = v;
+            cov[b * d + a] = v;
+        }
+    }
+    Array2::from_shape_vec((d, d), cov).unwrap_or_else(|_| Array2::zeros((d, d)))
+}
+
 impl Pca2 {
     pub fn fit(data: ArrayView2<f64>) -> Result<Pca2> {
         let (n, d) = data.dim();
@@ -26,8 +56,7 @@ impl Pca2 {
             return Err(SegError::EmptyInput { what: "nothing to project".into() });
         }
         let mean = data.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(d));
-        let centred = &data - &mean;
-        let cov = centred.t().dot(&centred) / (n.max(2) - 1) as f64;
+        let cov = covariance(data, mean.as_slice().unwrap_or(&[]));
         let (values, vectors) = cov
             .eigh()
             .map_err(|e| SegError::Clustering { message: format!("PCA failed: {e}") })?;

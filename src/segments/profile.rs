@@ -2,7 +2,7 @@ use super::naming::persona_name;
 use crate::ingest::Profiles;
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// One channel's or format's standing in a segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +123,53 @@ fn scores(names: &[String], seg: &[f64], uni: &[f64]) -> Vec<IndexScore> {
     out
 }
 
+/// A category column as codes into its distinct levels (first-seen order); missing = `u32::MAX`.
+struct CodedColumn<'a> {
+    levels: Vec<&'a str>,
+    codes: Vec<u32>,
+}
+
+impl<'a> CodedColumn<'a> {
+    fn new(values: &'a [Option<String>]) -> Self {
+        let mut index: HashMap<&'a str, u32> = HashMap::new();
+        let mut levels = Vec::new();
+        let mut last: Option<(&str, u32)> = None; // runs of one value skip the hash
+        let codes = values
+            .iter()
+            .map(|v| {
+                let Some(v) = v.as_deref() else { return u32::MAX };
+                if let Some((lv, lc)) = last {
+                    if lv == v {
+                        return lc;
+                    }
+                }
+                let code = *index.entry(v).or_insert_with(|| {
+                    levels.push(v);
+                    (levels.len() - 1) as u32
+                });
+                last = Some((v, code));
+                code
+            })
+            .collect();
+        CodedColumn { levels, codes }
+    }
+
+    /// Rows per level, over `members` (every row when None).
+    fn counts(&self, members: Option<&[usize]>) -> Vec<u32> {
+        let mut counts = vec![0u32; self.levels.len()];
+        let mut add = |code: u32| {
+            if let Some(c) = counts.get_mut(code as usize) {
+                *c += 1;
+            }
+        };
+        match members {
+            Some(m) => m.iter().for_each(|&i| add(self.codes[i])),
+            None => self.codes.iter().for_each(|&c| add(c)),
+        }
+        counts
+    }
+}
+
 /// Everything a segment carries, for clusters `0..k` given final labels.
 /// `distances[i]` is row i's distance to its centroid; `silhouettes[c]` per cluster.
 pub fn profile_segments(
@@ -143,18 +190,10 @@ pub fn profile_segments(
     let uni_fm = block_means(&profiles.format_counts, nf, None, n);
     let uni_total: f64 = uni_ch.iter().sum::<f64>() + uni_fm.iter().sum::<f64>();
 
-    // Universe shares of every category level, for composition indices.
-    let universe_levels: Vec<BTreeMap<&str, u32>> = profiles
-        .categories
-        .iter()
-        .map(|c| {
-            let mut m = BTreeMap::new();
-            for v in c.values.iter().flatten() {
-                *m.entry(v.as_str()).or_insert(0) += 1;
-            }
-            m
-        })
-        .collect();
+    // Every category column as level codes (one hash per cell, once), so the universe's and
+    // each segment's counts are array increments rather than string comparisons per cell.
+    let coded: Vec<CodedColumn> = profiles.categories.iter().map(|c| CodedColumn::new(&c.values)).collect();
+    let universe_levels: Vec<Vec<u32>> = coded.iter().map(|c| c.counts(None)).collect();
 
     let mut segments: Vec<Segment> = (0..k)
         .map(|c| {
@@ -165,19 +204,18 @@ pub fn profile_segments(
             let composition = profiles
                 .categories
                 .iter()
+                .zip(&coded)
                 .zip(&universe_levels)
-                .map(|(col, uni)| {
-                    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
-                    for &i in m {
-                        if let Some(v) = col.values[i].as_deref() {
-                            *counts.entry(v).or_insert(0) += 1;
-                        }
-                    }
+                .map(|((col, coded), uni)| {
+                    let counts = coded.counts(Some(m));
                     let mut levels: Vec<CategoryLevel> = counts
-                        .into_iter()
-                        .map(|(value, count)| {
+                        .iter()
+                        .zip(uni)
+                        .zip(&coded.levels)
+                        .filter(|((&count, _), _)| count > 0)
+                        .map(|((&count, &uni_count), &value)| {
                             let share = count as f64 / size.max(1) as f64;
-                            let uni_share = uni.get(value).copied().unwrap_or(0) as f64 / n.max(1) as f64;
+                            let uni_share = uni_count as f64 / n.max(1) as f64;
                             CategoryLevel {
                                 value: value.to_string(),
                                 count,
@@ -187,6 +225,7 @@ pub fn profile_segments(
                             }
                         })
                         .collect();
+                    // Levels are distinct, so this order is total (it does not depend on codes).
                     levels.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
                     Composition { column: col.name.clone(), levels }
                 })
@@ -225,4 +264,52 @@ pub fn profile_segments(
         s.drivers = drivers;
     }
     segments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::CategoryColumn;
+
+    /// Composition counts, shares and indices against hand counts: missing cells are not a
+    /// level, ties in count are ordered by value, a level absent from a segment is not listed.
+    #[test]
+    fn composition_counts_by_hand() {
+        let v = |s: &[Option<&str>]| s.iter().map(|x| x.map(str::to_string)).collect::<Vec<_>>();
+        let n = 8;
+        let profiles = Profiles {
+            ids: (0..n).map(|i| format!("h{i}")).collect(),
+            lines: (2..2 + n as u32).collect(),
+            channels: vec!["email".into()],
+            channel_counts: vec![1.0; n],
+            categories: vec![CategoryColumn {
+                name: "specialty".into(),
+                // Segment 0 = rows 0..5, segment 1 = rows 5..8.
+                values: v(&[Some("onc"), Some("gp"), Some("onc"), None, Some("gp"), Some("card"), Some("gp"), Some("gp")]),
+            }],
+            ..Default::default()
+        };
+        let labels = [0, 0, 0, 0, 0, 1, 1, 1];
+        let segs = profile_segments(&profiles, &labels, 2, &[0.0; 8], &[None, None], 2);
+        let levels = |s: usize| -> Vec<(String, u32, f64, Option<f64>, bool)> {
+            segs[s].composition[0].levels.iter().map(|l| (l.value.clone(), l.count, l.share, l.index, l.suppressed)).collect()
+        };
+        // Universe (8 rows): gp 4, onc 2, card 1 (one missing).
+        // Segment 0 (5 rows): gp 2, onc 2 (tie: by value), no card.
+        assert_eq!(
+            levels(0),
+            vec![
+                ("gp".into(), 2, 0.4, Some(0.4 / 0.5 * 100.0), false),
+                ("onc".into(), 2, 0.4, Some(0.4 / 0.25 * 100.0), false),
+            ]
+        );
+        // Segment 1 (3 rows): gp 2, card 1 (under the cell size 2: suppressed).
+        assert_eq!(
+            levels(1),
+            vec![
+                ("gp".into(), 2, 2.0 / 3.0, Some(2.0 / 3.0 / 0.5 * 100.0), false),
+                ("card".into(), 1, 1.0 / 3.0, Some(1.0 / 3.0 / 0.125 * 100.0), true),
+            ]
+        );
+    }
 }

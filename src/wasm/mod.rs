@@ -37,9 +37,15 @@ fn set(target: &Object, key: &str, value: &JsValue) -> JsResult<()> {
 }
 
 fn segment_result_to_js(r: &SegmentResult) -> JsResult<JsValue> {
+    segment_result_to_js_with(r, &to_js(&r.assignments)?)
+}
+
+/// The result object with `assignments` already encoded (as objects, or as the worker's
+/// packed columns: `pool::packed_assignments`).
+fn segment_result_to_js_with(r: &SegmentResult, assignments: &JsValue) -> JsResult<JsValue> {
     let out = Object::new();
     set(&out, "segments", &to_js(&r.segments)?)?;
-    set(&out, "assignments", &to_js(&r.assignments)?)?;
+    set(&out, "assignments", assignments)?;
     set(&out, "quality", &to_js(&r.quality)?)?;
     set(&out, "kSweep", &to_js(&r.k_sweep)?)?;
     set(&out, "report", &to_js(&r.report)?)?;

@@ -5,13 +5,14 @@
 
 use super::decode::{decode_input, decode_options, int_arg};
 use super::errors::{to_js_error, JsResult};
-use super::{segment_result_to_js, to_js};
+use super::{segment_result_to_js_with, set, to_js};
 use crate::clustering::kmeans::RestartBest;
 use crate::clustering::KSweepRow;
 use crate::pool::Session;
-use crate::segmentation::{Progress, SegmentOptions};
+use crate::segmentation::{self, Progress, SegmentOptions, SegmentResult};
+use crate::segments::Assignment;
 use crate::SegError;
-use js_sys::{Float64Array, Function};
+use js_sys::{Array, Float64Array, Function, Object, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -91,18 +92,69 @@ impl PoolSession {
         to_js(&session.score(k, parts).map_err(to_js_error)?)
     }
 
-    /// The sweep table and chosen k from the scored rows (for the all-rows fit of a sampled sweep).
-    pub fn choose(&self, rows: JsValue) -> JsResult<JsValue> {
-        let rows: Vec<KSweepRow> = from_js(rows, "rows")?;
-        to_js(&self.session()?.choose(rows).map_err(to_js_error)?)
-    }
-
     /// The `segment` result (only in the session that parsed). Ends the session.
     pub fn finish(&mut self, parts: JsValue, rows: JsValue, on_progress: Option<Function>) -> JsResult<JsValue> {
         let parts: Vec<RestartBest> = from_js(parts, "parts")?;
         let rows: Option<Vec<KSweepRow>> = if rows.is_null() || rows.is_undefined() { None } else { Some(from_js(rows, "rows")?) };
         let session = self.inner.take().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))?;
         let result = session.finish(parts, rows, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
-        segment_result_to_js(&result)
+        packed_result(&result)
     }
+
+    /// `segment(input, options, onProgress)` for the worker: the same result, with
+    /// `assignments` packed as [`packed_assignments`] does (a static method, not a public
+    /// export: see the module comment).
+    #[wasm_bindgen(js_name = segmentPacked)]
+    pub fn segment_packed(input: JsValue, options: JsValue, on_progress: Option<Function>) -> JsResult<JsValue> {
+        let options: SegmentOptions = decode_options(&options)?;
+        let input = decode_input(&input)?;
+        let result = segmentation::segment(input, &options, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
+        packed_result(&result)
+    }
+}
+
+/// Below this many rows `assignments` stay objects (js/worker/worker.js's PACK_MIN_ROWS).
+const PACK_MIN_ROWS: usize = 20_000;
+
+fn packed_result(r: &SegmentResult) -> JsResult<JsValue> {
+    let assignments = if r.assignments.len() >= PACK_MIN_ROWS { packed_assignments(&r.assignments)? } else { to_js(&r.assignments)? };
+    segment_result_to_js_with(r, &assignments)
+}
+
+/// `assignments` as the columns js/worker/worker.js's `packRows` makes of the objects and
+/// index.js's `unpackRows` rebuilds them from — `{__packedRows: n, cols: [{k, t: "s", text,
+/// ends} | {k, t: "n", values}]}`, keys in the objects' order (hcpId, segment, distance,
+/// confidence) — built here directly, without first making n JS objects. `ends` count UTF-16
+/// code units (JS string offsets); numbers are the same f64s the objects would hold.
+fn packed_assignments(rows: &[Assignment]) -> JsResult<JsValue> {
+    let n = rows.len();
+    let mut text = String::with_capacity(rows.iter().map(|a| a.hcp_id.len()).sum());
+    let mut ends = Vec::with_capacity(n);
+    let mut at: u32 = 0;
+    for a in rows {
+        text.push_str(&a.hcp_id);
+        at += if a.hcp_id.is_ascii() { a.hcp_id.len() as u32 } else { a.hcp_id.encode_utf16().count() as u32 };
+        ends.push(at);
+    }
+    let id_col = Object::new();
+    set(&id_col, "k", &"hcpId".into())?;
+    set(&id_col, "t", &"s".into())?;
+    set(&id_col, "text", &JsValue::from_str(&text))?;
+    set(&id_col, "ends", &Uint32Array::from(ends.as_slice()).into())?;
+    let cols = Array::new();
+    cols.push(&id_col);
+    let number_col = |key: &str, values: Vec<f64>| -> JsResult<JsValue> {
+        let col = Object::new();
+        set(&col, "k", &key.into())?;
+        set(&col, "t", &"n".into())?;
+        set(&col, "values", &Float64Array::from(values.as_slice()).into())?;
+        Ok(col.into())
+    };
+    cols.push(&number_col("segment", rows.iter().map(|a| a.segment as f64).collect())?);
+    cols.push(&number_col("distance", rows.iter().map(|a| a.distance).collect())?);
+    cols.push(&number_col("confidence", rows.iter().map(|a| a.confidence).collect())?);
+    let out = Object::new();
+    set(&out, "__packedRows", &JsValue::from_f64(n as f64))?;
+    set(&out, "cols", &cols)?;
+    Ok(out.into())
 }

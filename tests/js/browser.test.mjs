@@ -281,7 +281,7 @@ describe("browser, no bundler", () => {
         out.push({
           options,
           chosenK: JSON.parse(texts[1]).quality.k,
-          sweep: JSON.parse(texts[1]).kSweep && { sampled: JSON.parse(texts[1]).kSweep.sampled, sampleSize: JSON.parse(texts[1]).kSweep.sampleSize },
+          sweep: JSON.parse(texts[1]).kSweep && { sampled: JSON.parse(texts[1]).kSweep.sampled, sampleSize: JSON.parse(texts[1]).kSweep.sampleSize, refinedStarts: JSON.parse(texts[1]).kSweep.refinedStarts },
           same12: texts[1] === texts[2],
           same13: texts[1] === texts[3],
           sameSync: texts[1] === text(sync),
@@ -303,12 +303,16 @@ describe("browser, no bundler", () => {
         assert.equal(p.monotonic, true);
         const runs = c.options.nRuns ?? 10;
         if (auto) assert.equal(p.sweepLast, (c.options.kRange ? 4 : 6) * runs, `sweep restarts reported, workers ${w}`);
-        if (!auto || sampled) assert.equal(p.clusterLast, runs, `cluster restarts reported, workers ${w}`);
+        if (!auto) assert.equal(p.clusterLast, runs, `cluster restarts reported, workers ${w}`);
+        // A sampled sweep's final fit: one step per sample solution refined on every row.
+        if (auto && sampled) assert.equal(p.clusterLast, c.sweep.refinedStarts, `refined solutions reported, workers ${w}`);
       }
     }
     assert.equal(out.out[0].chosenK, 6, "the planted six personas");
-    assert.deepEqual(out.out[0].sweep, { sampled: false, sampleSize: 3000 });
-    assert.deepEqual(out.out[3].sweep, { sampled: true, sampleSize: 1000 });
+    assert.deepEqual(out.out[0].sweep, { sampled: false, sampleSize: 3000, refinedStarts: 0 });
+    assert.equal(out.out[3].sweep.sampled, true);
+    assert.equal(out.out[3].sweep.sampleSize, 1000);
+    assert.ok(out.out[3].sweep.refinedStarts >= 1 && out.out[3].sweep.refinedStarts <= 3, JSON.stringify(out.out[3].sweep));
     assert.equal(out.size, Math.max(1, Math.min(out.cores, 4)), "default pool size");
   });
 
@@ -318,7 +322,10 @@ describe("browser, no bundler", () => {
   test("worker: a large result's assignments arrive rebuilt, identical to the sync API", async () => {
     const out = await page.evaluate(async () => {
       await window.hs.init();
-      const csv = window.hs.generateSample(40000, 6);
+      // A non-ASCII id (é, €, an astral 😀: two UTF-16 units) first: the packed ids' offsets
+      // are JS string offsets, not UTF-8 bytes.
+      const csv = window.hs.generateSample(40000, 6).replace(/\n[^,\n]+,/, "\nhcp-é€😀-1,");
+      if (!csv.includes("hcp-é€😀-1,")) throw new Error("the id was not replaced");
       if (csv.length <= 1 << 22) throw new Error("the CSV must be long enough to be sent in slices");
       const options = { k: 4, seed: 3, nRuns: 2 };
       const sync = window.hs.segment(csv, options);
@@ -330,10 +337,11 @@ describe("browser, no bundler", () => {
         same[workers] = Array.isArray(r.assignments) && r.assignments.length === 40000 &&
           JSON.stringify(r.assignments) === JSON.stringify(sync.assignments) && JSON.stringify(r.segments) === JSON.stringify(sync.segments);
       }
-      return { same, keys: Object.keys(sync.assignments[0]) };
+      return { same, keys: Object.keys(sync.assignments[0]), firstId: sync.assignments[0].hcpId };
     });
     assert.deepEqual(out.same, { 1: true, 2: true });
     assert.deepEqual(out.keys, ["hcpId", "segment", "distance", "confidence"]);
+    assert.equal(out.firstId, "hcp-é€😀-1", "the replaced id is the first row's");
   });
 
   test("worker pool: bad workers option is INVALID_OPTION; errors inside the pool keep code/line/column", async () => {

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const q = result.quality;
   const metrics: (number | null)[] = [q.inertia, q.silhouette, q.calinskiHarabasz, q.daviesBouldin, q.nFeatures];
   const chosen: number | undefined = result.kSweep?.chosenK;
-  const sweptOn: [number, boolean] | undefined = result.kSweep ? [result.kSweep.sampleSize, result.kSweep.sampled] : undefined;
+  const sweptOn: [number, boolean, number] | undefined = result.kSweep ? [result.kSweep.sampleSize, result.kSweep.sampled, result.kSweep.refinedStarts] : undefined;
   const allRows: SegmentOptions = { sweepSample: "all" };
   void [sweptOn, allRows];
   const rows = result.kSweep?.rows.map((r) => [r.k, r.inertia, r.silhouette, r.calinskiHarabasz, r.daviesBouldin]);
