@@ -21,7 +21,7 @@
 //! - The winning restart is relabelled by a full scan (lowest index on ties, as linfa), and its
 //!   inertia is summed in row order, exactly as for the linfa engine.
 
-use super::kernel::{nearest_two, sq_dist, sq_dists_all};
+use super::kernel::{sq_dist, sq_dists_to, CentroidTable};
 use super::kmeans::{cluster_sizes, restart_rng, KMeansFit, KMeansParams, RestartBest};
 use ndarray::Array2;
 use rand::distributions::{Distribution, WeightedIndex};
@@ -147,20 +147,13 @@ pub fn finish(x: Rows, k: usize, best: Option<RestartBest>, work: &mut Work) -> 
 
 /// Nearest centroid by a full scan (lowest index on ties) and the inertia summed in row order.
 fn relabel(x: Rows, centroids: &[f64], k: usize, dists: &mut [f64], work: &mut Work) -> (Vec<u32>, f64) {
+    let table = CentroidTable::new(centroids, k, x.d);
     let mut labels = Vec::with_capacity(x.n);
     let mut inertia = 0.0;
-    for i in 0..x.n {
-        sq_dists_all(x.row(i), centroids, x.d, &mut dists[..k]);
-        let (mut best, mut best_d) = (0u32, f64::INFINITY);
-        for (c, &dc) in dists[..k].iter().enumerate() {
-            if dc < best_d {
-                best = c as u32;
-                best_d = dc;
-            }
-        }
+    table.for_each_nearest(x.data, x.n, x.d, dists, &mut |_, (best, best_d, _)| {
         labels.push(best);
         inertia += best_d;
-    }
+    });
     work.distances += (x.n * k) as u64;
     (labels, inertia)
 }
@@ -198,22 +191,20 @@ fn lloyd(
     let full_scan = bounds == Bounds::FullScan;
     let mut next = vec![0.0; k * d];
 
-    // First assignment: a full scan, which also sets both bounds; then the per-cluster sums
-    // from scratch, in row order.
-    for i in 0..n {
-        let (best, d1, d2) = nearest_two(x.row(i), &centroids, k, d, &mut s.dists);
-        s.labels[i] = best;
-        s.upper[i] = d1.sqrt();
-        s.lower[i] = d2.sqrt();
-    }
-    work.distances += (n * k) as u64;
+    // First assignment: a full scan, which also sets both bounds and builds the per-cluster
+    // sums (each cluster's rows added in row order) in the same pass over the data.
+    let mut table = CentroidTable::new(&centroids, k, d);
     s.sums.iter_mut().for_each(|v| *v = 0.0);
     s.counts.iter_mut().for_each(|v| *v = 0);
-    for i in 0..n {
-        let c = s.labels[i] as usize;
-        s.counts[c] += 1;
-        add_row(&mut s.sums[c * d..(c + 1) * d], x.row(i));
-    }
+    let (labels, upper, lower, sums, counts) = (&mut s.labels, &mut s.upper, &mut s.lower, &mut s.sums, &mut s.counts);
+    table.for_each_nearest(x.data, n, d, &mut s.dists, &mut |i, (best, d1, d2)| {
+        labels[i] = best;
+        upper[i] = d1.sqrt();
+        lower[i] = d2.sqrt();
+        counts[best as usize] += 1;
+        add_row(&mut sums[best as usize * d..(best as usize + 1) * d], x.row(i));
+    });
+    work.distances += (n * k) as u64;
 
     let mut iterations = 0;
     let converged = loop {
@@ -236,6 +227,7 @@ fn lloyd(
             total_shift += moved;
         }
         std::mem::swap(&mut centroids, &mut next);
+        table.fill(&centroids, k, d);
         iterations += 1;
         work.iterations += 1;
         let done = total_shift.sqrt() < params.tolerance;
@@ -266,7 +258,7 @@ fn lloyd(
                     continue;
                 }
             }
-            let (best, d1, d2) = nearest_two(row, &centroids, k, d, &mut s.dists);
+            let (best, d1, d2) = table.nearest_two(row, &mut s.dists);
             computed += k as u64;
             if best as usize != a {
                 sub_row(&mut s.sums[a * d..(a + 1) * d], row);
@@ -295,7 +287,7 @@ fn lloyd(
             own
         } else {
             computed += k as u64;
-            let (best, d1, _) = nearest_two(row, &centroids, k, d, &mut s.dists);
+            let (best, d1, _) = table.nearest_two(row, &mut s.dists);
             s.labels[i] = best;
             d1
         };
@@ -371,12 +363,12 @@ fn seed_plus_plus(x: Rows, k: usize, mut rng: impl Rng, s: &mut Scratch, work: &
     s.closest[..n].iter_mut().for_each(|v| *v = f64::INFINITY);
     for c in 1..k {
         let last = &centroids[(c - 1) * d..c * d];
-        for i in 0..n {
-            let dist = sq_dist(x.row(i), last);
-            if dist < s.closest[i] {
-                s.closest[i] = dist;
+        let closest = &mut s.closest;
+        sq_dists_to(x.data, n, d, last, |i, dist| {
+            if dist < closest[i] {
+                closest[i] = dist;
             }
-        }
+        });
         work.distances += n as u64;
         // All weights 0 (every row sits on a centroid) cannot happen with ≥ k distinct rows;
         // linfa falls back to row 0 there, and so do we.

@@ -343,16 +343,14 @@ pub fn row_major(data: ArrayView2<'_, f64>) -> Cow<'_, [f64]> {
 }
 
 /// Calls `f(row, nearest, squared distance, second squared distance)` for every row of `data`,
-/// through the one nearest-centroid routine (`kernel::nearest_two`).
+/// through the one nearest-centroid routine (`kernel::CentroidTable`).
 pub fn for_each_nearest(data: ArrayView2<f64>, centroids: ArrayView2<f64>, mut f: impl FnMut(usize, u32, f64, f64)) {
     let (k, d) = centroids.dim();
     let width = data.ncols(); // = d whenever the data went through the centroids' pipeline
     let (rows, cents) = (row_major(data), row_major(centroids));
+    let table = super::kernel::CentroidTable::new(&cents, k, d);
     let mut scratch = vec![0.0; k];
-    for i in 0..data.nrows() {
-        let (best, d1, d2) = super::kernel::nearest_two(&rows[i * width..(i + 1) * width], &cents, k, d, &mut scratch);
-        f(i, best, d1, d2);
-    }
+    table.for_each_nearest(&rows, data.nrows(), width, &mut scratch, &mut |i, (best, d1, d2)| f(i, best, d1, d2));
 }
 
 /// Nearest centroid (lowest index on ties, as linfa) and its squared distance, per row.

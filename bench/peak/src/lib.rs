@@ -7,6 +7,9 @@
 //! `assign_pass(n, d, k)`: one full-scan assignment step of the engine (its own distance kernel,
 //! src/clustering/kernel.rs, compiled in unchanged) over an n × d matrix and k centroids held in
 //! this module's memory: n·k·d multiply-adds (plus a subtract each), then the argmin.
+//! `assign_pass_rowmajor(n, d, k)`: the same pass with the kernel the engine had before
+//! (row-major centroids in blocks of 4, one horizontal add per centroid), kept so the two are
+//! compared in the same run.
 #![allow(clippy::missing_safety_doc)]
 
 #[path = "../../../src/clustering/kernel.rs"]
@@ -68,10 +71,43 @@ pub unsafe extern "C" fn assign_pass(n: u32, d: u32, k: u32) -> f64 {
     let (n, d, k) = (n as usize, d as usize, k as usize);
     let buf = &*core::ptr::addr_of!(BUF);
     let (data, cents) = buf.split_at(n * d);
+    let table = kernel::CentroidTable::new(cents, k, d);
+    let mut dists = vec![0.0; 2 * k];
+    let mut total = 0.0;
+    table.for_each_nearest(data, n, d, &mut dists, &mut |_, (_, best, _)| total += best);
+    total
+}
+
+/// The engine's kernel before the centroid table (main at fdadf35): distances to 4, then 2,
+/// then 1 row-major centroids at a time, each lane pair reduced by a horizontal add.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub unsafe extern "C" fn assign_pass_rowmajor(n: u32, d: u32, k: u32) -> f64 {
+    let (n, d, k) = (n as usize, d as usize, k as usize);
+    let buf = &*core::ptr::addr_of!(BUF);
+    let (data, cents) = buf.split_at(n * d);
     let mut dists = vec![0.0; k];
     let mut total = 0.0;
     for i in 0..n {
-        kernel::sq_dists_all(&data[i * d..(i + 1) * d], cents, d, &mut dists);
+        let x = &data[i * d..(i + 1) * d];
+        let mut c = 0;
+        while c + 4 <= k {
+            let mut out = [0.0; 4];
+            rowmajor_block::<4>(x, [&cents[c * d..], &cents[(c + 1) * d..], &cents[(c + 2) * d..], &cents[(c + 3) * d..]], &mut out);
+            dists[c..c + 4].copy_from_slice(&out);
+            c += 4;
+        }
+        while c + 2 <= k {
+            let mut out = [0.0; 2];
+            rowmajor_block::<2>(x, [&cents[c * d..], &cents[(c + 1) * d..]], &mut out);
+            dists[c..c + 2].copy_from_slice(&out);
+            c += 2;
+        }
+        if c < k {
+            let mut out = [0.0; 1];
+            rowmajor_block::<1>(x, [&cents[c * d..]], &mut out);
+            dists[c] = out[0];
+        }
         let mut best = f64::INFINITY;
         for &v in &dists {
             if v < best {
@@ -81,4 +117,31 @@ pub unsafe extern "C" fn assign_pass(n: u32, d: u32, k: u32) -> f64 {
         total += best;
     }
     total
+}
+
+#[cfg(target_arch = "wasm32")]
+#[inline]
+fn rowmajor_block<const B: usize>(x: &[f64], cs: [&[f64]; B], out: &mut [f64; B]) {
+    let d = x.len();
+    let pairs = d / 2;
+    let mut acc = [f64x2_splat(0.0); B];
+    let xp = x.as_ptr() as *const v128;
+    for j in 0..pairs {
+        // SAFETY: 2j + 1 < d ≤ every slice's length.
+        let xv = unsafe { v128_load(xp.add(j)) };
+        for b in 0..B {
+            let cv = unsafe { v128_load((cs[b].as_ptr() as *const v128).add(j)) };
+            let diff = f64x2_sub(xv, cv);
+            acc[b] = f64x2_add(acc[b], f64x2_mul(diff, diff));
+        }
+    }
+    for b in 0..B {
+        let mut lane0 = f64x2_extract_lane::<0>(acc[b]);
+        let lane1 = f64x2_extract_lane::<1>(acc[b]);
+        if d % 2 == 1 {
+            let diff = x[d - 1] - cs[b][d - 1];
+            lane0 += diff * diff;
+        }
+        out[b] = lane0 + lane1;
+    }
 }
