@@ -21,6 +21,7 @@ pub mod privacy;
 pub mod sample;
 pub mod segmentation;
 pub mod segments;
+mod sort;
 pub mod targeting;
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -148,7 +148,7 @@ impl Session {
         if rows.is_empty() {
             return Err(SegError::Clustering { message: "k: \"auto\" needs the scored sweep rows".into() });
         }
-        rows.sort_by_key(|r| r.k);
+        crate::sort::sort_by_key(&mut rows, |r| r.k);
         let chosen = choose_k(&rows);
         let sample_size = self.sweep_matrix().nrows() as u32;
         Ok(KSweep { rows, chosen_k: chosen, rule: RULE.to_string(), sample_size, sampled: self.sweep.is_some(), refined_starts: 0 })

@@ -247,7 +247,7 @@ fn best_of_restarts_counted(
 /// restart would: in restart order, a later run wins only with a strictly lower inertia.
 pub fn merge_restarts(parts: impl IntoIterator<Item = RestartBest>) -> Option<RestartBest> {
     let mut parts: Vec<RestartBest> = parts.into_iter().collect();
-    parts.sort_by_key(|p| p.restart);
+    crate::sort::sort_by_key(&mut parts, |p| p.restart);
     let mut best: Option<RestartBest> = None;
     for p in parts {
         if best.as_ref().map_or(true, |b| p.inertia < b.inertia) {

@@ -62,7 +62,7 @@ impl Pca2 {
             .map_err(|e| SegError::Clustering { message: format!("PCA failed: {e}") })?;
         // eigh gives no order: take the two largest eigenvalues.
         let mut order: Vec<usize> = (0..d).collect();
-        order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+        crate::sort::sort_by(&mut order, |&a, &b| values[b].total_cmp(&values[a]));
         let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
         let mut axes = Vec::with_capacity(2 * d);
         let mut explained = [0.0; 2];

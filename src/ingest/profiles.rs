@@ -268,7 +268,7 @@ impl RowScratch {
 /// Two line-ordered lists of skipped rows → one, capped at the listing limit.
 fn merge_by_line(a: Vec<SkippedRow>, b: Vec<SkippedRow>) -> Vec<SkippedRow> {
     let mut out: Vec<SkippedRow> = a.into_iter().chain(b).collect();
-    out.sort_by_key(|s| s.line); // stable: equal lines keep their order
+    crate::sort::sort_by_key(&mut out, |s| s.line); // stable: equal lines keep their order
     out.truncate(limits::MAX_SKIPPED_LISTED);
     out
 }

@@ -129,7 +129,7 @@ pub fn persona_counts(n: u32) -> Vec<u32> {
     }
     let assigned: u32 = counts.iter().sum();
     // Largest remainder first; ties go to the earlier persona.
-    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by(&mut rems, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for &(_, i) in rems.iter().take(n.saturating_sub(assigned) as usize) {
         counts[i] += 1;
     }

@@ -67,7 +67,7 @@ pub struct Segment {
 /// Returns the new labels, the reordered centroids and `order[new] = old`.
 pub fn order_by_size(labels: &[u32], centroids: ArrayView2<f64>, sizes: &[u32]) -> (Vec<u32>, Array2<f64>, Vec<usize>) {
     let mut order: Vec<usize> = (0..sizes.len()).collect();
-    order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
+    crate::sort::sort_by(&mut order, |&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
     let mut new_of_old = vec![0u32; sizes.len()];
     for (new, &old) in order.iter().enumerate() {
         new_of_old[old] = new as u32;
@@ -119,7 +119,7 @@ fn scores(names: &[String], seg: &[f64], uni: &[f64]) -> Vec<IndexScore> {
         })
         .collect();
     // Ranked by index; channels nobody uses (no index) last, in column order.
-    out.sort_by(|a, b| b.index.unwrap_or(-1.0).total_cmp(&a.index.unwrap_or(-1.0)));
+    crate::sort::sort_by(&mut out, |a, b| b.index.unwrap_or(-1.0).total_cmp(&a.index.unwrap_or(-1.0)));
     out
 }
 
@@ -226,7 +226,7 @@ pub fn profile_segments(
                         })
                         .collect();
                     // Levels are distinct, so this order is total (it does not depend on codes).
-                    levels.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+                    crate::sort::sort_by(&mut levels, |a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
                     Composition { column: col.name.clone(), levels }
                 })
                 .collect();

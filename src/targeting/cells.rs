@@ -148,7 +148,7 @@ pub fn assign_cells(ids: &[String], strata: &[String], shares: &[f64], seed: u32
     }
     let mut out = vec![0usize; ids.len()];
     for (key, mut members) in groups {
-        members.sort_by(|&a, &b| ids[a].cmp(&ids[b]));
+        crate::sort::sort_by(&mut members, |&a, &b| ids[a].cmp(&ids[b]));
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(((seed as u64) << 32) ^ fnv1a(key));
         members.shuffle(&mut rng);
         let u: f64 = rng.gen();

@@ -540,7 +540,7 @@ pub fn aggregate_events(text: &str, options: &EventOptions) -> Result<EventAggre
     // Columns sorted by name, so two periods of the same log line up.
     let sorted = |n: &Names| -> Vec<(String, usize)> {
         let mut v: Vec<(String, usize)> = n.names.iter().cloned().zip(0..).collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v
     };
     let (ch, fm) = (sorted(&channels), sorted(&formats));
@@ -552,7 +552,7 @@ pub fn aggregate_events(text: &str, options: &EventOptions) -> Result<EventAggre
     out_headers.push("active_weeks".into());
 
     let mut hcps: Vec<(String, Acc)> = accs.into_iter().collect();
-    hcps.sort_by_key(|(_, a)| a.first_line);
+    crate::sort::sort_by_key(&mut hcps, |(_, a)| a.first_line);
     let num = |v: u32| Cell::Text(v.to_string());
     let rows: Vec<RawRow> = hcps
         .into_iter()

@@ -205,7 +205,7 @@ pub fn lookalikes(model: &Model, input: Input, options: &LookalikeOptions) -> Re
             continue;
         }
         let mut contributions = s.contributions;
-        contributions.sort_by(|a, b| b.1.total_cmp(&a.1));
+        crate::sort::sort_by(&mut contributions, |a, b| b.1.total_cmp(&a.1));
         let drivers = contributions
             .into_iter()
             .filter(|(_, c)| *c > 0.0)
@@ -222,7 +222,7 @@ pub fn lookalikes(model: &Model, input: Input, options: &LookalikeOptions) -> Re
             drivers,
         });
     }
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.hcp_id.cmp(&b.hcp_id)));
+    crate::sort::sort_by(&mut out, |a, b| b.score.total_cmp(&a.score).then_with(|| a.hcp_id.cmp(&b.hcp_id)));
     if let Some(top) = options.top {
         out.truncate(top as usize);
     }

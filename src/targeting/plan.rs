@@ -139,7 +139,7 @@ pub fn largest_remainder(total: u64, weights: &[f64]) -> Vec<u64> {
     let assigned: u64 = out.iter().sum();
     let mut left = total.saturating_sub(assigned);
     let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    crate::sort::sort_by(&mut order, |&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
     for &i in order.iter().cycle() {
         if left == 0 {
             break;
@@ -267,9 +267,9 @@ pub fn channel_plan(segments: &[Segment], options: &PlanOptions) -> Result<Chann
                 }
             })
             .collect();
-        channels.sort_by(|a, b| b.priority.total_cmp(&a.priority).then(b.index.total_cmp(&a.index)));
+        crate::sort::sort_by(&mut channels, |a, b| b.priority.total_cmp(&a.priority).then(b.index.total_cmp(&a.index)));
         let mut formats: Vec<FormatPriority> = s.formats.iter().map(|f| FormatPriority { format: f.name.clone(), index: f.index.unwrap_or(0.0) }).collect();
-        formats.sort_by(|a, b| b.index.total_cmp(&a.index));
+        crate::sort::sort_by(&mut formats, |a, b| b.index.total_cmp(&a.index));
         for c in &channels {
             let cw = options.channel_weights.get(&c.channel).copied().unwrap_or(1.0);
             let obs = observed.get(&(s.id, c.channel.clone()));

@@ -245,7 +245,7 @@ pub fn refresh(model: &Model, input: Input, previous: &[PreviousAssignment], opt
             size: counts[j] as u32,
         })
         .collect();
-    matches.sort_by_key(|m| m.id);
+    crate::sort::sort_by_key(&mut matches, |m| m.id);
     let retired: Vec<u32> = (0..k_old as u32).filter(|i| !old_of_new.contains(&Some(*i as usize))).collect();
 
     let mut migration = vec![vec![0u32; k_new]; k_old];
@@ -290,7 +290,7 @@ fn relabel(r: &mut SegmentResult, ids: &[u32], names: &[String]) -> Result<()> {
         s.id = ids[j];
         s.name = names[j].clone();
     }
-    r.segments.sort_by_key(|s| s.id);
+    crate::sort::sort_by_key(&mut r.segments, |s| s.id);
     for a in r.assignments.iter_mut() {
         a.segment = ids[a.segment as usize];
     }
