@@ -53,7 +53,7 @@ pub const REFINE_STARTS: usize = 3;
 /// on the set of restarts, not on their order or on how they were split over workers.
 pub fn refine_starts(parts: impl IntoIterator<Item = RestartBest>) -> Vec<RestartBest> {
     let mut parts: Vec<RestartBest> = parts.into_iter().collect();
-    parts.sort_by(|a, b| a.inertia.total_cmp(&b.inertia).then(a.restart.cmp(&b.restart)));
+    crate::sort::sort_by(&mut parts, |a, b| a.inertia.total_cmp(&b.inertia).then(a.restart.cmp(&b.restart)));
     let mut picked: Vec<RestartBest> = Vec::new();
     for p in parts {
         if picked.len() == REFINE_STARTS {
