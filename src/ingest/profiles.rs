@@ -14,7 +14,10 @@ use super::{CategoryColumn, CellRef, ColumnUse, FlagColumn, OnError, ParseReport
 use crate::error::{echo, Result, SegError};
 use crate::limits;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+// FxHash instead of std's SipHash: ids and levels are hashed once per row (millions of times on a
+// large file) and come from the user's own file, so DoS-resistant hashing buys nothing here.
+// Only membership and lookups use these sets; nothing user-visible depends on their order.
+use rustc_hash::{FxHashMap, FxHashSet};
 
 const EXPECT_COUNT: &str = "a number ≥ 0";
 const EXPECT_COUNT_COMMA: &str = "a number ≥ 0 (`,` is ambiguous here: thousands separator or decimal comma? Remove it, or pass decimalComma: true)";
@@ -46,6 +49,19 @@ enum Num {
     Invalid(String, &'static str),
 }
 
+/// `s.trim()`, returning at once when the ends are not whitespace, which is every cell read from
+/// CSV text or records (both trim already): std's trim decodes a char at each end, and this runs
+/// for every cell of every row. Same result as `str::trim` for every input.
+#[inline]
+fn trim(s: &str) -> &str {
+    let kept = |b: u8| b.is_ascii() && !matches!(b, b' ' | 0x09..=0x0d);
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        // An ASCII byte is a whole char; `char::is_whitespace` is true for exactly these ASCII ones.
+        (Some(&a), Some(&b)) if kept(a) && kept(b) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Parse a number cell (see the module notes for the rules).
 fn parse_number(cell: CellRef, decimal_comma: bool) -> Num {
     match cell {
@@ -53,13 +69,18 @@ fn parse_number(cell: CellRef, decimal_comma: bool) -> Num {
         CellRef::Number(v) if v.is_finite() => Num::Value(v),
         CellRef::Number(v) => Num::NonFinite(format!("{v}")),
         CellRef::Bool(b) => Num::Invalid(b.to_string(), EXPECT_COUNT),
-        CellRef::Text(raw) => parse_number_text(raw.trim(), decimal_comma),
+        CellRef::Text(raw) => parse_number_text(trim(raw), decimal_comma),
     }
 }
 
 fn parse_number_text(t: &str, decimal_comma: bool) -> Num {
     if t.is_empty() {
         return Num::Empty;
+    }
+    // Plain digits (counts, days, weeks, deciles): up to 15 digits are below 2^53, so summing
+    // them as an integer gives exactly the f64 that `parse` returns, without the float parser.
+    if t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return Num::Value(t.bytes().fold(0u64, |v, b| v * 10 + u64::from(b - b'0')) as f64);
     }
     // Fast path for the usual cell (`12`, `3.5`, `1e3`): nothing to lower-case or rewrite. It
     // takes exactly the cells the general path below would parse unchanged (no `,`, and no `.`
@@ -178,7 +199,7 @@ fn flag(cell: CellRef, line: u32, column: &str) -> Result<Option<bool>> {
         CellRef::Number(v) if v == 1.0 => Ok(Some(true)),
         CellRef::Number(v) if v == 0.0 => Ok(Some(false)),
         // Lower-casing allocates: only for cells that are not already a lower-case word.
-        CellRef::Text(t) => match word(t.trim()).or_else(|| word(t.trim().to_lowercase().as_str())) {
+        CellRef::Text(t) => match word(trim(t)).or_else(|| word(trim(t).to_lowercase().as_str())) {
             Some(v) => Ok(v),
             None => Err(invalid(line, column, t, EXPECT_BOOL)),
         },
@@ -189,7 +210,7 @@ fn flag(cell: CellRef, line: u32, column: &str) -> Result<Option<bool>> {
 /// The id cell: trimmed text, or a finite number written without a fraction when whole.
 fn read_id<'a>(cell: CellRef<'a>, line: u32, id_header: &str) -> Result<Cow<'a, str>> {
     match cell {
-        CellRef::Text(t) if !t.trim().is_empty() => Ok(Cow::Borrowed(t.trim())),
+        CellRef::Text(t) if !trim(t).is_empty() => Ok(Cow::Borrowed(trim(t))),
         CellRef::Empty | CellRef::Text(_) => Err(SegError::MissingId {
             line,
             column: echo(id_header),
@@ -244,7 +265,7 @@ impl RowScratch {
                 integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(decile_text)
             } else {
                 match c {
-                    CellRef::Text(t) => Some(t.trim()).filter(|s| !s.is_empty()).map(str::to_string),
+                    CellRef::Text(t) => Some(trim(t)).filter(|s| !s.is_empty()).map(str::to_string),
                     other => Some(cell_text(other).trim().to_string()).filter(|s| !s.is_empty()),
                 }
             };
@@ -336,12 +357,12 @@ pub fn build_profiles_with(
     let mut recency = plans(&|r| *r == ColumnRole::Recency);
     let mut frequency = plans(&|r| *r == ColumnRole::Frequency);
 
-    let excluded_ids: HashSet<&str> = exclude
+    let excluded_ids: FxHashSet<&str> = exclude
         .iter()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
         .collect();
-    let mut excluded_found: HashSet<String> = HashSet::new();
+    let mut excluded_found: FxHashSet<String> = FxHashSet::default();
 
     let mut p = Profiles {
         channels: channels.iter().map(|c| c.col.name.clone()).collect(),
@@ -367,7 +388,7 @@ pub fn build_profiles_with(
 
     let mut rows_excluded = 0usize;
     // Keyed by the id as it sits in the table (no copy per row).
-    let mut first_seen: HashMap<Cow<str>, u32> = HashMap::with_capacity(table.len());
+    let mut first_seen: FxHashMap<Cow<str>, u32> = FxHashMap::with_capacity_and_hasher(table.len(), Default::default());
     let mut totals_lines: Vec<u32> = Vec::new();
     // Rows the reader already rejected (skip mode: wrong field count), then the ones found here.
     let read_skipped: Vec<SkippedRow> = table
@@ -476,7 +497,7 @@ pub fn build_profiles_with(
 
     // A category with thousands of levels is an id or free text: refuse it before features.
     for (plan, col) in categories.iter().zip(&p.categories) {
-        let mut distinct: HashSet<&str> = HashSet::new();
+        let mut distinct: FxHashSet<&str> = FxHashSet::default();
         for v in col.values.iter().flatten() {
             distinct.insert(v.as_str());
             if distinct.len() > limits::MAX_CATEGORY_LEVELS {
@@ -777,6 +798,22 @@ mod tests {
             p.category("rx_decile").unwrap().values,
             vec![Some("4".to_string())]
         );
+    }
+
+    #[test]
+    fn fast_trim_and_integer_path_match_std() {
+        for s in ["", " ", "a", " a", "a ", "\u{b}a\u{b}", "\u{a0}x", "x\u{3000}", "\u{1c}a\u{1f}", "é", "\ta\r", "ab"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+        for t in ["0", "7", "0007", "365", "999999999999999", "123456789012345", "9999999999999999", "1234567890123456789"] {
+            let std = t.parse::<f64>().unwrap();
+            for dc in [false, true] {
+                match parse_number_text(t, dc) {
+                    Num::Value(v) => assert_eq!(v.to_bits(), std.to_bits(), "{t}"),
+                    _ => panic!("{t} not a value"),
+                }
+            }
+        }
     }
 
     #[test]
