@@ -134,43 +134,34 @@ impl CentroidTable {
         let mut first = 0;
         while first < self.pairs {
             match self.pairs - first {
-                1 => self.pass::<1, 1>([x], first, [out]),
-                2 => self.pass::<2, 1>([x], first, [out]),
-                3 => self.pass::<3, 1>([x], first, [out]),
-                _ => self.pass::<PAIRS_PER_PASS, 1>([x], first, [out]),
+                1 => self.pass::<1>(x, first, out),
+                2 => self.pass::<2>(x, first, out),
+                3 => self.pass::<3>(x, first, out),
+                _ => self.pass::<PAIRS_PER_PASS>(x, first, out),
             }
             first += PAIRS_PER_PASS;
         }
     }
 
-    /// One pass over R rows for the P centroid pairs starting at pair `first`, written to `out`.
+    /// One pass over the row for the P centroid pairs starting at pair `first`, into `out`.
     #[inline(always)]
-    fn pass<const P: usize, const R: usize>(
-        &self,
-        rows: [&[f64]; R],
-        first: usize,
-        out: [&mut [f64]; R],
-    ) {
+    fn pass<const P: usize>(&self, x: &[f64], first: usize, out: &mut [f64]) {
         let k = self.k;
-        for r in 0..R {
-            assert!(
-                rows[r].len() >= self.d && out[r].len() >= k,
-                "row of {} / out of {} for {k} × {}",
-                rows[r].len(),
-                out[r].len(),
-                self.d
-            );
-        }
-        // SAFETY: every row is ≥ d long (asserted above).
-        let (even, odd) = unsafe { self.accumulate::<P, R>(rows.map(|row| row.as_ptr()), first) };
-        for (r, o) in out.into_iter().enumerate() {
-            for p in 0..P {
-                let [a, b] = even[r][p].add(odd[r][p]).lanes();
-                let c = 2 * (first + p);
-                o[c] = a;
-                if c + 1 < k {
-                    o[c + 1] = b;
-                }
+        assert!(
+            x.len() >= self.d && out.len() >= k,
+            "row of {} / out of {} for {k} × {}",
+            x.len(),
+            out.len(),
+            self.d
+        );
+        // SAFETY: the row is ≥ d long (asserted above).
+        let (even, odd) = unsafe { self.accumulate::<P, 1>([x.as_ptr()], first) };
+        for p in 0..P {
+            let [a, b] = even[0][p].add(odd[0][p]).lanes();
+            let c = 2 * (first + p);
+            out[c] = a;
+            if c + 1 < k {
+                out[c + 1] = b;
             }
         }
     }
@@ -256,7 +247,7 @@ impl CentroidTable {
             // SAFETY: row i + r starts at (i + r) · width and has width ≥ d values (asserted).
             let (even, odd) = unsafe { self.accumulate::<P, R>(x, 0) };
             for r in 0..R {
-                let (mut best, mut d1, mut d2) = (0u32, f64::INFINITY, f64::INFINITY);
+                let mut nearest = NONE_YET;
                 for p in 0..P {
                     let lanes = even[r][p].add(odd[r][p]).lanes();
                     for (lane, &dc) in lanes.iter().enumerate() {
@@ -264,22 +255,10 @@ impl CentroidTable {
                         if c >= self.k {
                             break;
                         }
-                        // Ascending index, strict `<`: the lowest index wins a tie (as
-                        // nearest_of). Written as selects, not branches: which centroid is
-                        // nearest is unpredictable, and mispredictions cost more than the sums.
-                        let (closer, second) = (dc < d1, dc < d2);
-                        d2 = if closer {
-                            d1
-                        } else if second {
-                            dc
-                        } else {
-                            d2
-                        };
-                        best = if closer { c as u32 } else { best };
-                        d1 = if closer { dc } else { d1 };
+                        nearest = nearer(nearest, c, dc);
                     }
                 }
-                f(i + r, (best, d1, d2));
+                f(i + r, nearest);
             }
             i += R;
         }
@@ -335,21 +314,26 @@ impl CentroidTable {
 /// (index, smallest, second smallest) of `dists`; the lowest index wins a tie.
 #[inline]
 fn nearest_of(dists: &[f64]) -> (u32, f64, f64) {
-    let (mut best, mut d1, mut d2) = (0u32, f64::INFINITY, f64::INFINITY);
-    for (c, &dc) in dists.iter().enumerate() {
-        // Selects, not branches (see rows_nearest).
-        let (closer, second) = (dc < d1, dc < d2);
-        d2 = if closer {
-            d1
-        } else if second {
-            dc
-        } else {
-            d2
-        };
-        best = if closer { c as u32 } else { best };
-        d1 = if closer { dc } else { d1 };
-    }
-    (best, d1, d2)
+    dists.iter().enumerate().fold(NONE_YET, |nearest, (c, &dc)| nearer(nearest, c, dc))
+}
+
+/// The (index, smallest, second smallest) before any distance is seen.
+const NONE_YET: (u32, f64, f64) = (0, f64::INFINITY, f64::INFINITY);
+
+/// `(best, d1, d2)` after seeing centroid `c` at squared distance `dc`, centroids taken in
+/// ascending index: strict `<`, so the lowest index wins a tie. Selects, not branches: which
+/// centroid is nearest is unpredictable, and mispredictions cost more than the sums.
+#[inline(always)]
+fn nearer((best, d1, d2): (u32, f64, f64), c: usize, dc: f64) -> (u32, f64, f64) {
+    let (closer, second) = (dc < d1, dc < d2);
+    let d2 = if closer {
+        d1
+    } else if second {
+        dc
+    } else {
+        d2
+    };
+    (if closer { c as u32 } else { best }, if closer { dc } else { d1 }, d2)
 }
 
 /// A pair of f64 lanes: `f64x2` with simd128 on wasm32, two scalars (same operations, same
