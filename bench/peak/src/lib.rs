@@ -1,15 +1,20 @@
 //! Micro-kernels for the bench, exported as plain wasm functions (no bindgen).
 //!
-//! `peak_f64x2(iters)`: 8 independent f64x2 accumulators, `acc = acc + x * y` (a mul and an
-//! add: wasm has no FMA), so 16 f64 multiply-adds per step with no dependency between the 8
-//! chains: the most f64 multiply-adds per second one core can retire from wasm SIMD.
-//! `peak_f64(iters)`: the same with 8 scalar accumulators (8 multiply-adds per step).
+//! `peak_c2` … `peak_c8(iters)`: C independent f64x2 chains, each step `p = p · m` then
+//! `acc = acc + p` (a mul and an add: wasm has no FMA), so 2 · C f64 multiply-adds per step.
+//! The bench takes the fastest C on the machine at hand as the peak: more chains hide the
+//! multiply's latency, but past ~7 they no longer fit V8's 16 x86-64 vector registers. The
+//! product changes every step, so it cannot be hoisted out of the loop. (The first version, `acc = acc + x · y` with x and y fixed, had its
+//! multiply hoisted by LLVM: `wasm-dis` showed a loop of adds only, so it timed adds and counted
+//! them as multiply-adds.) Check with `wasm-dis` that each loop body has its `f64x2.mul`.
+//! `peak_f64(iters)`: the same step in 8 scalar chains (8 multiply-adds per step).
 //! `assign_pass(n, d, k)`: one full-scan assignment step of the engine (its own distance kernel,
 //! src/clustering/kernel.rs, compiled in unchanged) over an n × d matrix and k centroids held in
 //! this module's memory: n·k·d multiply-adds (plus a subtract each), then the argmin.
 //! `assign_pass_rowmajor(n, d, k)`: the same pass with the kernel the engine had before
 //! (row-major centroids in blocks of 4, one horizontal add per centroid), kept so the two are
 //! compared in the same run.
+//! `stream_sum(n, d)`: only the reads of that pass (the matrix summed, no distances).
 #![allow(clippy::missing_safety_doc)]
 
 #[path = "../../../src/clustering/kernel.rs"]
@@ -20,39 +25,67 @@ mod kernel;
 use core::arch::wasm32::*;
 
 #[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn peak_f64x2(iters: u32, x: f64, y: f64) -> f64 {
-    let xv = f64x2(x, x * 0.5);
-    let yv = f64x2(y, y * 0.5);
-    let mut acc = [f64x2_splat(0.0); 8];
-    for (i, a) in acc.iter_mut().enumerate() {
-        *a = f64x2_splat(i as f64);
+#[inline(always)]
+fn chains<const C: usize>(iters: u32, x: f64, y: f64) -> f64 {
+    // y ≈ 1 (the bench passes 0.9999999), so p stays normal for any iteration count it uses.
+    let m = f64x2(y, y);
+    let mut p = [f64x2_splat(0.0); C];
+    let mut acc = [f64x2_splat(0.0); C];
+    for i in 0..C {
+        p[i] = f64x2(x + i as f64, x - i as f64 * 0.25);
+        acc[i] = f64x2_splat(i as f64);
     }
     for _ in 0..iters {
-        for a in acc.iter_mut() {
-            *a = f64x2_add(*a, f64x2_mul(xv, yv));
+        for i in 0..C {
+            p[i] = f64x2_mul(p[i], m);
+            acc[i] = f64x2_add(acc[i], p[i]);
         }
     }
     let mut s = f64x2_splat(0.0);
-    for a in acc {
-        s = f64x2_add(s, a);
+    for i in 0..C {
+        s = f64x2_add(s, f64x2_add(acc[i], p[i]));
     }
     f64x2_extract_lane::<0>(s) + f64x2_extract_lane::<1>(s)
 }
 
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn peak_c2(iters: u32, x: f64, y: f64) -> f64 { chains::<2>(iters, x, y) }
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn peak_c3(iters: u32, x: f64, y: f64) -> f64 { chains::<3>(iters, x, y) }
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn peak_c4(iters: u32, x: f64, y: f64) -> f64 { chains::<4>(iters, x, y) }
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn peak_c5(iters: u32, x: f64, y: f64) -> f64 { chains::<5>(iters, x, y) }
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn peak_c6(iters: u32, x: f64, y: f64) -> f64 { chains::<6>(iters, x, y) }
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn peak_c7(iters: u32, x: f64, y: f64) -> f64 { chains::<7>(iters, x, y) }
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub extern "C" fn peak_c8(iters: u32, x: f64, y: f64) -> f64 { chains::<8>(iters, x, y) }
+
 #[no_mangle]
 pub extern "C" fn peak_f64(iters: u32, x: f64, y: f64) -> f64 {
+    // Scalar twin of `chains`: 8 chains of p = p · y, acc = acc + p.
+    let mut p = [0.0f64; 8];
     let mut acc = [0.0f64; 8];
-    for (i, a) in acc.iter_mut().enumerate() {
-        *a = i as f64;
+    for i in 0..8 {
+        p[i] = x + i as f64;
+        acc[i] = i as f64;
     }
     for _ in 0..iters {
-        for (i, a) in acc.iter_mut().enumerate() {
-            // Distinct operands per chain so LLVM cannot vectorise the chains into one.
-            *a += x * (y + i as f64);
+        for i in 0..8 {
+            p[i] *= y;
+            acc[i] += p[i];
         }
     }
-    acc.iter().sum()
+    acc.iter().zip(&p).map(|(a, p)| a + p).sum()
 }
 
 static mut BUF: Vec<f64> = Vec::new();
@@ -144,4 +177,26 @@ fn rowmajor_block<const B: usize>(x: &[f64], cs: [&[f64]; B], out: &mut [f64; B]
         }
         out[b] = lane0 + lane1;
     }
+}
+
+
+/// Stream the n × d matrix once into 4 f64x2 sums: the memory-read time of a pass with no
+/// distance work, to show how much of a pass over rows that do not fit in cache is memory.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub unsafe extern "C" fn stream_sum(n: u32, d: u32) -> f64 {
+    let buf = &*core::ptr::addr_of!(BUF);
+    let len = (n * d) as usize / 8 * 8;
+    let p = buf.as_ptr();
+    let mut acc = [f64x2_splat(0.0); 4];
+    let mut i = 0;
+    while i < len {
+        for (r, a) in acc.iter_mut().enumerate() {
+            // SAFETY: i + 2r + 1 < len ≤ the buffer's length.
+            *a = f64x2_add(*a, v128_load(p.add(i + 2 * r) as *const v128));
+        }
+        i += 8;
+    }
+    let s = f64x2_add(f64x2_add(acc[0], acc[1]), f64x2_add(acc[2], acc[3]));
+    f64x2_extract_lane::<0>(s) + f64x2_extract_lane::<1>(s)
 }
