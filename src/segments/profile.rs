@@ -180,7 +180,8 @@ pub fn profile_segments(
     silhouettes: &[Option<f64>],
     min_cell_size: u32,
 ) -> Vec<Segment> {
-    let n = profiles.len();
+    // labels, not profiles.len(): `finish` has already moved the ids into the assignments.
+    let n = labels.len();
     let (nc, nf) = (profiles.channels.len(), profiles.formats.len());
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
     for (i, &l) in labels.iter().enumerate() {
