@@ -371,3 +371,22 @@ pub fn ingest_records(
     table.dialect.decimal_comma = options.decimal_comma.unwrap_or(false);
     ingest_table(table, options)
 }
+
+#[cfg(test)]
+mod category_tests {
+    use super::CategoryColumn;
+
+    /// Levels in first-seen order, one code per row (runs, repeats after other values, empty
+    /// cells), and every row's value read back as it went in.
+    #[test]
+    fn a_category_column_keeps_every_value_as_a_code() {
+        let values = [Some("onc"), Some("onc"), None, Some("gp"), Some("onc"), Some("card"), Some("gp"), None, Some("gp")];
+        let col = CategoryColumn::from_values("specialty", &values);
+        assert_eq!(col.levels, vec!["onc", "gp", "card"]);
+        let m = CategoryColumn::MISSING;
+        assert_eq!(col.codes, vec![0, 0, m, 1, 0, 2, 1, m, 1]);
+        assert_eq!(col.values().collect::<Vec<_>>(), values.to_vec());
+        assert_eq!((col.get(5), col.get(2), col.get(99)), (Some("card"), None, None));
+        assert_eq!((col.code_of("gp"), col.code_of("derm")), (Some(1), None));
+    }
+}
