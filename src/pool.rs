@@ -163,7 +163,7 @@ impl Session {
         parts: Vec<RestartBest>,
         rows: Option<Vec<KSweepRow>>,
         progress: &mut dyn FnMut(&Progress),
-    ) -> Result<SegmentResult> {
+    ) -> Result<(SegmentResult, segmentation::Spent)> {
         let (k, sweep) = match (self.options.k, rows) {
             (KChoice::Fixed(k), _) => (k, None),
             (KChoice::Auto(_), Some(rows)) if !rows.is_empty() => {

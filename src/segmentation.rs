@@ -316,7 +316,7 @@ pub(crate) fn segment_warm(
             }
         }
     };
-    let result = finish(options, encoded, fit, k_sweep, sample_distances.as_ref(), progress)?;
+    let (result, _spent) = finish(options, encoded, fit, k_sweep, sample_distances.as_ref(), progress)?;
     Ok((result, warm_won))
 }
 
@@ -352,6 +352,7 @@ pub fn prepare(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
 
 /// The stages of `segment` after clustering: segments ordered by size, members, profiles,
 /// quality, projection, model. `sample` is the k sweep's silhouette sample (k: "auto" only).
+/// Also hands back what it used ([`Spent`]), for the caller to drop when it suits it.
 pub fn finish(
     options: &SegmentOptions,
     encoded: Encoded,
@@ -359,13 +360,13 @@ pub fn finish(
     k_sweep: Option<KSweep>,
     sample: Option<&SampleDistances>,
     progress: &mut dyn FnMut(&Progress),
-) -> Result<SegmentResult> {
-    let Encoded { profiles, report, pipeline, x } = encoded;
+) -> Result<(SegmentResult, Spent)> {
+    let Encoded { mut profiles, report, pipeline, x } = encoded;
     let k = fit.centroids.nrows();
 
     progress(&Progress::stage("profile"));
     let (labels, centroids, _) = order_by_size(&fit.labels, fit.centroids.view(), &fit.sizes);
-    let mut assignments = assign_members(&profiles.ids, x.view(), centroids.view());
+    let (mut assignments, inertia) = assign_members(std::mem::take(&mut profiles.ids), x.view(), centroids.view());
     let distances: Vec<f64> = assignments.iter().map(|a| a.distance).collect();
     let sil = match sample {
         Some(sample) => sample.silhouette(&labels, k),
@@ -376,7 +377,7 @@ pub fn finish(
     let multi = k >= 2;
     let quality = Quality {
         k: k as u32,
-        inertia: nearest_centroids(x.view(), centroids.view()).1.iter().sum(),
+        inertia,
         silhouette: multi.then_some(sil.mean),
         silhouette_sample_size: sil.sample_size as u32,
         calinski_harabasz: multi.then(|| calinski_harabasz(x.view(), &labels, k)),
@@ -411,7 +412,16 @@ pub fn finish(
     if let Some(p) = &options.pseudonymize {
         p.apply(&mut assignments)?;
     }
-    Ok(SegmentResult { segments, assignments, quality, k_sweep, report, model, projection })
+    let result = SegmentResult { segments, assignments, quality, k_sweep, report, model, projection };
+    Ok((result, Spent { _profiles: profiles, _matrix: x }))
+}
+
+/// What `finish` used and the result does not keep: the parsed rows and the feature matrix.
+/// Freeing a million rows' strings takes a noticeable time (~0.6 s natively), so the pool's
+/// worker frees them after it has posted the result instead of before.
+pub struct Spent {
+    _profiles: ingest::Profiles,
+    _matrix: Array2<f64>,
 }
 
 /// Means of the label groups (row-major k × d); None when a label is out of range or a group is

@@ -42,7 +42,7 @@ fn check_ok(p: &Profiles, r: &ParseReport) -> Result<(), TestCaseError> {
     prop_assert_eq!(p.lines.len(), n);
     prop_assert_eq!(p.channel_counts.len(), n * p.channels.len());
     prop_assert_eq!(p.format_counts.len(), n * p.formats.len());
-    prop_assert!(p.categories.iter().all(|c| c.values.len() == n));
+    prop_assert!(p.categories.iter().all(|c| c.codes.len() == n));
     prop_assert!(p.consents.iter().all(|c| c.values.len() == n));
     prop_assert!(p.recency.as_ref().map_or(true, |v| v.len() == n));
     prop_assert!(p.frequency.as_ref().map_or(true, |v| v.len() == n));

@@ -99,7 +99,7 @@ fn first_row_value(p: &Profiles, key: &str) -> Option<Value> {
             .map(|r| r[0].map(Value::from).unwrap_or(Value::Null));
     }
     if let Some(c) = p.category(key) {
-        return Some(c.values[0].clone().map(Value::from).unwrap_or(Value::Null));
+        return Some(c.get(0).map(Value::from).unwrap_or(Value::Null));
     }
     if let Some(c) = p.consents.iter().find(|c| c.name == key) {
         return Some(c.values[0].map(Value::from).unwrap_or(Value::Null));
@@ -248,9 +248,8 @@ fn check_outcome(
                 for (name, values) in v.as_object().expect("categories object") {
                     let got: Option<Value> = p.category(name).map(|c| {
                         Value::from(
-                            c.values
-                                .iter()
-                                .map(|x| x.clone().map(Value::from).unwrap_or(Value::Null))
+                            c.values()
+                                .map(|x| x.map(Value::from).unwrap_or(Value::Null))
                                 .collect::<Vec<_>>(),
                         )
                     });
@@ -485,8 +484,8 @@ fn records_with_mapping_and_exclusion() {
     assert_eq!(p.channels, vec!["linkedin"]);
     assert_eq!(p.channel_counts, vec![4.0, 2.5]);
     assert_eq!(
-        p.category("specialty").map(|c| c.values.clone()),
-        Some(vec![Some("Onkologie".to_string()), None])
+        p.category("specialty").map(|c| c.values().collect::<Vec<_>>()),
+        Some(vec![Some("Onkologie"), None])
     );
     assert_eq!((r.rows_read, r.rows_used, r.rows_excluded), (3, 2, 1));
     assert_eq!(r.dialect.source, "records");

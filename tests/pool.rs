@@ -129,7 +129,7 @@ fn pooled(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult 
                 .collect(),
         ),
     };
-    first.finish(parts, rows, &mut |_| {}).unwrap()
+    first.finish(parts, rows, &mut |_| {}).unwrap().0
 }
 
 fn same_result(a: &SegmentResult, b: &SegmentResult, what: &str) {

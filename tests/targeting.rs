@@ -80,7 +80,7 @@ fn event_log_aggregates_to_hand_computed_profiles() {
     assert_eq!(p.recency.as_ref().unwrap(), &vec![Some(4.0), Some(79.0), Some(38.0)]);
     assert_eq!(p.frequency.as_ref().unwrap(), &vec![Some(3.0), Some(1.0), Some(1.0)]);
     assert_eq!(p.consents[0].values, vec![Some(true), Some(false), Some(true)]);
-    assert_eq!(p.category("country").unwrap().values[0].as_deref(), Some("AT"));
+    assert_eq!(p.category("country").unwrap().get(0), Some("AT"));
 }
 
 #[test]

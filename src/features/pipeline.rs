@@ -241,7 +241,7 @@ impl FeaturePipeline {
         for (column, &w) in &weights.categories {
             if w > 0.0 {
                 if let Some(cat) = profiles.category(column) {
-                    let levels: std::collections::BTreeSet<&String> = cat.values.iter().flatten().collect();
+                    let levels: std::collections::BTreeSet<&String> = cat.levels.iter().collect();
                     for value in levels {
                         push(
                             format!("{column}:{value}"),
@@ -343,7 +343,8 @@ impl FeaturePipeline {
             FormatIntensity,
             Recency,
             Frequency,
-            Category(&'p [Option<String>], &'p str),
+            /// The column's codes and the code of this feature's level (None: not in these rows).
+            Category(&'p [u32], Option<u32>),
         }
         let channel_pos = |name: &str| self.channels.iter().position(|c| c == name).unwrap_or(0);
         let format_pos = |name: &str| self.formats.iter().position(|c| c == name).unwrap_or(0);
@@ -357,10 +358,11 @@ impl FeaturePipeline {
                 FeatureKind::FormatIntensity => Source::FormatIntensity,
                 FeatureKind::Recency => Source::Recency,
                 FeatureKind::Frequency => Source::Frequency,
-                FeatureKind::Category { column, value } => {
-                    let values = profiles.category(column).map(|c| c.values.as_slice()).unwrap_or(&[]);
-                    Source::Category(values, value.as_str())
-                }
+                FeatureKind::Category { column, value } => match profiles.category(column) {
+                    // A level these rows do not have: the feature is 0 in every row.
+                    Some(c) => Source::Category(&c.codes, c.code_of(value)),
+                    None => Source::Category(&[], None),
+                },
             })
             .collect();
         let n = profiles.len();
@@ -390,8 +392,8 @@ impl FeaturePipeline {
                         .and_then(|r| r[i])
                         .or(self.frequency_fill)
                         .unwrap_or(0.0),
-                    Source::Category(values, value) => {
-                        if values[i].as_deref() == Some(value) { 1.0 } else { 0.0 }
+                    Source::Category(codes, code) => {
+                        if code.is_some() && codes.get(i).copied() == code { 1.0 } else { 0.0 }
                     }
                 };
             }

@@ -187,12 +187,79 @@ pub struct IngestOptions {
     pub on_error: OnError,
 }
 
-/// A categorical column (specialty, country, region, funnel stage, rx decile …).
-#[derive(Debug, Clone, PartialEq)]
+/// A categorical column (specialty, country, region, funnel stage, rx decile …), kept as one
+/// code per HCP into the column's distinct values: a `String` per cell was millions of
+/// allocations to make, compare and free for a national universe.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CategoryColumn {
     pub name: String,
-    /// One entry per HCP; `None` where the cell was empty.
-    pub values: Vec<Option<String>>,
+    /// The distinct values, in the order they first appear.
+    pub levels: Vec<String>,
+    /// One entry per HCP: an index into `levels`, or [`CategoryColumn::MISSING`] where the
+    /// cell was empty.
+    pub codes: Vec<u32>,
+}
+
+impl CategoryColumn {
+    /// The code of an empty cell.
+    pub const MISSING: u32 = u32::MAX;
+
+    /// The column of these values, one per HCP (`None` = empty), levels in first-seen order.
+    pub fn from_values(name: &str, values: &[Option<&str>]) -> Self {
+        let mut col = CategoryColumn { name: name.to_string(), ..Default::default() };
+        let mut index = LevelIndex::default();
+        for v in values {
+            let code = v.map_or(Self::MISSING, |v| index.code(&mut col.levels, v));
+            col.codes.push(code);
+        }
+        col
+    }
+
+    /// HCP i's value; `None` where the cell was empty (or i is out of range).
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let code = *self.codes.get(i)?;
+        self.levels.get(code as usize).map(String::as_str)
+    }
+
+    /// Every HCP's value, in row order.
+    pub fn values(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.codes.len()).map(|i| self.get(i))
+    }
+
+    /// The code of `value` in this column, if it occurs.
+    pub fn code_of(&self, value: &str) -> Option<u32> {
+        self.levels.iter().position(|l| l == value).map(|c| c as u32)
+    }
+}
+
+/// Value → code for one column being built.
+#[derive(Debug, Default)]
+pub(crate) struct LevelIndex {
+    index: rustc_hash::FxHashMap<String, u32>,
+    last: Option<u32>,
+}
+
+impl LevelIndex {
+    /// The code of `value`, appending it to `levels` if it is new.
+    pub(crate) fn code(&mut self, levels: &mut Vec<String>, value: &str) -> u32 {
+        // Runs of one value (exports sorted by specialty or country) skip the hash.
+        if let Some(c) = self.last {
+            if levels[c as usize] == value {
+                return c;
+            }
+        }
+        let c = match self.index.get(value) {
+            Some(&c) => c,
+            None => {
+                let c = levels.len() as u32;
+                levels.push(value.to_string());
+                self.index.insert(value.to_string(), c);
+                c
+            }
+        };
+        self.last = Some(c);
+        c
+    }
 }
 
 /// A boolean column (consent_email, consent_tracking …).
@@ -303,4 +370,23 @@ pub fn ingest_records(
     let mut table = records::read_records(records)?;
     table.dialect.decimal_comma = options.decimal_comma.unwrap_or(false);
     ingest_table(table, options)
+}
+
+#[cfg(test)]
+mod category_tests {
+    use super::CategoryColumn;
+
+    /// Levels in first-seen order, one code per row (runs, repeats after other values, empty
+    /// cells), and every row's value read back as it went in.
+    #[test]
+    fn a_category_column_keeps_every_value_as_a_code() {
+        let values = [Some("onc"), Some("onc"), None, Some("gp"), Some("onc"), Some("card"), Some("gp"), None, Some("gp")];
+        let col = CategoryColumn::from_values("specialty", &values);
+        assert_eq!(col.levels, vec!["onc", "gp", "card"]);
+        let m = CategoryColumn::MISSING;
+        assert_eq!(col.codes, vec![0, 0, m, 1, 0, 2, 1, m, 1]);
+        assert_eq!(col.values().collect::<Vec<_>>(), values.to_vec());
+        assert_eq!((col.get(5), col.get(2), col.get(99)), (Some("card"), None, None));
+        assert_eq!((col.code_of("gp"), col.code_of("derm")), (Some(1), None));
+    }
 }

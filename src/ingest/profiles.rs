@@ -10,7 +10,7 @@
 //! - no thousands separators, no units or percent signs; `NaN`/`Infinity`/`inf` are not finite.
 
 use super::roles::{AssignedRole, ColumnRole, RoleMap};
-use super::{CategoryColumn, CellRef, ColumnUse, FlagColumn, OnError, ParseReport, Profiles, RawTable, SkippedRow};
+use super::{CategoryColumn, CellRef, LevelIndex, ColumnUse, FlagColumn, OnError, ParseReport, Profiles, RawTable, SkippedRow};
 use crate::error::{echo, Result, SegError};
 use crate::limits;
 use std::borrow::Cow;
@@ -221,9 +221,9 @@ fn read_id<'a>(cell: CellRef<'a>, line: u32, id_header: &str) -> Result<Cow<'a, 
 }
 
 /// `d.to_string()` for a decile 1-10, without the formatting machinery (once per row).
-fn decile_text(d: i64) -> String {
+fn decile_text(d: i64) -> &'static str {
     const TEXT: [&str; 10] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
-    TEXT[(d - 1) as usize].to_string()
+    TEXT[(d - 1) as usize]
 }
 
 /// The columns a row is read by.
@@ -238,17 +238,18 @@ struct RowPlans<'p, 'a> {
 
 /// One row's typed values, checked in full before any is kept (buffers reused across rows).
 #[derive(Default)]
-struct RowScratch {
+struct RowScratch<'t> {
     channels: Vec<(f64, bool)>,
     formats: Vec<(f64, bool)>,
-    categories: Vec<Option<String>>,
+    /// Borrowed from the table where the cell is text (no copy per cell).
+    categories: Vec<Option<Cow<'t, str>>>,
     consents: Vec<Option<bool>>,
     recency: Option<f64>,
     frequency: Option<f64>,
 }
 
-impl RowScratch {
-    fn read<'t>(&mut self, cell: impl Fn(usize) -> CellRef<'t>, line: u32, dc: bool, plans: &RowPlans) -> Result<()> {
+impl<'t> RowScratch<'t> {
+    fn read(&mut self, cell: impl Fn(usize) -> CellRef<'t>, line: u32, dc: bool, plans: &RowPlans) -> Result<()> {
         self.channels.clear();
         self.formats.clear();
         self.categories.clear();
@@ -262,11 +263,11 @@ impl RowScratch {
         for plan in plans.categories {
             let c = cell(plan.index);
             let value = if plan.col.name == "rx_decile" {
-                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(decile_text)
+                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(|d| Cow::Borrowed(decile_text(d)))
             } else {
                 match c {
-                    CellRef::Text(t) => Some(trim(t)).filter(|s| !s.is_empty()).map(str::to_string),
-                    other => Some(cell_text(other).trim().to_string()).filter(|s| !s.is_empty()),
+                    CellRef::Text(t) => Some(trim(t)).filter(|s| !s.is_empty()).map(Cow::Borrowed),
+                    other => Some(cell_text(other).trim().to_string()).filter(|s| !s.is_empty()).map(Cow::Owned),
                 }
             };
             self.categories.push(value);
@@ -371,7 +372,7 @@ pub fn build_profiles_with(
             .iter()
             .map(|c| CategoryColumn {
                 name: c.col.name.clone(),
-                values: Vec::new(),
+                ..Default::default()
             })
             .collect(),
         consents: consents
@@ -413,12 +414,16 @@ pub fn build_profiles_with(
         }
     };
     let mut scratch = RowScratch::default();
+    let mut level_index: Vec<LevelIndex> = categories.iter().map(|_| LevelIndex::default()).collect();
 
     let n_rows = table.len();
     p.ids.reserve(n_rows);
     p.lines.reserve(n_rows);
     p.channel_counts.reserve(n_rows * channels.len());
     p.format_counts.reserve(n_rows * formats.len());
+    for col in &mut p.categories {
+        col.codes.reserve(n_rows);
+    }
     for r in 0..n_rows {
         let line = table.line(r);
         let row_cell = |j: usize| table.cell(r, j);
@@ -466,9 +471,10 @@ pub fn build_profiles_with(
             plan.empties += usize::from(was_empty);
             p.format_counts.push(v);
         }
-        for ((plan, out), value) in categories.iter_mut().zip(p.categories.iter_mut()).zip(scratch.categories.drain(..)) {
+        for (((plan, out), index), value) in categories.iter_mut().zip(p.categories.iter_mut()).zip(&mut level_index).zip(scratch.categories.drain(..)) {
             plan.empties += usize::from(value.is_none());
-            out.values.push(value);
+            let code = value.map_or(CategoryColumn::MISSING, |v| index.code(&mut out.levels, &v));
+            out.codes.push(code);
         }
         for ((plan, out), &value) in consents.iter_mut().zip(p.consents.iter_mut()).zip(&scratch.consents) {
             plan.empties += usize::from(value.is_none());
@@ -497,21 +503,18 @@ pub fn build_profiles_with(
 
     // A category with thousands of levels is an id or free text: refuse it before features.
     for (plan, col) in categories.iter().zip(&p.categories) {
-        let mut distinct: FxHashSet<&str> = FxHashSet::default();
-        for v in col.values.iter().flatten() {
-            distinct.insert(v.as_str());
-            if distinct.len() > limits::MAX_CATEGORY_LEVELS {
-                let n = col.values.len() as u64;
-                return Err(SegError::TooManyLevels {
-                    column: echo(&plan.col.header),
-                    found: distinct.len() as u64,
-                    limit: limits::MAX_CATEGORY_LEVELS as u64,
-                    detail: format!(
-                        "{n} rows; one-hot encoding it would take more than {} MB",
-                        limits::megabytes(n.saturating_mul(distinct.len() as u64).saturating_mul(8))
-                    ),
-                });
-            }
+        let distinct = col.levels.len() as u64;
+        if distinct > limits::MAX_CATEGORY_LEVELS as u64 {
+            let n = col.codes.len() as u64;
+            return Err(SegError::TooManyLevels {
+                column: echo(&plan.col.header),
+                found: distinct,
+                limit: limits::MAX_CATEGORY_LEVELS as u64,
+                detail: format!(
+                    "{n} rows; one-hot encoding it would take more than {} MB",
+                    limits::megabytes(n.saturating_mul(distinct).saturating_mul(8))
+                ),
+            });
         }
     }
 
@@ -641,11 +644,11 @@ mod tests {
         assert_eq!(p.channel_counts, vec![1.5, 0.0]);
         assert_eq!(p.format_counts, vec![0.0, 2.0]);
         assert_eq!(
-            p.category("specialty").unwrap().values,
+            p.category("specialty").unwrap().values().map(|v| v.map(str::to_string)).collect::<Vec<_>>(),
             vec![Some("onc".to_string()), None]
         );
         assert_eq!(
-            p.category("rx_decile").unwrap().values,
+            p.category("rx_decile").unwrap().values().map(|v| v.map(str::to_string)).collect::<Vec<_>>(),
             vec![Some("3".to_string()), None]
         );
         assert_eq!(p.recency, Some(vec![Some(10.0), None]));
@@ -795,7 +798,7 @@ mod tests {
         assert_eq!(p.ids, vec!["17"]);
         assert_eq!(p.consents[0].values, vec![Some(true)]);
         assert_eq!(
-            p.category("rx_decile").unwrap().values,
+            p.category("rx_decile").unwrap().values().map(|v| v.map(str::to_string)).collect::<Vec<_>>(),
             vec![Some("4".to_string())]
         );
     }

@@ -198,7 +198,7 @@ impl Model {
         let ingest = IngestOptions { columns: self.columns.clone(), exclude: options.exclude.clone(), on_error: options.on_error, ..Default::default() };
         let (profiles, report) = ingest_table(table, &ingest)?;
         let x = self.pipeline.transform(&profiles)?;
-        let mut assignments = assign_members(&profiles.ids, x.view(), self.centroid_matrix().view());
+        let (mut assignments, _) = assign_members(profiles.ids, x.view(), self.centroid_matrix().view());
         if let Some(p) = &options.pseudonymize {
             p.apply(&mut assignments)?;
         }

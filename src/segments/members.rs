@@ -15,18 +15,24 @@ pub struct Assignment {
     pub confidence: f64,
 }
 
-/// Nearest centroid, distance and confidence for every row of `data`. Distances come from the
-/// k-means kernel (`nearest_two`), so a member's segment is the one k-means and every targeting
-/// function give it, to the last bit.
-pub fn assign_members(ids: &[String], data: ArrayView2<f64>, centroids: ArrayView2<f64>) -> Vec<Assignment> {
+/// Nearest centroid, distance and confidence for every row of `data`, and the inertia (the sum
+/// of the squared distances, in row order: the bits of summing `nearest_centroids`'s). Distances
+/// come from the k-means kernel (`nearest_two`), so a member's segment is the one k-means and
+/// every targeting function give it, to the last bit. The ids move into the assignments (no
+/// copy of a million strings).
+pub fn assign_members(ids: Vec<String>, data: ArrayView2<f64>, centroids: ArrayView2<f64>) -> (Vec<Assignment>, f64) {
     let mut out = Vec::with_capacity(ids.len());
-    for_each_nearest(data, centroids, |i, best, d1, d2| {
-        let Some(id) = ids.get(i) else { return };
-        let (d1, d2) = (d1.sqrt(), d2.sqrt());
+    let mut ids = ids.into_iter();
+    let mut inertia = 0.0;
+    // Rows come in order 0, 1, …, so the next id is row i's.
+    for_each_nearest(data, centroids, |_, best, sq1, sq2| {
+        let Some(id) = ids.next() else { return };
+        inertia += sq1;
+        let (d1, d2) = (sq1.sqrt(), sq2.sqrt());
         let confidence = if d2.is_finite() && d2 > 0.0 { (d2 - d1) / d2 } else { 1.0 };
-        out.push(Assignment { hcp_id: id.clone(), segment: best, distance: d1, confidence });
+        out.push(Assignment { hcp_id: id, segment: best, distance: d1, confidence });
     });
-    out
+    (out, inertia)
 }
 
 #[cfg(test)]
@@ -50,8 +56,9 @@ mod tests {
         let column_major = Array2::from_shape_fn((n, d).f(), |(i, j)| data[[i, j]]);
         assert!(column_major.row(0).as_slice().is_none());
         for view in [data.view(), column_major.view()] {
-            let members = assign_members(&ids, view, centroids.view());
+            let (members, inertia) = assign_members(ids.clone(), view, centroids.view());
             let (labels, sq) = nearest_centroids(view, centroids.view());
+            assert_eq!(inertia.to_bits(), sq.iter().sum::<f64>().to_bits());
             for (i, m) in members.iter().enumerate() {
                 assert_eq!(m.segment, labels[i], "row {i}");
                 assert_ne!(m.segment, 3, "row {i}: a tie goes to the lower index");

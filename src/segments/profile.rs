@@ -1,8 +1,7 @@
 use super::naming::persona_name;
-use crate::ingest::Profiles;
+use crate::ingest::{CategoryColumn, Profiles};
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// One channel's or format's standing in a segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,51 +122,20 @@ fn scores(names: &[String], seg: &[f64], uni: &[f64]) -> Vec<IndexScore> {
     out
 }
 
-/// A category column as codes into its distinct levels (first-seen order); missing = `u32::MAX`.
-struct CodedColumn<'a> {
-    levels: Vec<&'a str>,
-    codes: Vec<u32>,
-}
-
-impl<'a> CodedColumn<'a> {
-    fn new(values: &'a [Option<String>]) -> Self {
-        let mut index: HashMap<&'a str, u32> = HashMap::new();
-        let mut levels = Vec::new();
-        let mut last: Option<(&str, u32)> = None; // runs of one value skip the hash
-        let codes = values
-            .iter()
-            .map(|v| {
-                let Some(v) = v.as_deref() else { return u32::MAX };
-                if let Some((lv, lc)) = last {
-                    if lv == v {
-                        return lc;
-                    }
-                }
-                let code = *index.entry(v).or_insert_with(|| {
-                    levels.push(v);
-                    (levels.len() - 1) as u32
-                });
-                last = Some((v, code));
-                code
-            })
-            .collect();
-        CodedColumn { levels, codes }
-    }
-
-    /// Rows per level, over `members` (every row when None).
-    fn counts(&self, members: Option<&[usize]>) -> Vec<u32> {
-        let mut counts = vec![0u32; self.levels.len()];
-        let mut add = |code: u32| {
-            if let Some(c) = counts.get_mut(code as usize) {
-                *c += 1;
-            }
-        };
-        match members {
-            Some(m) => m.iter().for_each(|&i| add(self.codes[i])),
-            None => self.codes.iter().for_each(|&c| add(c)),
+/// Rows per level of a category column, over `members` (every row when None). Missing cells
+/// (`CategoryColumn::MISSING`) are not a level.
+fn level_counts(col: &CategoryColumn, members: Option<&[usize]>) -> Vec<u32> {
+    let mut counts = vec![0u32; col.levels.len()];
+    let mut add = |code: u32| {
+        if let Some(c) = counts.get_mut(code as usize) {
+            *c += 1;
         }
-        counts
+    };
+    match members {
+        Some(m) => m.iter().for_each(|&i| add(col.codes[i])),
+        None => col.codes.iter().for_each(|&c| add(c)),
     }
+    counts
 }
 
 /// Everything a segment carries, for clusters `0..k` given final labels.
@@ -180,7 +148,8 @@ pub fn profile_segments(
     silhouettes: &[Option<f64>],
     min_cell_size: u32,
 ) -> Vec<Segment> {
-    let n = profiles.len();
+    // labels, not profiles.len(): `finish` has already moved the ids into the assignments.
+    let n = labels.len();
     let (nc, nf) = (profiles.channels.len(), profiles.formats.len());
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
     for (i, &l) in labels.iter().enumerate() {
@@ -190,10 +159,9 @@ pub fn profile_segments(
     let uni_fm = block_means(&profiles.format_counts, nf, None, n);
     let uni_total: f64 = uni_ch.iter().sum::<f64>() + uni_fm.iter().sum::<f64>();
 
-    // Every category column as level codes (one hash per cell, once), so the universe's and
-    // each segment's counts are array increments rather than string comparisons per cell.
-    let coded: Vec<CodedColumn> = profiles.categories.iter().map(|c| CodedColumn::new(&c.values)).collect();
-    let universe_levels: Vec<Vec<u32>> = coded.iter().map(|c| c.counts(None)).collect();
+    // Category cells are level codes, so the universe's and each segment's counts are array
+    // increments rather than string comparisons per cell.
+    let universe_levels: Vec<Vec<u32>> = profiles.categories.iter().map(|c| level_counts(c, None)).collect();
 
     let mut segments: Vec<Segment> = (0..k)
         .map(|c| {
@@ -204,16 +172,15 @@ pub fn profile_segments(
             let composition = profiles
                 .categories
                 .iter()
-                .zip(&coded)
                 .zip(&universe_levels)
-                .map(|((col, coded), uni)| {
-                    let counts = coded.counts(Some(m));
+                .map(|(col, uni)| {
+                    let counts = level_counts(col, Some(m));
                     let mut levels: Vec<CategoryLevel> = counts
                         .iter()
                         .zip(uni)
-                        .zip(&coded.levels)
+                        .zip(&col.levels)
                         .filter(|((&count, _), _)| count > 0)
-                        .map(|((&count, &uni_count), &value)| {
+                        .map(|((&count, &uni_count), value)| {
                             let share = count as f64 / size.max(1) as f64;
                             let uni_share = uni_count as f64 / n.max(1) as f64;
                             CategoryLevel {
@@ -269,24 +236,23 @@ pub fn profile_segments(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::CategoryColumn;
+
 
     /// Composition counts, shares and indices against hand counts: missing cells are not a
     /// level, ties in count are ordered by value, a level absent from a segment is not listed.
     #[test]
     fn composition_counts_by_hand() {
-        let v = |s: &[Option<&str>]| s.iter().map(|x| x.map(str::to_string)).collect::<Vec<_>>();
         let n = 8;
         let profiles = Profiles {
             ids: (0..n).map(|i| format!("h{i}")).collect(),
             lines: (2..2 + n as u32).collect(),
             channels: vec!["email".into()],
             channel_counts: vec![1.0; n],
-            categories: vec![CategoryColumn {
-                name: "specialty".into(),
-                // Segment 0 = rows 0..5, segment 1 = rows 5..8.
-                values: v(&[Some("onc"), Some("gp"), Some("onc"), None, Some("gp"), Some("card"), Some("gp"), Some("gp")]),
-            }],
+            // Segment 0 = rows 0..5, segment 1 = rows 5..8.
+            categories: vec![CategoryColumn::from_values(
+                "specialty",
+                &[Some("onc"), Some("gp"), Some("onc"), None, Some("gp"), Some("card"), Some("gp"), Some("gp")],
+            )],
             ..Default::default()
         };
         let labels = [0, 0, 0, 0, 0, 1, 1, 1];

@@ -177,7 +177,7 @@ pub fn test_cells(model: &Model, input: Input, options: &CellOptions) -> Result<
         let in_ids = wanted_ids.as_ref().is_none_or(|w| w.contains(id.as_str()));
         if in_segment && in_ids {
             ids.push(id.clone());
-            strata.push(columns.iter().map(|c| c.values[i].clone().unwrap_or_default()).collect::<Vec<_>>().join("|"));
+            strata.push(columns.iter().map(|c| c.get(i).unwrap_or_default()).collect::<Vec<_>>().join("|"));
             segs.push(labels[i]);
         }
     }

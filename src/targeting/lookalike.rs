@@ -119,7 +119,7 @@ fn raw_candidate(model: &Model, p: &Profiles, i: usize) -> Vec<Option<f64>> {
             FeatureKind::Recency => p.recency.as_ref().and_then(|r| r[i]),
             FeatureKind::Frequency => p.frequency.as_ref().and_then(|r| r[i]),
             FeatureKind::Category { column, value } => {
-                p.category(column).and_then(|c| c.values[i].as_deref()).map(|v| if v == value { 1.0 } else { 0.0 })
+                p.category(column).and_then(|c| c.get(i)).map(|v| if v == value { 1.0 } else { 0.0 })
             }
         })
         .collect()

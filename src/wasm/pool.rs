@@ -18,6 +18,10 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct PoolSession {
     inner: Option<Session>,
+    /// After `finish`: the result and what it was built from, freed with the session (`free()`),
+    /// which the worker calls once the result is posted: at a million rows, freeing their
+    /// strings is a noticeable wait the page need not sit through.
+    spent: Option<(SegmentResult, segmentation::Spent)>,
 }
 
 fn progress_fn(on_progress: &Option<Function>) -> impl FnMut(&Progress) + '_ {
@@ -39,7 +43,7 @@ impl PoolSession {
         let options: SegmentOptions = decode_options(&options)?;
         let input = decode_input(&input)?;
         let session = Session::prepare(input, options, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
-        Ok(PoolSession { inner: Some(session) })
+        Ok(PoolSession { inner: Some(session), spent: None })
     }
 
     /// A fitting-only session on the matrix another worker encoded.
@@ -48,7 +52,7 @@ impl PoolSession {
         let options: SegmentOptions = decode_options(&options)?;
         let n_cols = int_arg(&n_cols, "nCols", 1, u32::MAX as u64)? as usize;
         let session = Session::from_matrix(data.to_vec(), n_cols, options).map_err(to_js_error)?;
-        Ok(PoolSession { inner: Some(session) })
+        Ok(PoolSession { inner: Some(session), spent: None })
     }
 
     fn session(&self) -> JsResult<&Session> {
@@ -97,8 +101,10 @@ impl PoolSession {
         let parts: Vec<RestartBest> = from_js(parts, "parts")?;
         let rows: Option<Vec<KSweepRow>> = if rows.is_null() || rows.is_undefined() { None } else { Some(from_js(rows, "rows")?) };
         let session = self.inner.take().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))?;
-        let result = session.finish(parts, rows, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
-        packed_result(&result)
+        let (result, spent) = session.finish(parts, rows, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
+        let js = packed_result(&result);
+        self.spent = Some((result, spent));
+        js
     }
 
     /// `segment(input, options, onProgress)` for the worker: the same result, with
