@@ -14,6 +14,7 @@ use super::{CategoryColumn, CellRef, LevelIndex, ColumnUse, FlagColumn, OnError,
 use crate::error::{echo, Result, SegError};
 use crate::limits;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 // FxHash instead of std's SipHash: ids and levels are hashed once per row (millions of times on a
 // large file) and come from the user's own file, so DoS-resistant hashing buys nothing here.
 // Only membership and lookups use these sets; nothing user-visible depends on their order.
@@ -53,7 +54,7 @@ enum Num {
 /// CSV text or records (both trim already): std's trim decodes a char at each end, and this runs
 /// for every cell of every row. Same result as `str::trim` for every input.
 #[inline]
-fn trim(s: &str) -> &str {
+pub(crate) fn trim(s: &str) -> &str {
     let kept = |b: u8| b.is_ascii() && !matches!(b, b' ' | 0x09..=0x0d);
     match (s.as_bytes().first(), s.as_bytes().last()) {
         // An ASCII byte is a whole char; `char::is_whitespace` is true for exactly these ASCII ones.
@@ -441,14 +442,20 @@ pub fn build_profiles_with(
             excluded_found.insert(id.into_owned());
             continue;
         }
-        if let Some(&first_line) = first_seen.get(&id) {
-            skip(SegError::DuplicateId {
-                line,
-                id: echo(&id),
-                first_line,
-            })?;
-            continue;
-        }
+        // One lookup for the duplicate check and the insert: the map has a million entries,
+        // and each probe is a cache miss. The vacant entry is filled only if the row is kept.
+        let seen = match first_seen.entry(id) {
+            Entry::Occupied(first) => {
+                skip(SegError::DuplicateId {
+                    line,
+                    id: echo(first.key()),
+                    first_line: *first.get(),
+                })?;
+                continue;
+            }
+            Entry::Vacant(seen) => seen,
+        };
+        let id = seen.key();
         // Every other cell is checked before anything is kept, so a skipped row leaves no trace.
         let columns = RowPlans {
             channels: &channels,
@@ -495,7 +502,7 @@ pub fn build_profiles_with(
             totals_lines.push(line);
         }
         p.ids.push(id.to_string());
-        first_seen.insert(id, line);
+        seen.insert(line);
         p.lines.push(line);
     }
     drop(skip);
