@@ -48,27 +48,17 @@ fn chains<const C: usize>(iters: u32, x: f64, y: f64) -> f64 {
     f64x2_extract_lane::<0>(s) + f64x2_extract_lane::<1>(s)
 }
 
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn peak_c2(iters: u32, x: f64, y: f64) -> f64 { chains::<2>(iters, x, y) }
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn peak_c3(iters: u32, x: f64, y: f64) -> f64 { chains::<3>(iters, x, y) }
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn peak_c4(iters: u32, x: f64, y: f64) -> f64 { chains::<4>(iters, x, y) }
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn peak_c5(iters: u32, x: f64, y: f64) -> f64 { chains::<5>(iters, x, y) }
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn peak_c6(iters: u32, x: f64, y: f64) -> f64 { chains::<6>(iters, x, y) }
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn peak_c7(iters: u32, x: f64, y: f64) -> f64 { chains::<7>(iters, x, y) }
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn peak_c8(iters: u32, x: f64, y: f64) -> f64 { chains::<8>(iters, x, y) }
+/// `peak_cC(iters, x, y)` = `chains::<C>`, one export per chain count.
+macro_rules! peak_exports {
+    ($($name:ident = $c:literal),*) => {$(
+        #[cfg(target_arch = "wasm32")]
+        #[no_mangle]
+        pub extern "C" fn $name(iters: u32, x: f64, y: f64) -> f64 {
+            chains::<$c>(iters, x, y)
+        }
+    )*};
+}
+peak_exports!(peak_c2 = 2, peak_c3 = 3, peak_c4 = 4, peak_c5 = 5, peak_c6 = 6, peak_c7 = 7, peak_c8 = 8);
 
 #[no_mangle]
 pub extern "C" fn peak_f64(iters: u32, x: f64, y: f64) -> f64 {
