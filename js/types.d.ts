@@ -8,6 +8,10 @@ export type ColumnRole =
 
 /** One HCP as a JS record: keys are column names, as in the CSV header. */
 export type HcpRecord = Record<string, string | number | boolean | null | undefined>;
+/** CSV as text, or as UTF-8 bytes (a file's `ArrayBuffer`, a Node `Buffer`); invalid UTF-8 is a `CSV_SYNTAX` error at its line. */
+export type CsvInput = string | Uint8Array | ArrayBuffer;
+/** CSV (text or bytes), or one plain object per HCP. */
+export type SegmentInput = CsvInput | HcpRecord[];
 
 export interface BlockWeights {
   /** Channel mix (shares of the HCP's own channel total). Default 1. */
@@ -301,8 +305,8 @@ export declare function init(input?: InitInput | Promise<InitInput>): Promise<vo
 export declare function initSync(input: BufferSource | WebAssembly.Module): void;
 
 // ---- Functions (synchronous; in Node, in workers, or in pages after `init()`) ----
-export declare function segment(input: string | HcpRecord[], options?: SegmentOptions, onProgress?: (p: Progress) => void): SegmentResult;
-export declare function assign(model: Model | string, input: string | HcpRecord[], options?: AssignOptions): AssignResult;
+export declare function segment(input: SegmentInput, options?: SegmentOptions, onProgress?: (p: Progress) => void): SegmentResult;
+export declare function assign(model: Model | string, input: SegmentInput, options?: AssignOptions): AssignResult;
 export declare function segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions): SegmentSummary;
 export declare function kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions): KMeansResult;
 export declare function generateSample(n: number, seed: number): string;
@@ -328,19 +332,19 @@ export interface SegmenterOptions {
 export interface Segmenter {
   /** The pool size (workers are started on the first call that needs them). */
   readonly workers: number;
-  segment(input: string | HcpRecord[], options?: SegmentOptions, call?: CallOptions): Promise<SegmentResult>;
-  assign(model: Model | string, input: string | HcpRecord[], call?: CallOptions): Promise<AssignResult>;
+  segment(input: SegmentInput, options?: SegmentOptions, call?: CallOptions): Promise<SegmentResult>;
+  assign(model: Model | string, input: SegmentInput, call?: CallOptions): Promise<AssignResult>;
   /** The data buffer is transferred to the worker (it becomes detached in the caller). */
   kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions, call?: CallOptions): Promise<KMeansResult>;
   generateSample(n: number, seed: number): Promise<string>;
   segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions, call?: CallOptions): Promise<SegmentSummary>;
-  aggregateEvents(text: string, options?: EventOptions, call?: CallOptions): Promise<EventAggregate>;
-  refresh(model: Model | string, input: string | HcpRecord[], previous?: PreviousAssignment[] | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
-  stability(model: Model | string, input: string | HcpRecord[], options?: StabilityOptions, call?: CallOptions): Promise<StabilityReport>;
-  lookalikes(model: Model | string, input: string | HcpRecord[], options: LookalikeOptions, call?: CallOptions): Promise<LookalikeResult>;
-  testCells(model: Model | string, input: string | HcpRecord[], options?: CellOptions, call?: CallOptions): Promise<TestCells>;
+  aggregateEvents(text: CsvInput, options?: EventOptions, call?: CallOptions): Promise<EventAggregate>;
+  refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignment[] | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
+  stability(model: Model | string, input: SegmentInput, options?: StabilityOptions, call?: CallOptions): Promise<StabilityReport>;
+  lookalikes(model: Model | string, input: SegmentInput, options: LookalikeOptions, call?: CallOptions): Promise<LookalikeResult>;
+  testCells(model: Model | string, input: SegmentInput, options?: CellOptions, call?: CallOptions): Promise<TestCells>;
   channelPlan(segments: Segment[], options: PlanOptions, call?: CallOptions): Promise<ChannelPlan>;
-  updateModel(model: Model | string, input: string | HcpRecord[], options?: UpdateOptions, call?: CallOptions): Promise<UpdateResult>;
+  updateModel(model: Model | string, input: SegmentInput, options?: UpdateOptions, call?: CallOptions): Promise<UpdateResult>;
   /** Terminates the workers; later calls reject. */
   dispose(): void;
 }
@@ -549,10 +553,10 @@ export interface UpdateResult {
   refreshDue: boolean; reasons: string[];
 }
 
-export declare function aggregateEvents(text: string, options?: EventOptions): EventAggregate;
-export declare function refresh(model: Model | string, input: string | HcpRecord[], previous?: PreviousAssignment[] | null, options?: RefreshOptions): RefreshResult;
-export declare function stability(model: Model | string, input: string | HcpRecord[], options?: StabilityOptions): StabilityReport;
-export declare function lookalikes(model: Model | string, input: string | HcpRecord[], options: LookalikeOptions): LookalikeResult;
-export declare function testCells(model: Model | string, input: string | HcpRecord[], options?: CellOptions): TestCells;
+export declare function aggregateEvents(text: CsvInput, options?: EventOptions): EventAggregate;
+export declare function refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignment[] | null, options?: RefreshOptions): RefreshResult;
+export declare function stability(model: Model | string, input: SegmentInput, options?: StabilityOptions): StabilityReport;
+export declare function lookalikes(model: Model | string, input: SegmentInput, options: LookalikeOptions): LookalikeResult;
+export declare function testCells(model: Model | string, input: SegmentInput, options?: CellOptions): TestCells;
 export declare function channelPlan(segments: Segment[], options: PlanOptions): ChannelPlan;
-export declare function updateModel(model: Model | string, input: string | HcpRecord[], options?: UpdateOptions): UpdateResult;
+export declare function updateModel(model: Model | string, input: SegmentInput, options?: UpdateOptions): UpdateResult;

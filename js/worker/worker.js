@@ -92,7 +92,19 @@ function serializeError(e) {
   return { name: "Error", message: String(e) };
 }
 
-const texts = new Map(); // call id → slices of its input text
+const texts = new Map(); // call id → slices of its input text (strings, or UTF-8 bytes)
+const encoder = new TextEncoder();
+
+function joinSlices(slices) {
+  if (!slices.every((p) => p instanceof Uint8Array)) return slices.join("");
+  const out = new Uint8Array(slices.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of slices) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 let session = null; // this worker's PoolSession of the pooled call in progress
 
 function release() {
@@ -143,16 +155,17 @@ self.onmessage = async (event) => {
     return;
   }
   if (msg && msg.type === "text") {
-    // A long input text, sliced by index.js; joined when its call arrives.
+    // A long input text, sliced by index.js; joined when its call arrives. For a method that
+    // takes UTF-8 bytes, each slice is encoded now, while the main thread posts the next.
     if (!texts.has(msg.id)) texts.set(msg.id, []);
-    texts.get(msg.id).push(msg.text);
+    texts.get(msg.id).push(msg.bytes ? encoder.encode(msg.text) : msg.text);
     return;
   }
   if (!msg || msg.type !== "call") return;
   const { id, method } = msg;
   let { args } = msg;
   if (args[0] && typeof args[0] === "object" && args[0].textSlices === id) {
-    args = [(texts.get(id) || []).join(""), ...args.slice(1)];
+    args = [joinSlices(texts.get(id) || []), ...args.slice(1)];
     texts.delete(id);
   }
   try {

@@ -4,7 +4,7 @@ use super::errors::{to_js_error, JsResult};
 use crate::ingest::Cell;
 use crate::segmentation::Input;
 use crate::SegError;
-use js_sys::{Array, Float32Array, Float64Array, Object};
+use js_sys::{Array, ArrayBuffer, Float32Array, Float64Array, Object, Uint8Array};
 use ndarray::Array2;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -37,13 +37,30 @@ pub fn decode_options<T: DeserializeOwned + Default>(value: &JsValue) -> JsResul
     serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| to_js_error(SegError::option("options", e.to_string())))
 }
 
-/// CSV text, or an array of plain objects (one per HCP; key order is column order).
-pub fn decode_input(value: &JsValue) -> JsResult<Input> {
+/// CSV as a string, or as UTF-8 bytes (a `Uint8Array` — a Node `Buffer` is one — or an
+/// `ArrayBuffer`); None for anything else. Invalid UTF-8 is an error at its line.
+pub fn csv_text(value: &JsValue) -> JsResult<Option<String>> {
     if let Some(text) = value.as_string() {
+        return Ok(Some(text));
+    }
+    let bytes = if let Some(view) = value.dyn_ref::<Uint8Array>() {
+        view.to_vec()
+    } else if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
+        Uint8Array::new(buffer).to_vec()
+    } else {
+        return Ok(None);
+    };
+    crate::ingest::csv::text_from_utf8(bytes).map(Some).map_err(to_js_error)
+}
+
+/// CSV text or bytes ([`csv_text`]), or an array of plain objects (one per HCP; key order is
+/// column order).
+pub fn decode_input(value: &JsValue) -> JsResult<Input> {
+    if let Some(text) = csv_text(value)? {
         return Ok(Input::Csv(text));
     }
     if !Array::is_array(value) {
-        return Err(to_js_error(SegError::option("input", "expected CSV text or an array of records")));
+        return Err(to_js_error(SegError::option("input", "expected CSV text (a string, or UTF-8 bytes as a Uint8Array or ArrayBuffer) or an array of records")));
     }
     let rows = Array::from(value);
     crate::ingest::records::check_row_limit(rows.length() as usize).map_err(to_js_error)?;

@@ -31,7 +31,8 @@ fn decode_value<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> 
 /// `aggregateEvents(text, options?)` → `{ csv, report }`.
 #[wasm_bindgen(js_name = aggregateEvents)]
 pub fn aggregate_events_js(text: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let text = text.as_string().ok_or_else(|| to_js_error(SegError::option("input", "expected the event log as CSV text")))?;
+    let text = super::decode::csv_text(&text)?
+        .ok_or_else(|| to_js_error(SegError::option("input", "expected the event log as CSV text (a string, or UTF-8 bytes as a Uint8Array or ArrayBuffer)")))?;
     let options: events::EventOptions = decode_options(&options)?;
     let agg = events::aggregate_events(&text, &options).map_err(to_js_error)?;
     let out = Object::new();

@@ -324,22 +324,35 @@ describe("browser, no bundler", () => {
       await window.hs.init();
       // A non-ASCII id (é, €, an astral 😀: two UTF-16 units) first: the packed ids' offsets
       // are JS string offsets, not UTF-8 bytes.
-      const csv = window.hs.generateSample(40000, 6).replace(/\n[^,\n]+,/, "\nhcp-é€😀-1,");
+      let csv = window.hs.generateSample(40000, 6).replace(/\n[^,\n]+,/, "\nhcp-é€😀-1,");
       if (!csv.includes("hcp-é€😀-1,")) throw new Error("the id was not replaced");
       if (csv.length <= 1 << 22) throw new Error("the CSV must be long enough to be sent in slices");
+      // An id whose 😀 straddles the first slice boundary (its high surrogate is the last unit
+      // of a 4M-unit slice): the worker encodes each slice to UTF-8 on its own, so a split pair
+      // would become two U+FFFD.
+      const cut = (1 << 22) - 1;
+      const lineStart = csv.lastIndexOf("\n", cut) + 1;
+      const idEnd = csv.indexOf(",", lineStart);
+      const straddling = "b" + "x".repeat(cut - lineStart - 1) + "😀";
+      csv = csv.slice(0, lineStart) + straddling + csv.slice(idEnd);
+      if (csv.charCodeAt(cut) !== 0xd83d) throw new Error("the emoji is not at the boundary");
       const options = { k: 4, seed: 3, nRuns: 2 };
       const sync = window.hs.segment(csv, options);
       const same = {};
       for (const workers of [1, 2]) {
         const seg = window.createSegmenter({ workers });
         const r = await seg.segment(csv, options);
+        // The same CSV as UTF-8 bytes (what a file's arrayBuffer() gives).
+        const fromBytes = await seg.segment(new TextEncoder().encode(csv), options);
         seg.dispose();
-        same[workers] = Array.isArray(r.assignments) && r.assignments.length === 40000 &&
-          JSON.stringify(r.assignments) === JSON.stringify(sync.assignments) && JSON.stringify(r.segments) === JSON.stringify(sync.segments);
+        same[workers] = [r, fromBytes].map((x) => Array.isArray(x.assignments) && x.assignments.length === 40000 &&
+          JSON.stringify(x.assignments) === JSON.stringify(sync.assignments) && JSON.stringify(x.segments) === JSON.stringify(sync.segments));
       }
-      return { same, keys: Object.keys(sync.assignments[0]), firstId: sync.assignments[0].hcpId };
+      const ids = new Set(sync.assignments.map((a) => a.hcpId));
+      return { same, keys: Object.keys(sync.assignments[0]), firstId: sync.assignments[0].hcpId, straddling: ids.has(straddling) };
     });
-    assert.deepEqual(out.same, { 1: true, 2: true });
+    assert.deepEqual(out.same, { 1: [true, true], 2: [true, true] });
+    assert.equal(out.straddling, true, "the id across the slice boundary is intact");
     assert.deepEqual(out.keys, ["hcpId", "segment", "distance", "confidence"]);
     assert.equal(out.firstId, "hcp-é€😀-1", "the replaced id is the first row's");
   });

@@ -111,6 +111,22 @@ describe("segment()", () => {
     assert.equal(fromRecords.report.dialect.source, "records");
   });
 
+  test("CSV as UTF-8 bytes (a Buffer, a Uint8Array, an ArrayBuffer) gives the same result as the text", () => {
+    // A non-ASCII id and a BOM, so the bytes differ from the text's UTF-16 units.
+    const text = "\ufeff" + csv.replace(/\n[^,\n]+,/, "\nhcp-é€😀,");
+    const fromText = hs.segment(text, { k: 6, seed: 1 });
+    assert.equal(fromText.assignments[0].hcpId, "hcp-é€😀");
+    const buffer = Buffer.from(text, "utf8");
+    const view = new TextEncoder().encode(text);
+    const arrayBuffer = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+    for (const bytes of [buffer, view, arrayBuffer]) {
+      const r = hs.segment(bytes, { k: 6, seed: 1 });
+      assert.deepEqual(r.assignments, fromText.assignments);
+      assert.equal(r.quality.inertia, fromText.quality.inertia);
+      assert.equal(r.report.dialect.hadBom, true);
+    }
+  });
+
   test("k: 'auto' sweeps kRange and says which k it chose", () => {
     const auto = hs.segment(hs.generateSample(800, 3), { k: "auto", kRange: [3, 5], seed: 3, nRuns: 3 });
     assert.ok(auto.kSweep);
@@ -181,6 +197,17 @@ describe("errors are Errors with code, line, column; the module keeps working", 
       assert.equal(ok.segments.length, 3);
     });
   }
+
+  test("bytes that are not UTF-8 -> CSV_SYNTAX at their line; the module keeps working", () => {
+    // "Müller" saved as Windows-1252: 0xFC is not UTF-8.
+    const bytes = Buffer.concat([Buffer.from(H + "a,onc,1,2,3\nb,M"), Buffer.from([0xfc]), Buffer.from("ller,1,2,3\n")]);
+    const err = throwsCoded(() => hs.segment(bytes, { k: 2 }), "CSV_SYNTAX", { line: 3 });
+    assert.match(err.message, /not valid UTF-8.*0xFC.*byte 4 of the line/);
+    throwsCoded(() => hs.aggregateEvents(new Uint8Array([0x68, 0xff]), {}), "CSV_SYNTAX", { line: 1 });
+    throwsCoded(() => hs.segment(new Float64Array(3), { k: 2 }), "INVALID_OPTION");
+    const ok = hs.segment(Buffer.from(hs.generateSample(100, 1)), { k: 3, seed: 1, nRuns: 1 });
+    assert.equal(ok.segments.length, 3);
+  });
 
   test("invalid options: k larger than the number of rows, bad kRange", () => {
     throwsCoded(() => hs.segment(hs.generateSample(5, 1), { k: 6 }), "TOO_FEW_ROWS");

@@ -86,6 +86,11 @@ async function main(): Promise<void> {
   const records: HcpRecord[] = [{ hcp_id: "x1", specialty: "oncology", ch_x: 3, fmt_congress: 2, consent_email: true, rx_decile: null }];
   const again: AssignResult = assign(model, records);
   const fromJson: AssignResult = assign(JSON.stringify(model), csv);
+  // CSV as UTF-8 bytes (a file's ArrayBuffer, a Node Buffer is a Uint8Array).
+  const bytes: Uint8Array = new TextEncoder().encode(csv);
+  const fromBytes: SegmentResult = segment(bytes, { k: 2 });
+  assign(model, bytes.buffer as ArrayBuffer);
+  void fromBytes.quality.k;
   void [fmt, again.assignments[0].segment, fromJson.report.rowsUsed];
 
   const km: KMeansResult = kmeans(new Float64Array([1, 2, 3, 4]), 2, { k: 1, nRuns: 1, maxIterations: 10, tolerance: 0, seed: 1 });
