@@ -15,7 +15,9 @@
 //   BENCH_POOL=1               the 1M target: segment k = "auto" from CSV text in headless Chromium
 //                              through createSegmenter({ workers }) (the worker pool), with the
 //                              longest main-thread task; BENCH_POOL_N=1000000,
-//                              BENCH_POOL_WORKERS=1,2, BENCH_POOL_REPS=1, BENCH_POOL_K=auto
+//                              BENCH_POOL_WORKERS=1,2, BENCH_POOL_REPS=1, BENCH_POOL_K=auto,
+//                              BENCH_POOL_INPUT=text (the CSV as a string) or bytes (as UTF-8
+//                              bytes, what file.arrayBuffer() gives)
 //   BENCH_NATIVE=<path>        bench_native binary (cargo build --release --example bench_native)
 //   BENCH_PEAK=<path>          the peak micro-kernel wasm (bench/peak)
 //   BENCH_OUT=bench/results/latest.json
@@ -285,7 +287,9 @@ async function browserCase(csvPath, n, reps, engines) {
     const m = await import("/pkg/hcp_segments.js");
     await m.default();
     window.bench = async (k, engine) => {
-      const csv = await (await fetch("/sample.csv")).text();
+      // BENCH_POOL_INPUT=bytes: the file's bytes as a page gets them from file.arrayBuffer().
+      const response = await fetch("/sample.csv");
+      const csv = ${JSON.stringify(env.BENCH_POOL_INPUT || "text")} === "bytes" ? new Uint8Array(await response.arrayBuffer()) : await response.text();
       const marks = []; let last = null;
       const t0 = performance.now();
       const r = m.segment(csv, engine && engine !== "default" ? { k, seed: ${SEED}, nRuns: ${RUNS}, engine } : { k, seed: ${SEED}, nRuns: ${RUNS} }, (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; });
@@ -338,7 +342,9 @@ async function poolCase(csvPath, n, reps, workerCounts, k, sweepSamples) {
     const longtasks = [];
     new PerformanceObserver((list) => { for (const e of list.getEntries()) longtasks.push([e.startTime, e.duration]); }).observe({ type: "longtask", buffered: true });
     window.bench = async (k, workers, sweepSample) => {
-      const csv = await (await fetch("/sample.csv")).text();
+      // BENCH_POOL_INPUT=bytes: the file's bytes as a page gets them from file.arrayBuffer().
+      const response = await fetch("/sample.csv");
+      const csv = ${JSON.stringify(env.BENCH_POOL_INPUT || "text")} === "bytes" ? new Uint8Array(await response.arrayBuffer()) : await response.text();
       await new Promise((r) => setTimeout(r, 300));
       const seg = createSegmenter({ workers });
       const marks = []; let last = null;
@@ -372,7 +378,7 @@ async function poolCase(csvPath, n, reps, workerCounts, k, sweepSamples) {
       }
       const stages = {};
       for (const s of Object.keys(runs[0].stages)) stages[s] = median(runs.map((r) => r.stages[s] ?? 0));
-      rows.push({ kind: "pool", where: "chromium", n, k, workers, sweepSample, sweepRows: runs[0].sweepRows, reps: runs.length, ms: median(runs.map((r) => r.ms)), msAll: runs.map((r) => r.ms), stages,
+      rows.push({ kind: "pool", where: "chromium", input: env.BENCH_POOL_INPUT || "text", n, k, workers, sweepSample, sweepRows: runs[0].sweepRows, reps: runs.length, ms: median(runs.map((r) => r.ms)), msAll: runs.map((r) => r.ms), stages,
                   chosenK: runs[0].chosenK, inertia: runs[0].inertia, longestTask: Math.max(...runs.map((r) => r.longestTask)), longTasks: runs.map((r) => r.longTasks) });
     }
   } finally {

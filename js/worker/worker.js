@@ -92,8 +92,7 @@ function serializeError(e) {
   return { name: "Error", message: String(e) };
 }
 
-const texts = new Map(); // call id → slices of its input text (strings, or UTF-8 bytes)
-const encoder = new TextEncoder();
+const texts = new Map(); // call id → slices of its input (strings, or Uint8Arrays of UTF-8)
 
 function joinSlices(slices) {
   if (!slices.every((p) => p instanceof Uint8Array)) return slices.join("");
@@ -155,10 +154,9 @@ self.onmessage = async (event) => {
     return;
   }
   if (msg && msg.type === "text") {
-    // A long input text, sliced by index.js; joined when its call arrives. For a method that
-    // takes UTF-8 bytes, each slice is encoded now, while the main thread posts the next.
+    // A long input (text, or UTF-8 bytes), sliced by index.js; joined when its call arrives.
     if (!texts.has(msg.id)) texts.set(msg.id, []);
-    texts.get(msg.id).push(msg.bytes ? encoder.encode(msg.text) : msg.text);
+    texts.get(msg.id).push(msg.text);
     return;
   }
   if (!msg || msg.type !== "call") return;

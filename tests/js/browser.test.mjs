@@ -328,8 +328,7 @@ describe("browser, no bundler", () => {
       if (!csv.includes("hcp-é€😀-1,")) throw new Error("the id was not replaced");
       if (csv.length <= 1 << 22) throw new Error("the CSV must be long enough to be sent in slices");
       // An id whose 😀 straddles the first slice boundary (its high surrogate is the last unit
-      // of a 4M-unit slice): the worker encodes each slice to UTF-8 on its own, so a split pair
-      // would become two U+FFFD.
+      // of a 4M-unit slice): the slices must be joined before the text is read.
       const cut = (1 << 22) - 1;
       const lineStart = csv.lastIndexOf("\n", cut) + 1;
       const idEnd = csv.indexOf(",", lineStart);
@@ -338,20 +337,28 @@ describe("browser, no bundler", () => {
       if (csv.charCodeAt(cut) !== 0xd83d) throw new Error("the emoji is not at the boundary");
       const options = { k: 4, seed: 3, nRuns: 2 };
       const sync = window.hs.segment(csv, options);
+      // CSV as UTF-8 bytes (what a file's arrayBuffer() gives), over 8 MB so that it too goes
+      // to the worker in slices; the caller's buffer must stay intact (copied, not transferred).
+      const bigCsv = window.hs.generateSample(75000, 6).replace(/\n[^,\n]+,/, "\nhcp-é€😀-2,");
+      const bytes = new TextEncoder().encode(bigCsv);
+      if (bytes.length <= 1 << 23) throw new Error("the bytes must be long enough to be sent in slices");
+      const bigSync = window.hs.segment(bigCsv, options);
       const same = {};
+      const sameJson = (x, ref, n) => Array.isArray(x.assignments) && x.assignments.length === n &&
+        JSON.stringify(x.assignments) === JSON.stringify(ref.assignments) && JSON.stringify(x.segments) === JSON.stringify(ref.segments);
       for (const workers of [1, 2]) {
         const seg = window.createSegmenter({ workers });
         const r = await seg.segment(csv, options);
-        // The same CSV as UTF-8 bytes (what a file's arrayBuffer() gives).
-        const fromBytes = await seg.segment(new TextEncoder().encode(csv), options);
+        const fromBytes = await seg.segment(bytes, options);
+        const fromBuffer = await seg.segment(bytes.buffer, options);
         seg.dispose();
-        same[workers] = [r, fromBytes].map((x) => Array.isArray(x.assignments) && x.assignments.length === 40000 &&
-          JSON.stringify(x.assignments) === JSON.stringify(sync.assignments) && JSON.stringify(x.segments) === JSON.stringify(sync.segments));
+        same[workers] = [sameJson(r, sync, 40000), sameJson(fromBytes, bigSync, 75000), sameJson(fromBuffer, bigSync, 75000), bytes.byteLength === bytes.buffer.byteLength && bytes.length > 0];
       }
       const ids = new Set(sync.assignments.map((a) => a.hcpId));
-      return { same, keys: Object.keys(sync.assignments[0]), firstId: sync.assignments[0].hcpId, straddling: ids.has(straddling) };
+      return { same, keys: Object.keys(sync.assignments[0]), firstId: sync.assignments[0].hcpId, straddling: ids.has(straddling), bigFirst: bigSync.assignments[0].hcpId };
     });
-    assert.deepEqual(out.same, { 1: [true, true], 2: [true, true] });
+    assert.deepEqual(out.same, { 1: [true, true, true, true], 2: [true, true, true, true] });
+    assert.equal(out.bigFirst, "hcp-é€😀-2");
     assert.equal(out.straddling, true, "the id across the slice boundary is intact");
     assert.deepEqual(out.keys, ["hcpId", "segment", "distance", "confidence"]);
     assert.equal(out.firstId, "hcp-é€😀-1", "the replaced id is the first row's");
