@@ -13,14 +13,17 @@
 //!    silhouette on the shared sample, Calinski-Harabasz, Davies-Bouldin.
 //!    With a sampled sweep (`sweepSample`, many rows) the fits and scores of step 3–4 run on the
 //!    sweep's rows (every worker draws the same rows from the seed).
-//! 5. The preparing worker finishes ([`Session::finish`]): chooses k from the scored rows by
-//!    the sweep's rule, merges that k's shares (with a sampled sweep: refines the best few of
-//!    that k's sample restarts on every row, `sweep::refine_on_all_rows`), and runs
-//!    `segmentation::finish`.
+//! 5. With a sampled sweep, the preparing worker lists the chosen k's best few sample restarts
+//!    ([`Session::refine_plan`]) and any worker refines any of them on every row
+//!    ([`Session::refine`]: every worker holds the whole matrix).
+//! 6. The preparing worker finishes ([`Session::finish`]): chooses k from the scored rows by
+//!    the sweep's rule, merges that k's shares (with a sampled sweep: the best of the refined
+//!    starts, in start order as `sweep::refine_on_all_rows` takes them; or it refines them
+//!    itself when none are given), and runs `segmentation::finish`.
 
 use crate::clustering::kmeans::{check_fit, finish_fit, merge_restarts, RestartBest};
 use crate::clustering::metrics::SampleDistances;
-use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, score_k, sweep_ks, RULE};
+use crate::clustering::sweep::{choose_k, finish_refined, refine_on_all_rows, refine_start, refine_starts, score_k, sweep_ks, RULE};
 use crate::clustering::{KSweep, KSweepRow};
 use crate::error::{Result, SegError};
 use crate::segmentation::{self, Encoded, Input, KChoice, Progress, SegmentOptions, SegmentResult};
@@ -154,14 +157,36 @@ impl Session {
         Ok(KSweep { rows, chosen_k: chosen, rule: RULE.to_string(), sample_size, sampled: self.sweep.is_some(), refined_starts: 0 })
     }
 
+    /// With a sampled sweep (k: "auto" on many rows): the chosen k and the sample solutions to
+    /// refine on every row, in the order [`Session::finish`] weighs them; None when the sweep
+    /// ran on every row (or k is fixed): nothing to refine.
+    pub fn refine_plan(&self, parts: Vec<RestartBest>, rows: Vec<KSweepRow>) -> Result<Option<(u32, Vec<RestartBest>)>> {
+        if self.sweep.is_none() || !matches!(self.options.k, KChoice::Auto(_)) {
+            return Ok(None);
+        }
+        let k = self.choose(rows)?.chosen_k;
+        Ok(Some((k, refine_starts(parts.into_iter().filter(|p| p.k == k)))))
+    }
+
+    /// One start of [`Session::refine_plan`] refined on every row (any worker: each holds the
+    /// whole matrix).
+    pub fn refine(&self, start: RestartBest) -> Result<RestartBest> {
+        let params = self.options.kmeans_params(start.k);
+        check_fit(self.matrix(), &params)?;
+        refine_start(self.matrix(), &params, start)
+    }
+
     /// The result: for k: "auto", k chosen from `rows` (every k of the plan, any order) by the
     /// sweep's rule; the chosen k's shares merged; then profiles, quality, projection, model.
     /// With a sampled sweep, `parts` are the sweep's restarts on the sample (at least the
-    /// chosen k's); the best few of the chosen k's are refined on every row.
+    /// chosen k's); the best few of the chosen k's are refined on every row: `refined` holds
+    /// them already refined ([`Session::refine`], in [`Session::refine_plan`]'s order), or, when
+    /// None, they are refined here.
     pub fn finish(
         mut self,
         parts: Vec<RestartBest>,
         rows: Option<Vec<KSweepRow>>,
+        refined: Option<Vec<RestartBest>>,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<(SegmentResult, segmentation::Spent)> {
         let (k, sweep) = match (self.options.k, rows) {
@@ -183,10 +208,22 @@ impl Session {
                 let starts = refine_starts(parts);
                 sweep.refined_starts = starts.len() as u32;
                 let total = sweep.refined_starts;
-                progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total });
-                let fit = refine_on_all_rows(self.matrix(), &params, starts, &mut |i| {
-                    progress(&Progress { stage: "cluster", k: Some(k), run: Some(i), done: i + 1, total })
-                })?;
+                let fit = match refined {
+                    // Refined by the pool: the same starts, in the same order, or it is a bug.
+                    Some(refined) => {
+                        let same = refined.len() == starts.len() && refined.iter().zip(&starts).all(|(r, s)| r.k == s.k && r.restart == s.restart);
+                        if !same {
+                            return Err(SegError::Clustering { message: "the refined solutions are not the chosen k's sample solutions".into() });
+                        }
+                        finish_refined(self.matrix(), &params, refined)?
+                    }
+                    None => {
+                        progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total });
+                        refine_on_all_rows(self.matrix(), &params, starts, &mut |i| {
+                            progress(&Progress { stage: "cluster", k: Some(k), run: Some(i), done: i + 1, total })
+                        })?
+                    }
+                };
                 (fit, Some(sweep))
             }
             sweep => (finish_fit(self.matrix(), &params, merge_restarts(parts), &mut Default::default())?, sweep),

@@ -95,9 +95,16 @@ fn equal_inertia_goes_to_the_lowest_restart_index_whatever_the_order() {
 
 /// The JS pool's protocol, played here with sessions as workers: worker 0 parses, the others
 /// get a copy of the matrix; restarts are dealt round-robin; ks are scored on whichever
-/// worker; worker 0 finishes (with a sampled sweep, it refines the chosen k's best sample
-/// restarts on every row).
+/// worker; with a sampled sweep, the chosen k's best sample restarts are refined on every row
+/// by whichever worker (dealt from the last worker back, so worker 0 does not take the first);
+/// worker 0 finishes.
 fn pooled(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult {
+    pooled_with(csv, options, workers, true)
+}
+
+/// `spread_refine` false: worker 0's finish refines the sample solutions itself (what it does
+/// when given none).
+fn pooled_with(csv: &str, options: &SegmentOptions, workers: usize, spread_refine: bool) -> SegmentResult {
     let mut first = Session::prepare(Input::Csv(csv.to_string()), options.clone(), &mut |_| {}).unwrap();
     let matrix = first.matrix().to_owned();
     let mut others: Vec<Session> = (1..workers)
@@ -129,7 +136,22 @@ fn pooled(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult 
                 .collect(),
         ),
     };
-    first.finish(parts, rows, &mut |_| {}).unwrap().0
+    let refined = match (&rows, spread_refine) {
+        (Some(rows), true) => first.refine_plan(parts.clone(), rows.clone()).unwrap().map(|(k, starts)| {
+            assert!(!starts.is_empty() && starts.iter().all(|s| s.k == k));
+            starts
+                .into_iter()
+                .enumerate()
+                .map(|(i, start)| {
+                    let w = (workers - 1 + i) % workers;
+                    let s = if w == 0 { &first } else { &others[w - 1] };
+                    s.refine(start).unwrap()
+                })
+                .collect::<Vec<_>>()
+        }),
+        _ => None,
+    };
+    first.finish(parts, rows, refined, &mut |_| {}).unwrap().0
 }
 
 fn same_result(a: &SegmentResult, b: &SegmentResult, what: &str) {
@@ -172,6 +194,7 @@ fn pooled_sampled_sweep_equals_segment() {
         for workers in [1, 2, 3] {
             same_result(&pooled(&csv, &options, workers), &sequential, &format!("seed {seed} sample {sweep_sample} workers {workers}"));
         }
+        same_result(&pooled_with(&csv, &options, 2, false), &sequential, &format!("seed {seed} sample {sweep_sample}, refined by worker 0"));
     }
     // 2000 rows are not more than twice 1000: every row is swept.
     let csv = sample::generate_csv(2000, 1);
@@ -180,6 +203,37 @@ fn pooled_sampled_sweep_equals_segment() {
     let sweep = r.k_sweep.as_ref().unwrap();
     assert!(!sweep.sampled && sweep.sample_size == 2000, "{sweep:?}");
     same_result(&pooled(&csv, &options, 2), &r, "not sampled");
+}
+
+/// The pool's refined solutions must be the chosen k's sample solutions, in order: anything
+/// else is an error (not a silently different fit).
+#[test]
+fn finish_rejects_refined_solutions_that_are_not_the_plan() {
+    let csv = sample::generate_csv(3000, 42);
+    let options = SegmentOptions { seed: 42, silhouette_sample: 500, sweep_sample: SweepSample::Rows(1000), ..Default::default() };
+    let run = |edit: &dyn Fn(&mut Vec<RestartBest>)| {
+        let mut s = Session::prepare(Input::Csv(csv.clone()), options.clone(), &mut |_| {}).unwrap();
+        let plan = s.plan().unwrap();
+        let parts: Vec<RestartBest> = plan.ks.iter().flat_map(|&k| (0..plan.n_runs).map(move |r| (k, r))).map(|(k, r)| s.fit_restarts(k, r, r + 1, true).unwrap()).collect();
+        let rows: Vec<KSweepRow> = plan.ks.iter().map(|&k| s.score(k, parts.iter().filter(|p| p.k == k).cloned().collect()).unwrap()).collect();
+        let (_, starts) = s.refine_plan(parts.clone(), rows.clone()).unwrap().expect("a sampled sweep has starts to refine");
+        let mut refined: Vec<RestartBest> = starts.into_iter().map(|st| s.refine(st).unwrap()).collect();
+        edit(&mut refined);
+        s.finish(parts, Some(rows), Some(refined), &mut |_| {}).map(|r| r.0.quality.k)
+    };
+    assert!(run(&|_| {}).is_ok());
+    let dropped = run(&|r| {
+        r.pop();
+    });
+    assert_eq!(dropped.unwrap_err().code(), "CLUSTERING_FAILED");
+    let reordered = run(&|r| {
+        if r.len() > 1 {
+            r.swap(0, 1)
+        } else {
+            r[0].restart += 1
+        }
+    });
+    assert_eq!(reordered.unwrap_err().code(), "CLUSTERING_FAILED");
 }
 
 /// A sampled sweep scores every k on the sample: the same table as a sweep over exactly those

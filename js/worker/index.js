@@ -8,10 +8,11 @@
 //   (transferred, never re-parsed) → every (k, restart) is a task any free worker takes →
 //   for k: "auto", each k is scored (relabel, silhouette, CH, DB) by whichever worker is free
 //   once all its restarts are in → with a sampled sweep (sweepSample, many rows: the fits and
-//   scores above ran on the sample), worker 0's finish refines the chosen k's best sample
-//   solutions on every row → worker 0 chooses k and finishes (profiles, quality,
-//   projection, model). The result is identical to one worker's, bit for bit, whatever N:
-//   each restart has its own RNG stream and the merge keeps the sequential tie-break.
+//   scores above ran on the sample), the chosen k's best sample solutions are refined on
+//   every row, each by whichever worker is free → worker 0 chooses k and finishes (profiles,
+//   quality, projection, model). The result is identical to one worker's, bit for bit,
+//   whatever N: each restart has its own RNG stream and the merges keep the sequential
+//   tie-breaks.
 // Every other method runs on worker 0 as before.
 //
 // Workers are created with `new Worker(new URL("./worker.js", import.meta.url), {type:"module"})`
@@ -270,7 +271,32 @@ export function createSegmenter(options = {}) {
     }
     await runTasks(true);
     const all = [].concat(...parts.values());
-    return request(0, "pool:finish", [all, auto ? rows : null], { onProgress });
+    // A sampled sweep: the chosen k's best sample solutions are refined on every row, each by
+    // whichever worker is free (every worker holds the whole matrix), then worker 0 keeps the
+    // best of them in their order — what one worker's finish would do alone.
+    let refined = null;
+    const refine = auto && plan.sampled ? await request(0, "pool:refinePlan", [all, rows]) : null;
+    if (refine) {
+      const { k, starts } = refine;
+      refined = new Array(starts.length);
+      const total = starts.length;
+      let next = 0;
+      let finished = 0;
+      report(onProgress, { stage: "cluster", k, done: 0, total });
+      // The last worker takes the first start: worker 0 is the one that finishes afterwards.
+      const order = Array.from({ length: size }, (_, i) => size - 1 - i);
+      await Promise.all(
+        order.map(async (slot) => {
+          while (next < total) {
+            const i = next++;
+            refined[i] = await request(slot, "pool:refine", [starts[i]]);
+            finished++;
+            report(onProgress, { stage: "cluster", k, run: i, done: finished, total });
+          }
+        }),
+      );
+    }
+    return request(0, "pool:finish", [all, auto ? rows : null, refined], { onProgress });
   }
 
   function pump() {

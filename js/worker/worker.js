@@ -135,10 +135,17 @@ const pool = {
   "pool:score"(k, parts) {
     return session.score(k, parts);
   },
+  // With a sampled sweep: {k, starts} to refine on every row, or null.
+  "pool:refinePlan"(parts, rows) {
+    return session.refinePlan(parts, rows);
+  },
+  "pool:refine"(start) {
+    return session.refine(start);
+  },
   // The session is released after the result is posted (onmessage's finally): freeing a
   // million parsed rows is a wait the page need not sit through.
-  "pool:finish"(parts, rows, onProgress) {
-    return session.finish(parts, rows, onProgress);
+  "pool:finish"(parts, rows, refined, onProgress) {
+    return session.finish(parts, rows, refined, onProgress);
   },
 };
 

@@ -73,7 +73,8 @@ pub fn refine_starts(parts: impl IntoIterator<Item = RestartBest>) -> Vec<Restar
 /// fast engine's Lloyd with Hamerly bounds, whichever engine ran the sweep: both converge to
 /// the same fixed points); the lowest inertia on every row wins, the earlier start on ties.
 /// `on_start(i)` is called after start i. The fit is labelled and measured by a full scan, as
-/// every fit is.
+/// every fit is. The worker pool runs the same steps spread over its workers:
+/// [`refine_start`] for each start wherever, then [`best_refined`] in start order.
 pub fn refine_on_all_rows(
     data: ArrayView2<f64>,
     params: &KMeansParams,
@@ -81,23 +82,38 @@ pub fn refine_on_all_rows(
     on_start: &mut dyn FnMut(u32),
 ) -> Result<KMeansFit> {
     check_fit(data, params)?;
-    let (k, d) = (params.k as usize, data.ncols());
-    let slice = row_major(data);
-    let rows = super::fast::Rows { data: &slice, n: data.nrows(), d };
-    let mut best: Option<RestartBest> = None;
+    let mut refined = Vec::with_capacity(starts.len());
     for (i, start) in starts.into_iter().enumerate() {
-        if start.k != params.k || start.centroids.len() != k * d {
-            return Err(SegError::Clustering {
-                message: format!("a sample solution for k = {} with {} values does not fit k = {k}, {d} columns", start.k, start.centroids.len()),
-            });
-        }
-        let (centroids, inertia, iterations, converged) = super::fast::lloyd_from(rows, start.centroids, params, super::fast::Bounds::Hamerly);
-        if best.as_ref().map_or(true, |b| inertia < b.inertia) {
-            best = Some(RestartBest { k: params.k, restart: start.restart, inertia, centroids, iterations, converged });
-        }
+        refined.push(refine_start(data, params, start)?);
         on_start(i as u32);
     }
-    // finish_fit relabels with the fast engine's full scan for either engine.
+    finish_refined(data, params, refined)
+}
+
+/// One sample solution refined on every row of `data`: its centroids, inertia on every row,
+/// iterations and convergence, under the start's restart index.
+pub fn refine_start(data: ArrayView2<f64>, params: &KMeansParams, start: RestartBest) -> Result<RestartBest> {
+    let (k, d) = (params.k as usize, data.ncols());
+    if start.k != params.k || start.centroids.len() != k * d {
+        return Err(SegError::Clustering {
+            message: format!("a sample solution for k = {} with {} values does not fit k = {k}, {d} columns", start.k, start.centroids.len()),
+        });
+    }
+    let slice = row_major(data);
+    let rows = super::fast::Rows { data: &slice, n: data.nrows(), d };
+    let (centroids, inertia, iterations, converged) = super::fast::lloyd_from(rows, start.centroids, params, super::fast::Bounds::Hamerly);
+    Ok(RestartBest { k: params.k, restart: start.restart, inertia, centroids, iterations, converged })
+}
+
+/// The refined starts (in start order) → the fit: the lowest inertia wins, the earlier start on
+/// ties; labelled and measured by the fast engine's full scan, whichever engine ran the sweep.
+pub fn finish_refined(data: ArrayView2<f64>, params: &KMeansParams, refined: Vec<RestartBest>) -> Result<KMeansFit> {
+    let mut best: Option<RestartBest> = None;
+    for r in refined {
+        if best.as_ref().map_or(true, |b| r.inertia < b.inertia) {
+            best = Some(r);
+        }
+    }
     let fast = KMeansParams { engine: super::kmeans::Engine::Fast, ..params.clone() };
     finish_fit(data, &fast, best, &mut Default::default())
 }

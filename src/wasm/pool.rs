@@ -96,12 +96,37 @@ impl PoolSession {
         to_js(&session.score(k, parts).map_err(to_js_error)?)
     }
 
-    /// The `segment` result (only in the session that parsed). Ends the session.
-    pub fn finish(&mut self, parts: JsValue, rows: JsValue, on_progress: Option<Function>) -> JsResult<JsValue> {
+    /// With a sampled sweep: `{k, starts}`, the chosen k and the sample solutions to refine on
+    /// every row (in order); null when there is nothing to refine.
+    #[wasm_bindgen(js_name = refinePlan)]
+    pub fn refine_plan(&self, parts: JsValue, rows: JsValue) -> JsResult<JsValue> {
+        let parts: Vec<RestartBest> = from_js(parts, "parts")?;
+        let rows: Vec<KSweepRow> = from_js(rows, "rows")?;
+        match self.session()?.refine_plan(parts, rows).map_err(to_js_error)? {
+            None => Ok(JsValue::NULL),
+            Some((k, starts)) => {
+                let out = Object::new();
+                set(&out, "k", &JsValue::from_f64(k as f64))?;
+                set(&out, "starts", &to_js(&starts)?)?;
+                Ok(out.into())
+            }
+        }
+    }
+
+    /// One of `refinePlan`'s starts refined on every row (any worker of the pool).
+    pub fn refine(&self, start: JsValue) -> JsResult<JsValue> {
+        let start: RestartBest = from_js(start, "start")?;
+        to_js(&self.session()?.refine(start).map_err(to_js_error)?)
+    }
+
+    /// The `segment` result (only in the session that parsed). Ends the session. `refined`:
+    /// `refinePlan`'s starts refined (in its order), or null to refine them here.
+    pub fn finish(&mut self, parts: JsValue, rows: JsValue, refined: JsValue, on_progress: Option<Function>) -> JsResult<JsValue> {
         let parts: Vec<RestartBest> = from_js(parts, "parts")?;
         let rows: Option<Vec<KSweepRow>> = if rows.is_null() || rows.is_undefined() { None } else { Some(from_js(rows, "rows")?) };
+        let refined: Option<Vec<RestartBest>> = if refined.is_null() || refined.is_undefined() { None } else { Some(from_js(refined, "refined")?) };
         let session = self.inner.take().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))?;
-        let (result, spent) = session.finish(parts, rows, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
+        let (result, spent) = session.finish(parts, rows, refined, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
         let js = packed_result(&result);
         self.spent = Some((result, spent));
         js
