@@ -77,21 +77,40 @@ const BYTES_SLICE = 1 << 23; // bytes per message, for CSV given as UTF-8 bytes
 // 0.7 s for 1M rows in Chromium's worker, whether by wasm-bindgen's loop or TextEncoder.
 const BYTES_INPUT = new Set(["segment", "pool:prepare", "aggregateEvents"]);
 
+// The columns of segment()'s assignments (src/wasm/pool.rs packs them in this order).
+const ASSIGNMENT_KEYS = ["hcpId", "segment", "distance", "confidence"];
+
+/** One row from the columns: any keys, one property at a time. */
+function genericRow(cols, i) {
+  const row = {};
+  for (const c of cols) row[c.k] = c.t === "s" ? c.text.slice(i === 0 ? 0 : c.ends[i - 1], c.ends[i]) : c.values[i];
+  return row;
+}
+
+/**
+ * segment()'s assignments as object literals: V8 builds those from one template, 2.5–4× faster
+ * than adding the properties one by one (1M rows in Node: ~180 against 450–850 ms of the page's
+ * main thread). Same keys in the same order, same values: identical objects.
+ */
+function assignmentRow(cols) {
+  const [id, segment, distance, confidence] = cols;
+  const { text, ends } = id;
+  return (_, i) => ({ hcpId: text.slice(i === 0 ? 0 : ends[i - 1], ends[i]), segment: segment.values[i], distance: distance.values[i], confidence: confidence.values[i] });
+}
+
 /** Rebuild the row objects worker.js packed into columns, ~8 ms of work per task. */
 async function unpackRows(packed) {
   const n = packed.__packedRows;
   const cols = packed.cols;
+  const assignments = cols.length === ASSIGNMENT_KEYS.length && cols.every((c, j) => c.k === ASSIGNMENT_KEYS[j] && c.t === (j === 0 ? "s" : "n"));
+  const makeRow = assignments ? assignmentRow(cols) : genericRow;
   const rows = new Array(n);
   let i = 0;
   while (i < n) {
     const deadline = performance.now() + UNPACK_BUDGET_MS;
     do {
       const end = Math.min(n, i + UNPACK_CHECK);
-      for (; i < end; i++) {
-        const row = {};
-        for (const c of cols) row[c.k] = c.t === "s" ? c.text.slice(i === 0 ? 0 : c.ends[i - 1], c.ends[i]) : c.values[i];
-        rows[i] = row;
-      }
+      for (; i < end; i++) rows[i] = makeRow(cols, i);
     } while (i < n && performance.now() < deadline);
     if (i < n) await yieldToPage();
   }

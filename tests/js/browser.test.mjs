@@ -351,13 +351,17 @@ describe("browser, no bundler", () => {
         const r = await seg.segment(csv, options);
         const fromBytes = await seg.segment(bytes, options);
         const fromBuffer = await seg.segment(bytes.buffer, options);
+        // Another method's rows (testCells: other keys, strings) take the generic rebuild.
+        const cells = await seg.testCells(sync.model, csv, { seed: 1 });
         seg.dispose();
-        same[workers] = [sameJson(r, sync, 40000), sameJson(fromBytes, bigSync, 75000), sameJson(fromBuffer, bigSync, 75000), bytes.byteLength === bytes.buffer.byteLength && bytes.length > 0];
+        const cellsSync = window.hs.testCells(sync.model, csv, { seed: 1 });
+        same[workers] = [sameJson(r, sync, 40000), sameJson(fromBytes, bigSync, 75000), sameJson(fromBuffer, bigSync, 75000), bytes.byteLength === bytes.buffer.byteLength && bytes.length > 0,
+          cells.assignments.length === 40000 && JSON.stringify(cells) === JSON.stringify(cellsSync)];
       }
       const ids = new Set(sync.assignments.map((a) => a.hcpId));
       return { same, keys: Object.keys(sync.assignments[0]), firstId: sync.assignments[0].hcpId, straddling: ids.has(straddling), bigFirst: bigSync.assignments[0].hcpId };
     });
-    assert.deepEqual(out.same, { 1: [true, true, true, true], 2: [true, true, true, true] });
+    assert.deepEqual(out.same, { 1: [true, true, true, true, true], 2: [true, true, true, true, true] });
     assert.equal(out.bigFirst, "hcp-é€😀-2");
     assert.equal(out.straddling, true, "the id across the slice boundary is intact");
     assert.deepEqual(out.keys, ["hcpId", "segment", "distance", "confidence"]);
