@@ -74,7 +74,7 @@ pub fn refine_starts(parts: impl IntoIterator<Item = RestartBest>) -> Vec<Restar
 /// the same fixed points); the lowest inertia on every row wins, the earlier start on ties.
 /// `on_start(i)` is called after start i. The fit is labelled and measured by a full scan, as
 /// every fit is. The worker pool runs the same steps spread over its workers:
-/// [`refine_start`] for each start wherever, then [`best_refined`] in start order.
+/// [`refine_start`] for each start wherever, then [`finish_refined`] in start order.
 pub fn refine_on_all_rows(
     data: ArrayView2<f64>,
     params: &KMeansParams,

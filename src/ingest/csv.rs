@@ -33,13 +33,7 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
         });
     }
     if text.len() > limits::MAX_INPUT_BYTES {
-        let lines = line_count(text);
-        return Err(SegError::TooLarge {
-            what: "input size in bytes".to_string(),
-            found: text.len() as u64,
-            limit: limits::MAX_INPUT_BYTES as u64,
-            detail: limits::memory_hint(lines, header_width(text), text.len() as u64),
-        });
+        return Err(too_large_input(text.len() as u64, Some(text)));
     }
     // Classic Mac line ends (`\r` only): the csv crate splits on them but counts lines by `\n`,
     // so turn them into `\n` (same length: byte positions are unchanged).
@@ -88,6 +82,16 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
             had_bom,
         },
     })
+}
+
+/// The `TOO_LARGE` error for an input over `limits::MAX_INPUT_BYTES`; with its text, the memory
+/// estimate for its lines and columns (bytes are refused before they are read).
+pub fn too_large_input(bytes: u64, text: Option<&str>) -> SegError {
+    let detail = match text {
+        Some(text) => limits::memory_hint(line_count(text), header_width(text), bytes),
+        None => format!("split the input into files under {} MB", limits::megabytes(limits::MAX_INPUT_BYTES as u64)),
+    };
+    SegError::TooLarge { what: "input size in bytes".to_string(), found: bytes, limit: limits::MAX_INPUT_BYTES as u64, detail }
 }
 
 /// CSV bytes (a file read as an `ArrayBuffer`, a Node `Buffer`) → text. They must be UTF-8 (a

@@ -43,14 +43,19 @@ pub fn csv_text(value: &JsValue) -> JsResult<Option<String>> {
     if let Some(text) = value.as_string() {
         return Ok(Some(text));
     }
-    let bytes = if let Some(view) = value.dyn_ref::<Uint8Array>() {
-        view.to_vec()
+    let view = if let Some(view) = value.dyn_ref::<Uint8Array>() {
+        view.clone()
     } else if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
-        Uint8Array::new(buffer).to_vec()
+        Uint8Array::new(buffer)
     } else {
         return Ok(None);
     };
-    crate::ingest::csv::text_from_utf8(bytes).map(Some).map_err(to_js_error)
+    // Refused before the copy into wasm memory, which could not hold it.
+    let len = view.length() as usize;
+    if len > crate::limits::MAX_INPUT_BYTES {
+        return Err(to_js_error(crate::ingest::csv::too_large_input(len as u64, None)));
+    }
+    crate::ingest::csv::text_from_utf8(view.to_vec()).map(Some).map_err(to_js_error)
 }
 
 /// CSV text or bytes ([`csv_text`]), or an array of plain objects (one per HCP; key order is

@@ -205,6 +205,9 @@ describe("errors are Errors with code, line, column; the module keeps working", 
     assert.match(err.message, /not valid UTF-8.*0xFC.*byte 4 of the line/);
     throwsCoded(() => hs.aggregateEvents(new Uint8Array([0x68, 0xff]), {}), "CSV_SYNTAX", { line: 1 });
     throwsCoded(() => hs.segment(new Float64Array(3), { k: 2 }), "INVALID_OPTION");
+    // Over the 512 MiB input limit: refused before it is copied into the wasm.
+    const huge = new Uint8Array(512 * 1024 * 1024 + 1);
+    assert.match(throwsCoded(() => hs.segment(huge, { k: 2 }), "TOO_LARGE").message, /input size in bytes/);
     const ok = hs.segment(Buffer.from(hs.generateSample(100, 1)), { k: 3, seed: 1, nRuns: 1 });
     assert.equal(ok.segments.length, 3);
   });
