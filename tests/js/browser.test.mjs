@@ -368,6 +368,41 @@ describe("browser, no bundler", () => {
     assert.equal(out.firstId, "hcp-é€😀-1", "the replaced id is the first row's");
   });
 
+  // A long string goes to the worker in 4M-unit slices; a last slice of one non-ASCII
+  // character must arrive like any other, and an error in the last row keep its line and column.
+  test("worker: a long CSV whose last slice is one non-ASCII character gives the sync API's answer", async () => {
+    const out = await page.evaluate(async () => {
+      await window.hs.init();
+      const csv = window.hs.generateSample(40000, 6);
+      const cut = csv.lastIndexOf("\n", (1 << 22) - 300) + 1;
+      const head = csv.slice(0, cut);
+      const line = csv.slice(cut, csv.indexOf("\n", cut));
+      const fields = line.split(",");
+      fields[0] += "x".repeat((1 << 22) + 1 - head.length - line.length - 1);
+      fields[fields.length - 1] += "é"; // the text's last character, alone in the last slice
+      const text = head + fields.join(",");
+      if (text.length !== (1 << 22) + 1 || !text.endsWith("é")) throw new Error("not the intended shape");
+      const outcome = async (f) => {
+        try {
+          const r = await f();
+          return { k: r.quality.k };
+        } catch (e) {
+          return { code: e.code, line: e.line, column: e.column };
+        }
+      };
+      const sync = await outcome(() => window.hs.segment(text, { k: 3, seed: 1, nRuns: 1 }));
+      const pooled = {};
+      for (const workers of [1, 2]) {
+        const seg = window.createSegmenter({ workers });
+        pooled[workers] = await outcome(() => seg.segment(text, { k: 3, seed: 1, nRuns: 1 }));
+        seg.dispose();
+      }
+      return { sync, pooled };
+    });
+    assert.equal(out.sync.code, "INVALID_VALUE", JSON.stringify(out.sync));
+    assert.deepEqual(out.pooled, { 1: out.sync, 2: out.sync });
+  });
+
   test("worker pool: bad workers option is INVALID_OPTION; errors inside the pool keep code/line/column", async () => {
     const out = await page.evaluate(async () => {
       const codes = [];
