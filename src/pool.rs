@@ -169,11 +169,10 @@ impl Session {
     }
 
     /// One start of [`Session::refine_plan`] refined on every row (any worker: each holds the
-    /// whole matrix).
+    /// whole matrix), on a matrix [`Session::plan`] accepted, as [`Session::fit_restarts`]: no
+    /// second scan of a million rows for what the plan already checked.
     pub fn refine(&self, start: RestartBest) -> Result<RestartBest> {
-        let params = self.options.kmeans_params(start.k);
-        check_fit(self.matrix(), &params)?;
-        refine_start(self.matrix(), &params, start)
+        refine_start(self.matrix(), &self.options.kmeans_params(start.k), start)
     }
 
     /// The result: for k: "auto", k chosen from `rows` (every k of the plan, any order) by the
