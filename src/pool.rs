@@ -3,6 +3,11 @@
 //!
 //! 1. One worker parses and encodes once ([`Session::prepare`]); the encoded matrix is copied
 //!    out and handed to the others ([`Session::from_matrix`]), never re-parsed.
+//!    A long CSV file is first read in parts, one per worker ([`Session::read_part`], cut after
+//!    line ends), and the worker with the first part merges them and encodes
+//!    ([`Session::prepare_parts`]; `ingest::parts` says why the result is one read's). When the
+//!    merge cannot be sure of that (an error, a limit, a duplicate id across parts), it says so,
+//!    and the first worker reads the whole file as in 1.
 //! 2. [`Session::plan`] lists the ks to fit (one k, or the sweep's ks) with the errors
 //!    `segment` would raise before clustering.
 //! 3. Any worker runs any range of restarts of any k ([`Session::fit_restarts`]): each restart
@@ -26,6 +31,8 @@ use crate::clustering::metrics::SampleDistances;
 use crate::clustering::sweep::{choose_k, finish_refined, refine_on_all_rows, refine_start, refine_starts, score_k, sweep_ks, RULE};
 use crate::clustering::{KSweep, KSweepRow};
 use crate::error::{Result, SegError};
+use crate::ingest::csv::Span;
+use crate::ingest::parts::{self, PartRead};
 use crate::segmentation::{self, Encoded, Input, KChoice, Progress, SegmentOptions, SegmentResult};
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -66,6 +73,27 @@ impl Session {
         let encoded = segmentation::prepare(input, &options, progress)?;
         let sweep = options.sweep_matrix(encoded.x.view());
         Ok(Session { options, encoded: Some(encoded), matrix: None, sweep, sample: None })
+    }
+
+    /// One part of a CSV file cut after line ends (`span`: the first part, or a later one with the
+    /// file's header line), read as `segment` reads a file: the `parse` stage, in parts. None
+    /// when the part cannot be read (any error) or the options do not allow a read in parts:
+    /// the whole file must then be read by [`Session::prepare`], which gives the error.
+    pub fn read_part(text: &str, span: Span, options: &SegmentOptions) -> Option<PartRead> {
+        options.check().ok()?;
+        parts::read_part(text, span, &options.ingest_options()).ok()
+    }
+
+    /// The parts of a file ([`Session::read_part`], in file order) merged and encoded: the session
+    /// [`Session::prepare`] makes of the whole file, or None when only a read of the whole file
+    /// can tell (`ingest::parts::merge`).
+    pub fn prepare_parts(parts: Vec<PartRead>, options: SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<Option<Session>> {
+        let Some((profiles, report)) = parts::merge(parts, &options.ingest_options()) else {
+            return Ok(None);
+        };
+        let encoded = segmentation::encode(profiles, report, &options, progress)?;
+        let sweep = options.sweep_matrix(encoded.x.view());
+        Ok(Some(Session { options, encoded: Some(encoded), matrix: None, sweep, sample: None }))
     }
 
     /// A worker that only fits and scores: the encoded matrix (row-major, `n_cols` columns).

@@ -10,7 +10,7 @@ use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, scor
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
-use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, RawTable};
+use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, Profiles, RawTable};
 use crate::limits;
 use crate::model::{AssignOptions, Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
 use crate::privacy::Pseudonymize;
@@ -174,7 +174,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    fn stage(stage: &'static str) -> Self {
+    pub fn stage(stage: &'static str) -> Self {
         Progress { stage, k: None, run: None, done: 0, total: 1 }
     }
 }
@@ -336,6 +336,12 @@ pub fn prepare(input: Input, options: &SegmentOptions, progress: &mut dyn FnMut(
     let ingest_options = options.ingest_options();
     let table = input.read(&ingest_options)?;
     let (profiles, report) = ingest::ingest_table(table, &ingest_options)?;
+    encode(profiles, report, options, progress)
+}
+
+/// The `encode` stage of [`prepare`], on profiles read already (by [`prepare`], or merged from
+/// the parts of a file read by several workers: `pool::Session::prepare_parts`).
+pub fn encode(profiles: Profiles, report: ParseReport, options: &SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<Encoded> {
     if profiles.is_empty() {
         let what = if report.rows_skipped > 0 {
             format!("no rows left to segment: {} excluded, {} skipped as invalid (see report.skipped)", report.rows_excluded, report.rows_skipped)

@@ -4,6 +4,8 @@
 // the next call lazily starts fresh workers.
 //
 // segment() with a pool of N ≥ 2 workers is split (src/pool.rs explains the why):
+//   a long CSV is read in N parts at once, cut after line ends, which worker 0 merges
+//   (src/ingest/parts.rs; when the parts cannot stand for one read, worker 0 reads it whole) →
 //   worker 0 parses and encodes once and copies the encoded matrix out for the others
 //   (transferred, never re-parsed) → every (k, restart) is a task any free worker takes →
 //   for k: "auto", each k is scored (relabel, silhouette, CH, DB) by whichever worker is free
@@ -75,7 +77,45 @@ const BYTES_SLICE = 1 << 23; // bytes per message, for CSV given as UTF-8 bytes
 // Methods whose first argument may be CSV as UTF-8 bytes (decode.rs): bytes go as bytes, the
 // cheapest way into the wasm (a copy). A string has to be converted to UTF-8 on the way in:
 // 0.7 s for 1M rows in Chromium's worker, whether by wasm-bindgen's loop or TextEncoder.
-const BYTES_INPUT = new Set(["segment", "pool:prepare", "aggregateEvents"]);
+const BYTES_INPUT = new Set(["segment", "pool:prepare", "pool:readFirst", "pool:readPart", "aggregateEvents"]);
+// A CSV this long (UTF-16 code units or bytes) is read in parts by the pool, one per worker.
+// Shorter, the messages cost about what the parallel read saves.
+const PARTS_MIN = 1 << 20;
+
+/**
+ * The CSV cut after line ends into `n` parts of about equal length (src/ingest/parts.rs reads
+ * them), with the file's first line (the header) for the later parts; null when not worth it
+ * or not CSV text/bytes. Only `indexOf` from each cut point: nothing scans the whole text here.
+ */
+function cutCsv(input, n) {
+  let len, find, part, copy;
+  if (typeof input === "string") {
+    len = input.length;
+    find = (from) => input.indexOf("\n", from);
+    part = copy = (a, b) => input.slice(a, b);
+  } else if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+    len = bytes.length;
+    find = (from) => bytes.indexOf(10, from);
+    part = (a, b) => bytes.subarray(a, b); // post() copies it, in slices when long
+    copy = (a, b) => bytes.slice(a, b);
+  } else {
+    return null;
+  }
+  const headEnd = find(0);
+  if (n < 2 || len < PARTS_MIN || headEnd < 0) return null;
+  const bounds = [0];
+  for (let s = 1; s < n; s++) {
+    const at = find(Math.max(Math.floor((len * s) / n), bounds[bounds.length - 1]));
+    if (at < 0 || at + 1 >= len) break;
+    if (at + 1 > bounds[bounds.length - 1]) bounds.push(at + 1);
+  }
+  if (bounds.length < 2) return null;
+  bounds.push(len);
+  const parts = [];
+  for (let i = 0; i + 1 < bounds.length; i++) parts.push(part(bounds[i], bounds[i + 1]));
+  return { head: copy(0, headEnd + 1), parts };
+}
 
 // The columns of segment()'s assignments (src/wasm/pool.rs packs them in this order).
 const ASSIGNMENT_KEYS = ["hcpId", "segment", "distance", "confidence"];
@@ -222,6 +262,9 @@ export function createSegmenter(options = {}) {
         if (workers[slot] !== w || !requests.has(id)) return; // aborted meanwhile
       }
       args = [{ textSlices: id }, ...args.slice(1)];
+    } else if (BYTES_INPUT.has(method) && first instanceof Uint8Array && first.byteLength !== first.buffer.byteLength) {
+      // A view on part of a buffer (a part of a file): cloning it would copy the whole buffer.
+      args = [first.slice(), ...args.slice(1)];
     }
     w.postMessage({ type: "call", id, method, args, wasmUrl, progress }, transfer);
   }
@@ -232,7 +275,29 @@ export function createSegmenter(options = {}) {
     const request = (...a) => (current === entry ? requestTo(...a) : Promise.reject(codedError("ABORTED", "stale pool task")));
     const others = size - 1;
     for (let slot = 1; slot < size; slot++) worker(slot); // they load their wasm while worker 0 parses
-    const prep = await request(0, "pool:prepare", [input, segmentOptions, others], { onProgress });
+
+    // A long CSV is read in parts, one per worker, and merged by worker 0 (src/ingest/parts.rs);
+    // null when it is short, or when the parts cannot stand for one read of the file (an error
+    // in it, a duplicate id across parts …): worker 0 then reads the whole file, which gives
+    // the error one read gives.
+    let triedParts = false;
+    async function readInParts() {
+      const cut = cutCsv(input, size);
+      if (!cut) return null;
+      triedParts = true;
+      const reads = cut.parts.map((part, slot) =>
+        slot === 0 ? request(0, "pool:readFirst", [part, segmentOptions], { onProgress }) : request(slot, "pool:readPart", [part, cut.head, segmentOptions]),
+      );
+      const later = (await Promise.all(reads)).slice(1);
+      if (later.some((p) => !p)) return null;
+      return request(0, "pool:merge", [later, others], { onProgress, transfer: later.map((p) => p.buffer) });
+    }
+    let prep = await readInParts();
+    if (!prep) {
+      // The parse stage was reported by the read in parts already (if tried): not twice.
+      const progress = onProgress && ((p) => (triedParts && p.stage === "parse" ? undefined : onProgress(p)));
+      prep = await request(0, "pool:prepare", [input, segmentOptions, others], { onProgress: progress });
+    }
     const { plan, nCols, matrices } = prep;
     const runs = plan.nRuns;
     // Bigger k first, so the longest tasks do not come last.

@@ -113,11 +113,33 @@ function release() {
   }
 }
 
+// The pool methods that start a session (or need none), and those that report progress.
+const SESSIONLESS = new Set(["pool:prepare", "pool:load", "pool:readFirst", "pool:readPart"]);
+const WITH_PROGRESS = new Set(["pool:prepare", "pool:finish", "pool:readFirst", "pool:merge"]);
+
 const pool = {
   // Parse + encode once; hand back `copies` copies of the encoded matrix for the other workers.
   "pool:prepare"(input, options, copies, onProgress) {
     release();
     session = PoolSession.prepare(input, options, onProgress);
+    const plan = session.plan();
+    const matrices = [];
+    for (let i = 0; i < copies; i++) matrices.push(session.matrix());
+    return { plan, nCols: session.nCols(), matrices };
+  },
+  // A long CSV read in parts, one per worker (src/ingest/parts.rs): this worker's is the first
+  // and it keeps it for pool:merge; the others hand theirs over as bytes (or null: unreadable).
+  "pool:readFirst"(text, options, onProgress) {
+    release();
+    session = PoolSession.readFirstPart(text, options, onProgress);
+    return null;
+  },
+  "pool:readPart"(text, head, options) {
+    return PoolSession.readPart(text, head, options) ?? null;
+  },
+  // The parts merged and encoded as pool:prepare would: its answer, or null (read the whole file).
+  "pool:merge"(parts, copies, onProgress) {
+    if (!session.mergeParts(parts, onProgress)) return null;
     const plan = session.plan();
     const matrices = [];
     for (let i = 0; i < copies; i++) matrices.push(session.matrix());
@@ -179,12 +201,12 @@ self.onmessage = async (event) => {
     if (method.startsWith("pool:")) {
       const onProgress = msg.progress ? (progress) => self.postMessage({ type: "progress", id, progress }) : undefined;
       const fn = pool[method];
-      if (!fn || (method !== "pool:prepare" && method !== "pool:load" && !session)) {
+      if (!fn || (!SESSIONLESS.has(method) && !session)) {
         throw new Error(`hcp-segments worker: ${method} without a pool session`);
       }
-      const raw = method === "pool:prepare" || method === "pool:finish" ? fn(...args, onProgress) : fn(...args);
+      const raw = WITH_PROGRESS.has(method) ? fn(...args, onProgress) : fn(...args);
       const { result, extra } = packResult(raw);
-      const transfer = method === "pool:prepare" ? result.matrices.map((m) => m.buffer) : [...transferables(result), ...extra];
+      const transfer = result && result.matrices ? result.matrices.map((m) => m.buffer) : [...transferables(result), ...extra];
       self.postMessage({ type: "result", id, result }, transfer);
       return;
     }

@@ -23,11 +23,48 @@ const SNIFF_RECORDS: usize = 50;
 
 /// Read CSV text into a raw table (header + trimmed text cells with their source lines).
 pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
+    read_span(text, Span::Whole, options).map(|(table, _)| table)
+}
+
+/// Where a text sits in its file: the whole file, or one part of a file cut at line ends so
+/// that the parts can be read at the same time ([`super::parts`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Span<'a> {
+    Whole,
+    /// The first part: the header and the first rows; it ends with a line end.
+    First,
+    /// A later part (rows only), its line 1 right after the previous part's last line end.
+    /// `head` is the file's first line: the header.
+    Rest { head: &'a str },
+}
+
+/// What one part's read knows that the whole file's checks need ([`super::parts`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartFacts {
+    /// UTF-8 bytes of the part (after a BOM).
+    pub bytes: u64,
+    /// `\n` bytes in the part: the line offset of the parts after it.
+    pub newlines: u64,
+    pub delimiter: u8,
+    /// The decimal comma was detected (not forced, `;` or tab): the part's first lines with a
+    /// `3,5` and with a `3.5` (lines of the part).
+    pub decimal_evidence: Option<(Option<u32>, Option<u32>)>,
+}
+
+/// A part of a CSV file, read as [`read_csv`] reads a file, with the facts the merge checks
+/// against the whole file. Lines are counted from the part's first line.
+pub fn read_part(text: &str, span: Span, options: &IngestOptions) -> Result<(RawTable, PartFacts)> {
+    read_span(text, span, options)
+}
+
+fn read_span(text: &str, span: Span, options: &IngestOptions) -> Result<(RawTable, PartFacts)> {
+    let rest = matches!(span, Span::Rest { .. });
+    // A BOM only ever starts the file: in a later part, U+FEFF would be a cell's first character.
     let (text, had_bom) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (rest, true),
-        None => (text, false),
+        Some(stripped) if !rest => (stripped, true),
+        _ => (text, false),
     };
-    if text.trim().is_empty() {
+    if !rest && text.trim().is_empty() {
         return Err(SegError::EmptyInput {
             what: "no header line and no rows".to_string(),
         });
@@ -36,18 +73,23 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
         return Err(too_large_input(text.len() as u64, Some(text)));
     }
     // Classic Mac line ends (`\r` only): the csv crate splits on them but counts lines by `\n`,
-    // so turn them into `\n` (same length: byte positions are unchanged).
+    // so turn them into `\n` (same length: byte positions are unchanged). Not in a later part:
+    // the file it comes from has `\n`s (it was cut after one).
     let converted;
-    let text = if text.contains('\r') && !text.contains('\n') {
+    let text = if !rest && text.contains('\r') && !text.contains('\n') {
         converted = text.replace('\r', "\n");
         converted.as_str()
     } else {
         text
     };
+    let head = match span {
+        Span::Rest { head } => Some(head.strip_prefix('\u{feff}').unwrap_or(head)),
+        _ => None,
+    };
 
     let delimiter = match options.delimiter.as_deref() {
         Some(forced) => parse_delimiter_option(forced)?,
-        None => detect_delimiter(text)?,
+        None => detect_delimiter(head.unwrap_or(text))?,
     };
 
     if let Some(line) = unterminated_quote_line(text, delimiter) {
@@ -57,20 +99,36 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
         });
     }
 
-    let (names, cells, skipped) = parse_records(text, delimiter, options.on_error)?;
-    if cells.is_empty() && skipped.is_empty() {
+    let header = match head {
+        Some(head) => Some(parse_records(head, delimiter, options.on_error, None)?.0),
+        None => None,
+    };
+    let (names, cells, skipped) = parse_records(text, delimiter, options.on_error, header)?;
+    if !rest && cells.is_empty() && skipped.is_empty() {
         return Err(SegError::EmptyInput {
             what: "only a header line, no data rows".to_string(),
         });
     }
 
+    let mut decimal_evidence = None;
     let decimal_comma = match options.decimal_comma {
         Some(forced) => forced,
-        None if delimiter == b';' || delimiter == b'\t' => detect_decimal_comma(&cells)?,
+        None if delimiter == b';' || delimiter == b'\t' => {
+            let (comma, dot) = decimal_evidence_of(&cells);
+            decimal_evidence = Some((comma, dot));
+            decide_decimal_comma(comma, dot)?
+        }
         None => false,
     };
+    let facts = PartFacts {
+        bytes: text.len() as u64,
+        // Only parts need it (a pass over the text).
+        newlines: if span == Span::Whole { 0 } else { line_count(text) - 1 },
+        delimiter,
+        decimal_evidence,
+    };
 
-    Ok(RawTable {
+    let table = RawTable {
         headers: names,
         rows: Vec::new(),
         cells: Some(cells),
@@ -81,7 +139,8 @@ pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
             decimal_comma,
             had_bom,
         },
-    })
+    };
+    Ok((table, facts))
 }
 
 /// The `TOO_LARGE` error for an input over `limits::MAX_INPUT_BYTES`; with its text, the memory
@@ -325,15 +384,16 @@ fn header_width(text: &str) -> u64 {
 /// The column, memory and row limits are checked here, before the rows are stored.
 /// One record buffer is reused and the cells are appended to one text buffer ([`TextCells`]):
 /// no allocation per cell or per row.
-fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<String>, TextCells, Vec<SegError>)> {
+/// `header`: the names when the header is not in `text` (a later part of a file).
+fn parse_records(text: &str, delimiter: u8, on_error: OnError, header: Option<Vec<String>>) -> Result<(Vec<String>, TextCells, Vec<SegError>)> {
     let bytes = text.as_bytes();
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes);
-    let mut names: Option<Vec<String>> = None;
-    let mut cells = TextCells::default();
+    let mut cells = header.as_ref().map_or_else(TextCells::default, |h| cells_for(text, h.len()));
+    let mut names: Option<Vec<String>> = header;
     let mut skipped: Vec<SegError> = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
@@ -350,17 +410,7 @@ fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<St
         };
         let Some(header) = names.as_ref() else {
             let header = header_names(&record, line, text)?;
-            // Capacity up front (the trimmed cells are never longer than the text; at most one
-            // row per line) so the buffers are not copied while growing.
-            let lines = line_count(text) as usize;
-            cells = TextCells {
-                width: header.len(),
-                lines: Vec::with_capacity(lines),
-                text: String::with_capacity(text.len()),
-                // A row of w fields takes at least w bytes (w - 1 delimiters and a line end).
-                ends: Vec::with_capacity(lines.saturating_mul(header.len()).min(text.len() + header.len()) + 1),
-            };
-            cells.ends.push(0);
+            cells = cells_for(text, header.len());
             names = Some(header);
             continue;
         };
@@ -401,6 +451,22 @@ fn parse_records(text: &str, delimiter: u8, on_error: OnError) -> Result<(Vec<St
             what: "no header line and no rows".to_string(),
         }),
     }
+}
+
+/// Empty cells for the rows of `text`, `width` wide. Capacity up front (the trimmed cells are
+/// never longer than the text; at most one row per line) so the buffers are not copied while
+/// growing.
+fn cells_for(text: &str, width: usize) -> TextCells {
+    let lines = line_count(text) as usize;
+    let mut cells = TextCells {
+        width,
+        lines: Vec::with_capacity(lines),
+        text: String::with_capacity(text.len()),
+        // A row of w fields takes at least w bytes (w - 1 delimiters and a line end).
+        ends: Vec::with_capacity(lines.saturating_mul(width).min(text.len() + width) + 1),
+    };
+    cells.ends.push(0);
+    cells
 }
 
 /// Header fields → trimmed, unique names; checks the column limit and the memory estimate.
@@ -492,9 +558,8 @@ fn looks_dot_decimal(s: &str) -> bool {
     }
 }
 
-/// Decimal comma when numeric-looking cells use `3,5` and none uses `3.5`; both styles in one
-/// file is ambiguous and must be resolved by the caller.
-fn detect_decimal_comma(rows: &TextCells) -> Result<bool> {
+/// The first lines whose cells look like a decimal comma (`3,5`) and a decimal point (`3.5`).
+fn decimal_evidence_of(rows: &TextCells) -> (Option<u32>, Option<u32>) {
     let mut comma_line: Option<u32> = None;
     let mut dot_line: Option<u32> = None;
     for (i, &line) in rows.lines.iter().enumerate() {
@@ -512,6 +577,12 @@ fn detect_decimal_comma(rows: &TextCells) -> Result<bool> {
             break;
         }
     }
+    (comma_line, dot_line)
+}
+
+/// Decimal comma when numeric-looking cells use `3,5` and none uses `3.5`; both styles in one
+/// file is ambiguous and must be resolved by the caller.
+pub(crate) fn decide_decimal_comma(comma_line: Option<u32>, dot_line: Option<u32>) -> Result<bool> {
     match (comma_line, dot_line) {
         (Some(c), Some(d)) => Err(SegError::option(
             "decimalComma",

@@ -8,6 +8,7 @@
 //! - `profiles` checks every cell against its role and builds [`Profiles`].
 
 pub mod csv;
+pub mod parts;
 pub mod profiles;
 pub mod records;
 pub mod roles;
@@ -240,6 +241,12 @@ pub(crate) struct LevelIndex {
 }
 
 impl LevelIndex {
+    /// The index of a column's existing levels (to add more rows to it).
+    pub(crate) fn seeded(levels: &[String]) -> Self {
+        let index = levels.iter().enumerate().map(|(c, l)| (l.clone(), c as u32)).collect();
+        LevelIndex { index, last: None }
+    }
+
     /// The code of `value`, appending it to `levels` if it is new.
     pub(crate) fn code(&mut self, levels: &mut Vec<String>, value: &str) -> u32 {
         // Runs of one value (exports sorted by specialty or country) skip the hash.

@@ -10,7 +10,7 @@
 //! - no thousands separators, no units or percent signs; `NaN`/`Infinity`/`inf` are not finite.
 
 use super::roles::{AssignedRole, ColumnRole, RoleMap};
-use super::{CategoryColumn, CellRef, LevelIndex, ColumnUse, FlagColumn, OnError, ParseReport, Profiles, RawTable, SkippedRow};
+use super::{CategoryColumn, CellRef, ColumnUse, Dialect, FlagColumn, LevelIndex, OnError, ParseReport, Profiles, RawTable, SkippedRow};
 use crate::error::{echo, Result, SegError};
 use crate::limits;
 use std::borrow::Cow;
@@ -320,6 +320,73 @@ pub fn build_profiles_with(
     exclude: &[String],
     on_error: OnError,
 ) -> Result<(Profiles, ParseReport)> {
+    read_rows(table, roles, exclude, on_error)?.finish(roles, exclude)
+}
+
+/// What the row loop of [`build_profiles_with`] gathers: the profiles, and the tallies its
+/// report and warnings are made from. Parts of one file read at the same time
+/// ([`super::parts`]) are merged as these, then finished once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowsRead {
+    pub profiles: Profiles,
+    /// Empty cells per column of the header (0 for the columns no role reads).
+    pub empties: Vec<u64>,
+    /// Lines whose id looks like the label of a totals row.
+    pub totals_lines: Vec<u32>,
+    /// The ids of the exclusion list found in the rows (each once, sorted).
+    pub excluded_found: Vec<String>,
+    pub rows_read: u64,
+    pub rows_excluded: u64,
+    pub rows_skipped: u64,
+    /// The first skipped rows, in line order (skip mode).
+    pub skipped: Vec<SkippedRow>,
+    pub dialect: Dialect,
+}
+
+/// The exclusion list as a set: trimmed, empty entries dropped.
+fn exclusion_set(exclude: &[String]) -> FxHashSet<&str> {
+    exclude.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect()
+}
+
+/// The columns of each role, in header order.
+struct Plans<'a> {
+    channels: Vec<Plan<'a>>,
+    formats: Vec<Plan<'a>>,
+    categories: Vec<Plan<'a>>,
+    consents: Vec<Plan<'a>>,
+    recency: Vec<Plan<'a>>,
+    frequency: Vec<Plan<'a>>,
+}
+
+impl<'a> Plans<'a> {
+    /// `empties`: per header column, from a finished row loop (None: all 0).
+    fn new(roles: &'a RoleMap, empties: Option<&[u64]>) -> Self {
+        let plans = |pred: &dyn Fn(&ColumnRole) -> bool| -> Vec<Plan<'a>> {
+            roles
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| pred(&c.role))
+                .map(|(index, col)| Plan {
+                    index,
+                    col,
+                    empties: empties.and_then(|e| e.get(index)).map_or(0, |&n| n as usize),
+                })
+                .collect()
+        };
+        Plans {
+            channels: plans(&|r| matches!(r, ColumnRole::Channel(_))),
+            formats: plans(&|r| matches!(r, ColumnRole::Format(_))),
+            categories: plans(&|r| *r == ColumnRole::Category),
+            consents: plans(&|r| *r == ColumnRole::Consent),
+            recency: plans(&|r| *r == ColumnRole::Recency),
+            frequency: plans(&|r| *r == ColumnRole::Frequency),
+        }
+    }
+}
+
+/// Validate every cell and apply exclusions: the row loop of [`build_profiles_with`].
+pub fn read_rows(table: RawTable, roles: &RoleMap, exclude: &[String], on_error: OnError) -> Result<RowsRead> {
     if roles.len() != table.headers.len() {
         return Err(SegError::option(
             "columns",
@@ -339,31 +406,9 @@ pub fn build_profiles_with(
     let id_header = roles.columns[id_index].header.as_str();
     let dc = table.dialect.decimal_comma;
 
-    let plans = |pred: &dyn Fn(&ColumnRole) -> bool| -> Vec<Plan<'_>> {
-        roles
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| pred(&c.role))
-            .map(|(index, col)| Plan {
-                index,
-                col,
-                empties: 0,
-            })
-            .collect()
-    };
-    let mut channels = plans(&|r| matches!(r, ColumnRole::Channel(_)));
-    let mut formats = plans(&|r| matches!(r, ColumnRole::Format(_)));
-    let mut categories = plans(&|r| *r == ColumnRole::Category);
-    let mut consents = plans(&|r| *r == ColumnRole::Consent);
-    let mut recency = plans(&|r| *r == ColumnRole::Recency);
-    let mut frequency = plans(&|r| *r == ColumnRole::Frequency);
+    let Plans { mut channels, mut formats, mut categories, mut consents, mut recency, mut frequency } = Plans::new(roles, None);
 
-    let excluded_ids: FxHashSet<&str> = exclude
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let excluded_ids = exclusion_set(exclude);
     let mut excluded_found: FxHashSet<String> = FxHashSet::default();
 
     let mut p = Profiles {
@@ -507,110 +552,134 @@ pub fn build_profiles_with(
     }
     drop(skip);
     let skipped = merge_by_line(read_skipped, listed);
-
-    // A category with thousands of levels is an id or free text: refuse it before features.
-    for (plan, col) in categories.iter().zip(&p.categories) {
-        let distinct = col.levels.len() as u64;
-        if distinct > limits::MAX_CATEGORY_LEVELS as u64 {
-            let n = col.codes.len() as u64;
-            return Err(SegError::TooManyLevels {
-                column: echo(&plan.col.header),
-                found: distinct,
-                limit: limits::MAX_CATEGORY_LEVELS as u64,
-                detail: format!(
-                    "{n} rows; one-hot encoding it would take more than {} MB",
-                    limits::megabytes(n.saturating_mul(distinct).saturating_mul(8))
-                ),
-            });
-        }
+    let mut empties = vec![0u64; roles.len()];
+    for plan in channels.iter().chain(&formats).chain(&categories).chain(&consents).chain(&recency).chain(&frequency) {
+        empties[plan.index] = plan.empties as u64;
     }
+    let mut excluded_found: Vec<String> = excluded_found.into_iter().collect();
+    crate::sort::sort_by(&mut excluded_found, |a, b| a.cmp(b));
+    Ok(RowsRead {
+        profiles: p,
+        empties,
+        totals_lines,
+        excluded_found,
+        rows_read: rows_read as u64,
+        rows_excluded: rows_excluded as u64,
+        rows_skipped: rows_skipped as u64,
+        skipped,
+        dialect: table.dialect,
+    })
+}
 
-    let n = p.ids.len();
-    let mut warnings = Vec::new();
-    if n == 0 {
-        warnings.push("every row was excluded: there is nothing left to segment".to_string());
-    }
-    for (kind, plans, names, counts) in [
-        ("channel", &channels, &p.channels, &p.channel_counts),
-        ("format", &formats, &p.formats, &p.format_counts),
-    ] {
-        let width = names.len();
-        for (j, plan) in plans.iter().enumerate() {
-            if n > 0 && (0..n).all(|i| counts.get(i * width + j).copied().unwrap_or(0.0) == 0.0) {
-                warnings.push(format!("{kind} `{}` is all zeros", echo(&names[j])));
+impl RowsRead {
+    /// The checks that need every row (category levels), the warnings and the report.
+    pub fn finish(self, roles: &RoleMap, exclude: &[String]) -> Result<(Profiles, ParseReport)> {
+        let RowsRead { profiles: p, empties, totals_lines, excluded_found, rows_read, rows_excluded, rows_skipped, skipped, dialect } = self;
+        let Plans { channels, formats, categories, consents, recency, frequency } = Plans::new(roles, Some(&empties));
+        // A category with thousands of levels is an id or free text: refuse it before features.
+        for (plan, col) in categories.iter().zip(&p.categories) {
+            let distinct = col.levels.len() as u64;
+            if distinct > limits::MAX_CATEGORY_LEVELS as u64 {
+                let n = col.codes.len() as u64;
+                return Err(SegError::TooManyLevels {
+                    column: echo(&plan.col.header),
+                    found: distinct,
+                    limit: limits::MAX_CATEGORY_LEVELS as u64,
+                    detail: format!(
+                        "{n} rows; one-hot encoding it would take more than {} MB",
+                        limits::megabytes(n.saturating_mul(distinct).saturating_mul(8))
+                    ),
+                });
             }
-            if plan.empties > 0 && plan.empties < n {
+        }
+
+        let n = p.ids.len();
+        let mut warnings = Vec::new();
+        if n == 0 {
+            warnings.push("every row was excluded: there is nothing left to segment".to_string());
+        }
+        for (kind, plans, names, counts) in [
+            ("channel", &channels, &p.channels, &p.channel_counts),
+            ("format", &formats, &p.formats, &p.format_counts),
+        ] {
+            let width = names.len();
+            for (j, plan) in plans.iter().enumerate() {
+                if n > 0 && (0..n).all(|i| counts.get(i * width + j).copied().unwrap_or(0.0) == 0.0) {
+                    warnings.push(format!("{kind} `{}` is all zeros", echo(&names[j])));
+                }
+                if plan.empties > 0 && plan.empties < n {
+                    warnings.push(format!(
+                        "column `{}`: {} of {} cells are empty and were read as 0",
+                        echo(&plan.col.header),
+                        plan.empties,
+                        n
+                    ));
+                }
+            }
+        }
+        for plan in categories
+            .iter()
+            .chain(&consents)
+            .chain(&recency)
+            .chain(&frequency)
+        {
+            if n > 0 && plan.empties == n {
                 warnings.push(format!(
-                    "column `{}`: {} of {} cells are empty and were read as 0",
+                    "column `{}` is empty in every row",
+                    echo(&plan.col.header)
+                ));
+            } else if n > 0 && plan.empties * 2 > n {
+                warnings.push(format!(
+                    "column `{}` is empty in {} of {} rows",
                     echo(&plan.col.header),
                     plan.empties,
                     n
                 ));
             }
         }
-    }
-    for plan in categories
-        .iter()
-        .chain(&consents)
-        .chain(&recency)
-        .chain(&frequency)
-    {
-        if n > 0 && plan.empties == n {
+        for line in &totals_lines {
             warnings.push(format!(
-                "column `{}` is empty in every row",
-                echo(&plan.col.header)
-            ));
-        } else if n > 0 && plan.empties * 2 > n {
-            warnings.push(format!(
-                "column `{}` is empty in {} of {} rows",
-                echo(&plan.col.header),
-                plan.empties,
-                n
+                "line {line}: the id looks like the label of a totals row; it is read as an HCP (remove the row if it is a total)"
             ));
         }
-    }
-    for line in &totals_lines {
-        warnings.push(format!(
-            "line {line}: the id looks like the label of a totals row; it is read as an HCP (remove the row if it is a total)"
-        ));
-    }
-    let exclusions_not_found = excluded_ids.len() - excluded_found.len();
-    if exclusions_not_found > 0 {
-        warnings.push(format!(
-            "{exclusions_not_found} id(s) on the exclusion list were not in the input"
-        ));
-    }
+        let exclusions_not_found = exclusion_set(exclude).len().saturating_sub(excluded_found.len());
+        if exclusions_not_found > 0 {
+            warnings.push(format!(
+                "{exclusions_not_found} id(s) on the exclusion list were not in the input"
+            ));
+        }
 
-    let to_u32 = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-    let report = ParseReport {
-        rows_read: to_u32(rows_read),
-        rows_excluded: to_u32(rows_excluded),
-        rows_used: to_u32(n),
-        rows_skipped: to_u32(rows_skipped),
-        skipped,
-        exclusions_not_found: to_u32(exclusions_not_found),
-        columns: roles
-            .columns
-            .iter()
-            .map(|c| ColumnUse {
-                name: c.header.clone(),
-                role: c.role.kind().to_string(),
-                source: c.source.to_string(),
-            })
-            .collect(),
-        channels: p.channels.clone(),
-        formats: p.formats.clone(),
-        categories: p.categories.iter().map(|c| c.name.clone()).collect(),
-        ignored: roles
-            .columns
-            .iter()
-            .filter(|c| c.role == ColumnRole::Ignore)
-            .map(|c| c.header.clone())
-            .collect(),
-        dialect: table.dialect.clone(),
-        warnings,
-    };
-    Ok((p, report))
+        let to_u32 = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        let report = ParseReport {
+            rows_read: to_u32(rows_read as usize),
+            rows_excluded: to_u32(rows_excluded as usize),
+            rows_used: to_u32(n),
+            rows_skipped: to_u32(rows_skipped as usize),
+            skipped,
+            exclusions_not_found: to_u32(exclusions_not_found),
+            columns: roles
+                .columns
+                .iter()
+                .map(|c| ColumnUse {
+                    name: c.header.clone(),
+                    role: c.role.kind().to_string(),
+                    source: c.source.to_string(),
+                })
+                .collect(),
+            channels: p.channels.clone(),
+            formats: p.formats.clone(),
+            categories: p.categories.iter().map(|c| c.name.clone()).collect(),
+            ignored: roles
+                .columns
+                .iter()
+                .filter(|c| c.role == ColumnRole::Ignore)
+                .map(|c| c.header.clone())
+                .collect(),
+            dialect,
+            warnings,
+        };
+        Ok((p, report))
+    }
 }
 
 #[cfg(test)]

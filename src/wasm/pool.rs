@@ -3,16 +3,18 @@
 //! A class, not functions: build-wasm.sh wraps and re-exports every exported *function* as
 //! public API, and this is not public API.
 
-use super::decode::{decode_input, decode_options, int_arg};
+use super::decode::{csv_text, decode_input, decode_options, int_arg};
 use super::errors::{to_js_error, JsResult};
 use super::{segment_result_to_js_with, set, to_js};
 use crate::clustering::kmeans::RestartBest;
 use crate::clustering::KSweepRow;
+use crate::ingest::csv::Span;
+use crate::ingest::parts::{wire, PartRead};
 use crate::pool::Session;
 use crate::segmentation::{self, Progress, SegmentOptions, SegmentResult};
 use crate::segments::Assignment;
 use crate::SegError;
-use js_sys::{Array, Float64Array, Function, Object, Uint32Array};
+use js_sys::{Array, Float64Array, Function, Object, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -22,6 +24,8 @@ pub struct PoolSession {
     /// which the worker calls once the result is posted: at a million rows, freeing their
     /// strings is a noticeable wait the page need not sit through.
     spent: Option<(SegmentResult, segmentation::Spent)>,
+    /// The first part of a CSV file read in parts, until `mergeParts`.
+    first_part: Option<(PartRead, SegmentOptions)>,
 }
 
 fn progress_fn(on_progress: &Option<Function>) -> impl FnMut(&Progress) + '_ {
@@ -43,7 +47,55 @@ impl PoolSession {
         let options: SegmentOptions = decode_options(&options)?;
         let input = decode_input(&input)?;
         let session = Session::prepare(input, options, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
-        Ok(PoolSession { inner: Some(session), spent: None })
+        Ok(PoolSession { inner: Some(session), spent: None, first_part: None })
+    }
+
+    /// The first part of a CSV file cut after line ends (text or UTF-8 bytes), read and kept for
+    /// `mergeParts`; starts the `parse` stage. Never throws: when the part cannot be read, or
+    /// the options not decoded, `mergeParts` answers false and the whole file is read by
+    /// `prepare`, which throws the error one read gives.
+    #[wasm_bindgen(js_name = readFirstPart)]
+    pub fn read_first_part(text: JsValue, options: JsValue, on_progress: Option<Function>) -> PoolSession {
+        progress_fn(&on_progress)(&Progress::stage("parse"));
+        let first_part = (|| {
+            let options: SegmentOptions = decode_options(&options).ok()?;
+            let text = csv_text(&text).ok()??;
+            Some((Session::read_part(&text, Span::First, &options)?, options))
+        })();
+        PoolSession { inner: None, spent: None, first_part }
+    }
+
+    /// A later part of the file (`head`: the file's first line), read for the worker with the
+    /// first part: its bytes for `mergeParts`, or undefined when it cannot be read.
+    #[wasm_bindgen(js_name = readPart)]
+    pub fn read_part(text: JsValue, head: JsValue, options: JsValue) -> Option<Vec<u8>> {
+        let options: SegmentOptions = decode_options(&options).ok()?;
+        let text = csv_text(&text).ok()??;
+        let head = csv_text(&head).ok()??;
+        Session::read_part(&text, Span::Rest { head: &head }, &options).map(|part| wire::encode(&part))
+    }
+
+    /// The later parts' bytes (`readPart`, in file order) merged with the first part, and
+    /// encoded (the `encode` stage): true when this session is now what `prepare` makes of the
+    /// whole file, false when the whole file has to be read with `prepare` instead.
+    #[wasm_bindgen(js_name = mergeParts)]
+    pub fn merge_parts(&mut self, parts: Array, on_progress: Option<Function>) -> JsResult<bool> {
+        let Some((first, options)) = self.first_part.take() else { return Ok(false) };
+        let mut all = vec![first];
+        for bytes in parts.iter() {
+            let Some(bytes) = bytes.dyn_ref::<Uint8Array>() else { return Ok(false) };
+            match wire::decode(&bytes.to_vec()) {
+                Some(part) => all.push(part),
+                None => return Ok(false),
+            }
+        }
+        match Session::prepare_parts(all, options, &mut progress_fn(&on_progress)).map_err(to_js_error)? {
+            Some(session) => {
+                self.inner = Some(session);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// A fitting-only session on the matrix another worker encoded.
@@ -52,7 +104,7 @@ impl PoolSession {
         let options: SegmentOptions = decode_options(&options)?;
         let n_cols = int_arg(&n_cols, "nCols", 1, u32::MAX as u64)? as usize;
         let session = Session::from_matrix(data.to_vec(), n_cols, options).map_err(to_js_error)?;
-        Ok(PoolSession { inner: Some(session), spent: None })
+        Ok(PoolSession { inner: Some(session), spent: None, first_part: None })
     }
 
     fn session(&self) -> JsResult<&Session> {

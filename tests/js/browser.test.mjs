@@ -316,6 +316,82 @@ describe("browser, no bundler", () => {
     assert.equal(out.size, Math.max(1, Math.min(out.cores, 4)), "default pool size");
   });
 
+  // A CSV over 1M units is read in parts, one per worker (src/ingest/parts.rs). The messages
+  // the page posts show which way it went: parts (pool:readFirst/readPart/merge) or one read
+  // (pool:prepare, the fallback when the parts cannot stand for the file).
+  test("worker pool: a long CSV is read in parts by every worker; results and errors equal the sync API's", async () => {
+    const out = await page.evaluate(async () => {
+      await window.hs.init();
+      const sent = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (msg, ...rest) {
+        if (msg && msg.type === "call" && msg.method.startsWith("pool:")) sent.push(msg.method);
+        return post.call(this, msg, ...rest);
+      };
+      const text = (r) => JSON.stringify({ ...r, projection: { ...r.projection, points: Array.from(r.projection.points), centroids: Array.from(r.projection.centroids) } });
+      const outcome = async (f) => {
+        try {
+          return { text: text(await f()) };
+        } catch (e) {
+          return { code: e.code, line: e.line, column: e.column, message: e.message };
+        }
+      };
+      const csv = window.hs.generateSample(12000, 8);
+      if (csv.length < 1 << 20) throw new Error("the CSV must be long enough to be read in parts");
+      const lines = csv.split("\n");
+      const idOf = (i) => lines[i].split(",")[0];
+      const edit = (i, f) => lines.map((l, j) => (j === i ? f(l) : l)).join("\n");
+      const late = lines.length - 100; // in the last part for 2 and 3 workers
+      const inputs = {
+        plain: csv,
+        // Each part alone is fine; only the whole file has the same id twice.
+        duplicate: edit(late, (l) => idOf(5) + l.slice(idOf(late).length)),
+        badCell: edit(late, (l) => l.replace(/,(true|false)$/, ",maybe")),
+      };
+      const options = { k: 5, seed: 4, nRuns: 3 };
+      const out = {};
+      for (const [name, input] of Object.entries(inputs)) {
+        const sync = await outcome(() => window.hs.segment(input, options));
+        out[name] = { sync: sync.code ? sync : "ok", runs: {} };
+        for (const [workers, asBytes] of [[2, false], [3, false], [2, true]]) {
+          const seg = window.createSegmenter({ workers });
+          sent.length = 0;
+          const stages = [];
+          const r = await outcome(() => seg.segment(asBytes ? new TextEncoder().encode(input) : input, options, { onProgress: (p) => stages.push(p.stage) }));
+          seg.dispose();
+          out[name].runs[`${workers}${asBytes ? " bytes" : ""}`] = {
+            same: r.text ? r.text === sync.text : JSON.stringify(r) === JSON.stringify(sync),
+            methods: [...new Set(sent)].filter((m) => m !== "pool:fit" && m !== "pool:load"),
+            readParts: sent.filter((m) => m === "pool:readPart").length,
+            stages: stages.filter((s, i, a) => s !== a[i - 1]),
+          };
+        }
+      }
+      Worker.prototype.postMessage = post;
+      return out;
+    });
+    assert.equal(out.plain.sync, "ok");
+    assert.equal(out.duplicate.sync.code, "DUPLICATE_ID", JSON.stringify(out.duplicate.sync));
+    assert.equal(out.badCell.sync.code, "INVALID_VALUE", JSON.stringify(out.badCell.sync));
+    for (const [name, c] of Object.entries(out)) {
+      for (const [run, r] of Object.entries(c.runs)) {
+        const what = `${name}, ${run} workers`;
+        assert.equal(r.same, true, `${what}: same as the sync API`);
+        // Read in parts; with an error in the file, then read whole by worker 0 for its error:
+        // a part that cannot be read is not merged, a duplicate across parts only shows there.
+        const expected = {
+          plain: ["pool:readFirst", "pool:readPart", "pool:merge", "pool:finish"],
+          duplicate: ["pool:readFirst", "pool:readPart", "pool:merge", "pool:prepare"],
+          badCell: ["pool:readFirst", "pool:readPart", "pool:prepare"],
+        }[name];
+        assert.deepEqual(r.methods, expected, what);
+        assert.equal(r.readParts, Number(run[0]) - 1, what);
+        if (name === "plain") assert.deepEqual(r.stages, ["parse", "encode", "cluster", "profile", "project"], what);
+        else assert.deepEqual(r.stages, ["parse"], what);
+      }
+    }
+  });
+
   // From 20,000 rows the worker sends `assignments` as columns and the page rebuilds the
   // objects in slices (a 1M-row result arriving as one structured clone froze the page); an
   // input text over 4M characters goes to the worker in slices.
