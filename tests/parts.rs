@@ -243,6 +243,25 @@ fn a_part_survives_its_bytes_and_nothing_else_decodes() {
     assert!(wire::decode(b"hcp_id,ch_x\na,1\n").is_none());
 }
 
+/// Counts travel in the narrowest whole-number width that gives every value's bits back.
+#[test]
+fn counts_travel_narrow_and_come_back_bit_for_bit() {
+    let cases: [&[f64]; 7] = [&[0.0, 1.0, 255.0], &[256.0, 0.0], &[65_536.0, 7.0], &[4_294_967_296.0], &[3.5, 1.0], &[-0.0, 1.0], &[f64::NAN, 2.0]];
+    let mut sizes = Vec::new();
+    for values in cases {
+        let mut part = PartRead::default();
+        part.rows.profiles.channel_counts = values.to_vec();
+        let bytes = wire::encode(&part);
+        sizes.push(bytes.len());
+        let back = wire::decode(&bytes).expect("decodes").rows.profiles.channel_counts;
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&back), bits(values), "{values:?}");
+    }
+    // 3 values as u8 take 3 bytes; 2 as u16 4; 2 as u32 8; 1 as f64 8 (the rest of a part is the same).
+    let base = sizes[0] - 3;
+    assert_eq!(sizes.iter().map(|s| s - base).collect::<Vec<_>>(), [3, 4, 8, 8, 16, 16, 16]);
+}
+
 /// The pool's whole prepare: the session from parts finishes to `segment`'s result.
 #[test]
 fn a_session_from_parts_finishes_to_the_segment_result() {

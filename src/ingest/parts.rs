@@ -220,10 +220,27 @@ pub mod wire {
                 self.u64(x);
             }
         }
+        /// Counts are mostly small whole numbers: as u8, u16 or u32 when every value is one
+        /// exactly (same bits back), else as f64 bits. A tenth of the bytes to copy for a
+        /// million rows of engagement counts.
         fn f64s(&mut self, v: &[f64]) {
+            let whole = |x: f64, max: u32| x.to_bits() == f64::from((x as u32).min(max)).to_bits();
+            let width: u8 = if v.iter().all(|&x| whole(x, u8::MAX.into())) {
+                1
+            } else if v.iter().all(|&x| whole(x, u16::MAX.into())) {
+                2
+            } else if v.iter().all(|&x| whole(x, u32::MAX)) {
+                4
+            } else {
+                8
+            };
+            self.u8(width);
             self.len(v.len());
-            for &x in v {
-                self.u64(x.to_bits());
+            match width {
+                1 => self.0.extend(v.iter().map(|&x| x as u8)),
+                2 => v.iter().for_each(|&x| self.0.extend_from_slice(&(x as u16).to_le_bytes())),
+                4 => v.iter().for_each(|&x| self.u32(x as u32)),
+                _ => v.iter().for_each(|&x| self.u64(x.to_bits())),
             }
         }
         /// None = 2, Some(false) = 0, Some(true) = 1.
@@ -301,8 +318,16 @@ pub mod wire {
             (0..n).map(|_| self.u64()).collect()
         }
         fn f64s(&mut self) -> Option<Vec<f64>> {
-            let n = self.len(8)?;
-            Some(self.take(n * 8)?.chunks_exact(8).map(|c| f64::from_bits(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))).collect())
+            let width = usize::from(self.u8()?);
+            let n = self.len(width.max(1))?;
+            let bytes = self.take(n * width)?;
+            Some(match width {
+                1 => bytes.iter().map(|&b| f64::from(b)).collect(),
+                2 => bytes.chunks_exact(2).map(|c| f64::from(u16::from_le_bytes([c[0], c[1]]))).collect(),
+                4 => bytes.chunks_exact(4).map(|c| f64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))).collect(),
+                8 => bytes.chunks_exact(8).map(|c| f64::from_bits(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))).collect(),
+                _ => return None,
+            })
         }
         fn flags(&mut self) -> Option<Vec<Option<bool>>> {
             let n = self.len(1)?;
