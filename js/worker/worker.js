@@ -1,6 +1,7 @@
 // The module Web Worker behind createSegmenter(): loads the web build and runs one call at a
 // time. Protocol (main → worker): {type:"call", id, method, args, wasmUrl, progress} |
-// {type:"warm", wasmUrl} (load the wasm now) | {type:"release"} (drop the pool session)
+// {type:"warm", wasmUrl} (load the wasm now) | {type:"tierUp", wasmUrl} (load it and warm it
+// up: tierUp() below) | {type:"release"} (drop the pool session)
 // (worker → main): {type:"progress", id, progress} | {type:"result", id, result} |
 // {type:"error", id, error:{name, message, code, line, column, stack}}
 //
@@ -15,6 +16,34 @@ const methods = Object.fromEntries(
   Object.entries(api).filter(([name, f]) => typeof f === "function" && name !== "init" && name !== "initSync"),
 );
 let ready = null;
+
+// V8 runs a call of a wasm function in the code it had when the call began: there is no
+// on-stack replacement for wasm, so a function's first call runs to its end in the baseline
+// tier (Liftoff), and each stage of a pooled segment() is one long call (a 1M-row read, the
+// encoding, the result). Before a long input (index.js: "tierUp"), each worker runs the pooled
+// pipeline once on a small sample, which makes V8 compile the functions it uses with its
+// optimising tier. In Chromium at 1M rows: encode 1.8 → 1.0–1.3 s, profile 1.3 → 1.0 s
+// (bench/README.md, "sixth round"); the run itself takes 0.1–0.5 s.
+const TIER_UP_ROWS = 1200;
+let tieredUp = false;
+
+function tierUp() {
+  if (tieredUp) return;
+  tieredUp = true;
+  try {
+    const csv = new TextEncoder().encode(api.generateSample(TIER_UP_ROWS, 1));
+    const cut = csv.indexOf(10, csv.length >> 1) + 1;
+    const head = csv.slice(0, csv.indexOf(10) + 1);
+    const options = { k: "auto", kRange: [2, 3], nRuns: 2, seed: 1, silhouetteSample: 200 };
+    const first = PoolSession.readFirstPart(csv.subarray(0, cut), options);
+    const part = PoolSession.readPart(csv.subarray(cut), head, options);
+    if (part) first.mergeParts([part]);
+    first.free();
+    PoolSession.segmentPacked(csv, options);
+  } catch {
+    // Only a warm-up: the call that follows reports its own errors.
+  }
+}
 
 // Typed-array buffers in a result are transferred back, not copied.
 function transferables(value, out = new Set(), depth = 0) {
@@ -175,6 +204,12 @@ self.onmessage = async (event) => {
   const msg = event.data;
   if (msg && msg.type === "warm") {
     if (!ready) ready = init(msg.wasmUrl);
+    ready.catch(() => {}); // reported by the next call
+    return;
+  }
+  if (msg && msg.type === "tierUp") {
+    if (!ready) ready = init(msg.wasmUrl);
+    ready = ready.then(tierUp);
     ready.catch(() => {}); // reported by the next call
     return;
   }

@@ -323,9 +323,17 @@ describe("browser, no bundler", () => {
     const out = await page.evaluate(async () => {
       await window.hs.init();
       const sent = [];
+      const tierUps = [];
       const post = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (msg, ...rest) {
         if (msg && msg.type === "call" && msg.method.startsWith("pool:")) sent.push(msg.method);
+        if (msg && msg.type === "tierUp") tierUps.push(this);
+        // The warm-up (worker.js tierUp) that index.js starts only for inputs over 32M units:
+        // asked for here before each worker's first call, so every run below goes through it.
+        if (msg && msg.type === "call" && !this.warmedForTest) {
+          this.warmedForTest = true;
+          post.call(this, { type: "tierUp" });
+        }
         return post.call(this, msg, ...rest);
       };
       const text = (r) => JSON.stringify({ ...r, projection: { ...r.projection, points: Array.from(r.projection.points), centroids: Array.from(r.projection.centroids) } });
@@ -367,9 +375,21 @@ describe("browser, no bundler", () => {
           };
         }
       }
+      // Over 32M units, index.js asks every worker for the warm-up itself. One line without a
+      // line end: no parts, the whole text to worker 0, and one read's error.
+      const junk = "x".repeat(1 << 25);
+      const junkSync = await outcome(() => window.hs.segment(junk, options));
+      tierUps.length = 0;
+      const seg = window.createSegmenter({ workers: 2 });
+      const junkPooled = await outcome(() => seg.segment(junk, options));
+      out.junk = { sync: junkSync.code, same: JSON.stringify(junkPooled) === JSON.stringify(junkSync), tierUps: new Set(tierUps).size };
+      seg.dispose();
       Worker.prototype.postMessage = post;
       return out;
     });
+    assert.deepEqual(out.junk, { sync: out.junk.sync, same: true, tierUps: 2 });
+    assert.ok(out.junk.sync, "the junk input must fail");
+    delete out.junk;
     assert.equal(out.plain.sync, "ok");
     assert.equal(out.duplicate.sync.code, "DUPLICATE_ID", JSON.stringify(out.duplicate.sync));
     assert.equal(out.badCell.sync.code, "INVALID_VALUE", JSON.stringify(out.badCell.sync));
