@@ -23,7 +23,7 @@ const SNIFF_RECORDS: usize = 50;
 
 /// Read CSV text into a raw table (header + trimmed text cells with their source lines).
 pub fn read_csv(text: &str, options: &IngestOptions) -> Result<RawTable> {
-    read_span(text, Span::Whole, options).map(|(table, _)| table)
+    read_part(text, Span::Whole, options).map(|(table, _)| table)
 }
 
 /// Where a text sits in its file: the whole file, or one part of a file cut at line ends so
@@ -51,13 +51,9 @@ pub struct PartFacts {
     pub decimal_evidence: Option<(Option<u32>, Option<u32>)>,
 }
 
-/// A part of a CSV file, read as [`read_csv`] reads a file, with the facts the merge checks
-/// against the whole file. Lines are counted from the part's first line.
+/// A CSV file, or a part of one, read as [`read_csv`] reads a file, with the facts the merge of
+/// parts checks against the whole file. Lines are counted from the text's first line.
 pub fn read_part(text: &str, span: Span, options: &IngestOptions) -> Result<(RawTable, PartFacts)> {
-    read_span(text, span, options)
-}
-
-fn read_span(text: &str, span: Span, options: &IngestOptions) -> Result<(RawTable, PartFacts)> {
     let rest = matches!(span, Span::Rest { .. });
     // A BOM only ever starts the file: in a later part, U+FEFF would be a cell's first character.
     let (text, had_bom) = match text.strip_prefix('\u{feff}') {
