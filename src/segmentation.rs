@@ -356,6 +356,10 @@ pub fn encode(profiles: Profiles, report: ParseReport, options: &SegmentOptions,
     Ok(Encoded { profiles, report, pipeline, x })
 }
 
+/// Largest silhouette sample whose pairwise distances are kept for the result's silhouette:
+/// 4096 rows hold 67 MB of distances (the default 3000 rows, 36 MB).
+const PAIRWISE_SILHOUETTE_MAX_ROWS: usize = 4096;
+
 /// The stages of `segment` after clustering: segments ordered by size, members, profiles,
 /// quality, projection, model. `sample` is the k sweep's silhouette sample (k: "auto" only).
 /// Also hands back what it used ([`Spent`]), for the caller to drop when it suits it.
@@ -376,7 +380,16 @@ pub fn finish(
     let distances: Vec<f64> = assignments.iter().map(|a| a.distance).collect();
     let sil = match sample {
         Some(sample) => sample.silhouette(&labels, k),
-        None => silhouette(x.view(), &labels, k, &options.silhouette_rows(x.nrows())),
+        None => {
+            let rows = options.silhouette_rows(x.nrows());
+            // Each pair's distance once (from one end, kept) instead of from both ends: half the
+            // distance work, the same bits (metrics tests); up to rows²/2 distances are held.
+            if rows.len() <= PAIRWISE_SILHOUETTE_MAX_ROWS {
+                SampleDistances::new(x.view(), rows).silhouette(&labels, k)
+            } else {
+                silhouette(x.view(), &labels, k, &rows)
+            }
+        }
     };
     let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size);
     debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());

@@ -274,6 +274,18 @@ mod tests {
             let labels: Vec<u32> = (0..60).map(|i| ((i * 7) % k) as u32).collect();
             assert_eq!(pre.silhouette(&labels, k), silhouette(d.view(), &labels, k, &rows), "k={k}");
         }
+        // A sample like the result's: 23 features of irrational-looking values, every bit compared.
+        let d = Array2::from_shape_fn((700, 23), |(i, j)| ((i * 23 + j) as f64 * 0.618_033_988_7).fract() * (1.0 + j as f64 / 7.0) + (i % 5) as f64);
+        let rows = silhouette_rows(700, 400, 9);
+        let pre = SampleDistances::new(d.view(), rows.clone());
+        for k in [2, 5, 6] {
+            let labels: Vec<u32> = (0..700).map(|i| ((i * 31 + i / 9) % k) as u32).collect();
+            let (a, b) = (pre.silhouette(&labels, k), silhouette(d.view(), &labels, k, &rows));
+            assert_eq!(a.mean.to_bits(), b.mean.to_bits(), "k={k}");
+            let bits = |p: &[Option<f64>]| p.iter().map(|v| v.map(f64::to_bits)).collect::<Vec<_>>();
+            assert_eq!(bits(&a.per_cluster), bits(&b.per_cluster), "k={k}");
+            assert_eq!(a.sample_size, b.sample_size);
+        }
     }
 
     #[test]
