@@ -224,15 +224,19 @@ pub mod wire {
         /// exactly (same bits back), else as f64 bits. A tenth of the bytes to copy for a
         /// million rows of engagement counts.
         fn f64s(&mut self, v: &[f64]) {
-            let whole = |x: f64, max: u32| x.to_bits() == f64::from((x as u32).min(max)).to_bits();
-            let width: u8 = if v.iter().all(|&x| whole(x, u8::MAX.into())) {
-                1
-            } else if v.iter().all(|&x| whole(x, u16::MAX.into())) {
-                2
-            } else if v.iter().all(|&x| whole(x, u32::MAX)) {
-                4
-            } else {
-                8
+            // One pass: every value a u32 exactly (`as` saturates, so a value that does not fit
+            // fails the bit comparison), and the largest.
+            let (mut whole, mut max) = (true, 0u32);
+            for &x in v {
+                let n = x as u32;
+                whole &= x.to_bits() == f64::from(n).to_bits();
+                max = max.max(n);
+            }
+            let width: u8 = match (whole, max) {
+                (false, _) => 8,
+                (true, 0..=0xFF) => 1,
+                (true, 0..=0xFFFF) => 2,
+                (true, _) => 4,
             };
             self.u8(width);
             self.len(v.len());
