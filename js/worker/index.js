@@ -101,7 +101,8 @@ function cutCsv(input, n) {
     len = bytes.length;
     find = (from) => bytes.indexOf(10, from);
     part = (a, b) => bytes.subarray(a, b); // post() copies it, in slices when long
-    copy = (a, b) => bytes.slice(a, b);
+    // A copy (a Node Buffer's own slice() is a view, whose clone would copy the whole file).
+    copy = (a, b) => Uint8Array.prototype.slice.call(bytes, a, b);
   } else {
     return null;
   }
@@ -267,7 +268,7 @@ export function createSegmenter(options = {}) {
       args = [{ textSlices: id }, ...args.slice(1)];
     } else if (BYTES_INPUT.has(method) && first instanceof Uint8Array && first.byteLength !== first.buffer.byteLength) {
       // A view on part of a buffer (a part of a file): cloning it would copy the whole buffer.
-      args = [first.slice(), ...args.slice(1)];
+      args = [Uint8Array.prototype.slice.call(first), ...args.slice(1)];
     }
     w.postMessage({ type: "call", id, method, args, wasmUrl, progress }, transfer);
   }
