@@ -71,8 +71,7 @@ impl Session {
     /// Parse and encode (the `parse` and `encode` stages of `segment`).
     pub fn prepare(input: Input, options: SegmentOptions, progress: &mut dyn FnMut(&Progress)) -> Result<Session> {
         let encoded = segmentation::prepare(input, &options, progress)?;
-        let sweep = options.sweep_matrix(encoded.x.view());
-        Ok(Session { options, encoded: Some(encoded), matrix: None, sweep, sample: None })
+        Ok(Session::from_encoded(encoded, options))
     }
 
     /// One part of a CSV file cut after line ends (`span`: the first part, or a later one with the
@@ -92,8 +91,13 @@ impl Session {
             return Ok(None);
         };
         let encoded = segmentation::encode(profiles, report, &options, progress)?;
+        Ok(Some(Session::from_encoded(encoded, options)))
+    }
+
+    /// The session of the worker that parsed: it can finish the result.
+    fn from_encoded(encoded: Encoded, options: SegmentOptions) -> Session {
         let sweep = options.sweep_matrix(encoded.x.view());
-        Ok(Some(Session { options, encoded: Some(encoded), matrix: None, sweep, sample: None }))
+        Session { options, encoded: Some(encoded), matrix: None, sweep, sample: None }
     }
 
     /// A worker that only fits and scores: the encoded matrix (row-major, `n_cols` columns).

@@ -146,15 +146,21 @@ function release() {
 const SESSIONLESS = new Set(["pool:prepare", "pool:load", "pool:readFirst", "pool:readPart"]);
 const WITH_PROGRESS = new Set(["pool:prepare", "pool:finish", "pool:readFirst", "pool:merge"]);
 
+// What pool:prepare and pool:merge answer: the plan, and `copies` copies of the encoded matrix
+// for the other workers.
+function prepared(copies) {
+  const plan = session.plan();
+  const matrices = [];
+  for (let i = 0; i < copies; i++) matrices.push(session.matrix());
+  return { plan, nCols: session.nCols(), matrices };
+}
+
 const pool = {
   // Parse + encode once; hand back `copies` copies of the encoded matrix for the other workers.
   "pool:prepare"(input, options, copies, onProgress) {
     release();
     session = PoolSession.prepare(input, options, onProgress);
-    const plan = session.plan();
-    const matrices = [];
-    for (let i = 0; i < copies; i++) matrices.push(session.matrix());
-    return { plan, nCols: session.nCols(), matrices };
+    return prepared(copies);
   },
   // A long CSV read in parts, one per worker (src/ingest/parts.rs): this worker's is the first
   // and it keeps it for pool:merge; the others hand theirs over as bytes (or null: unreadable).
@@ -169,10 +175,7 @@ const pool = {
   // The parts merged and encoded as pool:prepare would: its answer, or null (read the whole file).
   "pool:merge"(parts, copies, onProgress) {
     if (!session.mergeParts(parts, onProgress)) return null;
-    const plan = session.plan();
-    const matrices = [];
-    for (let i = 0; i < copies; i++) matrices.push(session.matrix());
-    return { plan, nCols: session.nCols(), matrices };
+    return prepared(copies);
   },
   "pool:load"(matrix, nCols, options) {
     release();
