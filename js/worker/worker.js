@@ -22,8 +22,9 @@ let ready = null;
 // tier (Liftoff), and each stage of a pooled segment() is one long call (a 1M-row read, the
 // encoding, the result). Before a long input (index.js: "tierUp"), each worker runs the pooled
 // pipeline once on a small sample, which makes V8 compile the functions it uses with its
-// optimising tier. In Chromium at 1M rows: encode 1.8 → 1.0–1.3 s, profile 1.3 → 1.0 s
-// (bench/README.md, "sixth round"); the run itself takes 0.1–0.5 s.
+// optimising tier. In Chromium at 1M rows (3 runs each): encode 1.75–1.90 → 0.98–1.28 s,
+// profile 1.17–1.55 → 1.02–1.06 s (bench/README.md, "sixth round"); the run itself takes
+// 0.1–0.5 s.
 const TIER_UP_ROWS = 1200;
 let tieredUp = false;
 
