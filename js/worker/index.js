@@ -235,6 +235,12 @@ export function createSegmenter(options = {}) {
     for (let slot = 0; slot < size; slot++) killWorker(slot, reason);
   }
 
+  /** Before a long CSV, the first `n` workers warm their wasm up (worker.js: tierUp). */
+  function tierUpFor(input, n) {
+    const length = typeof input === "string" ? input.length : input instanceof Uint8Array || input instanceof ArrayBuffer ? input.byteLength : 0;
+    if (length >= TIER_UP_MIN) for (let slot = 0; slot < n; slot++) worker(slot).postMessage({ type: "tierUp", wasmUrl });
+  }
+
   /** One request to one worker; resolves with its result. */
   function requestTo(slot, method, args, { transfer = [], onProgress } = {}) {
     return new Promise((resolve, reject) => {
@@ -279,8 +285,7 @@ export function createSegmenter(options = {}) {
     const request = (...a) => (current === entry ? requestTo(...a) : Promise.reject(codedError("ABORTED", "stale pool task")));
     const others = size - 1;
     for (let slot = 1; slot < size; slot++) worker(slot); // they load their wasm while worker 0 parses
-    const length = typeof input === "string" ? input.length : input instanceof Uint8Array || input instanceof ArrayBuffer ? input.byteLength : 0;
-    if (length >= TIER_UP_MIN) for (let slot = 0; slot < size; slot++) worker(slot).postMessage({ type: "tierUp", wasmUrl });
+    tierUpFor(input, size);
 
     // A long CSV is read in parts, one per worker, and merged by worker 0 (src/ingest/parts.rs);
     // null when it is short, or when the parts cannot stand for one read of the file (an error
@@ -413,9 +418,14 @@ export function createSegmenter(options = {}) {
     if (signal && signal.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       const pooled = method === "segment" && size > 1;
+      const single = () => {
+        // A pool of one: its segment() is one long call, which the warm-up speeds up as well.
+        if (method === "segment") tierUpFor(args[0], 1);
+        return requestTo(0, method, args, { transfer, onProgress });
+      };
       const entry = {
         pooled,
-        run: pooled ? () => pooledSegment(entry, args[0], args[1], onProgress) : () => requestTo(0, method, args, { transfer, onProgress }),
+        run: pooled ? () => pooledSegment(entry, args[0], args[1], onProgress) : single,
         resolve,
         reject,
         settle: () => {},

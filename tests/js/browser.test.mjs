@@ -384,10 +384,18 @@ describe("browser, no bundler", () => {
       const junkPooled = await outcome(() => seg.segment(junk, options));
       out.junk = { sync: junkSync.code, same: JSON.stringify(junkPooled) === JSON.stringify(junkSync), tierUps: new Set(tierUps).size };
       seg.dispose();
+      // A pool of one warms its worker up too (its segment() is one long call).
+      tierUps.length = 0;
+      const one = window.createSegmenter({ workers: 1 });
+      const junkOne = await outcome(() => one.segment(junk, options));
+      out.junkOne = { same: JSON.stringify(junkOne) === JSON.stringify(junkSync), tierUps: new Set(tierUps).size };
+      one.dispose();
       Worker.prototype.postMessage = post;
       return out;
     });
     assert.deepEqual(out.junk, { sync: out.junk.sync, same: true, tierUps: 2 });
+    assert.deepEqual(out.junkOne, { same: true, tierUps: 1 });
+    delete out.junkOne;
     assert.ok(out.junk.sync, "the junk input must fail");
     delete out.junk;
     assert.equal(out.plain.sync, "ok");
