@@ -5,6 +5,8 @@
 //!   `WeightedIndex` over D²), so restart r of both engines starts from the same centroids.
 //!   (scikit-learn's greedy k-means++ was tried: better on average for an ill-suited k, but
 //!   it lands in other local minima than linfa restart by restart, so it is not used.)
+//! - The seeding measures every row against each centroid it draws (and the last one), so it
+//!   ends with Lloyd's first assignment in hand: no second scan of k distances per row.
 //! - Each iteration assigns every row to its nearest centroid, then moves every centroid to the
 //!   mean of its rows (an empty cluster keeps its centroid), and stops when the L2 norm of the
 //!   centroid shift (all centroids together) is below `tolerance` — linfa's stopping rule.
@@ -160,7 +162,18 @@ fn relabel(x: Rows, centroids: &[f64], k: usize, dists: &mut [f64], work: &mut W
 
 fn single_run(x: Rows, params: &KMeansParams, restart: u32, s: &mut Scratch, work: &mut Work) -> Run {
     let centroids = seed_plus_plus(x, params.k as usize, restart_rng(params.seed, restart), s, work);
-    lloyd(x, centroids, params, Bounds::Hamerly, s, work)
+    lloyd(x, centroids, params, Bounds::Hamerly, First::Seeded, s, work)
+}
+
+/// Where Lloyd's first assignment comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum First {
+    /// A full scan of every row against every centroid.
+    Scan,
+    /// Already in the scratch: `seed_plus_plus` measured every row against every centroid,
+    /// with the same kernel bits and the same tie rule as the scan (labels, nearest and
+    /// second-nearest squared distances in `labels`, `closest`, `lower`).
+    Seeded,
 }
 
 /// Whether the assignment step may skip rows by Hamerly's bounds, or scans every centroid for
@@ -175,7 +188,7 @@ pub enum Bounds {
 /// the inertia against them, the iterations run and whether the tolerance was reached.
 pub fn lloyd_from(x: Rows, centroids: Vec<f64>, params: &KMeansParams, bounds: Bounds) -> (Vec<f64>, f64, u32, bool) {
     let mut s = Scratch::new(x.n, params.k as usize, x.d);
-    let r = lloyd(x, centroids, params, bounds, &mut s, &mut Work::default());
+    let r = lloyd(x, centroids, params, bounds, First::Scan, &mut s, &mut Work::default());
     (r.centroids, r.inertia, r.iterations, r.converged)
 }
 
@@ -184,6 +197,7 @@ fn lloyd(
     mut centroids: Vec<f64>,
     params: &KMeansParams,
     bounds: Bounds,
+    first: First,
     s: &mut Scratch,
     work: &mut Work,
 ) -> Run {
@@ -191,20 +205,31 @@ fn lloyd(
     let full_scan = bounds == Bounds::FullScan;
     let mut next = vec![0.0; k * d];
 
-    // First assignment: a full scan, which also sets both bounds and builds the per-cluster
-    // sums (each cluster's rows added in row order) in the same pass over the data.
+    // First assignment (a full scan, or the seeding's), which also sets both bounds and builds
+    // the per-cluster sums (each cluster's rows added in row order) in the same pass.
     let mut table = CentroidTable::new(&centroids, k, d);
     s.sums.iter_mut().for_each(|v| *v = 0.0);
     s.counts.iter_mut().for_each(|v| *v = 0);
     let (labels, upper, lower, sums, counts) = (&mut s.labels, &mut s.upper, &mut s.lower, &mut s.sums, &mut s.counts);
-    table.for_each_nearest(x.data, n, d, &mut s.dists, &mut |i, (best, d1, d2)| {
-        labels[i] = best;
-        upper[i] = d1.sqrt();
-        lower[i] = d2.sqrt();
-        counts[best as usize] += 1;
-        add_row(&mut sums[best as usize * d..(best as usize + 1) * d], x.row(i));
-    });
-    work.distances += (n * k) as u64;
+    if first == First::Seeded {
+        // (labels[i], closest[i], lower[i]) hold the scan's (best, d1², d2²) already.
+        for (i, (d1, d2)) in s.closest[..n].iter().zip(lower.iter_mut()).enumerate() {
+            let best = labels[i] as usize;
+            upper[i] = d1.sqrt();
+            *d2 = d2.sqrt();
+            counts[best] += 1;
+            add_row(&mut sums[best * d..(best + 1) * d], x.row(i));
+        }
+    } else {
+        table.for_each_nearest(x.data, n, d, &mut s.dists, &mut |i, (best, d1, d2)| {
+            labels[i] = best;
+            upper[i] = d1.sqrt();
+            lower[i] = d2.sqrt();
+            counts[best as usize] += 1;
+            add_row(&mut sums[best as usize * d..(best as usize + 1) * d], x.row(i));
+        });
+        work.distances += (n * k) as u64;
+    }
 
     let mut iterations = 0;
     let converged = loop {
@@ -355,25 +380,80 @@ fn half_gaps(centroids: &[f64], k: usize, d: usize, out: &mut [f64]) {
 /// from the restart's RNG exactly as linfa-clustering's `k_means_plusplus` samples them. So a
 /// restart of either engine starts from the same centroids (up to rounding in the weights),
 /// and the engines differ only in the update rule.
+///
+/// Each row is measured against every centroid as it is drawn, and against the last one after
+/// the draws: that is Lloyd's first assignment ([`First::Seeded`]), left in the scratch
+/// (`labels`, `closest` = nearest and `lower` = second-nearest squared distance) instead of a
+/// second scan of k distances per row. `sq_dists_to` gives the bits of the scan's kernel, and
+/// centroids are taken in ascending index with the scan's rule (strict `<`: the lowest index
+/// wins a tie), so the assignment is the scan's (tests/engines.rs holds it to the scan).
 fn seed_plus_plus(x: Rows, k: usize, mut rng: impl Rng, s: &mut Scratch, work: &mut Work) -> Vec<f64> {
     let (n, d) = (x.n, x.d);
     let mut centroids = Vec::with_capacity(k * d);
     let first = WeightedIndex::new(std::iter::repeat(1.0f64).take(n)).map(|w| w.sample(&mut rng)).unwrap_or(0);
     centroids.extend_from_slice(x.row(first));
     s.closest[..n].iter_mut().for_each(|v| *v = f64::INFINITY);
-    for c in 1..k {
+    s.lower[..n].iter_mut().for_each(|v| *v = f64::INFINITY);
+    s.labels[..n].iter_mut().for_each(|v| *v = 0);
+    for c in 1..=k {
         let last = &centroids[(c - 1) * d..c * d];
-        let closest = &mut s.closest;
+        let (closest, second, labels) = (&mut s.closest, &mut s.lower, &mut s.labels);
         sq_dists_to(x.data, n, d, last, |i, dist| {
             if dist < closest[i] {
+                second[i] = closest[i];
                 closest[i] = dist;
+                labels[i] = (c - 1) as u32;
+            } else if dist < second[i] {
+                second[i] = dist;
             }
         });
         work.distances += n as u64;
+        if c == k {
+            break; // every centroid measured: no more draws
+        }
         // All weights 0 (every row sits on a centroid) cannot happen with ≥ k distinct rows;
         // linfa falls back to row 0 there, and so do we.
         let next = WeightedIndex::new(s.closest[..n].iter()).map(|w| w.sample(&mut rng)).unwrap_or(0);
         centroids.extend_from_slice(x.row(next));
     }
     centroids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A restart as `best_run` runs it (Lloyd's first assignment taken from the k-means++
+    /// seeding) equals Lloyd from the same start with a full first scan: same centroids, inertia
+    /// and iterations to the last bit. The grid data has many exact ties (duplicate rows,
+    /// rows equidistant from two centroids, duplicate centroids once the distinct rows run out),
+    /// where only the same tie rule gives the same labels; k = 12 takes the table's generic path.
+    #[test]
+    fn the_seeded_first_assignment_is_the_full_scans() {
+        let grid: Vec<f64> = (0..600).flat_map(|i| (0..5).map(move |j| ((i * 7 + j * 3 + i / 5) % 3) as f64)).collect();
+        let smooth: Vec<f64> = (0..1000).flat_map(|i| (0..7).map(move |j| (((i * 31 + j * 17) % 97) as f64 * 0.173).sin() * 3.0)).collect();
+        let mut ties = 0;
+        for (name, data, d) in [("grid", &grid, 5), ("smooth", &smooth, 7)] {
+            let x = Rows { data, n: data.len() / d, d };
+            for k in [1u32, 2, 5, 8, 12] {
+                let params = KMeansParams { k, seed: 9, ..Default::default() };
+                for restart in 0..4 {
+                    let seeded = best_run(x, &params, restart..restart + 1, &mut |_| {}, &mut Work::default()).unwrap();
+                    let mut s = Scratch::new(x.n, k as usize, d);
+                    let start = seed_plus_plus(x, k as usize, restart_rng(params.seed, restart), &mut s, &mut Work::default());
+                    // How many rows the seeding found at equal distance from two centroids.
+                    ties += (0..x.n).filter(|&i| s.closest[i] == s.lower[i]).count();
+                    let (centroids, inertia, iterations, converged) = lloyd_from(x, start, &params, Bounds::Hamerly);
+                    let what = format!("{name} k={k} restart {restart}");
+                    assert_eq!(
+                        seeded.centroids.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                        centroids.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                        "{what}"
+                    );
+                    assert_eq!((seeded.inertia.to_bits(), seeded.iterations, seeded.converged), (inertia.to_bits(), iterations, converged), "{what}");
+                }
+            }
+        }
+        assert!(ties > 1000, "the grid must hold exact ties: {ties}");
+    }
 }
