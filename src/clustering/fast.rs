@@ -386,7 +386,7 @@ fn half_gaps(centroids: &[f64], k: usize, d: usize, out: &mut [f64]) {
 /// (`labels`, `closest` = nearest and `lower` = second-nearest squared distance) instead of a
 /// second scan of k distances per row. `sq_dists_to` gives the bits of the scan's kernel, and
 /// centroids are taken in ascending index with the scan's rule (strict `<`: the lowest index
-/// wins a tie), so the assignment is the scan's (tests/engines.rs holds it to the scan).
+/// wins a tie), so the assignment is the scan's (the unit test below holds it to the scan).
 fn seed_plus_plus(x: Rows, k: usize, mut rng: impl Rng, s: &mut Scratch, work: &mut Work) -> Vec<f64> {
     let (n, d) = (x.n, x.d);
     let mut centroids = Vec::with_capacity(k * d);
@@ -425,15 +425,17 @@ mod tests {
 
     /// A restart as `best_run` runs it (Lloyd's first assignment taken from the k-means++
     /// seeding) equals Lloyd from the same start with a full first scan: same centroids, inertia
-    /// and iterations to the last bit. The grid data has many exact ties (duplicate rows,
-    /// rows equidistant from two centroids, duplicate centroids once the distinct rows run out),
-    /// where only the same tie rule gives the same labels; k = 12 takes the table's generic path.
+    /// and iterations to the last bit. The grid ({0, 1, 2}⁵, each point 2–3 times) has many
+    /// exact ties (duplicate rows, rows equidistant from two centroids), where only the same
+    /// tie rule gives the same labels; "three" has 3 distinct rows, so k > 3 draws duplicate
+    /// centroids; k = 12 takes the table's generic path.
     #[test]
     fn the_seeded_first_assignment_is_the_full_scans() {
-        let grid: Vec<f64> = (0..600).flat_map(|i| (0..5).map(move |j| ((i * 7 + j * 3 + i / 5) % 3) as f64)).collect();
+        let grid: Vec<f64> = (0..600u32).flat_map(|i| (0..5).map(move |j| ((i % 243) / 3u32.pow(j) % 3) as f64)).collect();
+        let three: Vec<f64> = (0..300).flat_map(|i| [(i % 3) as f64, 1.0]).collect();
         let smooth: Vec<f64> = (0..1000).flat_map(|i| (0..7).map(move |j| (((i * 31 + j * 17) % 97) as f64 * 0.173).sin() * 3.0)).collect();
         let mut ties = 0;
-        for (name, data, d) in [("grid", &grid, 5), ("smooth", &smooth, 7)] {
+        for (name, data, d) in [("grid", &grid, 5), ("three", &three, 2), ("smooth", &smooth, 7)] {
             let x = Rows { data, n: data.len() / d, d };
             for k in [1u32, 2, 5, 8, 12] {
                 let params = KMeansParams { k, seed: 9, ..Default::default() };
