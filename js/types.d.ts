@@ -275,7 +275,7 @@ export type ErrorCode =
   | "TOO_FEW_DISTINCT" | "TOO_LARGE" | "INVALID_MODEL" | "MODEL_VERSION" | "MODEL_COLUMN_MISSING"
   | "INVALID_MATRIX" | "CLUSTERING_FAILED"
   // Raised by the JS wrappers, not the engine:
-  /** A synchronous function was called in a browser before `init()` resolved. */
+  /** A synchronous function was called in a browser before `init()` (or, for the tools, `initTools()`) resolved. */
   | "NOT_INITIALIZED"
   /** The wasm could not be fetched/compiled, or the worker failed to start or crashed. */
   | "WASM_LOAD_FAILED"
@@ -303,14 +303,25 @@ export type InitInput = string | URL | Request | Response | BufferSource | WebAs
 export declare function init(input?: InitInput | Promise<InitInput>): Promise<void>;
 /** Synchronous variant for workers or hosts that already hold the bytes or a compiled module. */
 export declare function initSync(input: BufferSource | WebAssembly.Module): void;
+/**
+ * Loads the second wasm module, the tools: `assign`, `segmentSummary`, `generateSample` and the
+ * targeting functions (`aggregateEvents` … `updateModel`). Browsers: `await initTools()` before
+ * calling one of them; without an argument it fetches `hcp_segments_tools_bg.wasm` beside the JS.
+ * `init()` does not load it, so a page that only segments downloads only the segmentation module.
+ * Idempotent. In Node both modules are loaded on import and `initTools()` resolves at once.
+ */
+export declare function initTools(input?: InitInput | Promise<InitInput>): Promise<void>;
+/** Synchronous variant of `initTools`, from the bytes or a compiled module. */
+export declare function initToolsSync(input: BufferSource | WebAssembly.Module): void;
 
 // ---- Functions (synchronous; in Node, in workers, or in pages after `init()`) ----
 export declare function segment(input: SegmentInput, options?: SegmentOptions, onProgress?: (p: Progress) => void): SegmentResult;
+export declare function kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions): KMeansResult;
+export declare function version(): string;
+// The tools (in pages after `initTools()`):
 export declare function assign(model: Model | string, input: SegmentInput, options?: AssignOptions): AssignResult;
 export declare function segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions): SegmentSummary;
-export declare function kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions): KMeansResult;
 export declare function generateSample(n: number, seed: number): string;
-export declare function version(): string;
 
 // ---- Worker-backed async API (module Web Worker; `hcp-segments/worker`) ----
 export interface CallOptions {
@@ -321,6 +332,8 @@ export interface CallOptions {
 export interface SegmenterOptions {
   /** Where the wasm file is (CDN, CSP-restricted hosts). Defaults to the file shipped beside the JS. */
   wasmUrl?: string | URL;
+  /** Where the tools' wasm file is (`hcp_segments_tools_bg.wasm`); a worker loads it on its first tools call. */
+  toolsWasmUrl?: string | URL;
   /**
    * Web Workers in the pool, one wasm instance each (1–64). Default: min(navigator.hardwareConcurrency, 4),
    * 1 where that is unknown. `segment()` spreads its k-means restarts and the `k: "auto"` sweep over
@@ -337,6 +350,8 @@ export interface Segmenter {
   /** The data buffer is transferred to the worker (it becomes detached in the caller). */
   kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions, call?: CallOptions): Promise<KMeansResult>;
   generateSample(n: number, seed: number): Promise<string>;
+  /** The package version; also starts a worker and loads the segmentation module (the tools are loaded by the first tools call). */
+  version(): Promise<string>;
   segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions, call?: CallOptions): Promise<SegmentSummary>;
   aggregateEvents(text: CsvInput, options?: EventOptions, call?: CallOptions): Promise<EventAggregate>;
   refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignment[] | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
@@ -351,7 +366,7 @@ export interface Segmenter {
 export declare function createSegmenter(options?: SegmenterOptions): Segmenter;
 
 // ---- Targeting (issue 7): from segments to campaigns ----
-// Engine functions; the same synchronous rules as `segment` (Node, workers, pages after init()).
+// The targeting functions, tools too: the same synchronous rules as `assign` (Node, workers, pages after initTools()).
 
 /** Roles of event-log columns (`columns` maps a column name to one of these). */
 export type EventColumnRole = "id" | "timestamp" | "channel" | "format" | "action" | "attribute" | "ignore";

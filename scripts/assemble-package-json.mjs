@@ -32,17 +32,23 @@ const pkg = {
       import: { types: "./index.d.ts", default: "./node/index.mjs" },
       require: { types: "./index.d.cts", default: "./node/index.cjs" },
     },
-    // The raw wasm, for hosts that serve it themselves and pass its URL to init()/createSegmenter.
+    // The raw wasm modules, for hosts that serve them themselves and pass their URLs to
+    // init()/initTools()/createSegmenter({ wasmUrl, toolsWasmUrl }).
     "./hcp_segments_bg.wasm": "./web/hcp_segments_bg.wasm",
+    "./hcp_segments_tools_bg.wasm": "./web/hcp_segments_tools_bg.wasm",
     "./package.json": "./package.json",
   },
   bin: { "hcp-segments": "./cli.js" },
   files: [
     "web/hcp_segments.js",
     "web/hcp_segments_bg.wasm",
+    "web/hcp_segments_tools.js",
+    "web/hcp_segments_tools_bg.wasm",
     "web/index.js",
     "node/hcp_segments.js",
     "node/hcp_segments_bg.wasm",
+    "node/hcp_segments_tools.js",
+    "node/hcp_segments_tools_bg.wasm",
     "node/index.cjs",
     "node/index.mjs",
     "node/package.json",

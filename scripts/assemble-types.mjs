@@ -1,6 +1,6 @@
 // Split js/types.d.ts (the one hand-written source of the API types) into self-contained
 // declaration files, one per entry point of the package:
-//   index.d.ts / index.d.cts  shared types + the synchronous functions + init/initSync
+//   index.d.ts / index.d.cts  shared types + the synchronous functions + init/initSync/initTools/initToolsSync
 //   worker/index.d.ts         shared types + createSegmenter
 // Self-contained on purpose: a .d.cts must not re-export from an ESM .d.ts.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -18,7 +18,7 @@ const WORKER = new Set(["createSegmenter"]);
 const mainFns = values.filter((l) => !WORKER.has(fnName(l)));
 const workerFns = values.filter((l) => WORKER.has(fnName(l)));
 
-const need = ["segment", "assign", "kmeans", "generateSample", "version", "init", "initSync"];
+const need = ["segment", "assign", "kmeans", "generateSample", "version", "init", "initSync", "initTools", "initToolsSync"];
 for (const n of need) {
   if (mainFns.filter((l) => fnName(l) === n).length !== 1) {
     throw new Error(`${src}: expected exactly one 'export declare function ${n}' on one line`);

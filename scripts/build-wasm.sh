@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the wasm once, bind it for the web and for Node, optimise it, and assemble the npm
-# package in pkg/ (gitignored).  `make package` then packs pkg/ into dist/.
+# Build the two wasm modules (the segmentation and the tools: src/wasm/mod.rs), bind each for the
+# web and for Node, optimise them, and assemble the npm package in pkg/ (gitignored).
+# `make package` then packs pkg/ into dist/.
 #
 # Env: CARGO_TARGET_DIR (default target/), WASM_INLINE_THRESHOLD (default 75, see below), WASM_OPT_LEVEL (default -O3: -Oz saves under 1% of
 # the gzip size on an opt-level 3 build and slows k-means; the table is in docs/package.md,
@@ -26,22 +27,36 @@ VERSION=$(awk -F'"' '/^version *=/ { print $2; exit }' Cargo.toml)
 # which is enough: under fat LTO its rustc runs the whole program's optimisation. Inlining does
 # not change float results, so native/wasm bit parity holds.
 INLINE_THRESHOLD=${WASM_INLINE_THRESHOLD:-75}
-log "cargo rustc --release --target wasm32-unknown-unknown --lib -- -C llvm-args=-inline-threshold=$INLINE_THRESHOLD"
-cargo rustc --release --target wasm32-unknown-unknown --lib -- -C "llvm-args=-inline-threshold=$INLINE_THRESHOLD"
-RAW="$TARGET_DIR/wasm32-unknown-unknown/release/hcp_segments.wasm"
-[ -f "$RAW" ] || die "$RAW not produced"
+RAW_DIR="$TARGET_DIR/wasm32-unknown-unknown/release"
+
+# Two modules from one crate (src/wasm/mod.rs): the segmentation, which a page loads first
+# (init()), and the tools, which it loads when it needs them (initTools()). Each build keeps only
+# its feature's exports, and LTO drops the code only the other one uses.
+build_module() { # feature, module name
+  log "cargo rustc --release --target wasm32-unknown-unknown --lib --no-default-features --features $1 -- -C llvm-args=-inline-threshold=$INLINE_THRESHOLD"
+  cargo rustc --release --target wasm32-unknown-unknown --lib --no-default-features --features "$1" \
+    -- -C "llvm-args=-inline-threshold=$INLINE_THRESHOLD"
+  [ -f "$RAW_DIR/hcp_segments.wasm" ] || die "$RAW_DIR/hcp_segments.wasm not produced"
+  cp "$RAW_DIR/hcp_segments.wasm" "$RAW_DIR/$2.raw.wasm"
+}
+build_module wasm-tools hcp_segments_tools
+build_module wasm-segment hcp_segments
 
 rm -rf "$PKG"
 mkdir -p "$PKG/web" "$PKG/node" "$PKG/worker"
 log "wasm-bindgen --target web / --target nodejs"
-wasm-bindgen --target web --out-dir "$PKG/web" --out-name hcp_segments "$RAW"
-wasm-bindgen --target nodejs --out-dir "$PKG/node" --out-name hcp_segments "$RAW"
+for module in hcp_segments hcp_segments_tools; do
+  wasm-bindgen --target web --out-dir "$PKG/web" --out-name "$module" "$RAW_DIR/$module.raw.wasm"
+  wasm-bindgen --target nodejs --out-dir "$PKG/node" --out-name "$module" "$RAW_DIR/$module.raw.wasm"
+done
 
 # The boundary must export the whole contract; say so plainly when it does not (yet).
+exports_of() { grep -oE '^export function [A-Za-z_][A-Za-z0-9_]*\(' "$PKG/web/$1.js" | sed -E 's/^export function ([A-Za-z0-9_]+)\(/\1/'; }
+SEGMENT_EXPORTS=" $(exports_of hcp_segments | tr '\n' ' ') "
+TOOLS_EXPORTS=" $(exports_of hcp_segments_tools | tr '\n' ' ') "
 missing=()
-for fn in segment assign kmeans generateSample version; do
-  grep -Eq "^export function $fn\(" "$PKG/web/hcp_segments.js" || missing+=("$fn")
-done
+for fn in segment kmeans version; do [[ $SEGMENT_EXPORTS == *" $fn "* ]] || missing+=("$fn (segmentation)"); done
+for fn in assign generateSample segmentSummary; do [[ $TOOLS_EXPORTS == *" $fn "* ]] || missing+=("$fn (tools)"); done
 if [ ${#missing[@]} -gt 0 ]; then
   die "the wasm boundary (src/wasm/) does not export: ${missing[*]} -- it is not in this tree yet, or was renamed (see js/types.d.ts)"
 fi
@@ -58,7 +73,7 @@ if [ "${WASM_OPT:-1}" != 0 ]; then
   FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
             --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
   pids=()
-  for f in "$PKG/web/hcp_segments_bg.wasm" "$PKG/node/hcp_segments_bg.wasm"; do
+  for f in "$PKG"/{web,node}/hcp_segments{,_tools}_bg.wasm; do
     log "wasm-opt $OPT_LEVEL $(basename "$(dirname "$f")")/$(basename "$f")"
     ( "$WASM_OPT_BIN" "$OPT_LEVEL" "${FEATURES[@]}" "$f" -o "$f.opt" && mv "$f.opt" "$f" ) &
     pids+=($!)
@@ -68,16 +83,23 @@ fi
 
 # --- the JS around the bindings -------------------------------------------------------------
 # The exported functions, read from the bindings (wasm-bindgen's own initSync excluded): the
-# web entry gets one init-checking wrapper each, the Node ESM entry one named export each.
-mapfile -t FNS < <(grep -oE '^export function [A-Za-z_][A-Za-z0-9_]*\(' "$PKG/web/hcp_segments.js" \
-  | sed -E 's/^export function ([A-Za-z0-9_]+)\(/\1/' | grep -vE '^(initSync|start|__.*)$' | sort -u)
-log "exports: ${FNS[*]}"
+# web entry gets one wrapper each that checks its module is loaded (the segmentation's: init();
+# the tools': initTools()), the Node ESM entry one named export each. Both modules export
+# `version` and `debugMemoryBytes`; the segmentation's are the ones exported.
+internal='^(initSync|start|__.*)$'
+mapfile -t FNS < <(exports_of hcp_segments | grep -vE "$internal" | sort -u)
+mapfile -t TOOL_FNS < <(exports_of hcp_segments_tools | grep -vE "$internal" | grep -vxF -f <(printf '%s\n' "${FNS[@]}") | sort -u)
+log "exports: ${FNS[*]} | tools: ${TOOL_FNS[*]}"
 cp js/web/index.js "$PKG/web/index.js"
 for fn in "${FNS[@]}"; do
   printf '\nexport function %s(...args) {\n  need("%s");\n  return wasm.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
 done
+for fn in "${TOOL_FNS[@]}"; do
+  printf '\nexport function %s(...args) {\n  needTools("%s");\n  return tools.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
+done
+ALL_FNS=("${FNS[@]}" "${TOOL_FNS[@]}")
 cp js/node/index.cjs js/node/index.mjs "$PKG/node/"
-printf 'export const { %s } = api;\n' "$(IFS=,; echo "${FNS[*]}" | sed 's/,/, /g')" >> "$PKG/node/index.mjs"
+printf 'export const { %s } = api;\n' "$(IFS=,; echo "${ALL_FNS[*]}" | sed 's/,/, /g')" >> "$PKG/node/index.mjs"
 # wasm-bindgen's nodejs output is CommonJS; the package is "type": "module".
 printf '{ "type": "commonjs" }\n' > "$PKG/node/package.json"
 cp js/worker/index.js js/worker/worker.js "$PKG/worker/"
@@ -94,6 +116,9 @@ node scripts/assemble-package-json.mjs "$VERSION" > "$PKG/package.json"
 for f in LICENSE LICENSE-MIT LICENSE-APACHE; do [ -f "$f" ] && cp "$f" "$PKG/"; done
 
 log "pkg/ assembled (hcp-segments@$VERSION):"
-for f in "$PKG/web/hcp_segments_bg.wasm" "$PKG/node/hcp_segments_bg.wasm"; do
+# Issue 4's size target is for the first download: the segmentation module under 300 KB gzip.
+SEGMENT_GZIP=$(gzip -9c "$PKG/web/hcp_segments_bg.wasm" | wc -c)
+[ "$SEGMENT_GZIP" -lt 300000 ] || log "warning: web/hcp_segments_bg.wasm is $SEGMENT_GZIP bytes gzip, over the 300 KB target (docs/package.md)"
+for f in "$PKG"/{web,node}/hcp_segments{,_tools}_bg.wasm; do
   printf '  %-32s %8d bytes, %8d gzip\n' "${f#"$ROOT"/}" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" >&2
 done

@@ -1,16 +1,23 @@
-// hcp-segments for Node (CommonJS). The wasm-bindgen `nodejs` build reads and instantiates the
-// .wasm synchronously when this module is loaded, so there is nothing to await.
+// hcp-segments for Node (CommonJS). The wasm-bindgen `nodejs` builds read and instantiate their
+// .wasm synchronously when this module is loaded, so there is nothing to await. Both modules
+// (the segmentation and the tools, see web/index.js) are loaded: Node has no download to save.
 "use strict";
-const wasm = require("./hcp_segments.js");
+const segmentation = require("./hcp_segments.js");
+const tools = require("./hcp_segments_tools.js");
 
 const api = {};
-// Every function the wasm exports (segment, assign, kmeans, generateSample, version, …),
-// without wasm-bindgen's internals and the start hook (it already ran at load).
-for (const [name, value] of Object.entries(wasm)) {
-  if (typeof value === "function" && !name.startsWith("__") && name !== "start") api[name] = value;
+// Every function the two modules export (segment, kmeans, version; assign, generateSample, the
+// targeting functions, …), without wasm-bindgen's internals and the start hook (it already ran
+// at load). Where both export one (version), the segmentation module's is kept.
+for (const wasm of [tools, segmentation]) {
+  for (const [name, value] of Object.entries(wasm)) {
+    if (typeof value === "function" && !name.startsWith("__") && name !== "start") api[name] = value;
+  }
 }
 /** Already loaded in Node; kept so the same code runs in browsers and Node. */
 api.init = () => Promise.resolve();
 api.initSync = () => {};
+api.initTools = () => Promise.resolve();
+api.initToolsSync = () => {};
 
 module.exports = api;

@@ -6,10 +6,18 @@
 //
 // init() is explicit rather than a top-level await: TLA breaks Vite's and webpack's default
 // build targets, and an explicit call lets the host pass its own URL/bytes (CDN, strict CSP).
+//
+// The wasm is two modules, so that a page's first download is only the segmentation:
+// init() loads hcp_segments_bg.wasm (segment, kmeans, version); initTools() loads
+// hcp_segments_tools_bg.wasm (assign, segmentSummary, generateSample and the targeting
+// functions), when the page first needs one of them.
 import wbInit, * as wasm from "./hcp_segments.js";
+import toolsInit, * as tools from "./hcp_segments_tools.js";
 
 let ready = null;
 let initialized = false;
+let toolsReady = null;
+let toolsInitialized = false;
 
 function codedError(code, message, cause) {
   const err = new Error(message, cause === undefined ? undefined : { cause });
@@ -42,12 +50,44 @@ export function initSync(input) {
   ready = Promise.resolve();
 }
 
+/** Load the second module, the tools (idempotent). `input` as for init(); default: the file beside this module. */
+export function initTools(input) {
+  if (!toolsReady) {
+    const arg = input === undefined ? undefined : { module_or_path: input };
+    toolsReady = toolsInit(arg).then(
+      () => {
+        toolsInitialized = true;
+      },
+      (e) => {
+        toolsReady = null;
+        throw codedError("WASM_LOAD_FAILED", `hcp-segments: could not load the tools wasm: ${e && e.message ? e.message : e}`, e);
+      },
+    );
+  }
+  return toolsReady;
+}
+
+/** Synchronous initTools from bytes or a compiled WebAssembly.Module (workers, tests). */
+export function initToolsSync(input) {
+  if (toolsInitialized) return;
+  tools.initSync({ module: input });
+  toolsInitialized = true;
+  toolsReady = Promise.resolve();
+}
+
+function needTools(name) {
+  if (!toolsInitialized) {
+    throw codedError("NOT_INITIALIZED", `hcp-segments: await initTools() before calling ${name}() in a browser (it is in the second wasm module, hcp_segments_tools_bg.wasm)`);
+  }
+}
+
 function need(name) {
   if (!initialized) {
     throw codedError("NOT_INITIALIZED", `hcp-segments: await init() before calling ${name}() in a browser`);
   }
 }
 
-// One wrapper per function the wasm exports (segment, assign, kmeans, generateSample, version,
-// and the rest of js/types.d.ts), each checking init() first, is appended below by
-// scripts/build-wasm.sh from the wasm-bindgen output, so no export can be forgotten here.
+// One wrapper per function the two modules export (segment, kmeans, version: init(); assign,
+// generateSample and the rest of js/types.d.ts: initTools()), each checking that its module is
+// loaded, is appended below by scripts/build-wasm.sh from the wasm-bindgen output, so no export
+// can be forgotten here.

@@ -84,6 +84,22 @@ const PARTS_MIN = 1 << 20;
 // From this long a CSV (≈ 270,000 rows), each worker first warms the wasm up on a small sample
 // (worker.js: tierUp): 0.1–0.5 s that pays off in V8's optimised code for the long calls.
 const TIER_UP_MIN = 1 << 25;
+// The warm-up's sample: the CSV's header and first rows, at most 1 MiB of it.
+const TIER_UP_ROWS = 1200;
+const TIER_UP_MAX = 1 << 20;
+
+/** The first `lines` lines of a CSV (text or bytes), a copy; null if they are over TIER_UP_MAX. */
+function leadingLines(input, lines) {
+  const text = typeof input === "string";
+  const bytes = text ? null : input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  let end = 0;
+  for (let i = 0; i < lines; i++) {
+    const at = text ? input.indexOf("\n", end) : bytes.indexOf(10, end);
+    if (at < 0 || at + 1 > TIER_UP_MAX) return null;
+    end = at + 1;
+  }
+  return text ? input.slice(0, end) : Uint8Array.prototype.slice.call(bytes, 0, end);
+}
 
 /**
  * The CSV cut after line ends into `n` parts of about equal length (src/ingest/parts.rs reads
@@ -181,6 +197,7 @@ function report(onProgress, progress) {
 
 export function createSegmenter(options = {}) {
   const wasmUrl = options.wasmUrl === undefined ? undefined : String(options.wasmUrl);
+  const toolsWasmUrl = options.toolsWasmUrl === undefined ? undefined : String(options.toolsWasmUrl);
   const size = poolSize(options.workers);
   const workers = new Array(size).fill(null);
   const requests = new Map(); // request id → {slot, resolve, reject, onProgress}
@@ -235,10 +252,14 @@ export function createSegmenter(options = {}) {
     for (let slot = 0; slot < size; slot++) killWorker(slot, reason);
   }
 
-  /** Before a long CSV, the first `n` workers warm their wasm up (worker.js: tierUp). */
-  function tierUpFor(input, n) {
+  /** Before a long CSV, the first `n` workers warm their wasm up (worker.js: tierUp) on its first rows. */
+  function tierUpFor(input, segmentOptions, n) {
     const length = typeof input === "string" ? input.length : input instanceof Uint8Array || input instanceof ArrayBuffer ? input.byteLength : 0;
-    if (length >= TIER_UP_MIN) for (let slot = 0; slot < n; slot++) worker(slot).postMessage({ type: "tierUp", wasmUrl });
+    if (length < TIER_UP_MIN) return;
+    const sample = leadingLines(input, TIER_UP_ROWS + 1);
+    if (!sample) return;
+    const options = segmentOptions && typeof segmentOptions === "object" ? segmentOptions : {};
+    for (let slot = 0; slot < n; slot++) worker(slot).postMessage({ type: "tierUp", wasmUrl, sample, options });
   }
 
   /** One request to one worker; resolves with its result. */
@@ -276,7 +297,7 @@ export function createSegmenter(options = {}) {
       // A view on part of a buffer (a part of a file): cloning it would copy the whole buffer.
       args = [Uint8Array.prototype.slice.call(first), ...args.slice(1)];
     }
-    w.postMessage({ type: "call", id, method, args, wasmUrl, progress }, transfer);
+    w.postMessage({ type: "call", id, method, args, wasmUrl, toolsWasmUrl, progress }, transfer);
   }
 
   async function pooledSegment(entry, input, segmentOptions, onProgress) {
@@ -285,7 +306,7 @@ export function createSegmenter(options = {}) {
     const request = (...a) => (current === entry ? requestTo(...a) : Promise.reject(codedError("ABORTED", "stale pool task")));
     const others = size - 1;
     for (let slot = 1; slot < size; slot++) worker(slot); // they load their wasm while worker 0 parses
-    tierUpFor(input, size);
+    tierUpFor(input, segmentOptions, size);
 
     // A long CSV is read in parts, one per worker, and merged by worker 0 (src/ingest/parts.rs);
     // null when it is short, or when the parts cannot stand for one read of the file (an error
@@ -420,7 +441,7 @@ export function createSegmenter(options = {}) {
       const pooled = method === "segment" && size > 1;
       const single = () => {
         // A pool of one: its segment() is one long call, which the warm-up speeds up as well.
-        if (method === "segment") tierUpFor(args[0], 1);
+        if (method === "segment") tierUpFor(args[0], args[1], 1);
         return requestTo(0, method, args, { transfer, onProgress });
       };
       const entry = {
@@ -468,6 +489,9 @@ export function createSegmenter(options = {}) {
     },
     generateSample(n, seed) {
       return call("generateSample", [n, seed], undefined);
+    },
+    version() {
+      return call("version", [], undefined);
     },
     // Privacy and targeting: same arguments as the synchronous functions, plus call options.
     segmentSummary(result, options, callOptions) {

@@ -1,7 +1,8 @@
 // The module Web Worker behind createSegmenter(): loads the web build and runs one call at a
-// time. Protocol (main → worker): {type:"call", id, method, args, wasmUrl, progress} |
-// {type:"warm", wasmUrl} (load the wasm now) | {type:"tierUp", wasmUrl} (load it and warm it
-// up: tierUp() below) | {type:"release"} (drop the pool session)
+// time. Protocol (main → worker): {type:"call", id, method, args, wasmUrl, toolsWasmUrl,
+// progress} | {type:"warm", wasmUrl} (load the wasm now) | {type:"tierUp", wasmUrl, sample,
+// options} (load it and warm it up on the sample: tierUp() below) | {type:"release"} (drop the
+// pool session)
 // (worker → main): {type:"progress", id, progress} | {type:"result", id, result} |
 // {type:"error", id, error:{name, message, code, line, column, stack}}
 //
@@ -9,13 +10,18 @@
 // worker holds at most one PoolSession (src/wasm/pool.rs, internal, not in the typed API).
 import * as api from "../web/index.js";
 import { PoolSession } from "../web/hcp_segments.js";
+import * as segmentBindings from "../web/hcp_segments.js";
+import * as toolsBindings from "../web/hcp_segments_tools.js";
 
-const { init } = api;
+const { init, initTools } = api;
+const LOADERS = new Set(["init", "initSync", "initTools", "initToolsSync"]);
 // Every engine function the web entry exports (generated from the wasm's exports at build time).
-const methods = Object.fromEntries(
-  Object.entries(api).filter(([name, f]) => typeof f === "function" && name !== "init" && name !== "initSync"),
-);
+const methods = Object.fromEntries(Object.entries(api).filter(([name, f]) => typeof f === "function" && !LOADERS.has(name)));
+// The functions of the second wasm module (assign, targeting, …): it is loaded on the first of
+// them, so a worker that only segments never downloads or compiles it.
+const TOOLS = new Set(Object.keys(toolsBindings).filter((name) => !(name in segmentBindings) && name in methods));
 let ready = null;
+let toolsReady = null;
 
 // V8 runs a call of a wasm function in the code it had when the call began: there is no
 // on-stack replacement for wasm, so a function's first call runs to its end in the baseline
@@ -24,18 +30,18 @@ let ready = null;
 // (index.js: "tierUp"), each worker runs the pooled pipeline once on a small sample, which makes V8 compile the functions it uses with its
 // optimising tier. In Chromium at 1M rows (3 runs each): encode 1.75–1.90 → 0.98–1.28 s,
 // profile 1.17–1.55 → 1.02–1.06 s (bench/README.md, "sixth round"); the run itself takes
-// 0.1–0.5 s.
-const TIER_UP_ROWS = 1200;
+// 0.1–0.5 s. The sample is the input's own first rows (index.js: tierUpFor), read with the
+// call's options, so the warm-up runs the code paths of these columns.
 let tieredUp = false;
 
-function tierUp() {
+function tierUp(sample, userOptions) {
   if (tieredUp) return;
   tieredUp = true;
   try {
-    const csv = new TextEncoder().encode(api.generateSample(TIER_UP_ROWS, 1));
+    const csv = typeof sample === "string" ? new TextEncoder().encode(sample) : sample;
     const cut = csv.indexOf(10, csv.length >> 1) + 1;
     const head = csv.slice(0, csv.indexOf(10) + 1);
-    const options = { k: "auto", kRange: [2, 3], nRuns: 2, seed: 1, silhouetteSample: 200 };
+    const options = { ...userOptions, k: "auto", kRange: [2, 3], nRuns: 2, seed: 1, silhouetteSample: 200 };
     const first = PoolSession.readFirstPart(csv.subarray(0, cut), options);
     const part = PoolSession.readPart(csv.subarray(cut), head, options);
     if (part) first.mergeParts([part]);
@@ -213,7 +219,7 @@ self.onmessage = async (event) => {
   }
   if (msg && msg.type === "tierUp") {
     if (!ready) ready = init(msg.wasmUrl);
-    ready = ready.then(tierUp);
+    ready = ready.then(() => tierUp(msg.sample, msg.options));
     ready.catch(() => {}); // reported by the next call
     return;
   }
@@ -237,6 +243,13 @@ self.onmessage = async (event) => {
   try {
     if (!ready) ready = init(msg.wasmUrl);
     await ready;
+    if (TOOLS.has(method)) {
+      if (!toolsReady) {
+        toolsReady = initTools(msg.toolsWasmUrl);
+        toolsReady.catch(() => (toolsReady = null)); // the next tools call tries again
+      }
+      await toolsReady;
+    }
     if (method.startsWith("pool:")) {
       const onProgress = msg.progress ? (progress) => self.postMessage({ type: "progress", id, progress }) : undefined;
       const fn = pool[method];

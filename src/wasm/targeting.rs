@@ -10,7 +10,7 @@ use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 /// A model object or its JSON text.
-fn decode_model(model: &JsValue) -> JsResult<Model> {
+pub(super) fn decode_model(model: &JsValue) -> JsResult<Model> {
     let text = if let Some(s) = model.as_string() {
         s
     } else if model.is_object() {

@@ -32,6 +32,7 @@ before(async () => {
     if (path === "") path = "index.html";
     // a second copy of the wasm at another URL, for the wasmUrl option
     if (path === "cdn/engine.wasm") path = "node_modules/hcp-segments/web/hcp_segments_bg.wasm";
+    if (path === "cdn/tools.wasm") path = "node_modules/hcp-segments/web/hcp_segments_tools_bg.wasm";
     const file = join(dir, path);
     if (!file.startsWith(dir) || !existsSync(file)) {
       res.writeHead(404).end("not found");
@@ -58,21 +59,36 @@ after(async () => {
 });
 
 describe("browser, no bundler", () => {
-  test("sync API: NOT_INITIALIZED before init(), results after", async () => {
+  test("sync API: NOT_INITIALIZED before init(), results after; the tools module only after initTools()", async () => {
+    const wasmFetched = () => requests.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname.split("/").pop());
     const out = await page.evaluate(async () => {
-      let before;
-      try {
-        window.hs.generateSample(10, 1);
-      } catch (e) {
-        before = { code: e.code, isError: e instanceof Error };
-      }
+      const codeOf = (f) => {
+        try {
+          f();
+        } catch (e) {
+          return { code: e.code, isError: e instanceof Error, initTools: /initTools\(\)/.test(e.message) };
+        }
+      };
+      const before = codeOf(() => window.hs.segment("hcp_id,ch_email\na,1\n", { k: 1 }));
       await window.hs.init();
-      const r = window.hs.segment(window.hs.generateSample(1000, 4), { k: 4, seed: 1 });
-      return { before, k: r.segments.length, n: r.assignments.length, version: window.hs.version() };
+      const toolsBefore = codeOf(() => window.hs.generateSample(10, 1));
+      const k1 = window.hs.segment("hcp_id,ch_email\na,1\nb,2\n", { k: 1 }).segments.length;
+      return { before, toolsBefore, k1 };
     });
-    assert.deepEqual(out.before, { code: "NOT_INITIALIZED", isError: true });
-    assert.equal(out.k, 4);
-    assert.equal(out.n, 1000);
+    assert.deepEqual(out.before, { code: "NOT_INITIALIZED", isError: true, initTools: false });
+    assert.deepEqual(out.toolsBefore, { code: "NOT_INITIALIZED", isError: true, initTools: true });
+    assert.equal(out.k1, 1);
+    // init() fetched the segmentation module only: the first download.
+    assert.deepEqual(wasmFetched(), ["hcp_segments_bg.wasm"]);
+    const after = await page.evaluate(async () => {
+      await window.hs.initTools();
+      await window.hs.initTools(); // idempotent
+      const r = window.hs.segment(window.hs.generateSample(1000, 4), { k: 4, seed: 1 });
+      return { k: r.segments.length, n: r.assignments.length };
+    });
+    assert.equal(after.k, 4);
+    assert.equal(after.n, 1000);
+    assert.deepEqual(wasmFetched(), ["hcp_segments_bg.wasm", "hcp_segments_tools_bg.wasm"]);
   });
 
   test("sync API: errors keep code/line/column", async () => {
@@ -221,18 +237,27 @@ describe("browser, no bundler", () => {
     assert.deepEqual(out, ["DISPOSED", "DISPOSED"]);
   });
 
-  test("worker: wasmUrl loads the engine from another URL (CDN, CSP)", async () => {
-    const before = requests.filter((u) => u.endsWith("/cdn/engine.wasm")).length;
-    const { k, workers } = await page.evaluate(async () => {
-      const seg = window.createSegmenter({ wasmUrl: new URL("/cdn/engine.wasm", location.href), workers: 2 });
-      const r = await seg.segment(await seg.generateSample(200, 1), { k: 3, seed: 1 });
-      seg.dispose();
-      return { k: r.segments.length, workers: seg.workers };
+  test("worker: wasmUrl and toolsWasmUrl load the modules from other URLs (CDN, CSP); a worker loads the tools only for a tools call", async () => {
+    const count = (path) => requests.filter((u) => u.endsWith(path)).length;
+    const before = { engine: count("/cdn/engine.wasm"), tools: count("/cdn/tools.wasm") };
+    const csv = await page.evaluate(async () => {
+      await window.hs.initTools();
+      return window.hs.generateSample(200, 1);
     });
+    const { k, workers, plan } = await page.evaluate(async ({ csv, toolsPath }) => {
+      const seg = window.createSegmenter({ wasmUrl: new URL("/cdn/engine.wasm", location.href), toolsWasmUrl: toolsPath, workers: 2 });
+      const r = await seg.segment(csv, { k: 3, seed: 1 });
+      const plan = await seg.channelPlan(r.segments, { budget: 1000 });
+      seg.dispose();
+      return { k: r.segments.length, workers: seg.workers, plan: Array.isArray(plan.segments) };
+    }, { csv, toolsPath: "/cdn/tools.wasm" });
     assert.equal(k, 3);
+    assert.equal(plan, true);
     // Each worker of the pool loads its own instance from that URL (the pooled segment used both).
     assert.equal(workers, 2);
-    assert.equal(requests.filter((u) => u.endsWith("/cdn/engine.wasm")).length, before + 2);
+    assert.equal(count("/cdn/engine.wasm"), before.engine + 2);
+    // Only the worker that ran channelPlan loaded the tools module, from toolsWasmUrl.
+    assert.equal(count("/cdn/tools.wasm"), before.tools + 1);
   });
 
   test("worker: a wasm URL that does not load rejects with WASM_LOAD_FAILED", async () => {
@@ -257,6 +282,7 @@ describe("browser, no bundler", () => {
     const out = await page.evaluate(async () => {
       const text = (r) => JSON.stringify({ ...r, projection: { ...r.projection, points: Array.from(r.projection.points), centroids: Array.from(r.projection.centroids) } });
       await window.hs.init();
+      await window.hs.initTools();
       const csv = window.hs.generateSample(3000, 42);
       const cases = [{ k: "auto", seed: 42, silhouetteSample: 1000 }, { k: 5, seed: 7 }, { k: "auto", seed: 3, kRange: [2, 5], engine: "linfa", nRuns: 3 },
         // The sweep on a 1000-row sample, then the chosen k on all 3000 rows (a second round).
@@ -322,17 +348,19 @@ describe("browser, no bundler", () => {
   test("worker pool: a long CSV is read in parts by every worker; results and errors equal the sync API's", async () => {
     const out = await page.evaluate(async () => {
       await window.hs.init();
+      await window.hs.initTools();
       const sent = [];
       const tierUps = [];
+      const warmSample = window.hs.generateSample(1200, 1);
       const post = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (msg, ...rest) {
         if (msg && msg.type === "call" && msg.method.startsWith("pool:")) sent.push(msg.method);
-        if (msg && msg.type === "tierUp") tierUps.push(this);
+        if (msg && msg.type === "tierUp") tierUps.push({ worker: this, sample: msg.sample });
         // The warm-up (worker.js tierUp) that index.js starts only for inputs over 32M units:
         // asked for here before each worker's first call, so every run below goes through it.
         if (msg && msg.type === "call" && !this.warmedForTest) {
           this.warmedForTest = true;
-          post.call(this, { type: "tierUp" });
+          post.call(this, { type: "tierUp", sample: warmSample, options: {} });
         }
         return post.call(this, msg, ...rest);
       };
@@ -375,26 +403,28 @@ describe("browser, no bundler", () => {
           };
         }
       }
-      // Over 32M units, index.js asks every worker for the warm-up itself. One line without a
-      // line end: no parts, the whole text to worker 0, and one read's error.
-      const junk = "x".repeat(1 << 25);
+      // Over 32M units, index.js asks every worker for the warm-up itself, on the input's first
+      // 1,200 rows. Then one line without a line end: no parts, the whole text to worker 0, and
+      // one read's error.
+      const junk = ["hcp_id,ch_email", ...Array.from({ length: 1300 }, (_, i) => `h${i},${i % 7}`), "x".repeat(1 << 25)].join("\n");
+      const isHead = (sample) => typeof sample === "string" && junk.startsWith(sample) && sample.split("\n").length === 1202 && sample.endsWith("\n");
       const junkSync = await outcome(() => window.hs.segment(junk, options));
       tierUps.length = 0;
       const seg = window.createSegmenter({ workers: 2 });
       const junkPooled = await outcome(() => seg.segment(junk, options));
-      out.junk = { sync: junkSync.code, same: JSON.stringify(junkPooled) === JSON.stringify(junkSync), tierUps: new Set(tierUps).size };
+      out.junk = { sync: junkSync.code, same: JSON.stringify(junkPooled) === JSON.stringify(junkSync), tierUps: new Set(tierUps.map((t) => t.worker)).size, heads: tierUps.every((t) => isHead(t.sample)) };
       seg.dispose();
       // A pool of one warms its worker up too (its segment() is one long call).
       tierUps.length = 0;
       const one = window.createSegmenter({ workers: 1 });
       const junkOne = await outcome(() => one.segment(junk, options));
-      out.junkOne = { same: JSON.stringify(junkOne) === JSON.stringify(junkSync), tierUps: new Set(tierUps).size };
+      out.junkOne = { same: JSON.stringify(junkOne) === JSON.stringify(junkSync), tierUps: new Set(tierUps.map((t) => t.worker)).size, heads: tierUps.every((t) => isHead(t.sample)) };
       one.dispose();
       Worker.prototype.postMessage = post;
       return out;
     });
-    assert.deepEqual(out.junk, { sync: out.junk.sync, same: true, tierUps: 2 });
-    assert.deepEqual(out.junkOne, { same: true, tierUps: 1 });
+    assert.deepEqual(out.junk, { sync: out.junk.sync, same: true, tierUps: 2, heads: true });
+    assert.deepEqual(out.junkOne, { same: true, tierUps: 1, heads: true });
     delete out.junkOne;
     assert.ok(out.junk.sync, "the junk input must fail");
     delete out.junk;
@@ -426,6 +456,7 @@ describe("browser, no bundler", () => {
   test("worker: a large result's assignments arrive rebuilt, identical to the sync API", async () => {
     const out = await page.evaluate(async () => {
       await window.hs.init();
+      await window.hs.initTools();
       // A non-ASCII id (é, €, an astral 😀: two UTF-16 units) first: the packed ids' offsets
       // are JS string offsets, not UTF-8 bytes.
       let csv = window.hs.generateSample(40000, 6).replace(/\n[^,\n]+,/, "\nhcp-é€😀-1,");
@@ -477,6 +508,7 @@ describe("browser, no bundler", () => {
   test("worker: a long CSV whose last slice is one non-ASCII character gives the sync API's answer", async () => {
     const out = await page.evaluate(async () => {
       await window.hs.init();
+      await window.hs.initTools();
       const csv = window.hs.generateSample(40000, 6);
       const cut = csv.lastIndexOf("\n", (1 << 22) - 300) + 1;
       const head = csv.slice(0, cut);

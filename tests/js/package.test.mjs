@@ -26,10 +26,14 @@ describe("packed tarball", () => {
       "web/index.js",
       "web/hcp_segments.js",
       "web/hcp_segments_bg.wasm",
+      "web/hcp_segments_tools.js",
+      "web/hcp_segments_tools_bg.wasm",
       "node/index.cjs",
       "node/index.mjs",
       "node/hcp_segments.js",
       "node/hcp_segments_bg.wasm",
+      "node/hcp_segments_tools.js",
+      "node/hcp_segments_tools_bg.wasm",
       "node/package.json",
       "worker/index.js",
       "worker/worker.js",
@@ -64,7 +68,7 @@ describe("packed tarball", () => {
     );
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    for (const k of ["assign", "generateSample", "init", "initSync", "kmeans", "segment", "version"]) assert.ok(out.keys.includes(k), k);
+    for (const k of ["assign", "channelPlan", "generateSample", "init", "initSync", "initTools", "initToolsSync", "kmeans", "segment", "version"]) assert.ok(out.keys.includes(k), k);
     assert.equal(out.k, 4);
     assert.equal(out.n, 300);
     assert.equal(out.init, "function");
@@ -156,13 +160,16 @@ describe("packed tarball", () => {
        import * as web from "hcp-segments/web";
        let err;
        try { web.version(); } catch (e) { err = e; }
-       const bytes = readFileSync(createRequire(import.meta.url).resolve("hcp-segments/hcp_segments_bg.wasm"));
-       await web.init(bytes);
+       const resolve = createRequire(import.meta.url).resolve;
+       await web.init(readFileSync(resolve("hcp-segments/hcp_segments_bg.wasm")));
        await web.init(); // idempotent
+       let toolsErr;
+       try { web.generateSample(200, 5); } catch (e) { toolsErr = e; }
+       await web.initTools(readFileSync(resolve("hcp-segments/hcp_segments_tools_bg.wasm")));
        const res = web.segment(web.generateSample(200, 5), { k: 3, seed: 2 });
-       console.log(JSON.stringify({ code: err && err.code, isError: err instanceof Error, k: res.segments.length }));`,
+       console.log(JSON.stringify({ code: err && err.code, isError: err instanceof Error, toolsCode: toolsErr && toolsErr.code, k: res.segments.length }));`,
     );
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { code: "NOT_INITIALIZED", isError: true, k: 3 });
+    assert.deepEqual(JSON.parse(r.stdout), { code: "NOT_INITIALIZED", isError: true, toolsCode: "NOT_INITIALIZED", k: 3 });
   });
 });

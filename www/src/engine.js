@@ -37,9 +37,19 @@ export function generateSample(n, seed) {
   return call((s) => s.generateSample(n, seed));
 }
 
-/** Start the worker (and the .wasm fetch) early, so no request is made once data is loaded. */
+/**
+ * Start the worker early: the segmentation module first (the engine is ready once it is loaded),
+ * then the tools module (sample data, plan, cells, …) in the background, so no request is made
+ * once data is loaded.
+ */
 export function warmUp() {
-  return generateSample(20, 1).then(() => true, () => false);
+  return call((s) => s.version()).then(
+    () => {
+      generateSample(20, 1).catch(() => {}); // loads the tools; a failure shows on their first use
+      return true;
+    },
+    () => false,
+  );
 }
 
 // ---- targeting (issue 7): the engine's own functions, all in the worker ----

@@ -1,13 +1,15 @@
 // The same page code works in the Vite and webpack examples (they copy it).
-import { init, generateSample, segment } from "hcp-segments";
+import { init, initTools, generateSample, segment } from "hcp-segments";
 import { createSegmenter } from "hcp-segments/worker";
 
 const status = document.getElementById("status");
 const list = document.getElementById("segments");
 
 async function main() {
-  // 1. Synchronous API on the main thread: fine for small inputs.
+  // 1. Synchronous API on the main thread: fine for small inputs. init() loads the segmentation
+  //    module; initTools() the second one (generateSample, assign, targeting), when needed.
   await init();
+  await initTools();
   const small = segment(generateSample(500, 1), { k: 3, seed: 1 });
 
   // 2. Worker-backed API for real data: the page stays responsive, progress, cancel.

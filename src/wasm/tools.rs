@@ -1,0 +1,46 @@
+//! The tools module's exports (`hcp_segments_tools_bg.wasm`, the `wasm-tools` feature) besides
+//! the targeting functions (targeting.rs): `assign`, `segmentSummary`, `generateSample`.
+
+use super::decode::{decode_input, decode_options, int_arg};
+use super::errors::{to_js_error, JsResult};
+use super::targeting::decode_model;
+use super::to_js;
+use crate::segmentation::{self, Input};
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+
+/// `assign(model, input, options?)`: put new rows into a saved model's segments.
+/// Options (`AssignOptions`): `exclude`, `onError`, `pseudonymize`, as in `segment`.
+#[wasm_bindgen(js_name = assign)]
+pub fn assign_js(model: JsValue, input: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let options: crate::model::AssignOptions = decode_options(&options)?;
+    let model = decode_model(&model)?;
+    let input: Input = decode_input(&input)?;
+    let result = segmentation::assign_with(&model, input, &options).map_err(to_js_error)?;
+    to_js(&result)
+}
+
+/// `segmentSummary(resultOrSegments, {minCellSize?})`: the segments for sharing, small cells
+/// suppressed (count/share/index → null, `suppressed: true`), no member list. See `privacy`.
+#[wasm_bindgen(js_name = segmentSummary)]
+pub fn segment_summary_js(result: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let options: crate::privacy::SummaryOptions = decode_options(&options)?;
+    let segments = if js_sys::Array::is_array(&result) {
+        result
+    } else if result.is_object() {
+        Reflect::get(&result, &JsValue::from_str("segments"))?
+    } else {
+        JsValue::UNDEFINED
+    };
+    let segments: Vec<crate::segments::Segment> = serde_wasm_bindgen::from_value(segments)
+        .map_err(|e| to_js_error(crate::SegError::option("result", format!("expected the result of segment() or its segments array: {e}"))))?;
+    to_js(&crate::privacy::segment_summary(&segments, &options))
+}
+
+/// `generateSample(n, seed)`: CSV text of the seeded sample universe.
+#[wasm_bindgen(js_name = generateSample)]
+pub fn generate_sample_js(n: JsValue, seed: JsValue) -> JsResult<String> {
+    let n = int_arg(&n, "n", 1, crate::sample::MAX_ROWS as u64)? as u32;
+    let seed = int_arg(&seed, "seed", 0, u32::MAX as u64)? as u32;
+    Ok(crate::sample::generate_csv(n, seed))
+}
