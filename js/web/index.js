@@ -14,78 +14,69 @@
 import wbInit, * as wasm from "./hcp_segments.js";
 import toolsInit, * as tools from "./hcp_segments_tools.js";
 
-let ready = null;
-let initialized = false;
-let toolsReady = null;
-let toolsInitialized = false;
-
 function codedError(code, message, cause) {
   const err = new Error(message, cause === undefined ? undefined : { cause });
   err.code = code;
   return err;
 }
 
+/** One module's loading: async (idempotent; retried after a failure) or sync, and the check before a call. */
+function loader(wbInitFn, bindings, what, how) {
+  let ready = null;
+  let loaded = false;
+  return {
+    load(input) {
+      if (!ready) {
+        const arg = input === undefined ? undefined : { module_or_path: input };
+        ready = wbInitFn(arg).then(
+          () => {
+            loaded = true;
+          },
+          (e) => {
+            ready = null; // allow a retry (e.g. with another URL)
+            throw codedError("WASM_LOAD_FAILED", `hcp-segments: could not load ${what}: ${e && e.message ? e.message : e}`, e);
+          },
+        );
+      }
+      return ready;
+    },
+    loadSync(input) {
+      if (loaded) return;
+      bindings.initSync({ module: input });
+      loaded = true;
+      ready = Promise.resolve();
+    },
+    need(name) {
+      if (!loaded) throw codedError("NOT_INITIALIZED", `hcp-segments: ${how} before calling ${name}() in a browser`);
+    },
+  };
+}
+
+const segmentation = loader(wbInit, wasm, "the wasm", "await init()");
+const toolsModule = loader(toolsInit, tools, "the tools wasm", "await initTools() (the function is in the second wasm module, hcp_segments_tools_bg.wasm)");
+
 /** Load the wasm (idempotent). `input`: URL, Response, bytes or WebAssembly.Module; default: the file beside this module. */
 export function init(input) {
-  if (!ready) {
-    const arg = input === undefined ? undefined : { module_or_path: input };
-    ready = wbInit(arg).then(
-      () => {
-        initialized = true;
-      },
-      (e) => {
-        ready = null; // allow a retry (e.g. with another URL)
-        throw codedError("WASM_LOAD_FAILED", `hcp-segments: could not load the wasm: ${e && e.message ? e.message : e}`, e);
-      },
-    );
-  }
-  return ready;
+  return segmentation.load(input);
 }
 
 /** Synchronous init from bytes or a compiled WebAssembly.Module (workers, tests). */
 export function initSync(input) {
-  if (initialized) return;
-  wasm.initSync({ module: input });
-  initialized = true;
-  ready = Promise.resolve();
+  segmentation.loadSync(input);
 }
 
 /** Load the second module, the tools (idempotent). `input` as for init(); default: the file beside this module. */
 export function initTools(input) {
-  if (!toolsReady) {
-    const arg = input === undefined ? undefined : { module_or_path: input };
-    toolsReady = toolsInit(arg).then(
-      () => {
-        toolsInitialized = true;
-      },
-      (e) => {
-        toolsReady = null;
-        throw codedError("WASM_LOAD_FAILED", `hcp-segments: could not load the tools wasm: ${e && e.message ? e.message : e}`, e);
-      },
-    );
-  }
-  return toolsReady;
+  return toolsModule.load(input);
 }
 
-/** Synchronous initTools from bytes or a compiled WebAssembly.Module (workers, tests). */
+/** Synchronous initTools from bytes or a compiled WebAssembly.Module. */
 export function initToolsSync(input) {
-  if (toolsInitialized) return;
-  tools.initSync({ module: input });
-  toolsInitialized = true;
-  toolsReady = Promise.resolve();
+  toolsModule.loadSync(input);
 }
 
-function needTools(name) {
-  if (!toolsInitialized) {
-    throw codedError("NOT_INITIALIZED", `hcp-segments: await initTools() before calling ${name}() in a browser (it is in the second wasm module, hcp_segments_tools_bg.wasm)`);
-  }
-}
-
-function need(name) {
-  if (!initialized) {
-    throw codedError("NOT_INITIALIZED", `hcp-segments: await init() before calling ${name}() in a browser`);
-  }
-}
+const need = (name) => segmentation.need(name);
+const needTools = (name) => toolsModule.need(name);
 
 // One wrapper per function the two modules export (segment, kmeans, version: init(); assign,
 // generateSample and the rest of js/types.d.ts: initTools()), each checking that its module is
