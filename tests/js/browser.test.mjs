@@ -275,6 +275,20 @@ describe("browser, no bundler", () => {
     assert.equal(code, "WASM_LOAD_FAILED");
   });
 
+  test("worker: a tools URL that does not load fails the tools calls only; segment goes on", async () => {
+    const out = await page.evaluate(async () => {
+      const seg = window.createSegmenter({ toolsWasmUrl: "/no/tools.wasm", workers: 1 });
+      const outcome = (p) => p.then((r) => r, (e) => e.code);
+      const csv = "hcp_id,ch_email,fmt_news\na,1,2\nb,3,1\nc,0,5\nd,2,2\n";
+      const first = await outcome(seg.generateSample(10, 1));
+      const again = await outcome(seg.channelPlan([], { budget: 1 }));
+      const r = await seg.segment(csv, { k: 2, seed: 1 });
+      seg.dispose();
+      return { first, again, k: r.segments.length };
+    });
+    assert.deepEqual(out, { first: "WASM_LOAD_FAILED", again: "WASM_LOAD_FAILED", k: 2 });
+  });
+
   // The pool (createSegmenter({ workers })): segment() split over N workers must give the
   // one-worker result bit for bit. JSON text equality of the whole result (typed arrays as
   // arrays) means every number printed the same shortest round-trip digits, i.e. equal bits.
