@@ -9,10 +9,10 @@
 // Methods "pool:*" are one worker's part of a segment() split over the pool (index.js): this
 // worker holds at most one PoolSession (src/wasm/pool.rs, internal, not in the typed API).
 import * as api from "../web/index.js";
-import { PoolSession } from "../web/hcp_segments.js";
 import * as segmentBindings from "../web/hcp_segments.js";
 import * as toolsBindings from "../web/hcp_segments_tools.js";
 
+const { PoolSession } = segmentBindings;
 const { init, initTools } = api;
 const LOADERS = new Set(["init", "initSync", "initTools", "initToolsSync"]);
 // Every engine function the web entry exports (generated from the wasm's exports at build time).
