@@ -19,9 +19,12 @@ use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Input rows: CSV text, or records (key order kept) as decoded from JS objects.
+/// Input rows: CSV text, a file's bytes (the engine works out what they are: see
+/// [`ingest::source`]), or records (key order kept) as decoded from JS objects.
+#[derive(Clone)]
 pub enum Input {
     Csv(String),
+    Bytes(Vec<u8>),
     Records(Vec<Vec<(String, Cell)>>),
 }
 
@@ -29,6 +32,7 @@ impl Input {
     pub fn read(self, options: &IngestOptions) -> Result<RawTable> {
         match self {
             Input::Csv(text) => ingest::csv::read_csv(&text, options),
+            Input::Bytes(bytes) => ingest::source::read_bytes(bytes, options),
             Input::Records(records) => ingest::records::read_records(records),
         }
     }

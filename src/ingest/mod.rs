@@ -12,6 +12,7 @@ pub mod parts;
 pub mod profiles;
 pub mod records;
 pub mod roles;
+pub mod source;
 
 use serde::{Deserialize, Serialize};
 use crate::error::SegError;

@@ -106,12 +106,6 @@ pub struct RefreshResult {
     pub refresh: RefreshReport,
 }
 
-fn clone_input(input: &Input) -> Input {
-    match input {
-        Input::Csv(s) => Input::Csv(s.clone()),
-        Input::Records(r) => Input::Records(r.clone()),
-    }
-}
 
 /// Hungarian matching: `cost[i][j]` old i → new j; returns for each new j its old i (if any).
 pub fn match_segments(cost: &[Vec<f64>], n_new: usize, max_distance: Option<f64>) -> Vec<Option<usize>> {
@@ -170,7 +164,7 @@ pub fn refresh(model: &Model, input: Input, previous: &[PreviousAssignment], opt
         decimal_comma: options.decimal_comma,
         ..SegmentOptions::default()
     };
-    let (profiles, _) = read_with_model(model, clone_input(&input), options.exclude.clone())?;
+    let (profiles, _) = read_with_model(model, input.clone(), options.exclude.clone())?;
     // Warm start: the new rows' nearest old centroid (old feature space) groups them; the
     // groups' means in the new feature space are the old segments carried over to it.
     let k_is_old = seg_options.k == KChoice::Fixed(k_old as u32);

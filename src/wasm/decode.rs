@@ -37,12 +37,9 @@ pub fn decode_options<T: DeserializeOwned + Default>(value: &JsValue) -> JsResul
     serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| to_js_error(SegError::option("options", e.to_string())))
 }
 
-/// CSV as a string, or as UTF-8 bytes (a `Uint8Array` — a Node `Buffer` is one — or an
-/// `ArrayBuffer`); None for anything else. Invalid UTF-8 is an error at its line.
-pub fn csv_text(value: &JsValue) -> JsResult<Option<String>> {
-    if let Some(text) = value.as_string() {
-        return Ok(Some(text));
-    }
+/// A file's bytes from a `Uint8Array` (a Node `Buffer` is one) or an `ArrayBuffer`; None for
+/// anything else. Refused before the copy into wasm memory when over the input limit.
+pub fn file_bytes(value: &JsValue) -> JsResult<Option<Vec<u8>>> {
     let view = if let Some(view) = value.dyn_ref::<Uint8Array>() {
         view.clone()
     } else if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
@@ -50,19 +47,33 @@ pub fn csv_text(value: &JsValue) -> JsResult<Option<String>> {
     } else {
         return Ok(None);
     };
-    // Refused before the copy into wasm memory, which could not hold it.
     let len = view.length() as usize;
     if len > crate::limits::MAX_INPUT_BYTES {
         return Err(to_js_error(crate::ingest::csv::too_large_input(len as u64, None)));
     }
-    crate::ingest::csv::text_from_utf8(view.to_vec()).map(Some).map_err(to_js_error)
+    Ok(Some(view.to_vec()))
+}
+
+/// CSV as a string, or a file's bytes read as text by the engine's rules
+/// (`ingest::source`); None for anything else.
+pub fn csv_text(value: &JsValue) -> JsResult<Option<String>> {
+    if let Some(text) = value.as_string() {
+        return Ok(Some(text));
+    }
+    match file_bytes(value)? {
+        Some(bytes) => crate::ingest::csv::text_from_utf8(bytes).map(Some).map_err(to_js_error),
+        None => Ok(None),
+    }
 }
 
 /// CSV text or bytes ([`csv_text`]), or an array of plain objects (one per HCP; key order is
 /// column order).
 pub fn decode_input(value: &JsValue) -> JsResult<Input> {
-    if let Some(text) = csv_text(value)? {
+    if let Some(text) = value.as_string() {
         return Ok(Input::Csv(text));
+    }
+    if let Some(bytes) = file_bytes(value)? {
+        return Ok(Input::Bytes(bytes));
     }
     if !Array::is_array(value) {
         return Err(to_js_error(SegError::option("input", "expected CSV text (a string, or UTF-8 bytes as a Uint8Array or ArrayBuffer) or an array of records")));
