@@ -91,11 +91,14 @@ mapfile -t FNS < <(exports_of hcp_segments | grep -vE "$internal" | sort -u)
 mapfile -t TOOL_FNS < <(exports_of hcp_segments_tools | grep -vE "$internal" | grep -vxF -f <(printf '%s\n' "${FNS[@]}") | sort -u)
 log "exports: ${FNS[*]} | tools: ${TOOL_FNS[*]}"
 cp js/web/index.js "$PKG/web/index.js"
+# Functions js/web/index.js writes itself (e.g. segment, which hands a workbook to the tools first).
+mapfile -t OWN < <(grep -oE '^export function [A-Za-z_][A-Za-z0-9_]*\(' js/web/index.js | sed -E 's/^export function ([A-Za-z0-9_]+)\(/\1/')
+own() { [[ " ${OWN[*]} " == *" $1 "* ]]; }
 for fn in "${FNS[@]}"; do
-  printf '\nexport function %s(...args) {\n  need("%s");\n  return wasm.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
+  own "$fn" || printf '\nexport function %s(...args) {\n  need("%s");\n  return wasm.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
 done
 for fn in "${TOOL_FNS[@]}"; do
-  printf '\nexport function %s(...args) {\n  needTools("%s");\n  return tools.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
+  own "$fn" || printf '\nexport function %s(...args) {\n  needTools("%s");\n  return tools.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
 done
 ALL_FNS=("${FNS[@]}" "${TOOL_FNS[@]}")
 cp js/node/index.cjs js/node/index.mjs "$PKG/node/"

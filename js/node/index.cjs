@@ -14,6 +14,16 @@ for (const wasm of [tools, segmentation]) {
     if (typeof value === "function" && !name.startsWith("__") && name !== "start") api[name] = value;
   }
 }
+// The segmentation module has no workbook reader: the tools module reads a workbook into the
+// engine's table format first (see web/index.js).
+api.segment = (input, options, onProgress) => {
+  try {
+    return segmentation.segment(input, options, onProgress);
+  } catch (e) {
+    if (!e || e.code !== "WORKBOOK_READER_MISSING") throw e;
+    return segmentation.segment(tools.readTable(input, options), options, onProgress);
+  }
+};
 /** Already loaded in Node; kept so the same code runs in browsers and Node. */
 api.init = () => Promise.resolve();
 api.initSync = () => {};

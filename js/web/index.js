@@ -82,3 +82,17 @@ const needTools = (name) => toolsModule.need(name);
 // generateSample and the rest of js/types.d.ts: initTools()), each checking that its module is
 // loaded, is appended below by scripts/build-wasm.sh from the wasm-bindgen output, so no export
 // can be forgotten here.
+
+// The segmentation module has no workbook reader (it would double its download): given a
+// workbook's bytes it answers WORKBOOK_READER_MISSING before doing any work, and the tools
+// module reads the workbook into the engine's table format, which the segmentation reads.
+export function segment(input, options, onProgress) {
+  need("segment");
+  try {
+    return wasm.segment(input, options, onProgress);
+  } catch (e) {
+    if (!e || e.code !== "WORKBOOK_READER_MISSING") throw e;
+    needTools("segment (with a workbook)");
+    return wasm.segment(tools.readTable(input, options), options, onProgress);
+  }
+}

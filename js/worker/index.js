@@ -37,7 +37,7 @@ function abortError(signal) {
 function reviveError(e) {
   const err = new Error(e.message);
   if (e.name && e.name !== "Error") err.name = e.name;
-  for (const k of ["code", "line", "column"]) if (e[k] !== undefined) err[k] = e[k];
+  for (const k of ["code", "line", "column", "cell"]) if (e[k] !== undefined) err[k] = e[k];
   if (e.stack) err.stack = e.stack;
   return err;
 }

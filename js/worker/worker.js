@@ -122,7 +122,7 @@ function packResult(result) {
 function serializeError(e) {
   if (e && typeof e === "object") {
     const out = { name: e.name || "Error", message: String(e.message ?? e), stack: e.stack };
-    for (const k of ["code", "line", "column"]) if (e[k] !== undefined) out[k] = e[k];
+    for (const k of ["code", "line", "column", "cell"]) if (e[k] !== undefined) out[k] = e[k];
     return out;
   }
   return { name: "Error", message: String(e) };
@@ -210,6 +210,27 @@ const pool = {
   },
 };
 
+function loadTools(toolsWasmUrl) {
+  if (!toolsReady) {
+    toolsReady = initTools(toolsWasmUrl);
+    toolsReady.catch(() => (toolsReady = null)); // the next tools call tries again
+  }
+  return toolsReady;
+}
+
+// The segmentation module has no workbook reader: given a workbook it answers
+// WORKBOOK_READER_MISSING before any work, and the tools module reads the workbook into the
+// engine's table format, which the segmentation reads (as web/index.js does).
+async function withWorkbook(msg, run, args) {
+  try {
+    return run(...args);
+  } catch (e) {
+    if (!e || e.code !== "WORKBOOK_READER_MISSING") throw e;
+    await loadTools(msg.toolsWasmUrl);
+    return run(methods.readTable(args[0], args[1]), ...args.slice(1));
+  }
+}
+
 self.onmessage = async (event) => {
   const msg = event.data;
   if (msg && msg.type === "warm") {
@@ -243,20 +264,15 @@ self.onmessage = async (event) => {
   try {
     if (!ready) ready = init(msg.wasmUrl);
     await ready;
-    if (TOOLS.has(method)) {
-      if (!toolsReady) {
-        toolsReady = initTools(msg.toolsWasmUrl);
-        toolsReady.catch(() => (toolsReady = null)); // the next tools call tries again
-      }
-      await toolsReady;
-    }
+    if (TOOLS.has(method)) await loadTools(msg.toolsWasmUrl);
     if (method.startsWith("pool:")) {
       const onProgress = msg.progress ? (progress) => self.postMessage({ type: "progress", id, progress }) : undefined;
       const fn = pool[method];
       if (!fn || (!SESSIONLESS.has(method) && !session)) {
         throw new Error(`hcp-segments worker: ${method} without a pool session`);
       }
-      const raw = WITH_PROGRESS.has(method) ? fn(...args, onProgress) : fn(...args);
+      const call = (...a) => (WITH_PROGRESS.has(method) ? fn(...a, onProgress) : fn(...a));
+      const raw = method === "pool:prepare" ? await withWorkbook(msg, call, args) : call(...args);
       const { result, extra } = packResult(raw);
       const transfer = result && result.matrices ? result.matrices.map((m) => m.buffer) : [...transferables(result), ...extra];
       self.postMessage({ type: "result", id, result }, transfer);
@@ -271,7 +287,7 @@ self.onmessage = async (event) => {
     }
     // segment: the wasm packs `assignments` itself (no n JS objects to build and pack here).
     const run = method === "segment" ? PoolSession.segmentPacked : fn;
-    const { result, extra } = packResult(run(...callArgs));
+    const { result, extra } = packResult(method === "segment" ? await withWorkbook(msg, run, callArgs) : run(...callArgs));
     try {
       self.postMessage({ type: "result", id, result }, [...transferables(result), ...extra]);
     } catch {
