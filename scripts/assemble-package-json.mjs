@@ -58,6 +58,7 @@ const pkg = {
     "index.d.ts",
     "index.d.cts",
     "cli.js",
+    "cli/",
   ],
   // The worker script runs for its effect (it installs onmessage); everything else is pure.
   sideEffects: ["./worker/worker.js", "./cli.js"],

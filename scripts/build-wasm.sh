@@ -106,8 +106,10 @@ printf 'export const { %s } = api;\n' "$(IFS=,; echo "${ALL_FNS[*]}" | sed 's/,/
 # wasm-bindgen's nodejs output is CommonJS; the package is "type": "module".
 printf '{ "type": "commonjs" }\n' > "$PKG/node/package.json"
 cp js/worker/index.js js/worker/worker.js "$PKG/worker/"
+# The CLI: the entry (the bin) and its modules, one per command (cli/), beside node/.
 cp js/cli.js "$PKG/cli.js"
 chmod +x "$PKG/cli.js"
+cp -r js/cli "$PKG/cli"
 
 # --- types: one source (js/types.d.ts), one self-contained file per entry point --------------
 # Value declarations are the `export declare function` lines; everything else is shared types.

@@ -23,6 +23,7 @@ describe("packed tarball", () => {
       "index.d.ts",
       "index.d.cts",
       "cli.js",
+      ...["args", "io", "print", "segment", "sample", "events", "stability", "cells", "plan", "lookalikes", "refresh", "update"].map((m) => `cli/${m}.js`),
       "web/index.js",
       "web/hcp_segments.js",
       "web/hcp_segments_bg.wasm",
@@ -41,7 +42,7 @@ describe("packed tarball", () => {
     ]) {
       assert.ok(files.includes(f), `missing ${f}`);
     }
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE.*|index\.d\.c?ts|cli\.js|(web|node|worker)\/.+)$/.test(f));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE.*|index\.d\.c?ts|cli\.js|(cli|web|node|worker)\/.+)$/.test(f));
     assert.deepEqual(unexpected, []);
   });
 

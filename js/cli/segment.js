@@ -1,0 +1,124 @@
+// segment: cluster one row per HCP and print the segments.
+import { segment, version } from "../node/index.mjs";
+import { UsageError, intArg, kArg, parseFlags } from "./args.js";
+import { readText, resultOutputs } from "./io.js";
+import { fix, idx, pct, printThenWrite, table, timed } from "./print.js";
+
+export const name = "segment";
+export const usage = "hcp-segments segment FILE.csv [--k N|auto] [--seed N] [--json OUT.json] [--assignments OUT.csv] [--model OUT.json]";
+export const summary = "cluster one row per HCP and print the segments (persona, size, channels, formats)";
+export const help = `Usage: hcp-segments segment FILE.csv [options]
+
+Cluster one row per HCP (hcp_id, ch_* channel counts, fmt_* format counts, optional
+specialty/country/... categories) and print one line per segment: persona name, size,
+share, top channels and formats by index (100 = universe average), silhouette;
+then the chosen k and, with --k auto, the sweep behind it. FILE may be - (stdin).
+
+  --k N|auto          number of segments, or auto (sweep 3..8; default)
+  --k-range MIN,MAX   range swept by --k auto (default 3,8)
+  --seed N            seed for k-means++ and sampling (default 42): same seed, same segments
+  --runs N            k-means++ restarts (default 10)
+  --json OUT.json     write the whole result (segments, assignments, quality, model, ...)
+  --assignments OUT   write hcp_id,segment,segment_name,distance,confidence as CSV
+  --model OUT.json    write the model alone (for stability, cells, lookalikes, refresh, update)
+  --quiet             no progress on stderr`;
+
+export function run(args) {
+  const { values, positionals } = parseFlags(args, {
+    k: { type: "string" },
+    "k-range": { type: "string" },
+    seed: { type: "string" },
+    runs: { type: "string" },
+    json: { type: "string" },
+    assignments: { type: "string" },
+    model: { type: "string" },
+    quiet: { type: "boolean" },
+  });
+  if (positionals.length !== 1) throw new UsageError("segment expects one CSV file (or - for stdin)");
+  const options = {};
+  if (values.k !== undefined) options.k = kArg(values.k);
+  if (values["k-range"] !== undefined) {
+    const m = /^(\d+),(\d+)$/.exec(values["k-range"]);
+    if (!m) throw new UsageError(`--k-range expects MIN,MAX, got '${values["k-range"]}'`);
+    options.kRange = [Number(m[1]), Number(m[2])];
+  }
+  if (values.seed !== undefined) options.seed = intArg(values.seed, "seed");
+  if (values.runs !== undefined) options.nRuns = intArg(values.runs, "runs", 1);
+
+  const text = readText(positionals[0]);
+  const progress = values.quiet || !process.stderr.isTTY ? null : progressLine();
+  const { value: result, secs } = timed(() => segment(text, options, progress?.update));
+  progress?.clear();
+  printThenWrite(
+    [...resultLines(result), `(${secs.toFixed(2)} s, hcp-segments ${version()}, seed ${options.seed ?? 42})`],
+    resultOutputs(result, values),
+  );
+}
+
+/** One progress line on stderr (a terminal only), rewritten in place. */
+function progressLine() {
+  let last = "";
+  return {
+    update: (p) => {
+      const msg = `\r${p.stage}${p.k ? ` k=${p.k}` : ""} ${p.done}/${p.total}`;
+      if (msg !== last) process.stderr.write(msg.padEnd(40));
+      last = msg;
+    },
+    clear: () => process.stderr.write("\r".padEnd(41) + "\r"),
+  };
+}
+
+/** The report of a segmentation: what was read, one line per segment, quality, the k sweep. */
+function resultLines(r) {
+  const out = [];
+  const rep = r.report;
+  out.push(
+    `${rep.rowsUsed} HCPs clustered (${rep.rowsRead} read, ${rep.rowsExcluded} excluded); ` +
+      `${rep.channels.length} channels, ${rep.formats.length} formats` +
+      (rep.ignored.length ? `; ignored columns: ${rep.ignored.join(", ")}` : ""),
+  );
+  for (const w of rep.warnings) out.push(`warning: ${w}`);
+  out.push("");
+  const rows = r.segments.map((s) => [
+    s.id,
+    s.name,
+    s.size,
+    pct(s.share),
+    s.channels.slice(0, 3).map(idx).join(", "),
+    s.formats.slice(0, 3).map(idx).join(", "),
+    fix(s.silhouette),
+  ]);
+  out.push(
+    table(
+      ["id", "segment", "size", "share", "top channels (index)", "top formats (index)", "silhouette"],
+      rows,
+      ["r", "l", "r", "r", "l", "l", "r"],
+    ),
+  );
+  out.push("");
+  const q = r.quality;
+  out.push(
+    `k = ${q.k}: inertia ${fix(q.inertia, 1)}, silhouette ${fix(q.silhouette, 3)}, ` +
+      `Calinski-Harabasz ${fix(q.calinskiHarabasz, 1)}, Davies-Bouldin ${fix(q.daviesBouldin, 3)}, ` +
+      `${q.iterations} iterations${q.converged ? "" : " (not converged)"}`,
+  );
+  if (r.kSweep) {
+    out.push(`chosen k = ${r.kSweep.chosenK}: ${r.kSweep.rule}`);
+    out.push("");
+    out.push(
+      table(
+        ["k", "inertia", "silhouette", "Calinski-Harabasz", "Davies-Bouldin", ""],
+        r.kSweep.rows.map((row) => [
+          row.k,
+          fix(row.inertia, 1),
+          fix(row.silhouette, 3),
+          fix(row.calinskiHarabasz, 1),
+          fix(row.daviesBouldin, 3),
+          row.k === r.kSweep.chosenK ? "<- chosen" : "",
+        ]),
+        ["r", "r", "r", "r", "r", "l"],
+      ),
+    );
+  }
+  return out;
+}
