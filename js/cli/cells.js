@@ -1,7 +1,7 @@
 // cells: seeded, stratified A/B/n + holdout test cells.
 import { testCells } from "../node/index.mjs";
 import { UsageError, intArg, listArg, numArg, parse } from "./args.js";
-import { readExclude, readModel, readText } from "./io.js";
+import { readExclude, readModel, readData } from "./io.js";
 import { pct, printThenWrite, segName, table } from "./print.js";
 
 export const name = "cells";
@@ -45,7 +45,7 @@ export function run(args) {
   if (values.segments !== undefined) options.segments = listArg(values.segments).map((x) => intArg(x, "segments"));
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
   const { model } = readModel(positionals[0]);
-  const t = testCells(model, readText(positionals[1]), options);
+  const t = testCells(model, readData(positionals[1]), options);
   const cellNames = t.cells.map((c) => c.cell);
   const perSeg = new Map();
   for (const a of t.assignments) {

@@ -1,7 +1,7 @@
 // events: an event log (one row per engagement) aggregated into one profile row per HCP.
 import { aggregateEvents } from "../node/index.mjs";
 import { listArg, pairsArg, parse, required } from "./args.js";
-import { readExclude, readText } from "./io.js";
+import { readExclude, readData } from "./io.js";
 import { writeThenPrint } from "./print.js";
 
 export const name = "events";
@@ -50,7 +50,7 @@ export function run(args) {
   if (values.column) options.columns = pairsArg(values.column, "column", (v) => v);
   if (values.delimiter !== undefined) options.delimiter = values.delimiter === "tab" ? "\t" : values.delimiter;
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
-  const agg = aggregateEvents(readText(positionals[0]), options);
+  const agg = aggregateEvents(readData(positionals[0]), options);
   const r = agg.report;
   const lines = [
     `${r.eventsRead} events read, ${r.eventsCounted} counted; not counted: ${r.eventsOutsideWindow} outside the window, ` +

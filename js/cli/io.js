@@ -2,10 +2,18 @@
 // inputs several commands share (a model, an exclusion list, previous assignments).
 import { readFileSync, writeFileSync } from "node:fs";
 
-/** The text of FILE, or of stdin for "-". */
+/** The text of FILE, or of stdin for "-" (for JSON and lists; data files go as bytes: readData). */
 export function readText(file) {
+  return readData(file).toString("utf8");
+}
+
+/**
+ * The bytes of a data file (CSV in any encoding, a workbook), or of stdin for "-": the engine
+ * decides how to read them, as it does for the page and the API.
+ */
+export function readData(file) {
   try {
-    return readFileSync(file === "-" ? 0 : file, "utf8");
+    return readFileSync(file === "-" ? 0 : file);
   } catch (e) {
     throw new Error(`cannot read ${file}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }

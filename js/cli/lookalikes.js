@@ -1,7 +1,7 @@
 // lookalikes: rank HCPs outside the universe by similarity to one segment.
 import { lookalikes } from "../node/index.mjs";
 import { UsageError, intArg, numArg, parse, required } from "./args.js";
-import { readExclude, readModel, readText } from "./io.js";
+import { readExclude, readModel, readData } from "./io.js";
 import { fix, pct, printThenWrite, segName, table } from "./print.js";
 
 export const name = "lookalikes";
@@ -52,7 +52,7 @@ export function run(args) {
   if (values["min-coverage"] !== undefined) options.minCoverage = numArg(values["min-coverage"], "min-coverage", { min: 0, max: 1 });
   if (values.drivers !== undefined) options.drivers = intArg(values.drivers, "drivers");
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
-  const r = lookalikes(model, readText(positionals[1]), options);
+  const r = lookalikes(model, readData(positionals[1]), options);
   const shown = r.lookalikes.slice(0, SHOWN);
   const lines = [
     `look-alikes of segment ${r.segment} ${r.segmentName}: ${r.candidates} candidates, ${r.lookalikes.length} ranked` +

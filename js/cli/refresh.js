@@ -1,7 +1,7 @@
 // refresh: re-segment a new period; ids and names survive; migration matrix.
 import { refresh } from "../node/index.mjs";
 import { intArg, kArg, numArg, parse } from "./args.js";
-import { readExclude, readModel, readPrevious, readText, resultOutputs } from "./io.js";
+import { readExclude, readModel, readPrevious, readData, resultOutputs } from "./io.js";
 import { fix, pct, printThenWrite, segName, table, timed } from "./print.js";
 
 export const name = "refresh";
@@ -58,7 +58,7 @@ export function run(args) {
     previous = assignments.map((a) => ({ hcpId: a.hcpId, segment: a.segment }));
     previousFrom = `the assignments in ${positionals[0]}`;
   }
-  const { value: r, secs } = timed(() => refresh(model, readText(positionals[1]), previous, options));
+  const { value: r, secs } = timed(() => refresh(model, readData(positionals[1]), previous, options));
   const rep = r.refresh;
   const old = model.segments;
   const lines = [

@@ -1,7 +1,7 @@
 // segment: cluster one row per HCP and print the segments.
 import { segment, version } from "../node/index.mjs";
 import { UsageError, intArg, kArg, parseFlags } from "./args.js";
-import { readText, resultOutputs } from "./io.js";
+import { readData, resultOutputs } from "./io.js";
 import { fix, idx, pct, printThenWrite, table, timed } from "./print.js";
 
 export const name = "segment";
@@ -45,7 +45,7 @@ export function run(args) {
   if (values.seed !== undefined) options.seed = intArg(values.seed, "seed");
   if (values.runs !== undefined) options.nRuns = intArg(values.runs, "runs", 1);
 
-  const text = readText(positionals[0]);
+  const text = readData(positionals[0]);
   const progress = values.quiet || !process.stderr.isTTY ? null : progressLine();
   const { value: result, secs } = timed(() => segment(text, options, progress?.update));
   progress?.clear();

@@ -1,7 +1,7 @@
 // stability: bootstrap re-clustering, Jaccard overlap per segment.
 import { stability } from "../node/index.mjs";
 import { intArg, parse } from "./args.js";
-import { jsonOutput, readExclude, readModel, readText } from "./io.js";
+import { jsonOutput, readExclude, readModel, readData } from "./io.js";
 import { fix, printThenWrite, segName, table, timed } from "./print.js";
 
 export const name = "stability";
@@ -41,7 +41,7 @@ export function run(args) {
   if (values.seed !== undefined) options.seed = intArg(values.seed, "seed");
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
   const { model } = readModel(positionals[0]);
-  const text = readText(positionals[1]);
+  const text = readData(positionals[1]);
   const { value: rep, secs } = timed(() => stability(model, text, options));
   const segs = model.segments;
   const lines = [

@@ -1,7 +1,7 @@
 // update: fold new HCPs into a model with mini-batch k-means; says when a refresh is due.
 import { updateModel } from "../node/index.mjs";
 import { intArg, numArg, parse, required } from "./args.js";
-import { readExclude, readModel, readText } from "./io.js";
+import { readExclude, readModel, readData } from "./io.js";
 import { fix, pct, table, writeThenPrint } from "./print.js";
 
 export const name = "update";
@@ -49,7 +49,7 @@ export function run(args) {
   if (values["max-new-share"] !== undefined) options.maxNewShare = numArg(values["max-new-share"], "max-new-share", { min: 0 });
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
   const { model } = readModel(positionals[0]);
-  const u = updateModel(model, readText(positionals[1]), options);
+  const u = updateModel(model, readData(positionals[1]), options);
   const lines = [
     `${u.rows} rows folded into ${positionals[0]}`,
     "",
