@@ -277,3 +277,59 @@ fn surge_on_x_moves_the_budget_within_a_few_rounds_with_less_regret() {
     // The consent gate of X is tracking.
     assert_eq!(default_gate("x"), Some("consent_tracking"));
 }
+
+/// Each segment's balance between open networks and walled gardens, recomputed here from the
+/// members' raw CSV rows; the X segment's against its planted persona mix (`sample::personas`,
+/// noise and jitter aside). A rename reaches the persona names and the cards' channel names.
+#[test]
+fn segments_carry_their_network_balance_and_renamed_channel_names() {
+    let options = SegmentOptions {
+        k: hcp_segments::KChoice::Fixed(6),
+        n_runs: 4,
+        display_names: [("ch_x".to_string(), "X (Twitter)".to_string())].into(),
+        ..Default::default()
+    };
+    let csv = sample::generate_csv(3000, 7);
+    let r = segment_csv(&csv, &options).unwrap();
+    const OPEN: [&str; 3] = ["linkedin", "x", "youtube"];
+    const WALLED: [&str; 6] = ["doximity", "sermo", "doctorsnetuk", "esanum", "univadis_medscape", "mirrors_cme"];
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let segment_of: std::collections::HashMap<&str, u32> = r.assignments.iter().map(|a| (a.hcp_id.as_str(), a.segment)).collect();
+    // Per segment: engagements on open networks, on walled gardens, on all channels.
+    let mut sums = vec![[0.0f64; 3]; r.segments.len()];
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let seg = segment_of[cells[0]] as usize;
+        for (h, v) in header.iter().zip(&cells) {
+            let Some(channel) = h.strip_prefix("ch_") else { continue };
+            let v: f64 = v.parse().unwrap();
+            sums[seg][2] += v;
+            if OPEN.contains(&channel) {
+                sums[seg][0] += v;
+            } else if WALLED.contains(&channel) {
+                sums[seg][1] += v;
+            }
+        }
+    }
+    for s in &r.segments {
+        let [open, walled, total] = sums[s.id as usize];
+        let b = &s.network_balance;
+        assert!((b.open - open / total).abs() < 1e-9 && (b.walled - walled / total).abs() < 1e-9, "{}: {b:?}", s.name);
+        assert_eq!(b.open_share.map(|x| (x * 1e9).round()), Some((open / (open + walled) * 1e9).round()));
+    }
+    let oncologists = r.segments.iter().find(|s| s.drivers.iter().any(|d| d == "channel:x")).unwrap();
+    let persona = sample::personas().iter().find(|p| p.dominant_channel == "x").unwrap();
+    let planted: f64 = persona.channel_mix.iter().filter(|(c, _)| OPEN.contains(c)).map(|(_, w)| w).sum();
+    assert!((oncologists.network_balance.open - planted).abs() < 0.05, "{} vs planted {planted}", oncologists.network_balance.open);
+    assert!(oncologists.name.ends_with(" on X (Twitter)"), "{}", oncologists.name);
+    assert_eq!(oncologists.channels.iter().find(|c| c.name == "x").unwrap().display_name, "X (Twitter)");
+    assert_eq!(oncologists.channels.iter().find(|c| c.name == "mirrors_cme").unwrap().display_name, "Mirrors of Medicine");
+    for s in &r.segments {
+        let b = &s.network_balance;
+        assert!((b.open + b.walled + b.other - 1.0).abs() < 1e-9, "{b:?}");
+        assert!((b.kinds.iter().map(|k| k.share).sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+    let bad = SegmentOptions { display_names: [("x".to_string(), String::new())].into(), ..options };
+    assert_eq!(segment_csv(&sample::generate_csv(50, 7), &bad).unwrap_err().code(), "INVALID_OPTION");
+}
