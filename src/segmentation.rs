@@ -14,7 +14,7 @@ use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, Profiles, R
 use crate::limits;
 use crate::model::{AssignOptions, Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
 use crate::privacy::Pseudonymize;
-use crate::segments::{assign_members, order_by_size, profile_segments, Assignment, Segment};
+use crate::segments::{assign_members, order_by_size, profile_segments, Assignment, DisplayNames, Segment};
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -82,6 +82,9 @@ pub struct SegmentOptions {
     pub on_error: OnError,
     /// Replace every hcp_id in the outputs with a salted SHA-256 pseudonym (see `privacy`).
     pub pseudonymize: Option<Pseudonymize>,
+    /// Channel → the name shown for it (persona names, cards, the plan); others are named by
+    /// the channel catalog (`segments::catalog`).
+    pub display_names: BTreeMap<String, String>,
 }
 
 impl Default for SegmentOptions {
@@ -106,6 +109,7 @@ impl Default for SegmentOptions {
             decimal_comma: None,
             on_error: OnError::Fail,
             pseudonymize: None,
+            display_names: BTreeMap::new(),
         }
     }
 }
@@ -137,6 +141,7 @@ impl SegmentOptions {
         if let Some(p) = &self.pseudonymize {
             p.validate()?;
         }
+        DisplayNames::new(&self.display_names)?;
         self.sweep_sample.check()
     }
 
@@ -395,7 +400,8 @@ pub fn finish(
             }
         }
     };
-    let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size);
+    let names = DisplayNames::new(&options.display_names)?;
+    let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size, &names);
     debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());
     let multi = k >= 2;
     let quality = Quality {

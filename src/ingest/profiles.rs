@@ -131,7 +131,7 @@ fn number_text(v: f64) -> String {
     }
 }
 
-fn cell_text(cell: CellRef) -> String {
+pub(crate) fn cell_text(cell: CellRef) -> String {
     match cell {
         CellRef::Empty => String::new(),
         CellRef::Text(t) => t.to_string(),
@@ -150,7 +150,7 @@ fn invalid(line: u32, column: &str, value: &str, expected: &str) -> SegError {
 }
 
 /// An engagement count: ≥ 0, finite; empty → 0 (second value: was it empty).
-fn count(cell: CellRef, decimal_comma: bool, line: u32, column: &str) -> Result<(f64, bool)> {
+pub(crate) fn count(cell: CellRef, decimal_comma: bool, line: u32, column: &str) -> Result<(f64, bool)> {
     match parse_number(cell, decimal_comma) {
         Num::Empty => Ok((0.0, true)),
         Num::Value(v) if v < 0.0 => Err(SegError::NegativeCount {

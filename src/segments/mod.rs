@@ -2,12 +2,16 @@
 //!
 //! - `profile`: size, share, channel/format index scores and mixes in original units (from the
 //!   member rows, never from scaled centroids), composition by every category, consent reach;
+//! - `catalog`: what each channel is (display name, kind, region, formats) and a segment's
+//!   balance between open networks and walled gardens;
 //! - `naming`: persona names from a segment's top drivers;
 //! - `members`: per-HCP segment, distance to centroid and confidence.
 
+pub mod catalog;
 pub mod members;
 pub mod naming;
 pub mod profile;
 
+pub use catalog::{ChannelInfo, ChannelKind, DisplayNames, NetworkBalance};
 pub use members::{assign_members, Assignment};
 pub use profile::{order_by_size, profile_segments, CategoryLevel, Composition, IndexScore, Reach, Segment};

@@ -1,9 +1,10 @@
 //! Persona names from a segment's top drivers, e.g. "Congress-following oncologists on X",
-//! "CME-driven DACH GPs on esanum", "Low-engagement HCPs on email".
+//! "CME-driven DACH GPs on esanum", "Low-engagement HCPs on Email".
 //!
 //! A driver must be both over-represented (index) and a real part of the segment's behaviour
 //! (share): a channel with index 400 that carries 2% of the segment's engagement does not name it.
 
+use super::catalog::DisplayNames;
 use super::profile::{IndexScore, Segment};
 
 /// Minimum share of the segment's own mix for a channel/format to name it.
@@ -16,23 +17,6 @@ const MIN_LEVEL_INDEX: f64 = 120.0;
 const LOW_ENGAGEMENT: f64 = 0.35;
 
 const DACH: [&str; 3] = ["DE", "AT", "CH"];
-
-pub fn channel_label(name: &str) -> String {
-    match name {
-        "linkedin" => "LinkedIn".into(),
-        "x" | "twitter" => "X".into(),
-        "youtube" => "YouTube".into(),
-        "doximity" => "Doximity".into(),
-        "sermo" => "Sermo".into(),
-        "doctorsnetuk" => "Doctors.net.uk".into(),
-        "esanum" => "esanum".into(),
-        "univadis_medscape" => "Univadis/Medscape".into(),
-        "mirrors_cme" => "Mirrors CME".into(),
-        "email" => "email".into(),
-        "rep" => "rep visits".into(),
-        other => other.replace('_', " "),
-    }
-}
 
 fn format_adjective(name: &str) -> String {
     match name {
@@ -104,7 +88,8 @@ fn region_label(segment: &Segment) -> Option<String> {
 }
 
 /// Name and drivers for a segment; `taken` holds the names already given (names are unique).
-pub fn persona_name(segment: &Segment, universe_mean_engagement: f64, taken: &[String]) -> (String, Vec<String>) {
+/// Channels are named by `names` (the catalog's display names and the user's renames).
+pub fn persona_name(segment: &Segment, universe_mean_engagement: f64, taken: &[String], names: &DisplayNames) -> (String, Vec<String>) {
     let mut drivers = Vec::new();
     let low = universe_mean_engagement > 0.0 && segment.mean_engagements < LOW_ENGAGEMENT * universe_mean_engagement;
     let format = driver(&segment.formats);
@@ -137,7 +122,7 @@ pub fn persona_name(segment: &Segment, universe_mean_engagement: f64, taken: &[S
         .join(" ");
     if let Some(c) = channel {
         drivers.push(format!("channel:{}", c.name));
-        name = format!("{name} on {}", channel_label(&c.name));
+        name = format!("{name} on {}", names.name(&c.name));
     }
     // Upper-case the first letter ("HCPs on X" stays as is).
     let mut chars = name.chars();

@@ -1,3 +1,4 @@
+use super::catalog::{format_label, network_balance, DisplayNames, NetworkBalance};
 use super::naming::persona_name;
 use crate::ingest::{CategoryColumn, Profiles};
 use ndarray::{Array2, ArrayView2};
@@ -8,6 +9,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct IndexScore {
     pub name: String,
+    /// The name shown to people (channels: the catalog's or the user's; formats: a label).
+    #[serde(default)]
+    pub display_name: String,
     /// Mean engagements per member (original units).
     pub mean: f64,
     /// Mean engagements per HCP in the universe.
@@ -59,6 +63,9 @@ pub struct Segment {
     pub reach: Vec<Reach>,
     pub silhouette: Option<f64>,
     pub cohesion: f64,
+    /// Open networks versus walled gardens, from the members' channel engagements.
+    #[serde(default)]
+    pub network_balance: NetworkBalance,
 }
 
 /// Renumber clusters by size, largest first (ties keep the lower label), so segment 0 is the
@@ -104,13 +111,14 @@ fn block_means(values: &[f64], width: usize, members: Option<&[usize]>, n: usize
     sums.iter().map(|s| if count > 0 { s / count as f64 } else { 0.0 }).collect()
 }
 
-fn scores(names: &[String], seg: &[f64], uni: &[f64]) -> Vec<IndexScore> {
+fn scores(names: &[String], seg: &[f64], uni: &[f64], label: impl Fn(&str) -> String) -> Vec<IndexScore> {
     let total: f64 = seg.iter().sum();
     let mut out: Vec<IndexScore> = names
         .iter()
         .enumerate()
         .map(|(j, name)| IndexScore {
             name: name.clone(),
+            display_name: label(name),
             mean: seg[j],
             universe_mean: uni[j],
             index: index_of(seg[j], uni[j]),
@@ -147,6 +155,7 @@ pub fn profile_segments(
     distances: &[f64],
     silhouettes: &[Option<f64>],
     min_cell_size: u32,
+    names: &DisplayNames,
 ) -> Vec<Segment> {
     // labels, not profiles.len(): `finish` has already moved the ids into the assignments.
     let n = labels.len();
@@ -212,8 +221,9 @@ pub fn profile_segments(
                 drivers: Vec::new(),
                 size,
                 share: size as f64 / n.max(1) as f64,
-                channels: scores(&profiles.channels, &ch, &uni_ch),
-                formats: scores(&profiles.formats, &fm, &uni_fm),
+                channels: scores(&profiles.channels, &ch, &uni_ch, |c| names.name(c)),
+                formats: scores(&profiles.formats, &fm, &uni_fm, format_label),
+                network_balance: network_balance(&profiles.channels, &ch),
                 mean_engagements: ch.iter().sum::<f64>() + fm.iter().sum::<f64>(),
                 composition,
                 reach,
@@ -225,7 +235,7 @@ pub fn profile_segments(
 
     let mut taken: Vec<String> = Vec::new();
     for s in segments.iter_mut() {
-        let (name, drivers) = persona_name(s, uni_total, &taken);
+        let (name, drivers) = persona_name(s, uni_total, &taken, names);
         taken.push(name.clone());
         s.name = name;
         s.drivers = drivers;
@@ -256,7 +266,7 @@ mod tests {
             ..Default::default()
         };
         let labels = [0, 0, 0, 0, 0, 1, 1, 1];
-        let segs = profile_segments(&profiles, &labels, 2, &[0.0; 8], &[None, None], 2);
+        let segs = profile_segments(&profiles, &labels, 2, &[0.0; 8], &[None, None], 2, &DisplayNames::default());
         let levels = |s: usize| -> Vec<(String, u32, f64, Option<f64>, bool)> {
             segs[s].composition[0].levels.iter().map(|l| (l.value.clone(), l.count, l.share, l.index, l.suppressed)).collect()
         };

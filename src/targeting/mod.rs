@@ -7,13 +7,17 @@
 //! - [`stability`]: bootstrap re-clustering, Jaccard per segment, stable / fuzzy / unreliable
 //! - [`lookalike`]: score HCPs outside the universe (partial profiles) against one segment
 //! - [`cells`]: seeded, stratified A/B/n + holdout cells
-//! - [`plan`]: channel and format priority, consent reach, budget split, re-weighted by results
+//! - [`plan`]: channel and format priority with their base, consent reach, budget split
+//! - [`beliefs`]: campaign results → Beta–Binomial beliefs per segment × channel
+//! - [`money`]: currency, minor units, exact splits
 //! - [`incremental`]: fold new profiles into a model with linfa's mini-batch k-means; drift
 
+pub mod beliefs;
 pub mod cells;
 pub mod events;
 pub mod incremental;
 pub mod lookalike;
+pub mod money;
 pub mod plan;
 pub mod refresh;
 pub mod stability;
