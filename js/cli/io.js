@@ -165,3 +165,10 @@ export function readPrevious(file) {
     return { hcpId: r[idCol], segment: Number(v) };
   });
 }
+
+/** The system's locale as BCP 47 (LC_ALL / LC_MONETARY / LANG, e.g. de_DE.UTF-8 → de-DE); en-US when unset or C. */
+export function systemLocale() {
+  const raw = process.env.LC_ALL || process.env.LC_MONETARY || process.env.LANG || "";
+  const m = /^([a-z]{2,3})(?:_([A-Z]{2}))?/.exec(raw);
+  return m ? (m[2] ? `${m[1]}-${m[2]}` : m[1]) : "en-US";
+}
