@@ -4,6 +4,8 @@
 //! - `from` names a column of the export (exact, or the same after [`normalise`]: `HCP ID`
 //!   finds `hcp_id`); `to` is the header written (default: `from`);
 //! - `value` instead of `from` writes the same text on every row (a campaign id, a source tag);
+//! - `optional: true` leaves the column out when the export does not have it (a preset naming
+//!   `specialty` fits a file without one);
 //! - columns not named are left out; an unknown `from`, two columns written under one name or a
 //!   column with both or neither of `from`/`value` is `INVALID_OPTION`, listing what is there.
 
@@ -30,12 +32,53 @@ pub struct TemplateColumn {
     pub to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Leave the column out, instead of failing, when the export does not have `from`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 impl TemplateColumn {
     pub fn rename(from: &str, to: &str) -> Self {
-        TemplateColumn { from: Some(from.into()), to: Some(to.into()), value: None }
+        TemplateColumn { from: Some(from.into()), to: Some(to.into()), value: None, optional: false }
     }
+    fn optional(from: &str, to: &str) -> Self {
+        TemplateColumn { optional: true, ..Self::rename(from, to) }
+    }
+}
+
+/// Names of the shipped presets (see [`preset`]).
+pub const PRESETS: &[&str] = &["generic", "salesforceCampaignMember", "veevaVaultCrmAccount"];
+
+/// A shipped template for the target list, by name (`docs/exports.md` cites where each CRM field
+/// name is documented):
+/// - `generic`: readable column names for any CRM import wizard;
+/// - `salesforceCampaignMember`: `hcp_id` → `ContactId` (Salesforce `CampaignMember`), for ids
+///   that are Salesforce Contact IDs; add `{to: "CampaignId", value: "<campaign id>"}`;
+/// - `veevaVaultCrmAccount`: `hcp_id` → `veeva_network_id__v` (Vault CRM `account__v`), for ids
+///   that are Veeva Network IDs; the segment columns keep their names (custom fields).
+pub fn preset(name: &str) -> Result<ColumnTemplate> {
+    let columns = match name {
+        "generic" => vec![
+            TemplateColumn::rename("hcp_id", "External ID"),
+            TemplateColumn::rename("segment", "Segment ID"),
+            TemplateColumn::rename("segment_name", "Segment"),
+            TemplateColumn::rename("confidence", "Confidence"),
+            TemplateColumn::optional("cell", "Test Cell"),
+            TemplateColumn::optional("specialty", "Specialty"),
+            TemplateColumn::optional("country", "Country"),
+            TemplateColumn::optional("consent_email", "Email Consent"),
+            TemplateColumn::optional("consent_tracking", "Tracking Consent"),
+        ],
+        "salesforceCampaignMember" => vec![TemplateColumn::rename("hcp_id", "ContactId")],
+        "veevaVaultCrmAccount" => vec![
+            TemplateColumn::rename("hcp_id", "veeva_network_id__v"),
+            TemplateColumn::rename("segment", "segment"),
+            TemplateColumn::rename("segment_name", "segment_name"),
+            TemplateColumn::optional("cell", "cell"),
+        ],
+        other => return Err(SegError::option("template", format!("`{}` is not a preset; presets: {}", echo(other), PRESETS.join(", ")))),
+    };
+    Ok(ColumnTemplate { columns })
 }
 
 enum Source {
@@ -58,6 +101,9 @@ fn resolve(template: &ColumnTemplate, headers: &[String]) -> Result<Vec<(String,
                 let wanted = normalise(from);
                 let col = headers.iter().position(|h| h == from).or_else(|| headers.iter().position(|h| normalise(h) == wanted));
                 let Some(col) = col else {
+                    if c.optional {
+                        continue;
+                    }
                     return Err(SegError::option(&format!("{at}.from"), format!("`{}` is not a column of this export; available: {}", echo(from), available())));
                 };
                 (c.to.clone().unwrap_or_else(|| from.clone()), Source::Column(col))
@@ -75,6 +121,9 @@ fn resolve(template: &ColumnTemplate, headers: &[String]) -> Result<Vec<(String,
             return Err(SegError::option(&format!("{at}.to"), format!("`{}` is written twice; every output column needs its own name", echo(&name))));
         }
         out.push((name, source));
+    }
+    if out.is_empty() {
+        return Err(SegError::option("template.columns", format!("none of its columns is in this export; available: {}", available())));
     }
     Ok(out)
 }
@@ -135,5 +184,25 @@ mod tests {
             assert_eq!(apply(table(), &template(bad)).unwrap_err().code(), "INVALID_OPTION", "{bad}");
         }
         assert!(serde_json::from_str::<ColumnTemplate>(r#"{"columns":[{"form":"hcp_id"}]}"#).is_err());
+        // Optional columns: skipped when absent, but a template must keep at least one.
+        let t = apply(table(), &template(r#"{"columns":[{"from":"specialty","optional":true},{"from":"hcp_id"}]}"#)).unwrap();
+        assert_eq!(t.headers, vec!["hcp_id"]);
+        assert_eq!(apply(table(), &template(r#"{"columns":[{"from":"specialty","optional":true}]}"#)).unwrap_err().code(), "INVALID_OPTION");
+    }
+
+    #[test]
+    fn presets() {
+        let mut list = table();
+        list.headers.extend(["confidence".to_string(), "country".to_string()]);
+        list.rows[0].extend([Value::Fixed(0.5, 6), Value::text("DE")]);
+        let t = apply(list, &preset("generic").unwrap()).unwrap();
+        assert_eq!(t.headers, vec!["External ID", "Segment ID", "Segment", "Confidence", "Country"]);
+        assert_eq!(t.rows[0][4], Value::text("DE"));
+        assert_eq!(apply(table(), &preset("salesforceCampaignMember").unwrap()).unwrap().headers, vec!["ContactId"]);
+        assert_eq!(apply(table(), &preset("veevaVaultCrmAccount").unwrap()).unwrap().headers, vec!["veeva_network_id__v", "segment", "segment_name"]);
+        assert_eq!(preset("sap").unwrap_err().code(), "INVALID_OPTION");
+        for name in PRESETS {
+            assert!(preset(name).is_ok());
+        }
     }
 }
