@@ -24,6 +24,10 @@ pub enum SegError {
     #[error("no `{expected}` column: every row needs a pseudonymous id. Columns found: {found}. Map one with columns: {{\"<name>\": \"id\"}}")]
     MissingIdColumn { expected: String, found: String },
 
+    /// A file that comes back (previous assignments, …) lacks a column it must have.
+    #[error("{what}: no `{expected}` column. Columns found: {found}. Rename the column, or map it with columns: {{\"<name>\": \"{expected}\"}}")]
+    MissingColumn { what: String, expected: String, found: String },
+
     #[error("line {line}: column `{column}` is empty; every HCP needs an id")]
     MissingId { line: u32, column: String },
 
@@ -96,6 +100,7 @@ impl SegError {
         match self {
             EmptyInput { .. } => "EMPTY_INPUT",
             MissingIdColumn { .. } => "MISSING_ID_COLUMN",
+            MissingColumn { .. } => "MISSING_COLUMN",
             MissingId { .. } => "MISSING_ID",
             DuplicateId { .. } => "DUPLICATE_ID",
             InvalidValue { .. } => "INVALID_VALUE",
@@ -145,6 +150,7 @@ impl SegError {
             | NonFinite { column, .. }
             | DuplicateColumn { column, .. }
             | UnknownColumn { column, .. }
+            | MissingColumn { expected: column, .. }
             | TooManyLevels { column, .. }
             | ModelColumnMissing { column, .. } => Some(column),
             _ => None,

@@ -7,11 +7,13 @@
 //! - [`segments`]: clusters → what a marketer targets (index scores, composition, persona names)
 //! - [`model`]: the versioned JSON model; assigning new HCPs to saved segments
 //! - [`sample`]: the seeded sample universe with planted personas
+//! - [`export`]: every file a user takes away, as typed tables written by one CSV writer
 //! - [`targeting`]: event logs, refreshes, stability, look-alikes, test cells, channel plans, updates
 //! - `wasm` (wasm32 only): the thin boundary that decodes JS values, calls the core, encodes results
 
 pub mod clustering;
 pub mod error;
+pub mod export;
 pub mod features;
 pub mod ingest;
 pub mod limits;

@@ -434,8 +434,9 @@ fn parse_records(text: &str, delimiter: u8, on_error: OnError, header: Option<Ve
             }
         }
         for f in record.iter() {
-            // The fast trim (same result as str::trim): most cells have nothing to trim.
-            cells.text.push_str(super::profiles::trim(f));
+            // The fast trim (same result as str::trim): most cells have nothing to trim. Then
+            // undo the exports' formula neutralisation (`'=x` → `=x`; one byte compare).
+            cells.text.push_str(crate::export::restore(super::profiles::trim(f)));
             // Fits: the text is at most limits::MAX_INPUT_BYTES (checked before parsing).
             cells.ends.push(cells.text.len() as u32);
         }
@@ -487,7 +488,7 @@ fn header_names(record: &::csv::StringRecord, header_line: u32, text: &str) -> R
     }
     let mut names: Vec<String> = Vec::with_capacity(record.len());
     for (i, raw) in record.iter().enumerate() {
-        let mut name = raw.trim().to_string();
+        let mut name = crate::export::restore(raw.trim()).to_string();
         if name.is_empty() {
             // Spreadsheets often add a trailing delimiter: give the column a name so it can be
             // reported (it is ignored unless mapped).

@@ -6,11 +6,14 @@
 //! - `roles` decides what each column is (id, channel, format, category, …) from the naming
 //!   conventions in the domain notes or an explicit mapping;
 //! - `profiles` checks every cell against its role and builds [`Profiles`].
+//!
+//! `returns` reads the files that come back (previous assignments) through the same reader.
 
 pub mod csv;
 pub mod parts;
 pub mod profiles;
 pub mod records;
+pub mod returns;
 pub mod roles;
 pub mod source;
 

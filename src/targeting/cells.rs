@@ -210,18 +210,8 @@ pub fn test_cells(model: &Model, input: Input, options: &CellOptions) -> Result<
     })
 }
 
-/// The target list with cells: `hcp_id,segment,cell,<strata columns…>`.
+/// The target list with cells: `hcp_id,segment,cell,<strata columns…>` (plain CSV; see
+/// [`crate::export::tables::cells_table`] for the table and the other dialects).
 pub fn cells_csv(t: &TestCells) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let mut header = vec!["hcp_id".to_string(), "segment".into(), "cell".into()];
-    header.extend(t.stratified_by.iter().cloned());
-    let _ = w.write_record(&header);
-    for a in &t.assignments {
-        let mut row = vec![a.hcp_id.clone(), a.segment.to_string(), a.cell.clone()];
-        if !t.stratified_by.is_empty() {
-            row.extend(a.stratum.split('|').map(str::to_string));
-        }
-        let _ = w.write_record(&row);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::export::tables::plain_csv(&crate::export::tables::cells_table(t))
 }

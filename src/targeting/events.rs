@@ -122,19 +122,10 @@ pub struct EventAggregate {
 }
 
 impl EventAggregate {
-    /// Wide profile CSV (comma-separated, quoted where needed).
+    /// Wide profile CSV (the plain dialect of [`crate::export`]: comma-separated, quoted where
+    /// needed, formula-like text neutralised).
     pub fn to_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let _ = w.write_record(&self.table.headers);
-        for row in &self.table.rows {
-            let _ = w.write_record(row.cells.iter().map(|c| match c {
-                Cell::Text(t) => t.clone(),
-                Cell::Number(v) => format!("{v}"),
-                Cell::Bool(b) => b.to_string(),
-                Cell::Empty => String::new(),
-            }));
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        crate::export::tables::plain_csv(&crate::export::tables::raw_table(&self.table))
     }
 
     /// Typed, validated profiles (errors in carried columns name the HCP's first event line).

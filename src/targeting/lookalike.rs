@@ -240,20 +240,8 @@ pub fn lookalikes(model: &Model, input: Input, options: &LookalikeOptions) -> Re
     })
 }
 
-/// Target-list CSV of a look-alike result: `rank,hcp_id,score,coverage,nearest_segment,drivers`.
+/// Target-list CSV of a look-alike result: `rank,hcp_id,score,coverage,nearest_segment,drivers`
+/// (plain CSV; see [`crate::export::tables::lookalikes_table`] for the table and the other dialects).
 pub fn lookalikes_csv(r: &LookalikeResult) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record(["rank", "hcp_id", "score", "coverage", "nearest_segment", "drivers"]);
-    for l in &r.lookalikes {
-        let drivers: Vec<&str> = l.drivers.iter().map(|d| d.feature.as_str()).collect();
-        let _ = w.write_record([
-            l.rank.to_string(),
-            l.hcp_id.clone(),
-            format!("{:.4}", l.score),
-            format!("{:.3}", l.coverage),
-            l.nearest_segment.to_string(),
-            drivers.join(" "),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::export::tables::plain_csv(&crate::export::tables::lookalikes_table(r))
 }
