@@ -270,7 +270,7 @@ fn target_list_of_pseudonymised_assignments_finds_the_rows() {
 // ---- the summary -------------------------------------------------------------------------------
 
 fn segment(id: u32, size: u32, levels: &[(&str, u32)], reach: u32) -> Segment {
-    let score = |name: &str| IndexScore { name: name.into(), mean: 2.0, universe_mean: 1.6, index: Some(125.0), share: 0.5 };
+    let score = |name: &str| IndexScore { name: name.into(), display_name: name.into(), mean: 2.0, universe_mean: 1.6, index: Some(125.0), share: 0.5 };
     Segment {
         id,
         name: format!("=Seg {id}"),
@@ -287,6 +287,7 @@ fn segment(id: u32, size: u32, levels: &[(&str, u32)], reach: u32) -> Segment {
         reach: vec![Reach { consent: "consent_email".into(), share: reach as f64 / size as f64, count: reach }],
         silhouette: Some(0.4),
         cohesion: 1.0,
+        network_balance: Default::default(),
     }
 }
 

@@ -212,26 +212,36 @@ pub fn raw_table(raw: &RawTable) -> Table {
 /// One row per segment × channel of the plan (its allocations), with the channel's priority.
 pub fn plan_table(plan: &ChannelPlan) -> Table {
     let mut t = Table::new([
-        "segment", "segment_name", "channel", "index", "reachable", "reachable_share", "priority", "weight", "multiplier", "observed_rate",
-        "impressions", "amount", "share",
+        "segment", "segment_name", "channel", "channel_name", "kind", "status", "engagements_per_hcp", "mix_share", "index", "hcps",
+        "reachable", "weight", "expected_rate", "posterior_rate", "observed_rate", "impressions", "engagements", "currency", "amount",
+        "share", "reason",
     ]);
+    let decimals = plan.minor_units.min(4) as u8;
+    let unit = 10f64.powi(plan.minor_units as i32);
     for a in &plan.allocations {
         let segment = plan.segments.iter().find(|s| s.id == a.segment);
-        let channel = segment.and_then(|s| s.channels.iter().find(|c| c.channel == a.channel));
         t.rows.push(vec![
             a.segment.into(),
             segment.map_or(Value::Empty, |s| Value::text(s.name.as_str())),
             Value::text(a.channel.as_str()),
-            Value::number(channel.map(|c| c.index)),
-            channel.map_or(Value::Empty, |c| c.reachable.into()),
-            Value::number(channel.map(|c| c.reachable_share)),
-            Value::number(channel.map(|c| c.priority)),
+            Value::text(a.display_name.as_str()),
+            Value::text(a.kind.label()),
+            Value::text(if a.forced { "forced" } else { a.status.as_str() }),
+            Value::Number(a.mean),
+            Value::Number(a.mix_share),
+            Value::Number(a.index),
+            a.hcps.into(),
+            a.reachable.into(),
             Value::Number(a.weight),
-            Value::Number(a.multiplier),
+            Value::number(a.expected_rate),
+            Value::number(a.posterior_rate),
             Value::number(a.observed_rate),
             Value::number(a.impressions),
-            Value::Fixed(a.cents as f64 / 100.0, 2),
+            Value::number(a.engagements),
+            Value::text(plan.currency.as_str()),
+            Value::Fixed(a.cents as f64 / unit, decimals),
             Value::Number(a.share),
+            Value::text(a.reason.as_str()),
         ]);
     }
     t

@@ -34,6 +34,19 @@ pub enum ChannelKind {
 }
 
 impl ChannelKind {
+    /// How people read the kind (exports, the CLI).
+    pub fn label(self) -> &'static str {
+        match self {
+            ChannelKind::OpenNetwork => "open network",
+            ChannelKind::WalledGarden => "walled garden",
+            ChannelKind::EducationPortal => "education portal",
+            ChannelKind::OwnedEmail => "owned email",
+            ChannelKind::OwnedEvent => "owned event",
+            ChannelKind::FieldForce => "field force",
+            ChannelKind::Other => "other",
+        }
+    }
+
     /// Counts as an HCP-only, verified platform in the open-vs-walled balance.
     pub fn is_walled(self) -> bool {
         matches!(self, ChannelKind::WalledGarden | ChannelKind::EducationPortal)
