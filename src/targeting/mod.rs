@@ -28,7 +28,7 @@ use crate::model::Model;
 use crate::segmentation::Input;
 
 /// Read input rows with a saved model's column mapping (plus exclusions).
-pub(crate) fn read_with_model(model: &Model, input: Input, exclude: Vec<String>) -> Result<(Profiles, ParseReport)> {
+pub fn read_with_model(model: &Model, input: Input, exclude: Vec<String>) -> Result<(Profiles, ParseReport)> {
     let options = IngestOptions { columns: model.columns.clone(), exclude, ..Default::default() };
     let table = input.read(&options)?;
     ingest_table(table, &options)

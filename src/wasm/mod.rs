@@ -8,7 +8,7 @@
 //!   wrap -1 into 4294967295 for a `u32` parameter.
 //!
 //! The crate is bound as two wasm modules, so that a page's first download is only the
-//! segmentation (issue 4: under 300 KB gzip); scripts/build-wasm.sh builds each with one feature:
+//! segmentation; scripts/build-wasm.sh builds each with one feature:
 //! - `wasm-segment` → `hcp_segments_bg.wasm`: `segment`, `kmeans`, the worker pool's session;
 //! - `wasm-tools` → `hcp_segments_tools_bg.wasm`: `assign`, `segmentSummary`, `generateSample`
 //!   and the targeting functions, loaded on demand (`initTools()` in the web entry).
@@ -20,6 +20,8 @@
 
 mod decode;
 mod errors;
+#[cfg(feature = "wasm-tools")]
+mod exports;
 #[cfg(feature = "wasm-segment")]
 mod pool;
 #[cfg(feature = "wasm-segment")]
