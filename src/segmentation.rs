@@ -6,7 +6,7 @@
 
 use crate::clustering::kmeans::{best_of_restarts, cluster_sizes, finish_fit, fit_kmeans, merge_restarts, nearest_centroids, Engine, KMeansFit, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
-use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, score_k, sweep_k_with, sweep_ks, SweepSample, RULE};
+use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, rule_out_small, score_k, sweep_k_sized, sweep_ks, SweepSample, RULE};
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
@@ -75,6 +75,10 @@ pub struct SegmentOptions {
     /// the sweep runs on every row).
     pub sweep_sample: SweepSample,
     pub min_cell_size: u32,
+    /// Fewest HCPs a segment may have (default: `minCellSize`). `k: "auto"` rules out a k that
+    /// leaves a smaller segment; with a fixed k such a segment is flagged `tooSmall` and warned
+    /// about in `report.warnings` (see `guardrails`).
+    pub min_segment_size: Option<u32>,
     pub delimiter: Option<String>,
     pub decimal_comma: Option<bool>,
     /// "fail" (default): the first bad row is an error; "skip": bad rows are skipped and listed
@@ -102,6 +106,7 @@ impl Default for SegmentOptions {
             silhouette_sample: 3000,
             sweep_sample: SweepSample::default(),
             min_cell_size: 10,
+            min_segment_size: None,
             delimiter: None,
             decimal_comma: None,
             on_error: OnError::Fail,
@@ -146,6 +151,11 @@ impl SegmentOptions {
             KChoice::Auto(_) => self.sweep_sample.matrix(x, self.seed),
             KChoice::Fixed(_) => None,
         }
+    }
+
+    /// `minSegmentSize`, or `minCellSize` when it is not set.
+    pub fn min_segment_size(&self) -> u32 {
+        self.min_segment_size.unwrap_or(self.min_cell_size)
     }
 
     pub fn kmeans_params(&self, k: u32) -> KMeansParams {
@@ -277,7 +287,7 @@ pub(crate) fn segment_warm(
             match options.sweep_matrix(x) {
                 None => {
                     let sample = sample_distances.insert(options.sample_distances(x));
-                    let (sweep, fit) = sweep_k_with(x, lo, hi, &base, sample, &mut on_fit)?;
+                    let (sweep, fit) = sweep_k_sized(x, lo, hi, &base, sample, options.min_segment_size(), &mut on_fit)?;
                     (fit, Some(sweep), false)
                 }
                 // Many rows: choose k on a sample, then refine the chosen k's best sample
@@ -298,6 +308,7 @@ pub(crate) fn segment_warm(
                         rows.push(score_k(xs, &sample, &fit));
                         parts_by_k.push((k, parts));
                     }
+                    rule_out_small(&mut rows, options.min_segment_size(), xs.nrows(), x.nrows());
                     let k = choose_k(&rows);
                     let params = options.kmeans_params(k);
                     let parts = parts_by_k.into_iter().find(|(pk, _)| *pk == k).map(|(_, p)| p).unwrap_or_default();
@@ -314,6 +325,7 @@ pub(crate) fn segment_warm(
                         sample_size: xs.nrows() as u32,
                         sampled: true,
                         refined_starts: total,
+                        min_segment_size: options.min_segment_size(),
                     };
                     (fit, Some(sweep), false)
                 }
@@ -375,7 +387,7 @@ pub fn finish(
     sample: Option<&SampleDistances>,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(SegmentResult, Spent)> {
-    let Encoded { mut profiles, report, pipeline, x } = encoded;
+    let Encoded { mut profiles, mut report, pipeline, x } = encoded;
     let k = fit.centroids.nrows();
 
     progress(&Progress::stage("profile"));
@@ -395,8 +407,9 @@ pub fn finish(
             }
         }
     };
-    let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size);
+    let mut segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size);
     debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());
+    report.warnings.extend(crate::guardrails::check_sizes(&mut segments, options, k_sweep.as_ref()));
     let multi = k >= 2;
     let quality = Quality {
         k: k as u32,

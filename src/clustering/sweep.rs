@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 /// easier to act on, and silhouette differences this small are within sampling noise.
 pub const SILHOUETTE_SLACK: f64 = 0.01;
 
-pub const RULE: &str = "highest mean silhouette; a smaller k within 0.01 of it wins (fewer segments are easier to use)";
+pub const RULE: &str = "every segment at least minSegmentSize HCPs (smaller ks are ruled out; if every k is, those whose \
+smallest segment is largest stay in); then the highest mean silhouette, a smaller k within 0.01 of it winning (fewer \
+segments are easier to use)";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,6 +25,12 @@ pub struct KSweepRow {
     pub silhouette: f64,
     pub calinski_harabasz: f64,
     pub davies_bouldin: f64,
+    /// HCPs in this k's smallest segment, on the rows the sweep ran on (the sample when sampled).
+    #[serde(default)]
+    pub smallest_segment: u32,
+    /// Why this k may not be chosen (a segment under the minimum segment size); None when it may.
+    #[serde(default)]
+    pub ruled_out: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +47,9 @@ pub struct KSweep {
     /// distinct restarts, at most [`REFINE_STARTS`]) were refined by Lloyd on every row, the
     /// lowest inertia on every row kept. 0 when the sweep ran on every row.
     pub refined_starts: u32,
+    /// The minimum segment size (HCPs, on every row) a k had to meet to be chosen; 0: none.
+    #[serde(default)]
+    pub min_segment_size: u32,
 }
 
 /// How many of the sample's best distinct solutions for the chosen k a sampled sweep refines
@@ -220,6 +231,20 @@ pub fn sweep_k_with(
     sample: &SampleDistances,
     on_fit: &mut dyn FnMut(u32, u32),
 ) -> Result<(KSweep, KMeansFit)> {
+    sweep_k_sized(data, k_min, k_max, base, sample, 0, on_fit)
+}
+
+/// [`sweep_k_with`] where a k that leaves a segment under `min_segment_size` rows is ruled out
+/// (see [`rule_out_small`] and [`choose_k`]).
+pub fn sweep_k_sized(
+    data: ArrayView2<f64>,
+    k_min: u32,
+    k_max: u32,
+    base: &KMeansParams,
+    sample: &SampleDistances,
+    min_segment_size: u32,
+    on_fit: &mut dyn FnMut(u32, u32),
+) -> Result<(KSweep, KMeansFit)> {
     check_range(data.nrows(), k_min, k_max)?;
     let n = data.nrows();
     // Ks beyond the rows are dropped rather than failing the whole sweep.
@@ -238,10 +263,12 @@ pub fn sweep_k_with(
         table.push(score_k(data, sample, &fit));
         fits.push(fit);
     }
+    rule_out_small(&mut table, min_segment_size, n, n);
     let chosen = choose_k(&table);
     let fit_index = table.iter().position(|r| r.k == chosen).unwrap_or(0);
     let fit = fits.swap_remove(fit_index);
-    Ok((KSweep { rows: table, chosen_k: chosen, rule: RULE.to_string(), sample_size: n as u32, sampled: false, refined_starts: 0 }, fit))
+    let sweep = KSweep { rows: table, chosen_k: chosen, rule: RULE.to_string(), sample_size: n as u32, sampled: false, refined_starts: 0, min_segment_size };
+    Ok((sweep, fit))
 }
 
 /// One row of the sweep table: the fit's inertia and its silhouette (on the shared sample),
@@ -254,6 +281,34 @@ pub fn score_k(data: ArrayView2<f64>, sample: &SampleDistances, fit: &KMeansFit)
         silhouette: sample.silhouette(&fit.labels, k).mean,
         calinski_harabasz: calinski_harabasz(data, &fit.labels, k),
         davies_bouldin: davies_bouldin(data, &fit.labels, k),
+        smallest_segment: fit.sizes.iter().copied().min().unwrap_or(0),
+        ruled_out: None,
+    }
+}
+
+/// Mark the rows whose smallest segment is under `min_segment_size` HCPs as ruled out, saying
+/// why. The sweep ran on `sweep_rows` of `all_rows` rows: on a sample, a segment's size on every
+/// row is estimated as its size on the sample × all_rows ÷ sweep_rows (the sample is a uniform
+/// draw), so the bar on the sample is ⌈min × sweep_rows ÷ all_rows⌉.
+pub fn rule_out_small(rows: &mut [KSweepRow], min_segment_size: u32, sweep_rows: usize, all_rows: usize) {
+    let sampled = sweep_rows < all_rows;
+    let bar = if sampled {
+        (min_segment_size as u64 * sweep_rows as u64).div_ceil(all_rows.max(1) as u64) as u32
+    } else {
+        min_segment_size
+    };
+    for r in rows.iter_mut() {
+        r.ruled_out = (r.smallest_segment < bar).then(|| {
+            if sampled {
+                let estimate = (r.smallest_segment as f64 * all_rows as f64 / sweep_rows.max(1) as f64).round();
+                format!(
+                    "its smallest segment would have about {estimate} HCPs ({} of the {sweep_rows} sampled), under the minimum segment size of {min_segment_size}",
+                    r.smallest_segment
+                )
+            } else {
+                format!("its smallest segment has {} HCPs, under the minimum segment size of {min_segment_size}", r.smallest_segment)
+            }
+        });
     }
 }
 
@@ -282,13 +337,23 @@ fn check_range(n: usize, k_min: u32, k_max: u32) -> Result<()> {
     Ok(())
 }
 
-/// Apply [`RULE`] to a sweep table (ordered by k ascending).
+/// Apply [`RULE`] to a sweep table (ordered by k ascending): among the ks not ruled out
+/// ([`rule_out_small`]), or when every k is, among those whose smallest segment is largest (the
+/// least bad), the highest silhouette, a smaller k within [`SILHOUETTE_SLACK`] of it winning.
 pub fn choose_k(rows: &[KSweepRow]) -> u32 {
-    let best = rows.iter().map(|r| r.silhouette).fold(f64::NEG_INFINITY, f64::max);
-    rows.iter()
-        .find(|r| r.silhouette >= best - SILHOUETTE_SLACK)
-        .map(|r| r.k)
-        .unwrap_or(0)
+    let any_allowed = rows.iter().any(|r| r.ruled_out.is_none());
+    let largest_smallest = rows.iter().map(|r| r.smallest_segment).max().unwrap_or(0);
+    let candidates = || {
+        rows.iter()
+            .filter(move |r| if any_allowed { r.ruled_out.is_none() } else { r.smallest_segment == largest_smallest })
+    };
+    let best = candidates().map(|r| r.silhouette).fold(f64::NEG_INFINITY, f64::max);
+    candidates().find(|r| r.silhouette >= best - SILHOUETTE_SLACK).map(|r| r.k).unwrap_or(0)
+}
+
+/// True when the sweep had to choose among ks that all leave a segment under the minimum.
+pub fn every_k_ruled_out(sweep: &KSweep) -> bool {
+    !sweep.rows.is_empty() && sweep.rows.iter().all(|r| r.ruled_out.is_some())
 }
 
 #[cfg(test)]
@@ -296,7 +361,45 @@ mod tests {
     use super::*;
 
     fn row(k: u32, s: f64) -> KSweepRow {
-        KSweepRow { k, inertia: 0.0, silhouette: s, calinski_harabasz: 0.0, davies_bouldin: 0.0 }
+        KSweepRow { k, inertia: 0.0, silhouette: s, calinski_harabasz: 0.0, davies_bouldin: 0.0, smallest_segment: 0, ruled_out: None }
+    }
+
+    fn sized(k: u32, s: f64, smallest: u32) -> KSweepRow {
+        KSweepRow { smallest_segment: smallest, ..row(k, s) }
+    }
+
+    /// A k leaving a segment under the minimum is never chosen while another k is allowed, even
+    /// with the best silhouette; when every k is ruled out, the largest smallest segment wins.
+    #[test]
+    fn small_segments_rule_a_k_out() {
+        let mut rows = vec![sized(3, 0.30, 12), sized(4, 0.40, 10), sized(5, 0.60, 9), sized(6, 0.70, 2)];
+        rule_out_small(&mut rows, 10, 100, 100);
+        assert_eq!(rows.iter().map(|r| r.ruled_out.is_some()).collect::<Vec<_>>(), vec![false, false, true, true]);
+        assert!(rows[2].ruled_out.as_deref().unwrap().contains("9 HCPs, under the minimum segment size of 10"));
+        assert_eq!(choose_k(&rows), 4);
+        // Every k ruled out: k = 4 and 5 keep 8 each (the largest smallest segment); 5's
+        // silhouette is higher.
+        let mut rows = vec![sized(3, 0.30, 7), sized(4, 0.40, 8), sized(5, 0.60, 8), sized(6, 0.70, 2)];
+        rule_out_small(&mut rows, 10, 30, 30);
+        assert!(rows.iter().all(|r| r.ruled_out.is_some()));
+        assert_eq!(choose_k(&rows), 5);
+        // Minimum 0 rules nothing out: the plain silhouette rule.
+        rule_out_small(&mut rows, 0, 30, 30);
+        assert_eq!(choose_k(&rows), 6);
+    }
+
+    /// On a sample of 1,000 of 100,000 rows, a minimum of 10 HCPs is ⌈10 × 1000 ÷ 100000⌉ = 1
+    /// row of the sample; of 2,000 of 3,000 rows, ⌈10 × 2000 ÷ 3000⌉ = 7 rows.
+    #[test]
+    fn sampled_sweep_scales_the_minimum_to_the_sample() {
+        let mut rows = vec![sized(3, 0.3, 1), sized(4, 0.4, 0)];
+        rule_out_small(&mut rows, 10, 1000, 100_000);
+        assert!(rows[0].ruled_out.is_none());
+        assert!(rows[1].ruled_out.as_deref().unwrap().contains("about 0 HCPs (0 of the 1000 sampled)"));
+        let mut rows = vec![sized(3, 0.3, 7), sized(4, 0.4, 6)];
+        rule_out_small(&mut rows, 10, 2000, 3000);
+        assert_eq!(rows.iter().map(|r| r.ruled_out.is_some()).collect::<Vec<_>>(), vec![false, true]);
+        assert!(rows[1].ruled_out.as_deref().unwrap().contains("about 9 HCPs (6 of the 2000 sampled)"));
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub struct Segment {
     pub reach: Vec<Reach>,
     pub silhouette: Option<f64>,
     pub cohesion: f64,
+    /// Fewer HCPs than the minimum segment size (`minSegmentSize`): see `guardrails`.
+    #[serde(default)]
+    pub too_small: bool,
 }
 
 /// Renumber clusters by size, largest first (ties keep the lower label), so segment 0 is the
@@ -219,6 +222,7 @@ pub fn profile_segments(
                 reach,
                 silhouette: silhouettes.get(c).copied().flatten(),
                 cohesion,
+                too_small: false,
             }
         })
         .collect();
