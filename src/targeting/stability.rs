@@ -3,8 +3,15 @@
 //! For b = 1..B (seeded): draw m rows with replacement, run k-means (same k, `nRuns` restarts,
 //! seed + b) on them, and for every reference segment take the best Jaccard similarity
 //! |A ∩ B| / |A ∪ B| over the bootstrap clusters, both restricted to the distinct rows drawn.
-//! A segment's stability is its mean Jaccard over the resamples in which it had members.
-//! Verdicts: `stable` ≥ 0.75, `fuzzy` 0.6–0.75, `unreliable` < 0.6.
+//! A segment's stability is judged on the Jaccards over the resamples in which it had members:
+//! their mean and their spread, as the 10th percentile (linear interpolation between order
+//! statistics, numpy's default), since a good mean can hide resamples in which the segment
+//! dissolves. Verdicts, first match wins:
+//! - `tooSmall`: the segment has fewer rows than `minSegmentSize` (default 10): too few HCPs for
+//!   any resampling verdict to mean something, never `stable`;
+//! - `stable`: mean ≥ 0.75 **and** p10 ≥ 0.6;
+//! - `unreliable`: mean < 0.6 **or** p10 < 0.4 (or no resample had the segment's rows);
+//! - `fuzzy`: everything in between.
 //!
 //! Cost: B × nRuns k-means fits of m rows, i.e. O(B · nRuns · iterations · m · k · d). Defaults
 //! B = 20, nRuns = 3 and m = min(n, 20 000) keep it at about six 10-restart fits of at most
@@ -21,8 +28,17 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
+/// Mean Jaccard a `stable` segment reaches (Hennig's "highly stable" bar).
 pub const STABLE: f64 = 0.75;
+/// Mean Jaccard under which a segment is `unreliable`.
 pub const FUZZY: f64 = 0.6;
+/// 10th percentile of the Jaccards a `stable` segment reaches: in 9 resamples of 10 it is still
+/// recognisably the same group.
+pub const STABLE_P10: f64 = 0.6;
+/// 10th percentile under which a segment is `unreliable`: it dissolves in more than 1 resample of 10.
+pub const UNRELIABLE_P10: f64 = 0.4;
+/// Default minimum segment size (rows) for a verdict other than `tooSmall`.
+pub const DEFAULT_MIN_SEGMENT_SIZE: u32 = 10;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
@@ -36,11 +52,14 @@ pub struct StabilityOptions {
     /// Default: the model's seed.
     pub seed: Option<u32>,
     pub exclude: Vec<String>,
+    /// A segment with fewer rows is `tooSmall`, never `stable`. Default 10 (the segmentation's
+    /// default `minSegmentSize`).
+    pub min_segment_size: u32,
 }
 
 impl Default for StabilityOptions {
     fn default() -> Self {
-        StabilityOptions { resamples: 20, sample_size: None, n_runs: 3, seed: None, exclude: Vec::new() }
+        StabilityOptions { resamples: 20, sample_size: None, n_runs: 3, seed: None, exclude: Vec::new(), min_segment_size: DEFAULT_MIN_SEGMENT_SIZE }
     }
 }
 
@@ -52,7 +71,11 @@ pub struct SegmentStability {
     pub id: u32,
     pub mean_jaccard: f64,
     pub min_jaccard: f64,
-    /// stable | fuzzy | unreliable
+    /// 10th percentile of the Jaccards over the resamples in which the segment had members.
+    pub p10_jaccard: f64,
+    /// Rows of the reference segment.
+    pub size: u32,
+    /// stable | fuzzy | unreliable | tooSmall (see the module notes for the rule)
     pub verdict: String,
     /// Resamples in which the segment had members.
     pub resamples: u32,
@@ -68,14 +91,24 @@ pub struct StabilityReport {
     pub failed_resamples: u32,
 }
 
-pub fn verdict(j: f64) -> &'static str {
-    if j >= STABLE {
-        "stable"
-    } else if j >= FUZZY {
-        "fuzzy"
-    } else {
+/// The verdict on a segment of `size` rows whose Jaccards have this mean and 10th percentile
+/// (see the module notes). `resamples`: how many Jaccards there were.
+pub fn verdict(mean: f64, p10: f64, size: u32, resamples: u32, min_segment_size: u32) -> &'static str {
+    if size < min_segment_size {
+        "tooSmall"
+    } else if resamples == 0 || mean < FUZZY || p10 < UNRELIABLE_P10 {
         "unreliable"
+    } else if mean >= STABLE && p10 >= STABLE_P10 {
+        "stable"
+    } else {
+        "fuzzy"
     }
+}
+
+/// The 10th percentile of `values` (linear interpolation between order statistics); 0 when empty.
+pub fn p10(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    crate::features::pipeline::quantile(&mut v, 0.1)
 }
 
 /// Bootstrap stability of the reference clustering `labels` (k clusters) of `x`.
@@ -93,9 +126,7 @@ pub fn bootstrap_stability(x: ArrayView2<f64>, labels: &[u32], k: usize, params:
     }
     let seed = options.seed.unwrap_or(params.seed);
     let d = x.ncols();
-    let mut sums = vec![0.0; k];
-    let mut mins = vec![1.0f64; k];
-    let mut seen = vec![0u32; k];
+    let mut jaccards: Vec<Vec<f64>> = vec![Vec::new(); k];
     let mut failed = 0;
     let mut drawn = vec![false; n];
     for b in 0..options.resamples {
@@ -132,20 +163,31 @@ pub fn bootstrap_stability(x: ArrayView2<f64>, labels: &[u32], k: usize, params:
             let best = (0..k)
                 .map(|j| table[c][j] as f64 / (a + col[j] - table[c][j]) as f64)
                 .fold(0.0, f64::max);
-            sums[c] += best;
-            mins[c] = mins[c].min(best);
-            seen[c] += 1;
+            jaccards[c].push(best);
         }
     }
-    let segments = (0..k)
-        .map(|c| {
-            let mean = if seen[c] > 0 { sums[c] / seen[c] as f64 } else { 0.0 };
+    let mut sizes = vec![0u32; k];
+    for &l in labels {
+        if let Some(s) = sizes.get_mut(l as usize) {
+            *s += 1;
+        }
+    }
+    let segments = jaccards
+        .iter()
+        .zip(&sizes)
+        .enumerate()
+        .map(|(c, (js, &size))| {
+            let seen = js.len() as u32;
+            let mean = if seen > 0 { js.iter().sum::<f64>() / seen as f64 } else { 0.0 };
+            let p10 = p10(js);
             SegmentStability {
                 id: c as u32,
                 mean_jaccard: mean,
-                min_jaccard: if seen[c] > 0 { mins[c] } else { 0.0 },
-                verdict: verdict(mean).to_string(),
-                resamples: seen[c],
+                min_jaccard: js.iter().copied().reduce(f64::min).unwrap_or(0.0),
+                p10_jaccard: p10,
+                size,
+                verdict: verdict(mean, p10, size, seen, options.min_segment_size).to_string(),
+                resamples: seen,
             }
         })
         .collect();
@@ -158,4 +200,38 @@ pub fn stability(model: &Model, input: Input, options: &StabilityOptions) -> Res
     let x = model.pipeline.transform(&profiles)?;
     let (labels, _) = nearest_centroids(x.view(), model.centroid_matrix().view());
     bootstrap_stability(x.view(), &labels, model.centroids.len(), &model.params, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// numpy's np.percentile(…, 10), as Python's statistics.quantiles(…, n=10,
+    /// method="inclusive")[0] gives it: [0.9, 0.1, 0.8, 0.7, 0.95] → 0.34 (position 0.4 between 0.1
+    /// and 0.7); 0.05, 0.10, …, 1.00 → 0.145.
+    #[test]
+    fn p10_interpolates_like_numpy() {
+        assert!((p10(&[0.9, 0.1, 0.8, 0.7, 0.95]) - 0.34).abs() < 1e-12);
+        let v: Vec<f64> = (1..=20).map(|i| i as f64 / 20.0).collect();
+        assert!((p10(&v) - 0.145).abs() < 1e-12);
+        assert_eq!(p10(&[0.5]), 0.5);
+        assert_eq!(p10(&[]), 0.0);
+    }
+
+    #[test]
+    fn verdict_judges_mean_spread_and_size() {
+        // A good mean with a bad tail is not stable: the segment with a minimum of 0.14.
+        assert_eq!(verdict(0.81, 0.35, 50, 20, 10), "unreliable");
+        assert_eq!(verdict(0.81, 0.55, 50, 20, 10), "fuzzy");
+        assert_eq!(verdict(0.81, 0.60, 50, 20, 10), "stable");
+        assert_eq!(verdict(0.75, 0.75, 50, 20, 10), "stable");
+        assert_eq!(verdict(0.74, 0.70, 50, 20, 10), "fuzzy");
+        assert_eq!(verdict(0.60, 0.40, 50, 20, 10), "fuzzy");
+        assert_eq!(verdict(0.59, 0.59, 50, 20, 10), "unreliable");
+        // Under the minimum size: tooSmall whatever the Jaccards (a 1-HCP segment scores 1.0).
+        assert_eq!(verdict(1.0, 1.0, 9, 20, 10), "tooSmall");
+        assert_eq!(verdict(1.0, 1.0, 1, 20, 10), "tooSmall");
+        assert_eq!(verdict(1.0, 1.0, 10, 20, 10), "stable");
+        assert_eq!(verdict(0.0, 0.0, 50, 0, 10), "unreliable");
+    }
 }
