@@ -5,7 +5,7 @@
 //! - **Minimum segment size** (`minSegmentSize`, default `minCellSize`, 10): a segment with fewer
 //!   HCPs is flagged `tooSmall`. `k: "auto"` does not choose a k that leaves one (the sweep's rows
 //!   say which ks were ruled out and why: `clustering::sweep::rule_out_small`); when every k in
-//!   `kRange` does, it takes those whose smallest segment is largest and warns.
+//!   `kRange` does, it keeps those with the fewest segments under it and warns.
 //! - **HCPs per segment**: fewer than [`MIN_HCPS_PER_SEGMENT`] HCPs per segment on average, i.e.
 //!   n < 10·k, is too few for the k asked (or chosen), whatever the split.
 //!
@@ -49,7 +49,7 @@ pub fn check_sizes(segments: &mut [Segment], options: &SegmentOptions, sweep: Op
     if let Some(sweep) = sweep.filter(|s| every_k_ruled_out(s)) {
         warnings.push(format!(
             "k: \"auto\": every k in kRange {:?} leaves a segment under the minimum segment size of {min} HCPs (see kSweep.rows[].ruledOut); \
-             k = {} was chosen because its smallest segment is the largest; lower kRange, lower minSegmentSize or add HCPs",
+             k = {} was chosen as it leaves the fewest segments under it; lower kRange, lower minSegmentSize or add HCPs",
             options.k_range, sweep.chosen_k
         ));
     }

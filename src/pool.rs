@@ -185,8 +185,9 @@ impl Session {
         }
         crate::sort::sort_by_key(&mut rows, |r| r.k);
         let min_segment_size = self.options.min_segment_size();
-        rule_out_small(&mut rows, min_segment_size, self.sweep_matrix().nrows(), self.matrix().nrows());
-        let chosen = choose_k(&rows);
+        let (sweep_rows, all_rows) = (self.sweep_matrix().nrows(), self.matrix().nrows());
+        rule_out_small(&mut rows, min_segment_size, sweep_rows, all_rows);
+        let chosen = choose_k(&rows, min_segment_size, sweep_rows, all_rows);
         let sample_size = self.sweep_matrix().nrows() as u32;
         Ok(KSweep { rows, chosen_k: chosen, rule: RULE.to_string(), sample_size, sampled: self.sweep.is_some(), refined_starts: 0, min_segment_size })
     }

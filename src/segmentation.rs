@@ -309,7 +309,7 @@ pub(crate) fn segment_warm(
                         parts_by_k.push((k, parts));
                     }
                     rule_out_small(&mut rows, options.min_segment_size(), xs.nrows(), x.nrows());
-                    let k = choose_k(&rows);
+                    let k = choose_k(&rows, options.min_segment_size(), xs.nrows(), x.nrows());
                     let params = options.kmeans_params(k);
                     let parts = parts_by_k.into_iter().find(|(pk, _)| *pk == k).map(|(_, p)| p).unwrap_or_default();
                     let starts = refine_starts(parts);

@@ -227,9 +227,12 @@ pub fn profile_segments(
         })
         .collect();
 
+    // Names use only what the shareable summary at this minCellSize shows.
+    let sizes: Vec<u32> = segments.iter().map(|s| s.size).collect();
+    let hidden = crate::privacy::hidden_segments(&sizes, min_cell_size);
     let mut taken: Vec<String> = Vec::new();
-    for s in segments.iter_mut() {
-        let (name, drivers) = persona_name(s, uni_total, &taken);
+    for (s, &hide) in segments.iter_mut().zip(&hidden) {
+        let (name, drivers) = persona_name(s, uni_total, &taken, hide, min_cell_size);
         taken.push(name.clone());
         s.name = name;
         s.drivers = drivers;
