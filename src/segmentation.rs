@@ -4,7 +4,7 @@
 //! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{best_of_restarts, cluster_sizes, finish_fit, fit_kmeans, merge_restarts, nearest_centroids, Engine, KMeansFit, KMeansParams};
+use crate::clustering::kmeans::{best_of_restarts, cluster_sizes, finish_fit, fit_kmeans, merge_restarts, Engine, KMeansFit, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
 use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, rule_out_small, score_k, sweep_k_sized, sweep_ks, SweepSample, RULE};
 use crate::clustering::KSweep;
@@ -263,9 +263,9 @@ pub(crate) fn segment_warm(
             })?;
             let mut warm_won = false;
             let fit = match warm {
-                Some(labels_of) => match warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
+                Some(labels_of) => match crate::clustering::warm::warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
                     Some(init) => {
-                        let (fit, won) = warm_fit(x, init, &params, fit);
+                        let (fit, won) = crate::clustering::warm::warm_fit(x, init, &params, fit);
                         warm_won = won;
                         fit
                     }
@@ -458,61 +458,6 @@ pub fn finish(
 pub struct Spent {
     _profiles: ingest::Profiles,
     _matrix: Array2<f64>,
-}
-
-/// Means of the label groups (row-major k × d); None when a label is out of range or a group is
-/// empty (k-means++ alone then decides).
-fn warm_centroids(x: ndarray::ArrayView2<f64>, labels: &[u32], k: usize) -> Option<Vec<f64>> {
-    let d = x.ncols();
-    if labels.len() != x.nrows() {
-        return None;
-    }
-    let mut sums = vec![0.0; k * d];
-    let mut counts = vec![0usize; k];
-    for (row, &l) in x.outer_iter().zip(labels) {
-        let l = l as usize;
-        if l >= k {
-            return None;
-        }
-        counts[l] += 1;
-        for (acc, v) in sums[l * d..(l + 1) * d].iter_mut().zip(row.iter()) {
-            *acc += v;
-        }
-    }
-    if counts.contains(&0) {
-        return None;
-    }
-    for (c, &n) in counts.iter().enumerate() {
-        sums[c * d..(c + 1) * d].iter_mut().for_each(|v| *v /= n as f64);
-    }
-    Some(sums)
-}
-
-/// Lloyd from the warm-start centroids (the fast engine's Lloyd, whichever engine ran the
-/// restarts: both converge to the same fixed points); keep it only if its inertia is lower
-/// than the restarts' best. Both inertias are computed the same way, by a full scan.
-fn warm_fit(
-    x: ndarray::ArrayView2<f64>,
-    init: Vec<f64>,
-    params: &KMeansParams,
-    best: crate::clustering::kmeans::KMeansFit,
-) -> (crate::clustering::kmeans::KMeansFit, bool) {
-    use crate::clustering::fast::{lloyd_from, Bounds, Rows};
-    let owned = x.as_standard_layout();
-    let Some(slice) = owned.as_slice() else { return (best, false) };
-    let rows = Rows { data: slice, n: x.nrows(), d: x.ncols() };
-    let (centroids, _, iterations, converged) = lloyd_from(rows, init, params, Bounds::Hamerly);
-    let k = params.k as usize;
-    let Ok(centroids) = ndarray::Array2::from_shape_vec((k, x.ncols()), centroids) else { return (best, false) };
-    let (labels, dists) = nearest_centroids(x, centroids.view());
-    let inertia: f64 = dists.iter().sum();
-    let best_inertia: f64 = nearest_centroids(x, best.centroids.view()).1.iter().sum();
-    if inertia < best_inertia {
-        let sizes = cluster_sizes(&labels, k);
-        (crate::clustering::kmeans::KMeansFit { labels, centroids, inertia, iterations, converged, sizes }, true)
-    } else {
-        (best, false)
-    }
 }
 
 /// Segment CSV text with options, without progress reporting.
