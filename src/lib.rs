@@ -5,6 +5,7 @@
 //! - [`features`]: profiles → the recorded, serialisable feature pipeline → a numeric matrix
 //! - [`clustering`]: k-means on that matrix (linfa-clustering), the k sweep and its quality metrics
 //! - [`segments`]: clusters → what a marketer targets (index scores, composition, persona names)
+//! - [`guardrails`]: minimum segment size, too few HCPs for k: flags and warnings on small data
 //! - [`model`]: the versioned JSON model; assigning new HCPs to saved segments
 //! - [`sample`]: the seeded sample universe with planted personas
 //! - [`export`]: every file a user takes away, as typed tables written by one CSV writer
@@ -15,6 +16,7 @@ pub mod clustering;
 pub mod error;
 pub mod export;
 pub mod features;
+pub mod guardrails;
 pub mod ingest;
 pub mod limits;
 pub mod model;

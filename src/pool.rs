@@ -28,7 +28,7 @@
 
 use crate::clustering::kmeans::{check_fit, finish_fit, merge_restarts, RestartBest};
 use crate::clustering::metrics::SampleDistances;
-use crate::clustering::sweep::{choose_k, finish_refined, refine_on_all_rows, refine_start, refine_starts, score_k, sweep_ks, RULE};
+use crate::clustering::sweep::{choose_k, finish_refined, refine_on_all_rows, refine_start, refine_starts, rule_out_small, score_k, sweep_ks, RULE};
 use crate::clustering::{KSweep, KSweepRow};
 use crate::error::{Result, SegError};
 use crate::ingest::csv::Span;
@@ -184,9 +184,12 @@ impl Session {
             return Err(SegError::Clustering { message: "k: \"auto\" needs the scored sweep rows".into() });
         }
         crate::sort::sort_by_key(&mut rows, |r| r.k);
-        let chosen = choose_k(&rows);
+        let min_segment_size = self.options.min_segment_size();
+        let (sweep_rows, all_rows) = (self.sweep_matrix().nrows(), self.matrix().nrows());
+        rule_out_small(&mut rows, min_segment_size, sweep_rows, all_rows);
+        let chosen = choose_k(&rows, min_segment_size, sweep_rows, all_rows);
         let sample_size = self.sweep_matrix().nrows() as u32;
-        Ok(KSweep { rows, chosen_k: chosen, rule: RULE.to_string(), sample_size, sampled: self.sweep.is_some(), refined_starts: 0 })
+        Ok(KSweep { rows, chosen_k: chosen, rule: RULE.to_string(), sample_size, sampled: self.sweep.is_some(), refined_starts: 0, min_segment_size })
     }
 
     /// With a sampled sweep (k: "auto" on many rows): the chosen k and the sample solutions to

@@ -28,12 +28,18 @@
 //!   column in one segment) is suppressed, the next smallest one is too, so the hidden count
 //!   cannot be recovered by subtraction from the total.
 //!
+//! Names and drivers follow the same rule ([`hidden_segments`], [`hidden_levels`]): a persona
+//! name never draws on a category level, nor a segment's profile, that this summary withholds
+//! (`segments::naming`); and the summary itself drops any driver naming a withheld level (with a
+//! plain "Segment N" name then), should it be asked for a larger `minCellSize` than the
+//! segmentation used.
+//!
 //! The full result returned by `segment` keeps every count (it is for the analyst, on their own
 //! machine; `CategoryLevel.suppressed` marks the small cells for the UI); the summary is what
 //! leaves it.
 
 use crate::error::{Result, SegError};
-use crate::segments::{Assignment, Segment};
+use crate::segments::{Assignment, CategoryLevel, Segment};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -168,18 +174,83 @@ pub fn suppress_group(counts: &[u32], min: u32) -> Vec<bool> {
     out
 }
 
+/// Which segments the summary withholds as a whole, by their sizes: [`suppress_group`].
+pub fn hidden_segments(sizes: &[u32], min: u32) -> Vec<bool> {
+    suppress_group(sizes, min)
+}
+
+/// Which levels of one composition column of a segment the summary withholds: [`suppress_group`].
+pub fn hidden_levels(levels: &[CategoryLevel], min: u32) -> Vec<bool> {
+    let counts: Vec<u32> = levels.iter().map(|l| l.count).collect();
+    suppress_group(&counts, min)
+}
+
+/// The category levels a name or driver may use for `segment` at `min`: per composition column,
+/// the levels the summary shows; none at all when the segment itself is withheld.
+pub fn disclosable_levels(segment: &Segment, segment_hidden: bool, min: u32) -> Vec<(String, Vec<&CategoryLevel>)> {
+    if segment_hidden {
+        return Vec::new();
+    }
+    segment
+        .composition
+        .iter()
+        .map(|c| {
+            let hide = hidden_levels(&c.levels, min);
+            (c.column.clone(), c.levels.iter().zip(hide).filter(|(_, h)| !h).map(|(l, _)| l).collect())
+        })
+        .collect()
+}
+
+/// The name and drivers the summary shows: as given, unless a driver draws on something it
+/// withholds (any driver of a withheld segment; a `specialty:` or `region:` driver whose level is
+/// withheld), in which case the name falls back to "Segment N" and such drivers are dropped.
+fn summary_name(s: &Segment, segment_hidden: bool, min: u32) -> (String, Vec<String>) {
+    let shown = disclosable_levels(s, segment_hidden, min);
+    let level_shown = |column: &str, value: &str| {
+        shown.iter().filter(|(c, _)| c == column).any(|(_, levels)| levels.iter().any(|l| l.value == value))
+    };
+    let dach_shown = || {
+        let share: f64 = shown
+            .iter()
+            .filter(|(c, _)| c == "country")
+            .flat_map(|(_, levels)| levels.iter())
+            .filter(|l| crate::segments::naming::DACH.contains(&l.value.as_str()))
+            .map(|l| l.share)
+            .sum();
+        share >= crate::segments::naming::MIN_LEVEL_SHARE
+    };
+    let allowed = |d: &String| {
+        if segment_hidden {
+            return false;
+        }
+        match d.split_once(':') {
+            Some(("specialty", v)) => level_shown("specialty", v),
+            Some(("region", "DACH")) => dach_shown(),
+            Some(("region", v)) => level_shown("country", v),
+            _ => true,
+        }
+    };
+    let drivers: Vec<String> = s.drivers.iter().filter(|d| allowed(d)).cloned().collect();
+    if drivers.len() == s.drivers.len() {
+        (s.name.clone(), drivers)
+    } else {
+        (format!("Segment {}", s.id + 1), drivers)
+    }
+}
+
 /// The shareable summary of `segments`.
 pub fn segment_summary(segments: &[Segment], options: &SummaryOptions) -> SegmentSummary {
     let min = options.min_cell_size;
     let sizes: Vec<u32> = segments.iter().map(|s| s.size).collect();
-    let hidden = suppress_group(&sizes, min);
+    let hidden = hidden_segments(&sizes, min);
     let mut suppressed_cells = 0u32;
     let mut out = Vec::with_capacity(segments.len());
     for (s, &hide) in segments.iter().zip(&hidden) {
+        let (name, drivers) = summary_name(s, hide, min);
         let mut seg = SummarySegment {
             id: s.id,
-            name: s.name.clone(),
-            drivers: s.drivers.clone(),
+            name,
+            drivers,
             size: None,
             share: None,
             suppressed: true,
@@ -203,8 +274,7 @@ pub fn segment_summary(segments: &[Segment], options: &SummaryOptions) -> Segmen
         seg.formats = s.formats.clone();
         seg.silhouette = s.silhouette;
         for c in &s.composition {
-            let counts: Vec<u32> = c.levels.iter().map(|l| l.count).collect();
-            let hide = suppress_group(&counts, min);
+            let hide = hidden_levels(&c.levels, min);
             let levels = c
                 .levels
                 .iter()

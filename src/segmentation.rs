@@ -4,9 +4,9 @@
 //! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{best_of_restarts, cluster_sizes, finish_fit, fit_kmeans, merge_restarts, nearest_centroids, Engine, KMeansFit, KMeansParams};
+use crate::clustering::kmeans::{best_of_restarts, cluster_sizes, finish_fit, fit_kmeans, merge_restarts, Engine, KMeansFit, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
-use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, score_k, sweep_k_with, sweep_ks, SweepSample, RULE};
+use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, rule_out_small, score_k, sweep_k_sized, sweep_ks, SweepSample, RULE};
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
@@ -75,6 +75,10 @@ pub struct SegmentOptions {
     /// the sweep runs on every row).
     pub sweep_sample: SweepSample,
     pub min_cell_size: u32,
+    /// Fewest HCPs a segment may have (default: `minCellSize`). `k: "auto"` rules out a k that
+    /// leaves a smaller segment; with a fixed k such a segment is flagged `tooSmall` and warned
+    /// about in `report.warnings` (see `guardrails`).
+    pub min_segment_size: Option<u32>,
     pub delimiter: Option<String>,
     pub decimal_comma: Option<bool>,
     /// "fail" (default): the first bad row is an error; "skip": bad rows are skipped and listed
@@ -105,6 +109,7 @@ impl Default for SegmentOptions {
             silhouette_sample: 3000,
             sweep_sample: SweepSample::default(),
             min_cell_size: 10,
+            min_segment_size: None,
             delimiter: None,
             decimal_comma: None,
             on_error: OnError::Fail,
@@ -151,6 +156,11 @@ impl SegmentOptions {
             KChoice::Auto(_) => self.sweep_sample.matrix(x, self.seed),
             KChoice::Fixed(_) => None,
         }
+    }
+
+    /// `minSegmentSize`, or `minCellSize` when it is not set.
+    pub fn min_segment_size(&self) -> u32 {
+        self.min_segment_size.unwrap_or(self.min_cell_size)
     }
 
     pub fn kmeans_params(&self, k: u32) -> KMeansParams {
@@ -258,9 +268,9 @@ pub(crate) fn segment_warm(
             })?;
             let mut warm_won = false;
             let fit = match warm {
-                Some(labels_of) => match warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
+                Some(labels_of) => match crate::clustering::warm::warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
                     Some(init) => {
-                        let (fit, won) = warm_fit(x, init, &params, fit);
+                        let (fit, won) = crate::clustering::warm::warm_fit(x, init, &params, fit);
                         warm_won = won;
                         fit
                     }
@@ -282,7 +292,7 @@ pub(crate) fn segment_warm(
             match options.sweep_matrix(x) {
                 None => {
                     let sample = sample_distances.insert(options.sample_distances(x));
-                    let (sweep, fit) = sweep_k_with(x, lo, hi, &base, sample, &mut on_fit)?;
+                    let (sweep, fit) = sweep_k_sized(x, lo, hi, &base, sample, options.min_segment_size(), &mut on_fit)?;
                     (fit, Some(sweep), false)
                 }
                 // Many rows: choose k on a sample, then refine the chosen k's best sample
@@ -303,7 +313,8 @@ pub(crate) fn segment_warm(
                         rows.push(score_k(xs, &sample, &fit));
                         parts_by_k.push((k, parts));
                     }
-                    let k = choose_k(&rows);
+                    rule_out_small(&mut rows, options.min_segment_size(), xs.nrows(), x.nrows());
+                    let k = choose_k(&rows, options.min_segment_size(), xs.nrows(), x.nrows());
                     let params = options.kmeans_params(k);
                     let parts = parts_by_k.into_iter().find(|(pk, _)| *pk == k).map(|(_, p)| p).unwrap_or_default();
                     let starts = refine_starts(parts);
@@ -319,6 +330,7 @@ pub(crate) fn segment_warm(
                         sample_size: xs.nrows() as u32,
                         sampled: true,
                         refined_starts: total,
+                        min_segment_size: options.min_segment_size(),
                     };
                     (fit, Some(sweep), false)
                 }
@@ -380,7 +392,7 @@ pub fn finish(
     sample: Option<&SampleDistances>,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(SegmentResult, Spent)> {
-    let Encoded { mut profiles, report, pipeline, x } = encoded;
+    let Encoded { mut profiles, mut report, pipeline, x } = encoded;
     let k = fit.centroids.nrows();
 
     progress(&Progress::stage("profile"));
@@ -401,8 +413,9 @@ pub fn finish(
         }
     };
     let names = DisplayNames::new(&options.display_names)?;
-    let segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size, &names);
+    let mut segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size, &names);
     debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());
+    report.warnings.extend(crate::guardrails::check_sizes(&mut segments, options, k_sweep.as_ref()));
     let multi = k >= 2;
     let quality = Quality {
         k: k as u32,
@@ -451,61 +464,6 @@ pub fn finish(
 pub struct Spent {
     _profiles: ingest::Profiles,
     _matrix: Array2<f64>,
-}
-
-/// Means of the label groups (row-major k × d); None when a label is out of range or a group is
-/// empty (k-means++ alone then decides).
-fn warm_centroids(x: ndarray::ArrayView2<f64>, labels: &[u32], k: usize) -> Option<Vec<f64>> {
-    let d = x.ncols();
-    if labels.len() != x.nrows() {
-        return None;
-    }
-    let mut sums = vec![0.0; k * d];
-    let mut counts = vec![0usize; k];
-    for (row, &l) in x.outer_iter().zip(labels) {
-        let l = l as usize;
-        if l >= k {
-            return None;
-        }
-        counts[l] += 1;
-        for (acc, v) in sums[l * d..(l + 1) * d].iter_mut().zip(row.iter()) {
-            *acc += v;
-        }
-    }
-    if counts.contains(&0) {
-        return None;
-    }
-    for (c, &n) in counts.iter().enumerate() {
-        sums[c * d..(c + 1) * d].iter_mut().for_each(|v| *v /= n as f64);
-    }
-    Some(sums)
-}
-
-/// Lloyd from the warm-start centroids (the fast engine's Lloyd, whichever engine ran the
-/// restarts: both converge to the same fixed points); keep it only if its inertia is lower
-/// than the restarts' best. Both inertias are computed the same way, by a full scan.
-fn warm_fit(
-    x: ndarray::ArrayView2<f64>,
-    init: Vec<f64>,
-    params: &KMeansParams,
-    best: crate::clustering::kmeans::KMeansFit,
-) -> (crate::clustering::kmeans::KMeansFit, bool) {
-    use crate::clustering::fast::{lloyd_from, Bounds, Rows};
-    let owned = x.as_standard_layout();
-    let Some(slice) = owned.as_slice() else { return (best, false) };
-    let rows = Rows { data: slice, n: x.nrows(), d: x.ncols() };
-    let (centroids, _, iterations, converged) = lloyd_from(rows, init, params, Bounds::Hamerly);
-    let k = params.k as usize;
-    let Ok(centroids) = ndarray::Array2::from_shape_vec((k, x.ncols()), centroids) else { return (best, false) };
-    let (labels, dists) = nearest_centroids(x, centroids.view());
-    let inertia: f64 = dists.iter().sum();
-    let best_inertia: f64 = nearest_centroids(x, best.centroids.view()).1.iter().sum();
-    if inertia < best_inertia {
-        let sizes = cluster_sizes(&labels, k);
-        (crate::clustering::kmeans::KMeansFit { labels, centroids, inertia, iterations, converged, sizes }, true)
-    } else {
-        (best, false)
-    }
 }
 
 /// Segment CSV text with options, without progress reporting.

@@ -288,6 +288,7 @@ fn segment(id: u32, size: u32, levels: &[(&str, u32)], reach: u32) -> Segment {
         silhouette: Some(0.4),
         cohesion: 1.0,
         network_balance: Default::default(),
+        too_small: false,
     }
 }
 
@@ -295,7 +296,8 @@ fn segment(id: u32, size: u32, levels: &[(&str, u32)], reach: u32) -> Segment {
 fn summary_keeps_segment_summary_masking() {
     // Segment 0: levels 50/30/4 — 4 is below 10, and 30 goes too (complementary suppression);
     // its reach 80 of 84 leaves 4 without consent, so the reach cell is hidden. Segments 1 (6
-    // HCPs) and 2 (4) are hidden whole; two hidden cells need no complementary one.
+    // HCPs) and 2 (4) are hidden whole (names and drivers too); two hidden cells need no
+    // complementary one.
     let segments = vec![segment(0, 84, &[("onc", 50), ("card", 30), ("neuro", 4)], 80), segment(1, 6, &[("onc", 6)], 3), segment(2, 4, &[("gp", 4)], 2)];
     let summary = segment_summary(&segments, &SummaryOptions::default());
     let t = summary_table(&summary);
@@ -304,7 +306,7 @@ fn summary_keeps_segment_summary_masking() {
     assert_eq!(rows[0], "segment,segment_name,section,group,item,value,share,index,base,suppressed");
     assert_eq!(rows[1], ",,suppression,,minimum cell size,10,,,,false");
     assert_eq!(rows[2], format!(",,suppression,,cells suppressed,{},,,,false", summary.suppressed_cells));
-    let expect: [&str; 14] = [
+    let expect: [&str; 12] = [
         "0,'=Seg 0,size,,HCPs,84,0.42,,,false",
         "0,'=Seg 0,driver,,channel_mix:email,1,,,,false",
         "0,'=Seg 0,engagement,,mean engagements,4.5,,,,false",
@@ -315,10 +317,9 @@ fn summary_keeps_segment_summary_masking() {
         "0,'=Seg 0,composition,specialty,card,,,,,true",
         "0,'=Seg 0,composition,specialty,neuro,,,,,true",
         "0,'=Seg 0,reach,,consent_email,,,,,true",
-        "1,'=Seg 1,size,,HCPs,,,,,true",
-        "1,'=Seg 1,driver,,channel_mix:email,1,,,,false",
-        "2,'=Seg 2,size,,HCPs,,,,,true",
-        "2,'=Seg 2,driver,,channel_mix:email,1,,,,false",
+        // A segment the summary withholds whole shows neither its persona name nor its drivers.
+        "1,Segment 2,size,,HCPs,,,,,true",
+        "2,Segment 3,size,,HCPs,,,,,true",
     ];
     assert_eq!(&rows[3..], &expect);
     assert_eq!(summary.suppressed_cells, 5);

@@ -6,6 +6,7 @@ pub mod kernel;
 pub mod kmeans;
 pub mod metrics;
 pub mod sweep;
+pub(crate) mod warm;
 
 pub use kmeans::{fit_kmeans, Engine, KMeansFit, KMeansParams};
 pub use sweep::{sweep_k, KSweep, KSweepRow};

@@ -66,6 +66,9 @@ pub struct Segment {
     /// Open networks versus walled gardens, from the members' channel engagements.
     #[serde(default)]
     pub network_balance: NetworkBalance,
+    /// Fewer HCPs than the minimum segment size (`minSegmentSize`): see `guardrails`.
+    #[serde(default)]
+    pub too_small: bool,
 }
 
 /// Renumber clusters by size, largest first (ties keep the lower label), so segment 0 is the
@@ -229,13 +232,17 @@ pub fn profile_segments(
                 reach,
                 silhouette: silhouettes.get(c).copied().flatten(),
                 cohesion,
+                too_small: false,
             }
         })
         .collect();
 
+    // Names use only what the shareable summary at this minCellSize shows.
+    let sizes: Vec<u32> = segments.iter().map(|s| s.size).collect();
+    let hidden = crate::privacy::hidden_segments(&sizes, min_cell_size);
     let mut taken: Vec<String> = Vec::new();
-    for s in segments.iter_mut() {
-        let (name, drivers) = persona_name(s, uni_total, &taken, names);
+    for (s, &hide) in segments.iter_mut().zip(&hidden) {
+        let (name, drivers) = persona_name(s, uni_total, &taken, names, hide, min_cell_size);
         taken.push(name.clone());
         s.name = name;
         s.drivers = drivers;

@@ -1,11 +1,18 @@
 //! Look-alikes: score HCPs outside the modelled universe against one segment of a saved model.
 //!
-//! Partial profiles are allowed. A model feature is **unknown** for a candidate when its input
-//! column is missing (a channel/format column the file does not have, no `days_since_last` /
+//! Candidates rarely carry the model's whole profile: a congress or partner list may have 4 of
+//! its 11 channels and nothing else. They are ranked on the features they share with the model
+//! (docs/lookalikes.md). A model feature is **unknown** for a candidate when its input column is
+//! missing (a channel/format column the file does not have, no `days_since_last` /
 //! `active_weeks` column or an empty cell there, a category column that is missing or empty);
 //! unknown is not zero. Per block:
-//! - channel (format) mix: shares are taken over the candidate's *known* channels, and compared
-//!   with the segment's mix renormalised over the same channels;
+//! - channel (format) mix: the candidate's shares are taken over its *known* channels, then put
+//!   back in the model's units by the segment's own share of its mix on those channels: a
+//!   candidate with 80 % of its known engagement on X, scored against a segment whose mix has
+//!   30 % on the same channels, is compared as 0.8 × 0.3 = 24 % X with the segment's X share.
+//!   That is the candidate's full mix if its unseen channels were as the segment's, so the
+//!   shared channels weigh as much as they do in the segment's own mix (a segment living on a
+//!   channel the list lacks is judged on what remains, with the weight that remainder has);
 //! - channel (format) intensity: known only when every channel (format) column is present;
 //! - empty cells in a present count column are 0, as everywhere in the crate.
 //!
@@ -16,6 +23,10 @@
 //! HCP from the universe mean, so a typical universe HCP scores about e^−1 ≈ 0.37 against the
 //! universe mean. Drivers: the known features with the largest c_j² − (x_j − c_j)² (how much
 //! nearer the candidate is to the segment than the universe mean is, on that feature).
+//!
+//! Every candidate with at least one known feature is ranked (`minCoverage` defaults to 0), so a
+//! list that shares any column with the model never comes back empty; the result lists the
+//! features used (known for some candidate) and missing (known for none).
 
 use super::{read_with_model, total_weight};
 use crate::error::{Result, SegError};
@@ -34,7 +45,8 @@ pub struct LookalikeOptions {
     pub top: Option<u32>,
     /// Drop candidates scoring below this. Default 0.
     pub min_score: f64,
-    /// Drop candidates whose coverage is below this. Default 0.25.
+    /// Drop candidates whose coverage is below this. Default 0: every candidate sharing a
+    /// feature with the model is ranked (a partial profile ranks on what it has).
     pub min_coverage: f64,
     /// Ids to leave out (e.g. the modelled universe, objections to profiling).
     pub exclude: Vec<String>,
@@ -44,7 +56,7 @@ pub struct LookalikeOptions {
 
 impl Default for LookalikeOptions {
     fn default() -> Self {
-        LookalikeOptions { segment: 0, top: None, min_score: 0.0, min_coverage: 0.25, exclude: Vec::new(), drivers: 3 }
+        LookalikeOptions { segment: 0, top: None, min_score: 0.0, min_coverage: 0.0, exclude: Vec::new(), drivers: 3 }
     }
 }
 
@@ -81,6 +93,52 @@ pub struct LookalikeResult {
     pub lookalikes: Vec<Lookalike>,
     /// Model features no candidate column covers.
     pub missing_features: Vec<String>,
+    /// Model features the ranking used: known for at least one candidate (the rest are in
+    /// `missingFeatures`).
+    pub used_features: Vec<String>,
+    /// The target segment's share of its own channel mix on the channels the candidates have
+    /// (1 with every channel; None when the model has no channel mix): how much of what defines
+    /// the segment the ranking can see.
+    pub shared_channel_share: Option<f64>,
+    /// What limits the ranking: the segment's main channels missing from the file (the shared
+    /// channels carry under half of its mix), or why no candidate is listed.
+    pub warnings: Vec<String>,
+}
+
+/// Under this share of the segment's channel mix on the candidates' channels, the result warns
+/// that the ranking cannot see what mainly defines the segment.
+pub const WEAK_SHARED_CHANNEL_SHARE: f64 = 0.5;
+
+/// The segment's share of its channel mix on the covered channels, and a warning when it is
+/// under [`WEAK_SHARED_CHANNEL_SHARE`] naming the segment's largest missing channels.
+fn shared_channels(features: &[FeatureSpec], seg: &[Option<f64>], covered: &[bool]) -> (Option<f64>, Option<String>) {
+    let channels: Vec<(&str, f64, bool)> = features
+        .iter()
+        .zip(seg)
+        .zip(covered)
+        .filter_map(|((f, s), &c)| match &f.kind {
+            FeatureKind::ChannelShare { channel } => Some((channel.as_str(), s.unwrap_or(0.0), c)),
+            _ => None,
+        })
+        .collect();
+    if channels.is_empty() {
+        return (None, None);
+    }
+    let total: f64 = channels.iter().map(|c| c.1).sum();
+    let shared: f64 = channels.iter().filter(|c| c.2).map(|c| c.1).sum();
+    let share = if total > 0.0 { shared / total } else { 0.0 };
+    if share >= WEAK_SHARED_CHANNEL_SHARE {
+        return (Some(share), None);
+    }
+    let mut missing: Vec<&(&str, f64, bool)> = channels.iter().filter(|c| !c.2).collect();
+    crate::sort::sort_by(&mut missing, |a, b| b.1.total_cmp(&a.1));
+    let named: Vec<String> = missing.iter().take(3).map(|(n, v, _)| format!("{n} {:.0} %", v / total.max(f64::MIN_POSITIVE) * 100.0)).collect();
+    let warning = format!(
+        "the candidates' channels carry only {:.0} % of the segment's channel mix; its main channels are not in the file ({}): the ranking rests on the rest and is weak for this segment",
+        share * 100.0,
+        named.join(", ")
+    );
+    (Some(share), Some(warning))
 }
 
 /// A model centroid in raw feature units (`None` where the feature has weight 0).
@@ -125,20 +183,21 @@ fn raw_candidate(model: &Model, p: &Profiles, i: usize) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Segment raw values with the mix blocks renormalised over the channels/formats the candidate has.
-fn segment_view(features: &[FeatureSpec], seg: &[Option<f64>], known: &[Option<f64>]) -> Vec<Option<f64>> {
+/// The candidate in the segment's units: its mix shares (over its known channels / formats)
+/// times the segment's share of its own mix on those same channels / formats (module notes).
+fn candidate_view(features: &[FeatureSpec], seg: &[Option<f64>], values: &[Option<f64>]) -> Vec<Option<f64>> {
     let mass = |pred: fn(&FeatureKind) -> bool| -> f64 {
-        features.iter().zip(seg).zip(known).filter(|((f, _), k)| pred(&f.kind) && k.is_some()).filter_map(|((_, s), _)| *s).sum()
+        features.iter().zip(seg).zip(values).filter(|((f, _), x)| pred(&f.kind) && x.is_some()).filter_map(|((_, s), _)| *s).sum()
     };
     let ch_mass = mass(|k| matches!(k, FeatureKind::ChannelShare { .. }));
     let fm_mass = mass(|k| matches!(k, FeatureKind::FormatShare { .. }));
     features
         .iter()
-        .zip(seg)
-        .map(|(f, s)| match f.kind {
-            FeatureKind::ChannelShare { .. } => s.map(|v| if ch_mass > 0.0 { v / ch_mass } else { v }),
-            FeatureKind::FormatShare { .. } => s.map(|v| if fm_mass > 0.0 { v / fm_mass } else { v }),
-            _ => *s,
+        .zip(values)
+        .map(|(f, x)| match f.kind {
+            FeatureKind::ChannelShare { .. } => x.map(|v| v * ch_mass),
+            FeatureKind::FormatShare { .. } => x.map(|v| v * fm_mass),
+            _ => *x,
         })
         .collect()
 }
@@ -149,8 +208,8 @@ struct Scored {
     contributions: Vec<(usize, f64)>,
 }
 
-fn score_against(features: &[FeatureSpec], seg_raw: &[Option<f64>], cand: &[Option<f64>], w_all: f64) -> Option<Scored> {
-    let seg = segment_view(features, seg_raw, cand);
+fn score_against(features: &[FeatureSpec], seg: &[Option<f64>], cand: &[Option<f64>], w_all: f64) -> Option<Scored> {
+    let cand = candidate_view(features, seg, cand);
     let (mut d2, mut w_known) = (0.0, 0.0);
     let mut contributions = Vec::new();
     for (j, f) in features.iter().enumerate() {
@@ -229,7 +288,18 @@ pub fn lookalikes(model: &Model, input: Input, options: &LookalikeOptions) -> Re
     for (r, l) in out.iter_mut().enumerate() {
         l.rank = r as u32 + 1;
     }
-    let missing_features = features.iter().zip(&covered).filter(|(_, c)| !**c).map(|(f, _)| f.name.clone()).collect();
+    let (used, missing): (Vec<_>, Vec<_>) = features.iter().zip(&covered).partition(|(_, c)| **c);
+    let used_features = used.into_iter().map(|(f, _)| f.name.clone()).collect();
+    let missing_features = missing.into_iter().map(|(f, _)| f.name.clone()).collect();
+    let (shared_channel_share, weak) = shared_channels(features, &raws[target], &covered);
+    let mut warnings: Vec<String> = weak.into_iter().collect();
+    if out.is_empty() && !profiles.is_empty() {
+        warnings.push(if unscored as usize == profiles.len() {
+            "no candidate could be ranked: none shares a feature with the model (or reaches minCoverage)".to_string()
+        } else {
+            "no candidate reaches minScore: lower it to see the ranking".to_string()
+        });
+    }
     Ok(LookalikeResult {
         segment: options.segment,
         segment_name: model.segments[target].name.clone(),
@@ -237,6 +307,9 @@ pub fn lookalikes(model: &Model, input: Input, options: &LookalikeOptions) -> Re
         unscored,
         lookalikes: out,
         missing_features,
+        used_features,
+        shared_channel_share,
+        warnings,
     })
 }
 

@@ -27,6 +27,7 @@ fn segment(id: u32, size: u32, channels: &[(&str, f64, f64)], tracking: f64) -> 
         silhouette: None,
         cohesion: 0.0,
         network_balance: Default::default(),
+        too_small: false,
     }
 }
 
