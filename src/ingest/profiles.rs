@@ -594,7 +594,7 @@ impl RowsRead {
         }
 
         let n = p.ids.len();
-        let mut warnings = Vec::new();
+        let mut warnings = dialect.warnings.clone();
         if n == 0 {
             warnings.push("every row was excluded: there is nothing left to segment".to_string());
         }
