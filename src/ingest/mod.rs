@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod encoding;
+pub mod language;
 pub mod parts;
 pub mod profiles;
 pub mod records;
