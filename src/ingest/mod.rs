@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod encoding;
+pub mod inspect;
 pub mod language;
 pub mod parts;
 pub mod profiles;

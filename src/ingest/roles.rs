@@ -293,6 +293,15 @@ fn find_header(headers: &[String], key: &str) -> Result<usize> {
 
 /// Decide the role of every header column.
 pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> Result<RoleMap> {
+    let roles = column_roles(headers, mapping)?;
+    check_roles(&roles, headers)?;
+    Ok(roles)
+}
+
+/// Each column's role by its name and the mapping, before the checks of [`check_roles`]; an
+/// error only where the mapping itself is wrong (a column it names is not there, an unknown
+/// role, a column mapped twice).
+pub fn column_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> Result<RoleMap> {
     let mut columns: Vec<AssignedRole> = headers.iter().map(|h| by_name(h)).collect();
 
     // Apply the mapping.
@@ -335,7 +344,12 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
         }
     }
     resolve_synonyms(&mut columns);
+    Ok(RoleMap { columns })
+}
 
+/// The roles can be read by: one id column; at least one channel or format; no role twice.
+pub fn check_roles(roles: &RoleMap, headers: &[String]) -> Result<()> {
+    let columns = &roles.columns;
     // Every id / recency / frequency at most once; channel, format, category and consent names unique.
     let mut seen: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
     for (i, c) in columns.iter().enumerate() {
@@ -384,7 +398,7 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
     {
         return Err(SegError::NoFeatures);
     }
-    Ok(RoleMap { columns })
+    Ok(())
 }
 
 #[cfg(test)]

@@ -164,15 +164,49 @@ enum Role {
     Ignore,
 }
 
+/// The (normalised) header names an event log's columns are found by, unless mapped.
+const ID_NAMES: &[&str] = &["hcp_id", "hcpid", "hcp", "id"];
+const TIME_NAMES: &[&str] = &["timestamp", "time", "date", "datetime", "event_time", "event_date", "ts"];
+const CHANNEL_NAMES: &[&str] = &["channel"];
+const FORMAT_NAMES: &[&str] = &["format", "content_format", "content_type"];
+const ACTION_NAMES: &[&str] = &["action", "event", "event_type"];
+
 fn role_by_convention(n: &str) -> Role {
-    match n {
-        "hcp_id" | "hcpid" | "hcp" | "id" => Role::Id,
-        "timestamp" | "time" | "date" | "datetime" | "event_time" | "event_date" | "ts" => Role::Time,
-        "channel" => Role::Channel,
-        "format" | "content_format" | "content_type" => Role::Format,
-        "action" | "event" | "event_type" => Role::Action,
-        _ if CARRIED.contains(&n) || n.strip_prefix("consent_").is_some_and(|x| !x.is_empty()) => Role::Attribute,
-        _ => Role::Ignore,
+    let named = |names: &[&str]| names.contains(&n);
+    if named(ID_NAMES) {
+        Role::Id
+    } else if named(TIME_NAMES) {
+        Role::Time
+    } else if named(CHANNEL_NAMES) {
+        Role::Channel
+    } else if named(FORMAT_NAMES) {
+        Role::Format
+    } else if named(ACTION_NAMES) {
+        Role::Action
+    } else if CARRIED.contains(&n) || n.strip_prefix("consent_").is_some_and(|x| !x.is_empty()) {
+        Role::Attribute
+    } else {
+        Role::Ignore
+    }
+}
+
+/// Is a file with this header an event log (one row per engagement) by the column names
+/// [`aggregate_events`] finds its columns by? The answer, and a sentence that says why.
+pub fn event_log_header(headers: &[String]) -> (bool, String) {
+    let roles: Vec<Role> = headers.iter().map(|h| role_by_convention(&normalise(h))).collect();
+    let find = |r: Role| roles.iter().position(|&x| x == r).map(|i| echo(&headers[i]));
+    let names = |list: &[&str]| list.join(", ");
+    match (find(Role::Id), find(Role::Time), find(Role::Channel).or_else(|| find(Role::Format))) {
+        (Some(id), Some(time), Some(what)) => (
+            true,
+            format!("`{id}` is the id, `{time}` a timestamp and `{what}` a channel or format: one row per engagement, an event log (aggregate it into one row per HCP first)"),
+        ),
+        (_, None, _) => (false, format!("no timestamp column ({}): one row per HCP, not an event log", names(TIME_NAMES))),
+        (None, Some(time), _) => (false, format!("`{time}` looks like a timestamp, but there is no id column ({}): not an event log", names(ID_NAMES))),
+        (Some(_), Some(time), None) => (
+            false,
+            format!("`{time}` looks like a timestamp, but there is no channel or format column ({}): not an event log", names(&[CHANNEL_NAMES, FORMAT_NAMES].concat())),
+        ),
     }
 }
 
