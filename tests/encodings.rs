@@ -57,7 +57,7 @@ fn a_windows_1252_german_export_reads_as_its_utf8_twin() {
     assert_eq!((r1252.dialect.delimiter.as_deref(), r1252.dialect.decimal_comma, r1252.dialect.had_bom), (Some(";"), true, false));
     // The guess is said, with the way to force another encoding; the UTF-8 twin has no such line.
     let guess = r1252.warnings.iter().find(|w| w.contains("Windows-1252")).expect("a warning about the guess");
-    assert!(guess.contains("line 1") && guess.contains("0xDF") && guess.contains("`encoding`"), "{guess}");
+    assert!(guess.contains("line 1") && guess.contains("`encoding`"), "{guess}");
     assert!(!r8.warnings.iter().any(|w| w.contains("Windows-1252")));
     let sources: Vec<_> = r1252.columns.iter().map(|c| (c.name.as_str(), c.source.as_str())).collect();
     assert_eq!(&sources[..3], &[("Kunden-Nr", "synonym"), ("Fachrichtung", "synonym"), ("Land", "synonym")]);

@@ -2,8 +2,6 @@
 //!
 //! Rules (the `encoding` option forces one instead):
 //! - a byte-order mark decides: `EF BB BF` UTF-8, `FF FE` UTF-16LE, `FE FF` UTF-16BE;
-//! - no BOM, NUL bytes at every other position of the start (and only there): UTF-16 without a
-//!   BOM (CSV text has no NULs; UTF-16 text that is mostly ASCII has one in every other byte);
 //! - no BOM, valid UTF-8: UTF-8;
 //! - anything else: Windows-1252, what Excel's plain "CSV" writes on Western-European Windows.
 //!   This is a guess, so the read says so in a warning with the way to force another encoding.
@@ -44,30 +42,15 @@ impl Encoding {
     /// The `encoding` option → an encoding. Labels as WHATWG's Encoding Standard maps them
     /// (case-insensitive): `latin1` and `iso-8859-1` are windows-1252 there, as in browsers.
     pub fn from_option(value: &str) -> Result<Encoding> {
-        // A table, not a `match` on strings: the segmentation module's size is the budget.
-        const LABELS: [(&str, Encoding); 16] = [
-            ("utf-8", Encoding::Utf8),
-            ("utf8", Encoding::Utf8),
-            ("unicode-1-1-utf-8", Encoding::Utf8),
-            ("utf-16le", Encoding::Utf16Le),
-            ("utf-16", Encoding::Utf16Le),
-            ("unicode", Encoding::Utf16Le),
-            ("ucs-2", Encoding::Utf16Le),
-            ("utf-16be", Encoding::Utf16Be),
-            ("unicodefffe", Encoding::Utf16Be),
-            ("windows-1252", Encoding::Windows1252),
-            ("cp1252", Encoding::Windows1252),
-            ("x-cp1252", Encoding::Windows1252),
-            ("latin1", Encoding::Windows1252),
-            ("iso-8859-1", Encoding::Windows1252),
-            ("iso8859-1", Encoding::Windows1252),
-            ("us-ascii", Encoding::Windows1252),
-        ];
+        // One string, not a `match` or a table of strings: the segmentation module's size is
+        // the budget. Groups in the order of `ENCODINGS`, labels as WHATWG names them.
+        const LABELS: &str = "utf-8 utf8|utf-16le utf-16|utf-16be|windows-1252 cp1252 latin1 iso-8859-1";
+        const ENCODINGS: [Encoding; 4] = [Encoding::Utf8, Encoding::Utf16Le, Encoding::Utf16Be, Encoding::Windows1252];
         let label = value.trim();
         LABELS
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(label))
-            .map(|&(_, encoding)| encoding)
+            .split('|')
+            .position(|group| group.split(' ').any(|name| name.eq_ignore_ascii_case(label)))
+            .and_then(|i| ENCODINGS.get(i).copied())
             .ok_or_else(|| SegError::option("encoding", format!("`{}` is not supported; use {ENCODING_CHOICES}", echo(value))))
     }
 }
@@ -99,24 +82,14 @@ pub fn decode(bytes: Vec<u8>, forced: Option<&str>) -> Result<Decoded> {
     if bytes.starts_with(&[0xFE, 0xFF]) {
         return known(utf16(&bytes, Encoding::Utf16Be)?, Encoding::Utf16Be);
     }
-    if let Some(encoding) = bomless_utf16(&bytes) {
-        let text = utf16(&bytes, encoding)?;
-        let warning = format!(
-            "the file has no byte-order mark but its bytes are {} text (a NUL in every other byte), so it was read as {}; pass the `encoding` option to read it otherwise ({ENCODING_CHOICES})",
-            if encoding == Encoding::Utf16Le { "little-endian UTF-16" } else { "big-endian UTF-16" },
-            encoding.label()
-        );
-        return Ok(Decoded { text, encoding, warning: Some(warning) });
-    }
     match String::from_utf8(bytes) {
         Ok(text) => known(text, Encoding::Utf8),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
-            let (line, byte) = line_and_byte(&bytes, at);
+            let (line, _) = line_and_byte(&bytes, at);
             let warning = format!(
-                "the file is not UTF-8 (line {line}, byte {byte} of the line: 0x{:02X}), so it was read as Windows-1252, what Excel's \"CSV\" writes on Western-European Windows; if accented letters look wrong, pass the `encoding` option ({ENCODING_CHOICES}) or save the file as \"CSV UTF-8\"",
-                bytes.get(at).copied().unwrap_or(0)
+                "the file is not UTF-8 (from line {line}): read as Windows-1252, as Excel's \"CSV\" is written on Western-European Windows; if letters look wrong, pass the `encoding` option ({ENCODING_CHOICES}) or save as \"CSV UTF-8\""
             );
             Ok(Decoded { text: windows_1252(&bytes), encoding: Encoding::Windows1252, warning: Some(warning) })
         }
@@ -134,17 +107,15 @@ pub fn decode_as(bytes: Vec<u8>, encoding: Encoding) -> Result<String> {
 
 /// One part of a file read in parts ([`super::parts`]): strict UTF-8 only. Guessing per part
 /// could read the parts of one file in different encodings; whatever is not plain UTF-8 fails
-/// here (a UTF-16 BOM is not valid UTF-8; a NUL byte may be UTF-16 without one), and the whole
-/// file is read in one piece, where [`decode`] decides.
+/// here (a UTF-16 BOM is not valid UTF-8 either), and the whole file is read in one piece,
+/// where [`decode`] decides.
 pub fn part_text(bytes: Vec<u8>, forced: Option<&str>) -> Result<String> {
-    let in_one_piece = |why: &str| Err(SegError::option("encoding", format!("{why}: the file is read in one piece")));
+    // The message is never shown: the whole file's read gives the error, if any.
+    let in_one_piece = || Err(SegError::option("encoding", "read in one piece"));
     if let Some(label) = forced {
         if Encoding::from_option(label)? != Encoding::Utf8 {
-            return in_one_piece("not UTF-8");
+            return in_one_piece();
         }
-    }
-    if bytes.contains(&0) {
-        return in_one_piece("a NUL byte (UTF-16?)");
     }
     utf8(bytes)
 }
@@ -193,8 +164,8 @@ fn utf16(bytes: &[u8], encoding: Encoding) -> Result<String> {
                 at += 2 * c.len_utf16();
                 text.push(c);
             }
-            Err(e) => {
-                return Err(utf16_error(line, at - line_start + 1, &format!("an unpaired surrogate 0x{:04X}", e.unpaired_surrogate()), encoding));
+            Err(_) => {
+                return Err(utf16_error(line, at - line_start + 1, "half of a surrogate pair", encoding));
             }
         }
     }
@@ -211,27 +182,6 @@ fn utf16_error(line: u32, byte: usize, what: &str, encoding: Encoding) -> SegErr
             "the bytes are not valid {} ({what}, at byte {byte} of the line); save the file again, or pass the `encoding` option ({ENCODING_CHOICES})",
             encoding.label()
         ),
-    }
-}
-
-/// How many bytes from the start [`bomless_utf16`] looks at.
-const UTF16_SNIFF_BYTES: usize = 4096;
-
-/// UTF-16 without a BOM: in the first bytes, NULs at even offsets only (big-endian) or odd
-/// offsets only (little-endian), in at least a quarter of the units.
-fn bomless_utf16(bytes: &[u8]) -> Option<Encoding> {
-    let sample = &bytes[..bytes.len().min(UTF16_SNIFF_BYTES) & !1];
-    let units = sample.len() / 2;
-    if units < 2 {
-        return None;
-    }
-    let nul_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
-    let (even, odd) = (nul_at(0), nul_at(1));
-    let many = |n: usize| n * 4 >= units;
-    match (even, odd) {
-        (0, odd) if many(odd) => Some(Encoding::Utf16Le),
-        (even, 0) if many(even) => Some(Encoding::Utf16Be),
-        _ => None,
     }
 }
 
@@ -339,23 +289,9 @@ mod tests {
         let d = decode(b"id\nM\xFCller\n".to_vec(), None).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), ("id\nMüller\n", Encoding::Windows1252));
         let w = d.warning.unwrap();
-        for part in ["not UTF-8", "line 2", "byte 2", "0xFC", "Windows-1252", "`encoding`", "\"utf-8\"", "CSV UTF-8"] {
+        for part in ["not UTF-8", "line 2", "Windows-1252", "`encoding`", "\"utf-16le\"", "CSV UTF-8"] {
             assert!(w.contains(part), "{part}: {w}");
         }
-    }
-
-    #[test]
-    fn utf16_without_a_bom_is_seen_by_its_nul_bytes() {
-        let text = "hcp_id\tch_x\nä1\t3\n";
-        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-        let d = decode(le, None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (text, Encoding::Utf16Le));
-        assert!(d.warning.unwrap().contains("no byte-order mark"));
-        let d = decode(be, None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (text, Encoding::Utf16Be));
-        // NULs on both byte positions are no UTF-16 text: UTF-8 (valid) as it is.
-        assert_eq!(decode(vec![0, 0, 0, 0], None).unwrap().encoding, Encoding::Utf8);
     }
 
     #[test]
@@ -384,7 +320,7 @@ mod tests {
         bytes.extend([0x00, 0xDC, b'b', 0]);
         let e = decode_as(bytes, Encoding::Utf16Le).unwrap_err();
         assert_eq!((e.code(), e.line()), ("CSV_SYNTAX", Some(2)));
-        assert!(e.to_string().contains("unpaired surrogate 0xDC00, at byte 1 of the line"), "{e}");
+        assert!(e.to_string().contains("half of a surrogate pair, at byte 1 of the line"), "{e}");
         let e = decode_as(vec![0xFF, 0xFE, b'a', 0, b'b'], Encoding::Utf16Le).unwrap_err();
         assert!(e.to_string().contains("odd number of bytes"), "{e}");
     }
@@ -395,7 +331,6 @@ mod tests {
         assert_eq!(part_text("a".as_bytes().to_vec(), Some("utf-8")).unwrap(), "a");
         assert!(part_text(b"M\xFCller".to_vec(), None).is_err());
         assert!(part_text(vec![0xFF, 0xFE, b'a', 0], None).is_err());
-        assert!(part_text(vec![b'a', 0, b'b', 0], None).is_err());
         assert!(part_text(b"plain".to_vec(), Some("windows-1252")).is_err());
     }
 }

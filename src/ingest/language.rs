@@ -1,34 +1,38 @@
 //! Words in the markets' languages: how spreadsheets and people write true/false, and what
-//! they call the id, specialty, country, region and practice-setting columns. The user's list
+//! they call the id, specialty, country and region columns. The user's list
 //! of both is docs/input.md; keep the two in step.
 //!
-//! Words are compared case-insensitively (Unicode lower case) and without accents
-//! ([`folded`]): `WAHR`, `Wahr` and `wahr` are one word, as are `Spécialité` and `specialite`,
-//! or `não` and `nao`.
+//! Words are compared case-insensitively (Unicode lower case): `WAHR`, `Wahr` and `wahr` are
+//! one word. Headers are compared without accents too ([`fold`]): `Spécialité` is
+//! `specialite`.
 
-/// Booleans per language: Excel's TRUE/FALSE in that language first, then yes/no words.
+/// Booleans per language: Excel's TRUE/FALSE in that language first, then yes/no words, each
+/// list one string with `|` between the words (a table of strings costs the first download
+/// more). Compared in lower case; the words without their accents are listed too.
 /// No word is true in one language and false in another.
-pub const BOOLEANS: [(&str, &[&str], &[&str]); 12] = [
-    ("English", &["true", "yes", "y", "1"], &["false", "no", "n", "0"]),
-    ("German", &["wahr", "ja"], &["falsch", "nein"]),
-    ("French", &["vrai", "oui"], &["faux", "non"]),
-    ("Spanish", &["verdadero", "sí"], &["falso", "no"]),
-    ("Italian", &["vero", "sì"], &["falso", "no"]),
-    ("Dutch", &["waar", "ja"], &["onwaar", "nee"]),
-    ("Portuguese", &["verdadeiro", "sim"], &["falso", "não"]),
-    ("Danish", &["sand", "ja"], &["falsk", "nej"]),
-    ("Swedish", &["sant", "ja"], &["falskt", "nej"]),
-    ("Norwegian", &["sann", "ja"], &["usann", "nei"]),
-    ("Polish", &["prawda", "tak"], &["fałsz", "nie"]),
-    ("Finnish", &["tosi", "kyllä"], &["epätosi", "ei"]),
+pub const BOOLEANS: [(&str, &str, &str); 12] = [
+    ("English", "true|yes|y|1", "false|no|n|0"),
+    ("German", "wahr|ja", "falsch|nein"),
+    ("French", "vrai|oui", "faux|non"),
+    ("Spanish", "verdadero|sí|si", "falso|no"),
+    ("Italian", "vero|sì|si", "falso|no"),
+    ("Dutch", "waar|ja", "onwaar|nee"),
+    ("Portuguese", "verdadeiro|sim", "falso|não|nao"),
+    ("Danish", "sand|ja", "falsk|nej"),
+    ("Swedish", "sant|ja", "falskt|nej"),
+    ("Norwegian", "sann|ja", "usann|nei"),
+    ("Polish", "prawda|tak", "fałsz|falsz|nie"),
+    ("Finnish", "tosi|kyllä|kylla", "epätosi|epatosi|ei"),
 ];
 
-/// A boolean word in any of [`BOOLEANS`]' languages, any case, with or without accents.
+/// A boolean word in any of [`BOOLEANS`]' languages, any case.
 pub fn boolean(word: &str) -> Option<bool> {
+    let lower = word.to_lowercase();
+    let has = |words: &str| words.split('|').any(|w| w == lower);
     BOOLEANS.iter().find_map(|(_, yes, no)| {
-        if yes.iter().any(|w| same_word(w, word)) {
+        if has(yes) {
             Some(true)
-        } else if no.iter().any(|w| same_word(w, word)) {
+        } else if has(no) {
             Some(false)
         } else {
             None
@@ -39,122 +43,103 @@ pub fn boolean(word: &str) -> Option<bool> {
 /// The columns known by other names, with the canonical name the rest of the engine uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Synonym {
-    /// `hcp_id`, `specialty`, `country`, `region` or `practice_setting`.
+    /// `hcp_id`, `specialty`, `country` or `region`.
     pub canonical: &'static str,
     pub language: &'static str,
     /// The word as the language writes it (for messages and the docs).
     pub word: &'static str,
 }
 
-/// Header synonyms: (canonical name, language, words). A header matches after
-/// `roles::normalise` (so spaces, hyphens and underscores are one `_`) and [`folded`].
+/// Header synonyms: (canonical name, language, words with `|` between them). A header matches
+/// after `roles::normalise` (so spaces, hyphens and underscores are one `_`) and [`fold`].
 /// Not a bare `id`: too many files carry a row number or a foreign key under that name.
-pub const HEADER_SYNONYMS: [(&str, &str, &[&str]); 34] = [
-    ("hcp_id", "English", &["hcpid", "hcp identifier", "hcp code", "hcp key", "physician id", "doctor id", "customer id"]),
-    ("hcp_id", "German", &["arzt id", "arzt nr", "arztnummer", "kunden id", "kunden nr", "kundennummer", "hcp nummer"]),
-    ("hcp_id", "French", &["id médecin", "identifiant médecin", "code médecin", "id client", "identifiant client", "code client"]),
-    ("hcp_id", "Spanish", &["id médico", "código médico", "id cliente", "código cliente"]),
-    ("hcp_id", "Italian", &["id medico", "codice medico", "codice cliente"]),
-    ("hcp_id", "Dutch", &["arts id", "artsnummer", "klant id", "klantnummer"]),
-    ("hcp_id", "Portuguese", &["id médico", "código médico", "id cliente", "código cliente"]),
-    ("hcp_id", "Polish", &["id lekarza", "kod lekarza", "identyfikator lekarza", "id klienta"]),
-    ("specialty", "English", &["speciality", "medical specialty", "medical speciality", "specialization", "specialisation"]),
-    ("specialty", "German", &["fachrichtung", "fachgebiet", "facharztrichtung", "fachbereich", "spezialisierung"]),
-    ("specialty", "French", &["spécialité", "spécialité médicale"]),
-    ("specialty", "Spanish", &["especialidad", "especialidad médica"]),
-    ("specialty", "Italian", &["specializzazione", "specialità"]),
-    ("specialty", "Dutch", &["specialisme", "specialisatie", "vakgebied"]),
-    ("specialty", "Portuguese", &["especialidade", "especialidade médica"]),
-    ("specialty", "Polish", &["specjalizacja", "specjalność"]),
-    ("country", "English", &["country code", "nation"]),
-    ("country", "German", &["land", "länderkennzeichen", "ländercode"]),
-    ("country", "French", &["pays", "code pays"]),
-    ("country", "Spanish", &["país", "código país"]),
-    ("country", "Italian", &["paese", "nazione"]),
-    ("country", "Portuguese", &["país", "código país"]),
-    ("country", "Dutch", &["land"]),
-    ("country", "Polish", &["kraj"]),
-    ("region", "German", &["bundesland", "gebiet"]),
-    ("region", "French", &["région", "département"]),
-    ("region", "Spanish", &["región", "provincia", "comunidad autónoma"]),
-    ("region", "Italian", &["regione", "provincia"]),
-    ("region", "Dutch", &["regio", "provincie"]),
-    ("region", "Polish", &["województwo"]),
-    ("practice_setting", "English", &["setting", "care setting", "practice type"]),
-    ("practice_setting", "German", &["praxisform", "praxisart", "versorgungsbereich", "einrichtungsart"]),
-    ("practice_setting", "French", &["mode d'exercice", "type d'exercice", "lieu d'exercice"]),
-    ("practice_setting", "Spanish", &["ámbito asistencial", "tipo de centro"]),
+pub const HEADER_SYNONYMS: [(&str, &str, &str); 30] = [
+    ("hcp_id", "English", "hcpid|hcp identifier|hcp code|hcp key|physician id|doctor id|customer id"),
+    ("hcp_id", "German", "arzt id|arzt nr|arztnummer|kunden id|kunden nr|kundennummer|hcp nummer"),
+    ("hcp_id", "French", "id médecin|identifiant médecin|code médecin|id client|identifiant client|code client"),
+    ("hcp_id", "Spanish", "id médico|código médico|id cliente|código cliente"),
+    ("hcp_id", "Italian", "id medico|codice medico|codice cliente"),
+    ("hcp_id", "Dutch", "arts id|artsnummer|klant id|klantnummer"),
+    ("hcp_id", "Portuguese", "id médico|código médico|id cliente|código cliente"),
+    ("hcp_id", "Polish", "id lekarza|kod lekarza|identyfikator lekarza|id klienta"),
+    ("specialty", "English", "speciality|medical specialty|medical speciality|specialization|specialisation"),
+    ("specialty", "German", "fachrichtung|fachgebiet|facharztrichtung|fachbereich|spezialisierung"),
+    ("specialty", "French", "spécialité|spécialité médicale"),
+    ("specialty", "Spanish", "especialidad|especialidad médica"),
+    ("specialty", "Italian", "specializzazione|specialità"),
+    ("specialty", "Dutch", "specialisme|specialisatie|vakgebied"),
+    ("specialty", "Portuguese", "especialidade|especialidade médica"),
+    ("specialty", "Polish", "specjalizacja|specjalność"),
+    ("country", "English", "country code"),
+    ("country", "German", "land|länderkennzeichen|ländercode"),
+    ("country", "French", "pays|code pays"),
+    ("country", "Spanish", "país|código país"),
+    ("country", "Italian", "paese|nazione"),
+    ("country", "Portuguese", "país|código país"),
+    ("country", "Dutch", "land"),
+    ("country", "Polish", "kraj"),
+    ("region", "German", "bundesland"),
+    ("region", "French", "région|département"),
+    ("region", "Spanish", "región|provincia|comunidad autónoma"),
+    ("region", "Italian", "regione|provincia"),
+    ("region", "Dutch", "regio|provincie"),
+    ("region", "Polish", "województwo"),
 ];
 
 /// The synonym a normalised header (`roles::normalise`) is, if any (the first language that
 /// has the word: [`synonym_languages`] names them all).
 pub fn header_synonym(normalised: &str) -> Option<Synonym> {
+    let given = fold(normalised);
     HEADER_SYNONYMS.iter().find_map(|&(canonical, language, words)| {
-        let word = words.iter().find(|w| same_header(w, normalised))?;
+        let word = words.split('|').find(|w| fold(w).replace(' ', "_") == given)?;
         Some(Synonym { canonical, language, word })
     })
-}
-
-/// `listed` (a word of these tables) and `given` are the same word: case and accents aside.
-fn same_word(listed: &str, given: &str) -> bool {
-    folded(listed).eq(folded(given))
-}
-
-/// `listed` (spaces between words) and a normalised header (`_` between words) are the same.
-fn same_header(listed: &str, normalised: &str) -> bool {
-    folded(listed).map(|c| if c == ' ' { '_' } else { c }).eq(folded(normalised))
 }
 
 /// Every language whose list has `word` for `canonical` (`país` is Spanish and Portuguese).
 pub fn synonym_languages(canonical: &str, word: &str) -> Vec<&'static str> {
     HEADER_SYNONYMS
         .iter()
-        .filter(|(c, _, words)| *c == canonical && words.contains(&word))
+        .filter(|(c, _, words)| *c == canonical && words.split('|').any(|w| w == word))
         .map(|&(_, language, _)| language)
         .collect()
 }
 
-/// Lower case without accents, as characters: `Spécialité` → `specialite`, `Straße` →
-/// `strasse`, `Fałsz` → `falsz`. Latin letters with diacritics become their base letter (what
-/// Unicode's canonical decomposition gives, plus `ł`, `ø`, `đ`, which do not decompose), and
-/// combining accents (text in decomposed form) are dropped.
-pub fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
-    let combining = |c: &char| ('\u{300}'..='\u{36F}').contains(c);
-    s.chars().flat_map(char::to_lowercase).filter(move |c| !combining(c)).flat_map(|c| {
-        let (first, second) = match c {
-            'ß' => ('s', Some('s')),
-            'æ' => ('a', Some('e')),
-            'œ' => ('o', Some('e')),
-            c => (base_letter(c), None),
-        };
-        std::iter::once(first).chain(second)
-    })
+/// Lower-case text without accents: `spécialité` → `specialite`, `straße` → `strasse`,
+/// `fałsz` → `falsz`. Latin letters with diacritics become their base letter (what Unicode's
+/// canonical decomposition gives, plus `ł`, `ø`, `đ`, which do not decompose), and combining
+/// accents (text in decomposed form, as macOS writes names) are dropped. Headers are lower
+/// case already (`roles::normalise`), and so are the lists.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{300}'..='\u{36F}' => {}
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            c => out.push(base_letter(c)),
+        }
+    }
+    out
 }
 
-/// The base letter of a lower-case Latin letter with a diacritic (Latin-1 and Latin
-/// Extended-A); any other character as it is.
+/// The base letter of a Latin letter with a diacritic (Latin-1 and Latin Extended-A, by
+/// canonical decomposition, plus `ł`, `đ`, `ø`); any other character as it is. Tables, not a
+/// `match`: the segmentation module's size is the budget. `.` = no base letter.
 fn base_letter(c: char) -> char {
-    match c {
-        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
-        'ď' | 'đ' => 'd',
-        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
-        'ĥ' => 'h',
-        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' => 'i',
-        'ĵ' => 'j',
-        'ķ' => 'k',
-        'ĺ' | 'ļ' | 'ľ' | 'ł' => 'l',
-        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
-        'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
-        'ŕ' | 'ŗ' | 'ř' => 'r',
-        'ś' | 'ŝ' | 'ş' | 'š' => 's',
-        'ţ' | 'ť' => 't',
-        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
-        'ŵ' => 'w',
-        'ý' | 'ÿ' | 'ŷ' => 'y',
-        'ź' | 'ż' | 'ž' => 'z',
-        c => c,
+    const LATIN_1_FROM_E0: &[u8; 32] = b"aaaaaa.ceeeeiiii.nooooo.ouuuuy.y";
+    const LATIN_EXTENDED_A: &[u8; 128] =
+        b"aaaaaaccccccccddddeeeeeeeeeegggggggghh..iiiiiiiii...jjkk.llllll..llnnnnnn...oooooo..rrrrrrsssssssstttt..uuuuuuuuuuuuwwyyyzzzzzz.";
+    let cp = c as u32;
+    let base = match cp {
+        0xE0..=0xFF => LATIN_1_FROM_E0.get((cp - 0xE0) as usize),
+        0x100..=0x17F => LATIN_EXTENDED_A.get((cp - 0x100) as usize),
+        _ => None,
+    };
+    match base {
+        Some(&b) if b != b'.' => char::from(b),
+        _ => c,
     }
 }
 
@@ -197,8 +182,8 @@ mod tests {
     fn no_word_is_both_true_and_false() {
         for (_, yes, _) in BOOLEANS {
             for (_, _, no) in BOOLEANS {
-                for w in yes.iter() {
-                    assert!(!no.iter().any(|n| same_word(n, w)), "{w}");
+                for w in yes.split('|') {
+                    assert!(!no.split('|').any(|n| n == w), "{w}");
                 }
             }
         }
@@ -215,12 +200,12 @@ mod tests {
                 continue;
             }
             let want: String = parts[0].to_lowercase().collect();
-            assert_eq!(folded(&c.to_string()).collect::<String>(), want, "{c} U+{:04X}", c as u32);
+            assert_eq!(fold(&c.to_lowercase().to_string()), want, "{c} U+{:04X}", c as u32);
         }
         // The ones that do not decompose, and the ligatures.
-        assert_eq!(folded("ŁøĐßÆŒ").collect::<String>(), "lodssaeoe");
+        assert_eq!(fold("łøđßæœ"), "lodssaeoe");
         // Text in decomposed form (as macOS writes names): the combining marks are dropped.
-        assert_eq!(folded("Spe\u{301}cialite\u{301}").collect::<String>(), "specialite");
+        assert_eq!(fold("spe\u{301}cialite\u{301}"), "specialite");
     }
 
     #[test]
@@ -243,11 +228,27 @@ mod tests {
         assert_eq!(found("Kunden-Nr."), None);
         assert_eq!(found("Kunden-Nr"), Some(("hcp_id", "German")));
         assert_eq!(found("Région"), Some(("region", "French")));
-        assert_eq!(found("Mode d'exercice"), Some(("practice_setting", "French")));
         for not in ["id", "ID", "name", "Landkreis", "specialty_group", "pays_de_loire"] {
             assert_eq!(found(not), None, "{not}");
         }
         assert_eq!(synonym_languages("country", "país"), vec!["Spanish", "Portuguese"]);
         assert_eq!(synonym_languages("country", "land"), vec!["German", "Dutch"]);
+    }
+
+    #[test]
+    fn the_user_doc_lists_every_word() {
+        let doc = include_str!("../../docs/input.md");
+        let listed = |w: &str| doc.contains(&format!("`{w}`"));
+        for (lang, yes, no) in BOOLEANS {
+            assert!(doc.contains(&format!("| {lang} |")), "{lang}");
+            for w in yes.split('|').chain(no.split('|')) {
+                assert!(listed(w), "docs/input.md lacks the boolean `{w}`");
+            }
+        }
+        for (_, _, words) in HEADER_SYNONYMS {
+            for w in words.split('|') {
+                assert!(listed(w), "docs/input.md lacks the header `{w}`");
+            }
+        }
     }
 }

@@ -47,13 +47,9 @@ pub fn read_part(text: &str, span: Span, options: &IngestOptions) -> Result<Part
 pub fn read_part_bytes(bytes: Vec<u8>, head: Option<Vec<u8>>, options: &IngestOptions) -> Result<PartRead> {
     let forced = options.encoding.as_deref();
     let text = super::encoding::part_text(bytes, forced)?;
-    let mut part = match head {
-        None => read_part(&text, Span::First, options)?,
-        Some(head) => {
-            let head = super::encoding::part_text(head, forced)?;
-            read_part(&text, Span::Rest { head: &head }, options)?
-        }
-    };
+    let head = head.map(|head| super::encoding::part_text(head, forced)).transpose()?;
+    let span = head.as_deref().map_or(Span::First, |head| Span::Rest { head });
+    let mut part = read_part(&text, span, options)?;
     part.rows.dialect.encoding = Some(super::encoding::Encoding::Utf8.label().to_string());
     Ok(part)
 }

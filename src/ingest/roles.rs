@@ -8,8 +8,8 @@
 //! else is ignored (data minimisation) and reported as such.
 //!
 //! Header synonyms in the markets' languages (`Fachrichtung`, `pays`, `Kundennummer` …: the
-//! lists are in [`super::language`]) give the id and the specialty, country, region and
-//! practice-setting categories under their canonical name, so cards, filters and names find
+//! lists are in [`super::language`]) give the id and the specialty, country and region
+//! categories under their canonical name, so cards, filters and names find
 //! them. A synonym gives way: to a column that has the role by its own name (`specialty` next
 //! to `Fachrichtung`), to a mapping, and to an earlier synonym of the same role.
 //!
@@ -165,18 +165,13 @@ fn by_name(header: &str) -> AssignedRole {
 
 /// A synonym gives way to a column that has its role otherwise, and to an earlier synonym.
 fn resolve_synonyms(columns: &mut [AssignedRole]) {
-    let key = |c: &AssignedRole| match c.role {
-        ColumnRole::Id => (c.role.kind(), String::new()),
-        _ => (c.role.kind(), c.name.clone()),
-    };
     for i in 0..columns.len() {
-        if columns[i].source != "synonym" || columns[i].role == ColumnRole::Ignore {
+        let c = &columns[i];
+        if c.source != "synonym" || c.role == ColumnRole::Ignore {
             continue;
         }
-        let k = key(&columns[i]);
-        let taken = columns.iter().enumerate().any(|(j, c)| {
-            j != i && c.role != ColumnRole::Ignore && key(c) == k && (c.source != "synonym" || j < i)
-        });
+        let same = |o: &AssignedRole| o.role == c.role && (c.role == ColumnRole::Id || o.name == c.name);
+        let taken = columns.iter().enumerate().any(|(j, o)| j != i && same(o) && (o.source != "synonym" || j < i));
         if taken {
             columns[i].role = ColumnRole::Ignore;
         }
