@@ -83,6 +83,13 @@ impl Session {
         parts::read_part(text, span, &options.ingest_options()).ok()
     }
 
+    /// [`Session::read_part`] of a part given as bytes (`head`: the file's first line, for a
+    /// later part): strictly UTF-8, see `ingest::parts::read_part_bytes`.
+    pub fn read_part_bytes(bytes: Vec<u8>, head: Option<Vec<u8>>, options: &SegmentOptions) -> Option<PartRead> {
+        options.check().ok()?;
+        parts::read_part_bytes(bytes, head, &options.ingest_options()).ok()
+    }
+
     /// The parts of a file ([`Session::read_part`], in file order) merged and encoded: the session
     /// [`Session::prepare`] makes of the whole file, or None when only a read of the whole file
     /// can tell (`ingest::parts::merge`).

@@ -81,6 +81,9 @@ pub struct SegmentOptions {
     pub min_segment_size: Option<u32>,
     pub delimiter: Option<String>,
     pub decimal_comma: Option<bool>,
+    /// Force the encoding of a file given as bytes: "utf-8", "utf-16le", "utf-16be" or
+    /// "windows-1252"; detected when absent (`ingest::encoding`).
+    pub encoding: Option<String>,
     /// "fail" (default): the first bad row is an error; "skip": bad rows are skipped and listed
     /// in `report.skipped`.
     pub on_error: OnError,
@@ -112,6 +115,7 @@ impl Default for SegmentOptions {
             min_segment_size: None,
             delimiter: None,
             decimal_comma: None,
+            encoding: None,
             on_error: OnError::Fail,
             pseudonymize: None,
             display_names: BTreeMap::new(),
@@ -127,6 +131,7 @@ impl SegmentOptions {
             delimiter: self.delimiter.clone(),
             decimal_comma: self.decimal_comma,
             on_error: self.on_error,
+            encoding: self.encoding.clone(),
         }
     }
 
@@ -481,6 +486,6 @@ pub fn assign_with(model: &Model, input: Input, options: &AssignOptions) -> Resu
     if let Some(p) = &options.pseudonymize {
         p.validate()?;
     }
-    let table = input.read(&IngestOptions { columns: model.columns.clone(), on_error: options.on_error, ..Default::default() })?;
+    let table = input.read(&IngestOptions { columns: model.columns.clone(), on_error: options.on_error, encoding: options.encoding.clone(), ..Default::default() })?;
     model.assign_with(table, options)
 }

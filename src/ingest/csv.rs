@@ -83,6 +83,10 @@ pub fn read_part(text: &str, span: Span, options: &IngestOptions) -> Result<(Raw
         _ => None,
     };
 
+    if let Some(label) = &options.encoding {
+        // Text is decoded already; a misspelt option is still an error.
+        super::encoding::Encoding::from_option(label)?;
+    }
     let delimiter = match options.delimiter.as_deref() {
         Some(forced) => parse_delimiter_option(forced)?,
         None => detect_delimiter(head.unwrap_or(text))?,
@@ -134,6 +138,7 @@ pub fn read_part(text: &str, span: Span, options: &IngestOptions) -> Result<(Raw
             delimiter: Some((delimiter as char).to_string()),
             decimal_comma,
             had_bom,
+            ..Dialect::default()
         },
     };
     Ok((table, facts))
@@ -149,26 +154,12 @@ pub fn too_large_input(bytes: u64, text: Option<&str>) -> SegError {
     SegError::TooLarge { what: "input size in bytes".to_string(), found: bytes, limit: limits::MAX_INPUT_BYTES as u64, detail }
 }
 
-/// CSV bytes (a file read as an `ArrayBuffer`, a Node `Buffer`) → text. They must be UTF-8 (a
-/// BOM is fine: `read_csv` strips it); anything else is a `CSV_SYNTAX` error at the line and
-/// byte where the first invalid sequence starts, so nothing is silently replaced.
-/// Taking the bytes spares the JS side converting a long string to UTF-8 in a JS loop (0.6 s
-/// for 1M rows in wasm-bindgen's string passing).
+/// Bytes that must be UTF-8 (a BOM is fine: `read_csv` strips it) → text: anything else is a
+/// `CSV_SYNTAX` error at the line and byte where the first invalid sequence starts, so nothing
+/// is silently replaced. The parts of a file read in parts are read so; a whole file's bytes
+/// go through [`super::source::read_bytes`], which also reads other encodings.
 pub fn text_from_utf8(bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
-        let bytes = e.as_bytes();
-        let at = e.utf8_error().valid_up_to();
-        let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        SegError::CsvSyntax {
-            line: to_u32(line),
-            message: format!(
-                "the bytes are not valid UTF-8 (byte 0x{:02X}, at byte {} of the line); save the file as UTF-8 (Excel: \"CSV UTF-8\"), or decode it to text first (e.g. with TextDecoder(\"windows-1252\"))",
-                bytes[at],
-                at - line_start + 1
-            ),
-        }
-    })
+    super::encoding::utf8(bytes)
 }
 
 fn to_u32(n: usize) -> u32 {

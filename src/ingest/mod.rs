@@ -10,6 +10,9 @@
 //! `returns` reads the files that come back (previous assignments) through the same reader.
 
 pub mod csv;
+pub mod encoding;
+pub mod inspect;
+pub mod language;
 pub mod parts;
 pub mod profiles;
 pub mod records;
@@ -174,6 +177,14 @@ pub struct Dialect {
     pub delimiter: Option<String>,
     pub decimal_comma: bool,
     pub had_bom: bool,
+    /// The encoding the engine decoded the file's bytes with ("utf-8", "utf-16le", "utf-16be",
+    /// "windows-1252"); null when it was given text (a string) or records.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// Sentences about how the input was read (an encoding that was guessed), for the report's
+    /// warnings; not part of the dialect as the caller sees it.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// Options for reading input.
@@ -190,6 +201,10 @@ pub struct IngestOptions {
     pub decimal_comma: Option<bool>,
     /// "fail" (default) or "skip" bad rows.
     pub on_error: OnError,
+    /// Force the encoding of a file given as bytes ("utf-8", "utf-16le", "utf-16be",
+    /// "windows-1252"; see [`encoding`]); detected when absent. Text given as a string is
+    /// already decoded: the option does not apply to it.
+    pub encoding: Option<String>,
 }
 
 /// A categorical column (specialty, country, region, funnel stage, rx decile …), kept as one

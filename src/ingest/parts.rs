@@ -41,6 +41,19 @@ pub fn read_part(text: &str, span: Span, options: &IngestOptions) -> Result<Part
     Ok(PartRead { headers, facts, rows })
 }
 
+/// [`read_part`] of a part given as a file's bytes (`head`: the file's first line, for a later
+/// part; None for the first). Parts are strictly UTF-8 ([`super::encoding::part_text`]): a
+/// file in another encoding is read in one piece.
+pub fn read_part_bytes(bytes: Vec<u8>, head: Option<Vec<u8>>, options: &IngestOptions) -> Result<PartRead> {
+    let forced = options.encoding.as_deref();
+    let text = super::encoding::part_text(bytes, forced)?;
+    let head = head.map(|head| super::encoding::part_text(head, forced)).transpose()?;
+    let span = head.as_deref().map_or(Span::First, |head| Span::Rest { head });
+    let mut part = read_part(&text, span, options)?;
+    part.rows.dialect.encoding = Some(super::encoding::Encoding::Utf8.label().to_string());
+    Ok(part)
+}
+
 /// Data rows the first part must hold: the delimiter is detected from the header and the first
 /// rows (`csv::SNIFF_RECORDS`), which must all be in the first part for its choice to be the file's.
 const FIRST_PART_MIN_ROWS: u64 = 64;
@@ -408,6 +421,8 @@ pub mod wire {
         o.opt_str(d.delimiter.as_deref());
         o.u8(d.decimal_comma as u8);
         o.u8(d.had_bom as u8);
+        o.opt_str(d.encoding.as_deref());
+        o.strs(&d.warnings);
         o.0
     }
 
@@ -447,7 +462,14 @@ pub mod wire {
         let skipped = (0..n)
             .map(|_| Some(SkippedRow { line: i.u32()?, column: i.opt_str()?, code: i.str()?, message: i.str()? }))
             .collect::<Option<Vec<_>>>()?;
-        let dialect = Dialect { source: i.str()?, delimiter: i.opt_str()?, decimal_comma: i.bool()?, had_bom: i.bool()? };
+        let dialect = Dialect {
+            source: i.str()?,
+            delimiter: i.opt_str()?,
+            decimal_comma: i.bool()?,
+            had_bom: i.bool()?,
+            encoding: i.opt_str()?,
+            warnings: i.strs()?,
+        };
         if !i.0.is_empty() {
             return None;
         }

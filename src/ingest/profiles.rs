@@ -26,7 +26,7 @@ const EXPECT_COUNT_DOT: &str = "a number ≥ 0 written with a decimal comma, lik
 const EXPECT_RECENCY: &str = "an integer from 0 to 365 (days since the last engagement) or empty";
 const EXPECT_FREQUENCY: &str = "an integer from 0 to 12 (active weeks out of the last 12) or empty";
 const EXPECT_DECILE: &str = "an integer from 1 to 10 (prescribing decile) or empty";
-const EXPECT_BOOL: &str = "true/false, 1/0 or yes/no";
+const EXPECT_BOOL: &str = "true/false, yes/no or 1/0 (or Excel's TRUE/FALSE and yes/no in the markets' languages: WAHR/FALSCH, ja/nein, vrai/faux, oui/non, sí/no …, any case; the list is in docs/input.md)";
 const EXPECT_ID: &str = "a pseudonymous id (text)";
 
 /// Ids that look like the label of a spreadsheet totals row (compared lower-case).
@@ -199,8 +199,8 @@ fn flag(cell: CellRef, line: u32, column: &str) -> Result<Option<bool>> {
         CellRef::Bool(b) => Ok(Some(b)),
         CellRef::Number(v) if v == 1.0 => Ok(Some(true)),
         CellRef::Number(v) if v == 0.0 => Ok(Some(false)),
-        // Lower-casing allocates: only for cells that are not already a lower-case word.
-        CellRef::Text(t) => match word(trim(t)).or_else(|| word(trim(t).to_lowercase().as_str())) {
+        // The English lower-case words first (most files), then every language, any case.
+        CellRef::Text(t) => match word(trim(t)).or_else(|| super::language::boolean(trim(t)).map(Some)) {
             Some(v) => Ok(v),
             None => Err(invalid(line, column, t, EXPECT_BOOL)),
         },
@@ -594,7 +594,7 @@ impl RowsRead {
         }
 
         let n = p.ids.len();
-        let mut warnings = Vec::new();
+        let mut warnings = dialect.warnings.clone();
         if n == 0 {
             warnings.push("every row was excluded: there is nothing left to segment".to_string());
         }

@@ -93,6 +93,7 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
             delimiter: None,
             decimal_comma: false,
             had_bom: false,
+            ..Dialect::default()
         },
     })
 }

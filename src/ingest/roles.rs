@@ -7,11 +7,18 @@
 //! `days_since_last` → recency; `active_weeks` → frequency; `consent_<x>` → consent; anything
 //! else is ignored (data minimisation) and reported as such.
 //!
+//! Header synonyms in the markets' languages (`Fachrichtung`, `pays`, `Kundennummer` …: the
+//! lists are in [`super::language`]) give the id and the specialty, country and region
+//! categories under their canonical name, so cards, filters and names find
+//! them. A synonym gives way: to a column that has the role by its own name (`specialty` next
+//! to `Fachrichtung`), to a mapping, and to an earlier synonym of the same role.
+//!
 //! A mapping (`column name → role`) overrides the conventions. Roles: `id`, `channel`,
 //! `channel:<name>`, `format`, `format:<name>`, `category`, `category:<name>`, `recency`,
 //! `frequency`, `consent`, `ignore`. When the mapping names an id (or recency / frequency)
 //! column, a column that would have had that role only by convention is ignored instead.
 
+use super::language::{self, Synonym};
 use crate::error::{echo, Result, SegError};
 use std::collections::BTreeMap;
 
@@ -71,8 +78,11 @@ pub struct AssignedRole {
     /// (normalised header unless the mapping gave one), the normalised header otherwise.
     pub name: String,
     pub role: ColumnRole,
-    /// "convention" or "mapping".
+    /// "convention", "synonym" or "mapping".
     pub source: &'static str,
+    /// The header is a synonym of this column (also when it gave way to another column and is
+    /// ignored: see the module notes).
+    pub synonym: Option<Synonym>,
 }
 
 /// One entry per header index.
@@ -132,6 +142,40 @@ pub fn list_columns(headers: &[String]) -> String {
         parts.push(format!("… and {} more", headers.len() - LIST_LIMIT));
     }
     parts.join(", ")
+}
+
+/// The role a header has by its name: a convention, a synonym, or none (ignored).
+fn by_name(header: &str) -> AssignedRole {
+    let (role, name) = by_convention(header);
+    let synonym = match role {
+        ColumnRole::Ignore => language::header_synonym(&name),
+        _ => None,
+    };
+    match synonym {
+        Some(s) => AssignedRole {
+            header: header.to_string(),
+            name: s.canonical.to_string(),
+            role: if s.canonical == "hcp_id" { ColumnRole::Id } else { ColumnRole::Category },
+            source: "synonym",
+            synonym,
+        },
+        None => AssignedRole { header: header.to_string(), name, role, source: "convention", synonym: None },
+    }
+}
+
+/// A synonym gives way to a column that has its role otherwise, and to an earlier synonym.
+fn resolve_synonyms(columns: &mut [AssignedRole]) {
+    for i in 0..columns.len() {
+        let c = &columns[i];
+        if c.source != "synonym" || c.role == ColumnRole::Ignore {
+            continue;
+        }
+        let same = |o: &AssignedRole| o.role == c.role && (c.role == ColumnRole::Id || o.name == c.name);
+        let taken = columns.iter().enumerate().any(|(j, o)| j != i && same(o) && (o.source != "synonym" || j < i));
+        if taken {
+            columns[i].role = ColumnRole::Ignore;
+        }
+    }
 }
 
 fn by_convention(header: &str) -> (ColumnRole, String) {
@@ -244,18 +288,16 @@ fn find_header(headers: &[String], key: &str) -> Result<usize> {
 
 /// Decide the role of every header column.
 pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> Result<RoleMap> {
-    let mut columns: Vec<AssignedRole> = headers
-        .iter()
-        .map(|h| {
-            let (role, name) = by_convention(h);
-            AssignedRole {
-                header: h.clone(),
-                name,
-                role,
-                source: "convention",
-            }
-        })
-        .collect();
+    let roles = column_roles(headers, mapping)?;
+    check_roles(&roles, headers)?;
+    Ok(roles)
+}
+
+/// Each column's role by its name and the mapping, before the checks of [`check_roles`]; an
+/// error only where the mapping itself is wrong (a column it names is not there, an unknown
+/// role, a column mapped twice).
+pub fn column_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> Result<RoleMap> {
+    let mut columns: Vec<AssignedRole> = headers.iter().map(|h| by_name(h)).collect();
 
     // Apply the mapping.
     let mut mapped_by: Vec<Option<&str>> = vec![None; headers.len()];
@@ -279,23 +321,30 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
             name,
             role,
             source: "mapping",
+            synonym: None,
         };
     }
 
-    // A mapped id / recency / frequency column replaces the one found by convention.
+    // A mapped id / recency / frequency column replaces the one found by its name.
     for singleton in [ColumnRole::Id, ColumnRole::Recency, ColumnRole::Frequency] {
         let mapped = columns
             .iter()
             .any(|c| c.role == singleton && c.source == "mapping");
         if mapped {
             for c in columns.iter_mut() {
-                if c.role == singleton && c.source == "convention" {
+                if c.role == singleton && c.source != "mapping" {
                     c.role = ColumnRole::Ignore;
                 }
             }
         }
     }
+    resolve_synonyms(&mut columns);
+    Ok(RoleMap { columns })
+}
 
+/// The roles can be read by: one id column; at least one channel or format; no role twice.
+pub fn check_roles(roles: &RoleMap, headers: &[String]) -> Result<()> {
+    let columns = &roles.columns;
     // Every id / recency / frequency at most once; channel, format, category and consent names unique.
     let mut seen: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
     for (i, c) in columns.iter().enumerate() {
@@ -344,7 +393,7 @@ pub fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> R
     {
         return Err(SegError::NoFeatures);
     }
-    Ok(RoleMap { columns })
+    Ok(())
 }
 
 #[cfg(test)]
@@ -473,5 +522,44 @@ mod tests {
         assert_eq!(e.code(), "DUPLICATE_COLUMN");
         let e = assign_roles(&h(&["hcp_id", "ch_x", "y"]), &m(&[("y", "channel:x")])).unwrap_err();
         assert_eq!(e.code(), "INVALID_OPTION");
+    }
+
+    #[test]
+    fn synonyms_give_the_canonical_name() {
+        let r = assign_roles(&h(&["Kundennummer", "Fachrichtung", "Land", "Région", "ch_x"]), &BTreeMap::new()).unwrap();
+        let got: Vec<_> = r.columns.iter().map(|c| (c.role.clone(), c.name.as_str(), c.source)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (ColumnRole::Id, "hcp_id", "synonym"),
+                (ColumnRole::Category, "specialty", "synonym"),
+                (ColumnRole::Category, "country", "synonym"),
+                (ColumnRole::Category, "region", "synonym"),
+                (ColumnRole::Channel("x".into()), "x", "convention"),
+            ]
+        );
+        assert_eq!(r.columns[1].synonym.map(|s| (s.language, s.word)), Some(("German", "fachrichtung")));
+        // A bare `id` stays unknown.
+        let e = assign_roles(&h(&["id", "ch_x"]), &BTreeMap::new()).unwrap_err();
+        assert_eq!(e.code(), "MISSING_ID_COLUMN");
+    }
+
+    #[test]
+    fn a_synonym_gives_way() {
+        // To the column of the canonical name, whichever comes first.
+        let r = assign_roles(&h(&["Fachrichtung", "hcp_id", "specialty", "Kundennummer", "ch_x"]), &BTreeMap::new()).unwrap();
+        let roles: Vec<_> = r.columns.iter().map(|c| c.role.kind()).collect();
+        assert_eq!(roles, vec!["ignore", "id", "category", "ignore", "channel"]);
+        assert!(r.columns[0].synonym.is_some() && r.columns[3].synonym.is_some());
+        // To an earlier synonym of the same role.
+        let r = assign_roles(&h(&["hcp_id", "Fachgebiet", "Fachrichtung", "ch_x"]), &BTreeMap::new()).unwrap();
+        let roles: Vec<_> = r.columns.iter().map(|c| c.role.kind()).collect();
+        assert_eq!(roles, vec!["id", "category", "ignore", "channel"]);
+        // To a mapping: of another column to its role, or of the column itself.
+        let r = assign_roles(&h(&["Kundennummer", "npi", "Land", "Fach", "ch_x"]), &m(&[("npi", "id"), ("Fach", "category:country")])).unwrap();
+        let roles: Vec<_> = r.columns.iter().map(|c| (c.role.kind(), c.source)).collect();
+        assert_eq!(roles, vec![("ignore", "synonym"), ("id", "mapping"), ("ignore", "synonym"), ("category", "mapping"), ("channel", "convention")]);
+        let r = assign_roles(&h(&["hcp_id", "Land", "ch_x"]), &m(&[("Land", "ignore")])).unwrap();
+        assert_eq!((r.columns[1].role.kind(), r.columns[1].source, r.columns[1].synonym), ("ignore", "mapping", None));
     }
 }

@@ -1,13 +1,17 @@
 //! A file's bytes → a [`RawTable`]: the engine, not its callers, decides what the bytes are.
 //!
 //! Every entry point that takes a user's file (the API, the worker, the CLI, the page) passes
-//! the bytes as they are, so one set of rules decides how they are read.
+//! the bytes as they are, so one set of rules decides how they are read: sniff what the bytes
+//! are, decode them to text ([`encoding`]), read the text.
 
-use super::{csv, IngestOptions, RawTable};
+use super::{csv, encoding, IngestOptions, RawTable};
 use crate::error::Result;
 
-/// Read a file's bytes as CSV text.
+/// Read a file's bytes as CSV text in the encoding they are in (see [`encoding`]).
 pub fn read_bytes(bytes: Vec<u8>, options: &IngestOptions) -> Result<RawTable> {
-    let text = csv::text_from_utf8(bytes)?;
-    csv::read_csv(&text, options)
+    let decoded = encoding::decode(bytes, options.encoding.as_deref())?;
+    let mut table = csv::read_csv(&decoded.text, options)?;
+    table.dialect.encoding = Some(decoded.encoding.label().to_string());
+    table.dialect.warnings.extend(decoded.warning);
+    Ok(table)
 }

@@ -81,6 +81,8 @@ pub struct AssignOptions {
     pub exclude: Vec<String>,
     pub on_error: OnError,
     pub pseudonymize: Option<Pseudonymize>,
+    /// Force the encoding of a file given as bytes (see `IngestOptions::encoding`).
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -75,6 +75,9 @@ pub struct EventOptions {
     pub delimiter: Option<String>,
     /// hcp_ids whose events are skipped (objections to profiling).
     pub exclude: Vec<String>,
+    /// Force the encoding of a log given as bytes ("utf-8", "utf-16le", "utf-16be",
+    /// "windows-1252"); detected when absent, as for profile files (`ingest::encoding`).
+    pub encoding: Option<String>,
 }
 
 impl Default for EventOptions {
@@ -87,6 +90,7 @@ impl Default for EventOptions {
             ignore_actions: DEFAULT_IGNORED_ACTIONS.iter().map(|s| s.to_string()).collect(),
             delimiter: None,
             exclude: Vec::new(),
+            encoding: None,
         }
     }
 }
@@ -112,6 +116,12 @@ pub struct EventReport {
     pub ignored: Vec<String>,
     /// HCPs whose days_since_last was capped at 365.
     pub recency_capped: u32,
+    /// The encoding the log's bytes were decoded with; null when it was given as text.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// How the log was read, where it was guessed (an encoding).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// The aggregated profiles (untyped) and the report.
@@ -145,15 +155,49 @@ enum Role {
     Ignore,
 }
 
+/// The (normalised) header names an event log's columns are found by, unless mapped.
+const ID_NAMES: &[&str] = &["hcp_id", "hcpid", "hcp", "id"];
+const TIME_NAMES: &[&str] = &["timestamp", "time", "date", "datetime", "event_time", "event_date", "ts"];
+const CHANNEL_NAMES: &[&str] = &["channel"];
+const FORMAT_NAMES: &[&str] = &["format", "content_format", "content_type"];
+const ACTION_NAMES: &[&str] = &["action", "event", "event_type"];
+
 fn role_by_convention(n: &str) -> Role {
-    match n {
-        "hcp_id" | "hcpid" | "hcp" | "id" => Role::Id,
-        "timestamp" | "time" | "date" | "datetime" | "event_time" | "event_date" | "ts" => Role::Time,
-        "channel" => Role::Channel,
-        "format" | "content_format" | "content_type" => Role::Format,
-        "action" | "event" | "event_type" => Role::Action,
-        _ if CARRIED.contains(&n) || n.strip_prefix("consent_").is_some_and(|x| !x.is_empty()) => Role::Attribute,
-        _ => Role::Ignore,
+    let named = |names: &[&str]| names.contains(&n);
+    if named(ID_NAMES) {
+        Role::Id
+    } else if named(TIME_NAMES) {
+        Role::Time
+    } else if named(CHANNEL_NAMES) {
+        Role::Channel
+    } else if named(FORMAT_NAMES) {
+        Role::Format
+    } else if named(ACTION_NAMES) {
+        Role::Action
+    } else if CARRIED.contains(&n) || n.strip_prefix("consent_").is_some_and(|x| !x.is_empty()) {
+        Role::Attribute
+    } else {
+        Role::Ignore
+    }
+}
+
+/// Is a file with this header an event log (one row per engagement) by the column names
+/// [`aggregate_events`] finds its columns by? The answer, and a sentence that says why.
+pub fn event_log_header(headers: &[String]) -> (bool, String) {
+    let roles: Vec<Role> = headers.iter().map(|h| role_by_convention(&normalise(h))).collect();
+    let find = |r: Role| roles.iter().position(|&x| x == r).map(|i| echo(&headers[i]));
+    let names = |list: &[&str]| list.join(", ");
+    match (find(Role::Id), find(Role::Time), find(Role::Channel).or_else(|| find(Role::Format))) {
+        (Some(id), Some(time), Some(what)) => (
+            true,
+            format!("`{id}` is the id, `{time}` a timestamp and `{what}` a channel or format: one row per engagement, an event log (aggregate it into one row per HCP first)"),
+        ),
+        (_, None, _) => (false, format!("no timestamp column ({}): one row per HCP, not an event log", names(TIME_NAMES))),
+        (None, Some(time), _) => (false, format!("`{time}` looks like a timestamp, but there is no id column ({}): not an event log", names(ID_NAMES))),
+        (Some(_), Some(time), None) => (
+            false,
+            format!("`{time}` looks like a timestamp, but there is no channel or format column ({}): not an event log", names(&[CHANNEL_NAMES, FORMAT_NAMES].concat())),
+        ),
     }
 }
 
@@ -395,8 +439,26 @@ fn parse_window_bound(value: &Option<String>, option: &str) -> Result<Option<i64
     }
 }
 
+/// An event log given as a file's bytes, decoded by the same rules as profile files
+/// ([`crate::ingest::encoding`]), then [`aggregate_events`].
+pub fn aggregate_event_bytes(bytes: Vec<u8>, options: &EventOptions) -> Result<EventAggregate> {
+    let decoded = crate::ingest::encoding::decode(bytes, options.encoding.as_deref())?;
+    let mut agg = aggregate_events(&decoded.text, options)?;
+    let label = decoded.encoding.label().to_string();
+    agg.report.encoding = Some(label.clone());
+    agg.report.warnings.extend(decoded.warning.clone());
+    agg.table.dialect.encoding = Some(label);
+    agg.table.dialect.warnings.extend(decoded.warning);
+    Ok(agg)
+}
+
 /// Aggregate an event log into per-HCP profiles for the window (see the module notes).
 pub fn aggregate_events(text: &str, options: &EventOptions) -> Result<EventAggregate> {
+    if let Some(label) = &options.encoding {
+        // Text is decoded already; a misspelt option is still an error.
+        crate::ingest::encoding::Encoding::from_option(label)?;
+    }
+    let had_bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(SegError::EmptyInput { what: "the event log has no header and no rows".into() });
@@ -574,7 +636,7 @@ pub fn aggregate_events(text: &str, options: &EventOptions) -> Result<EventAggre
         rows,
         cells: None,
         skipped: Vec::new(),
-        dialect: Dialect { source: "events".into(), delimiter: Some((delimiter as char).to_string()), decimal_comma: false, had_bom: false },
+        dialect: Dialect { source: "events".into(), delimiter: Some((delimiter as char).to_string()), decimal_comma: false, had_bom, ..Dialect::default() },
     };
     Ok(EventAggregate { table, report })
 }

@@ -53,6 +53,8 @@ pub struct RefreshOptions {
     pub exclude: Vec<String>,
     pub delimiter: Option<String>,
     pub decimal_comma: Option<bool>,
+    /// Force the encoding of a file given as bytes (see `SegmentOptions::encoding`).
+    pub encoding: Option<String>,
 }
 
 /// One HCP's segment in the previous period (the `assignments` of the earlier result; other
@@ -162,6 +164,7 @@ pub fn refresh(model: &Model, input: Input, previous: &[PreviousAssignment], opt
         cap_quantile: model.pipeline.cap_quantile,
         delimiter: options.delimiter.clone(),
         decimal_comma: options.decimal_comma,
+        encoding: options.encoding.clone(),
         ..SegmentOptions::default()
     };
     let (profiles, _) = read_with_model(model, input.clone(), options.exclude.clone())?;

@@ -54,19 +54,22 @@ pub fn file_bytes(value: &JsValue) -> JsResult<Option<Vec<u8>>> {
     Ok(Some(view.to_vec()))
 }
 
-/// CSV as a string, or a file's bytes read as text by the engine's rules
-/// (`ingest::source`); None for anything else.
-pub fn csv_text(value: &JsValue) -> JsResult<Option<String>> {
-    if let Some(text) = value.as_string() {
-        return Ok(Some(text));
-    }
-    match file_bytes(value)? {
-        Some(bytes) => crate::ingest::csv::text_from_utf8(bytes).map(Some).map_err(to_js_error),
-        None => Ok(None),
-    }
+/// Text as a string, or a file's bytes as they came (decoded by the engine's rules:
+/// `ingest::encoding`).
+pub enum TextOrBytes {
+    Text(String),
+    Bytes(Vec<u8>),
 }
 
-/// CSV text or bytes ([`csv_text`]), or an array of plain objects (one per HCP; key order is
+/// A string or a file's bytes; None for anything else.
+pub fn text_or_bytes(value: &JsValue) -> JsResult<Option<TextOrBytes>> {
+    if let Some(text) = value.as_string() {
+        return Ok(Some(TextOrBytes::Text(text)));
+    }
+    Ok(file_bytes(value)?.map(TextOrBytes::Bytes))
+}
+
+/// CSV text or bytes ([`text_or_bytes`]), or an array of plain objects (one per HCP; key order is
 /// column order).
 pub fn decode_input(value: &JsValue) -> JsResult<Input> {
     if let Some(text) = value.as_string() {
@@ -76,7 +79,7 @@ pub fn decode_input(value: &JsValue) -> JsResult<Input> {
         return Ok(Input::Bytes(bytes));
     }
     if !Array::is_array(value) {
-        return Err(to_js_error(SegError::option("input", "expected CSV text (a string, or UTF-8 bytes as a Uint8Array or ArrayBuffer) or an array of records")));
+        return Err(to_js_error(SegError::option("input", "expected CSV text (a string, or a file's bytes as a Uint8Array or ArrayBuffer) or an array of records")));
     }
     let rows = Array::from(value);
     crate::ingest::records::check_row_limit(rows.length() as usize).map_err(to_js_error)?;

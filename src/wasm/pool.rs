@@ -3,7 +3,7 @@
 //! A class, not functions: build-wasm.sh wraps and re-exports every exported *function* as
 //! public API, and this is not public API.
 
-use super::decode::{csv_text, decode_input, decode_options, int_arg};
+use super::decode::{decode_input, decode_options, int_arg, text_or_bytes, TextOrBytes};
 use super::errors::{to_js_error, JsResult};
 use super::{segment_result_to_js_with, set, to_js};
 use crate::clustering::kmeans::RestartBest;
@@ -59,8 +59,11 @@ impl PoolSession {
         progress_fn(&on_progress)(&Progress::stage("parse"));
         let first_part = (|| {
             let options: SegmentOptions = decode_options(&options).ok()?;
-            let text = csv_text(&text).ok()??;
-            Some((Session::read_part(&text, Span::First, &options)?, options))
+            let part = match text_or_bytes(&text).ok()?? {
+                TextOrBytes::Text(text) => Session::read_part(&text, Span::First, &options)?,
+                TextOrBytes::Bytes(bytes) => Session::read_part_bytes(bytes, None, &options)?,
+            };
+            Some((part, options))
         })();
         PoolSession { inner: None, spent: None, first_part }
     }
@@ -70,9 +73,14 @@ impl PoolSession {
     #[wasm_bindgen(js_name = readPart)]
     pub fn read_part(text: JsValue, head: JsValue, options: JsValue) -> Option<Vec<u8>> {
         let options: SegmentOptions = decode_options(&options).ok()?;
-        let text = csv_text(&text).ok()??;
-        let head = csv_text(&head).ok()??;
-        Session::read_part(&text, Span::Rest { head: &head }, &options).map(|part| wire::encode(&part))
+        // Parts are strictly UTF-8 (no per-part guessing): bytes in another encoding make the
+        // read fail, and the whole file is read in one piece.
+        let part = match (text_or_bytes(&text).ok()??, text_or_bytes(&head).ok()??) {
+            (TextOrBytes::Text(text), TextOrBytes::Text(head)) => Session::read_part(&text, Span::Rest { head: &head }, &options)?,
+            (TextOrBytes::Bytes(bytes), TextOrBytes::Bytes(head)) => Session::read_part_bytes(bytes, Some(head), &options)?,
+            _ => return None,
+        };
+        Some(wire::encode(&part))
     }
 
     /// The later parts' bytes (`readPart`, in file order) merged with the first part, and

@@ -31,10 +31,14 @@ fn decode_value<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> 
 /// `aggregateEvents(text, options?)` → `{ csv, report }`.
 #[wasm_bindgen(js_name = aggregateEvents)]
 pub fn aggregate_events_js(text: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let text = super::decode::csv_text(&text)?
-        .ok_or_else(|| to_js_error(SegError::option("input", "expected the event log as CSV text (a string, or UTF-8 bytes as a Uint8Array or ArrayBuffer)")))?;
+    let input = super::decode::text_or_bytes(&text)?
+        .ok_or_else(|| to_js_error(SegError::option("input", "expected the event log as CSV text (a string, or the file's bytes as a Uint8Array or ArrayBuffer)")))?;
     let options: events::EventOptions = decode_options(&options)?;
-    let agg = events::aggregate_events(&text, &options).map_err(to_js_error)?;
+    let agg = match input {
+        super::decode::TextOrBytes::Text(text) => events::aggregate_events(&text, &options),
+        super::decode::TextOrBytes::Bytes(bytes) => events::aggregate_event_bytes(bytes, &options),
+    }
+    .map_err(to_js_error)?;
     let out = Object::new();
     set(&out, "csv", &JsValue::from_str(&agg.to_csv()))?;
     set(&out, "report", &to_js(&agg.report)?)?;
