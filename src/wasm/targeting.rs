@@ -50,13 +50,26 @@ pub fn aggregate_events_js(text: JsValue, options: JsValue) -> JsResult<JsValue>
 pub fn refresh_js(model: JsValue, input: JsValue, previous: JsValue, options: JsValue) -> JsResult<JsValue> {
     let model = decode_model(&model)?;
     let input = decode_input(&input)?;
-    let previous: Vec<refresh::PreviousAssignment> =
-        if previous.is_undefined() || previous.is_null() { Vec::new() } else { decode_value(&previous, "previous")? };
+    let previous = decode_previous(&previous)?;
     let options: refresh::RefreshOptions = decode_options(&options)?;
     let r = refresh::refresh(&model, input, &previous, &options).map_err(to_js_error)?;
     let out = super::segment_result_to_js(&r.result)?;
     set(&Object::from(out.clone()), "refresh", &to_js(&r.refresh)?)?;
     Ok(out)
+}
+
+/// Previous assignments: an array of `{hcpId, segment}`, or a file (CSV text, bytes, a
+/// workbook) with `hcp_id` and `segment` columns — an assignments or target-list export —
+/// read by the engine's reader.
+fn decode_previous(previous: &JsValue) -> JsResult<Vec<refresh::PreviousAssignment>> {
+    if previous.is_undefined() || previous.is_null() {
+        return Ok(Vec::new());
+    }
+    if js_sys::Array::is_array(previous) {
+        return decode_value(previous, "previous");
+    }
+    let input = decode_input(previous)?;
+    crate::ingest::returns::read_previous_assignments(input, &Default::default()).map_err(to_js_error)
 }
 
 /// `stability(model, input, options?)` → StabilityReport.

@@ -37,6 +37,16 @@ pub fn segment_summary_js(result: JsValue, options: JsValue) -> JsResult<JsValue
     to_js(&crate::privacy::segment_summary(&segments, &options))
 }
 
+/// `inspect(input, options?)`: what the engine makes of a file before a run — dialect,
+/// encoding, sheets, row count, every column's role and why, the first rows, whether it is an
+/// event log, and the role choices a mapping may use. The page's load step is this call.
+#[wasm_bindgen(js_name = inspect)]
+pub fn inspect_js(input: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let options: crate::ingest::inspect::InspectOptions = decode_options(&options)?;
+    let input: Input = decode_input(&input)?;
+    to_js(&crate::ingest::inspect::inspect(input, &options).map_err(to_js_error)?)
+}
+
 /// `generateSample(n, seed)`: CSV text of the seeded sample universe.
 #[wasm_bindgen(js_name = generateSample)]
 pub fn generate_sample_js(n: JsValue, seed: JsValue) -> JsResult<String> {
