@@ -136,7 +136,7 @@ proptest! {
             // The engine's reader.
             let read_options = IngestOptions { decimal_comma: Some(comma), ..Default::default() };
             let table = read_csv(&text, &read_options).unwrap();
-            prop_assert_eq!(&table.headers, &["hcp_id", "segment", "segment_name", "confidence", "distance"]);
+            prop_assert_eq!(&table.headers, &["hcp_id", "segment", "segment_name", "distance", "confidence"]);
             prop_assert_eq!(table.len(), rows.len());
             prop_assert_eq!(table.dialect.delimiter.as_deref(), Some(if delimiter == b';' { ";" } else { "," }));
             for (i, (id, name)) in rows.iter().enumerate() {
@@ -145,7 +145,7 @@ proptest! {
                 prop_assert_eq!(&text_of(1), &i.to_string());
                 prop_assert_eq!(&text_of(2), name);
                 let confidence = format!("{:.6}", 1.0 / (i as f64 + 2.0));
-                prop_assert_eq!(text_of(3), if comma { confidence.replace('.', ",") } else { confidence });
+                prop_assert_eq!(text_of(4), if comma { confidence.replace('.', ",") } else { confidence });
             }
             let previous = read_previous_assignments(Input::Csv(text.clone()), &IngestOptions::default()).unwrap();
             let want: Vec<PreviousAssignment> = assignments.iter().map(|a| PreviousAssignment { hcp_id: a.hcp_id.clone(), segment: a.segment }).collect();

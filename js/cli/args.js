@@ -70,3 +70,17 @@ export function pairsArg(values, name, parseValue) {
   }
   return out;
 }
+
+/** The flags of every command that reads a data file: how to read it when detection is not enough. */
+export const READ_FLAGS = {
+  encoding: { type: "string" },
+  sheet: { type: "string" },
+};
+
+/** `encoding` and `sheet` options from READ_FLAGS (a sheet given as digits is its 0-based index). */
+export function readOptions(values) {
+  const o = {};
+  if (values.encoding !== undefined) o.encoding = values.encoding;
+  if (values.sheet !== undefined) o.sheet = /^\d+$/.test(values.sheet) ? Number(values.sheet) : values.sheet;
+  return o;
+}

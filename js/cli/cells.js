@@ -1,7 +1,7 @@
 // cells: seeded, stratified A/B/n + holdout test cells.
-import { testCells } from "../node/index.mjs";
+import { targetList, testCells } from "../node/index.mjs";
 import { UsageError, intArg, listArg, numArg, parse } from "./args.js";
-import { readExclude, readModel, readData } from "./io.js";
+import { CSV_FLAGS, csvOptions, csvOutput, readExclude, readModel, readData } from "./io.js";
 import { pct, printThenWrite, segName, table } from "./print.js";
 
 export const name = "cells";
@@ -12,7 +12,8 @@ export const help = `Usage: hcp-segments cells MODEL.json FILE.csv --out CELLS.c
 Assign the HCPs of FILE (each to its nearest segment of the model) to test cells: seeded,
 reproducible, stratified (segment x the --stratify columns) so that every cell is within +-1
 of its quota in every stratum, i.e. balanced inside every segment.
-The CSV is the target list: hcp_id,segment,cell,<strata columns>.
+--out writes hcp_id,segment,cell,<strata columns>; with the --json result of segment or
+refresh as MODEL.json, --targets writes the full target list with each HCP's cell.
 
   --arms A,B[,C]      cell names (equal weights), or A:2,B:1 for weights (default A,B)
   --holdout SHARE     share held out, in [0, 1) (default 0.1)
@@ -20,7 +21,11 @@ The CSV is the target list: hcp_id,segment,cell,<strata columns>.
   --stratify COLS     category columns to stratify by (default specialty,country; none = off)
   --segments IDS      only these segment ids, e.g. 0,2
   --exclude FILE      hcp_ids to leave out (one per line)
-  --out FILE          write the target list CSV (- = stdout)`;
+  --out FILE          write the cells CSV (- = stdout)
+  --targets FILE      write the target list: id, segment, name, confidence, cell, specialty,
+                      country, every consent flag (MODEL.json must be a result)
+  --excel LOCALE      write the CSVs for Excel in LOCALE (e.g. de-DE); default plain CSV
+  --template NAME     target-list columns for a CRM (docs/exports.md)`;
 
 export function run(args) {
   const { values, positionals } = parse(
@@ -33,6 +38,8 @@ export function run(args) {
       segments: { type: "string" },
       exclude: { type: "string" },
       out: { type: "string" },
+      targets: { type: "string" },
+      ...CSV_FLAGS,
     },
     ["MODEL.json", "FILE.csv"],
     name,
@@ -44,8 +51,9 @@ export function run(args) {
   if (values.stratify !== undefined) options.strata = values.stratify === "none" ? [] : listArg(values.stratify);
   if (values.segments !== undefined) options.segments = listArg(values.segments).map((x) => intArg(x, "segments"));
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
-  const { model } = readModel(positionals[0]);
-  const t = testCells(model, readData(positionals[1]), options);
+  const { model, segments, assignments } = readModel(positionals[0]);
+  const data = readData(positionals[1]);
+  const t = testCells(model, data, options);
   const cellNames = t.cells.map((c) => c.cell);
   const perSeg = new Map();
   for (const a of t.assignments) {
@@ -69,12 +77,15 @@ export function run(args) {
       : "stratified by segment only",
     `seed ${options.seed ?? 42}: the same seed and members give the same cells`,
   ];
+  if (values.targets !== undefined && !assignments) {
+    throw new UsageError(`--targets needs the --json result of segment or refresh (its assignments), not a bare model (${positionals[0]})`);
+  }
   printThenWrite(lines, [
+    csvOutput(values.out, "testCells", t, values, ` (${t.assignments.length} rows: hcp_id,segment,cell${t.stratifiedBy.map((c) => "," + c).join("")})`, true),
     {
-      file: values.out,
-      text: () => t.csv,
-      note: ` (${t.assignments.length} rows: hcp_id,segment,cell${t.stratifiedBy.map((c) => "," + c).join("")})`,
-      quietOnStdout: true,
+      file: values.targets,
+      text: () => targetList({ model, segments, assignments }, data, { ...csvOptions(values), cells: t }),
+      note: ` (target list with the cell of each HCP)`,
     },
   ]);
 }

@@ -1,6 +1,7 @@
 // Files in and out: a file's text (or stdin), the outputs a command was asked for, and the
 // inputs several commands share (a model, an exclusion list, previous assignments).
 import { readFileSync, writeFileSync } from "node:fs";
+import { exportCsv, readAssignments, targetList } from "../node/index.mjs";
 
 /** The text of FILE, or of stdin for "-" (for JSON and lists; data files go as bytes: readData). */
 export function readText(file) {
@@ -53,30 +54,38 @@ export const jsonOutput = (file, value, note = "", replacer = null) => ({
   note,
 });
 
-/** One CSV cell, quoted when it has to be (RFC 4180). */
-export const csvCell = (v) => {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** The flags of every command that writes a CSV for people or machines. */
+export const CSV_FLAGS = {
+  excel: { type: "string" },
+  template: { type: "string" },
 };
 
+/** How CSVs are written: plain (machines) unless --excel LOCALE asks for Excel's dialect. */
+export function csvOptions(values) {
+  const o = values.excel === undefined ? {} : { dialect: "excel", locale: values.excel };
+  return values.template === undefined ? o : { ...o, template: values.template };
+}
+
+/** An output of one of the engine's exports (exportCsv WHAT) of VALUE. */
+export const csvOutput = (file, what, value, values, note = "", quietOnStdout = false) => ({
+  file,
+  text: () => exportCsv(what, value, csvOptions(values)),
+  note,
+  quietOnStdout,
+});
+
 /**
- * The --json / --assignments / --model outputs of segment and refresh (a result: segments,
- * assignments, model).
+ * The --json / --assignments / --targets / --model outputs of segment and refresh (a result:
+ * segments, assignments, model); DATA is the file the result was made from.
  */
-export function resultOutputs(result, values) {
+export function resultOutputs(result, values, data) {
   return [
     jsonOutput(values.json, result, "", jsonReplacer),
+    csvOutput(values.assignments, "assignments", result, values, ` (${result.assignments.length} rows)`),
     {
-      file: values.assignments,
-      text: () => {
-        const names = new Map(result.segments.map((s) => [s.id, s.name]));
-        const lines = ["hcp_id,segment,segment_name,distance,confidence"];
-        for (const a of result.assignments) {
-          lines.push([a.hcpId, a.segment, names.get(a.segment), a.distance.toFixed(6), a.confidence.toFixed(6)].map(csvCell).join(","));
-        }
-        return lines.join("\n") + "\n";
-      },
-      note: ` (${result.assignments.length} rows)`,
+      file: values.targets,
+      text: () => targetList(result, data, csvOptions(values)),
+      note: ` (target list: ${result.assignments.length} HCPs with segment, specialty, country and consent)`,
     },
     jsonOutput(values.model, result.model, ` (model, ${result.segments.length} segments)`),
   ];
@@ -115,34 +124,17 @@ export function readExclude(file) {
     .filter((l, i) => l && !(i === 0 && l.toLowerCase() === "hcp_id"));
 }
 
-/** Minimal RFC 4180 reader (quotes, doubled quotes, CRLF) → array of rows. */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [], cell = "", quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell), rows.push(row), (row = []), (cell = "");
-    } else cell += c;
-  }
-  if (cell !== "" || row.length) row.push(cell), rows.push(row);
-  return rows.filter((r) => !(r.length === 1 && r[0] === ""));
-}
-
-/** Previous assignments from an --assignments CSV (hcp_id,segment,...) or a result JSON. */
+/**
+ * Previous assignments: a result JSON (segment/refresh --json), or a file of assignments (an
+ * --assignments or --targets export, any dialect, encoding or workbook) read by the engine.
+ */
 export function readPrevious(file) {
-  const text = readText(file);
-  if (/^\s*[{[]/.test(text)) {
+  const bytes = readData(file);
+  const head = bytes.subarray(0, 64).toString("utf8");
+  if (/^\s*[{[]/.test(head)) {
     let json;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(bytes.toString("utf8"));
     } catch (e) {
       throw dataError("INVALID_VALUE", `${file} is not valid JSON (${e.message})`);
     }
@@ -150,20 +142,12 @@ export function readPrevious(file) {
     if (!Array.isArray(list)) throw dataError("INVALID_VALUE", `${file}: expected a result JSON with assignments`);
     return list.map((a) => ({ hcpId: a.hcpId, segment: a.segment }));
   }
-  const rows = parseCsv(text.replace(/^\uFEFF/, ""));
-  const header = (rows[0] || []).map((h) => h.trim().toLowerCase());
-  const idCol = header.indexOf("hcp_id");
-  const segCol = header.indexOf("segment");
-  if (idCol < 0 || segCol < 0) {
-    throw Object.assign(dataError("MISSING_ID_COLUMN", `${file}: expected the columns hcp_id and segment (the --assignments CSV of segment or refresh)`), { line: 1 });
+  try {
+    return readAssignments(bytes);
+  } catch (e) {
+    e.message = `${file}: ${e.message}`;
+    throw e;
   }
-  return rows.slice(1).map((r, i) => {
-    const v = (r[segCol] ?? "").trim();
-    if (!/^\d+$/.test(v)) {
-      throw Object.assign(dataError("INVALID_VALUE", `${file}: segment '${v}' is not a segment id`), { line: i + 2, column: "segment" });
-    }
-    return { hcpId: r[idCol], segment: Number(v) };
-  });
 }
 
 /** The system's locale as BCP 47 (LC_ALL / LC_MONETARY / LANG, e.g. de_DE.UTF-8 → de-DE); en-US when unset or C. */

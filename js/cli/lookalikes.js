@@ -1,7 +1,7 @@
 // lookalikes: rank HCPs outside the universe by similarity to one segment.
 import { lookalikes } from "../node/index.mjs";
 import { UsageError, intArg, numArg, parse, required } from "./args.js";
-import { readExclude, readModel, readData } from "./io.js";
+import { CSV_FLAGS, csvOutput, readExclude, readModel, readData } from "./io.js";
 import { fix, pct, printThenWrite, segName, table } from "./print.js";
 
 export const name = "lookalikes";
@@ -20,7 +20,8 @@ and writes the whole ranked list.
                       (default 0.25)
   --drivers N         drivers listed per candidate (default 3)
   --exclude FILE      hcp_ids to leave out (one per line)
-  --out FILE          write rank,hcp_id,score,coverage,nearest_segment,drivers (- = stdout)`;
+  --out FILE          write rank,hcp_id,score,coverage,nearest_segment,drivers (- = stdout)
+  --excel LOCALE      write the CSV for Excel in LOCALE (e.g. de-DE); default plain CSV`;
 
 const SHOWN = 10;
 
@@ -35,6 +36,7 @@ export function run(args) {
       drivers: { type: "string" },
       exclude: { type: "string" },
       out: { type: "string" },
+      ...CSV_FLAGS,
     },
     ["MODEL.json", "CANDIDATES.csv"],
     name,
@@ -68,7 +70,7 @@ export function run(args) {
     ),
   );
   if (r.lookalikes.length > shown.length) lines.push(`... ${r.lookalikes.length - shown.length} more`);
-  printThenWrite(lines, [{ file: values.out, text: () => r.csv, note: ` (${r.lookalikes.length} rows)`, quietOnStdout: true }]);
+  printThenWrite(lines, [csvOutput(values.out, "lookalikes", r, values, ` (${r.lookalikes.length} rows)`, true)]);
 }
 
 /** --segment ID|NAME: an id first, else a name (case-insensitive). */

@@ -1,8 +1,8 @@
 // plan: ranked channels per segment, reachable share after consent, budget split.
 import { channelPlan } from "../node/index.mjs";
 import { UsageError, listArg, numArg, pairsArg, parse, required } from "./args.js";
-import { csvCell, jsonOutput, readData, readModel, systemLocale } from "./io.js";
-import { cents, fix, pct, printThenWrite, table } from "./print.js";
+import { CSV_FLAGS, csvOutput, jsonOutput, readData, readModel, systemLocale } from "./io.js";
+import { fix, pct, printThenWrite, table } from "./print.js";
 
 export const name = "plan";
 export const usage = "hcp-segments plan RESULT.json --budget AMOUNT [--results CAMPAIGN.csv] [--out PLAN.csv]";
@@ -33,6 +33,7 @@ profiles, which a bare model does not have). docs/plan.md has the formula.
   --force CH[,CH]     give these channels budget even under the minimum share; repeatable
   --exploration S     with --results, least share of the budget kept on untested channels (default 0.1)
   --out FILE          write the allocations CSV (- = stdout)
+  --excel LOCALE      write it for Excel in LOCALE (e.g. de-DE); default plain CSV
   --json OUT.json     write the whole plan as JSON`;
 
 export function run(args) {
@@ -52,6 +53,7 @@ export function run(args) {
       force: { type: "string", multiple: true },
       exploration: { type: "string" },
       out: { type: "string" },
+      ...CSV_FLAGS,
       json: { type: "string" },
     },
     ["RESULT.json"],
@@ -76,12 +78,7 @@ export function run(args) {
   const plan = channelPlan(segments, options);
   const total = plan.allocations.reduce((s, a) => s + a.cents, 0);
   printThenWrite(planLines(plan, options, total, locale), [
-    {
-      file: values.out,
-      text: () => allocationsCsv(plan),
-      note: ` (${plan.allocations.length} rows; amount in currency units, adds up to ${cents(total)})`,
-      quietOnStdout: true,
-    },
+    csvOutput(values.out, "plan", plan, values, ` (${plan.allocations.length} rows; amount in ${plan.currency}, adds up to ${(total / 10 ** plan.minorUnits).toFixed(plan.minorUnits)})`, true),
     jsonOutput(values.json, plan),
   ]);
 }
@@ -136,20 +133,4 @@ function planLines(plan, options, total, locale) {
 function moneyFormat(plan, locale) {
   const f = new Intl.NumberFormat(locale, { style: "currency", currency: plan.currency, minimumFractionDigits: plan.minorUnits, maximumFractionDigits: plan.minorUnits });
   return (minor) => f.format(minor / 10 ** plan.minorUnits);
-}
-
-/** --out: one row per segment x channel, amount in currency units. */
-function allocationsCsv(plan) {
-  const bySeg = new Map(plan.segments.map((s) => [s.id, s]));
-  const rows = ["segment,segment_name,channel,index,reachable,weight,multiplier,observed_rate,impressions,amount,share"];
-  for (const a of plan.allocations) {
-    const sp = bySeg.get(a.segment);
-    const ch = sp.channels.find((c) => c.channel === a.channel);
-    rows.push(
-      [a.segment, sp.name, a.channel, ch ? ch.index.toFixed(1) : "", ch ? ch.reachable : "", a.weight.toFixed(6), a.multiplier.toFixed(6), a.observedRate ?? "", a.impressions ?? "", cents(a.cents), a.share.toFixed(6)]
-        .map(csvCell)
-        .join(","),
-    );
-  }
-  return rows.join("\n") + "\n";
 }

@@ -1,7 +1,7 @@
 // refresh: re-segment a new period; ids and names survive; migration matrix.
 import { refresh } from "../node/index.mjs";
-import { intArg, kArg, numArg, parse } from "./args.js";
-import { readExclude, readModel, readPrevious, readData, resultOutputs } from "./io.js";
+import { READ_FLAGS, intArg, kArg, numArg, parse, readOptions } from "./args.js";
+import { CSV_FLAGS, readExclude, readModel, readPrevious, readData, resultOutputs } from "./io.js";
 import { fix, pct, printThenWrite, segName, table, timed } from "./print.js";
 
 export const name = "refresh";
@@ -14,8 +14,8 @@ Re-segment a new period with the model's settings and match the new segments to 
 each new one continues, the migration matrix (HCPs in both periods, old segment -> new) and the
 new and lapsed HCPs. When MODEL.json is a full result, its assignments are the previous period.
 
-  --previous FILE     previous assignments: the --assignments CSV of segment/refresh
-                      (hcp_id,segment) or a result JSON
+  --previous FILE     previous assignments: the --assignments or --targets CSV of
+                      segment/refresh (any dialect or encoding, or a workbook) or a result JSON
   --k N|auto          k of the new period (default: the model's k, so every id survives)
   --runs N            k-means++ restarts (default: the model's)
   --max-match-distance D  pairs further apart are not matched (default: no limit)
@@ -23,6 +23,11 @@ new and lapsed HCPs. When MODEL.json is a full result, its assignments are the p
   --exclude FILE      hcp_ids to leave out (one per line)
   --json OUT.json     write the whole refreshed result (the next period's MODEL.json)
   --assignments OUT   write hcp_id,segment,segment_name,distance,confidence as CSV
+  --targets OUT       write the target list (segment, specialty, country, consent per HCP)
+  --excel LOCALE      write the CSVs for Excel in LOCALE (e.g. de-DE); default plain CSV
+  --template NAME     target-list columns for a CRM (docs/exports.md)
+  --encoding ENC      read NEW.csv as utf-8, utf-16le, utf-16be or windows-1252
+  --sheet NAME|N      the sheet of a workbook to read
   --model OUT.json    write the refreshed model alone`;
 
 export function run(args) {
@@ -37,6 +42,9 @@ export function run(args) {
       exclude: { type: "string" },
       json: { type: "string" },
       assignments: { type: "string" },
+      targets: { type: "string" },
+      ...CSV_FLAGS,
+      ...READ_FLAGS,
       model: { type: "string" },
     },
     ["MODEL.json", "NEW.csv"],
@@ -48,6 +56,7 @@ export function run(args) {
   if (values["max-match-distance"] !== undefined) options.maxMatchDistance = numArg(values["max-match-distance"], "max-match-distance", { min: 0 });
   if (values["no-warm-start"]) options.warmStart = false;
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
+  Object.assign(options, readOptions(values));
   const { model, assignments } = readModel(positionals[0]);
   let previous = null;
   let previousFrom = "none given: no migration matrix";
@@ -58,7 +67,8 @@ export function run(args) {
     previous = assignments.map((a) => ({ hcpId: a.hcpId, segment: a.segment }));
     previousFrom = `the assignments in ${positionals[0]}`;
   }
-  const { value: r, secs } = timed(() => refresh(model, readData(positionals[1]), previous, options));
+  const data = readData(positionals[1]);
+  const { value: r, secs } = timed(() => refresh(model, data, previous, options));
   const rep = r.refresh;
   const old = model.segments;
   const lines = [
@@ -94,7 +104,7 @@ export function run(args) {
       (rep.warmStart ? "; the run started from the old segments beat the k-means++ restarts" : "") +
       ` (${secs.toFixed(2)} s)`,
   );
-  printThenWrite(lines, resultOutputs(r, values));
+  printThenWrite(lines, resultOutputs(r, values, data));
 }
 
 /** The migration matrix (old segment -> new, HCPs in both periods) and who moved. */

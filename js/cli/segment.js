@@ -1,7 +1,7 @@
 // segment: cluster one row per HCP and print the segments.
 import { segment, version } from "../node/index.mjs";
-import { UsageError, intArg, kArg, parseFlags } from "./args.js";
-import { readData, resultOutputs } from "./io.js";
+import { READ_FLAGS, UsageError, intArg, kArg, parseFlags, readOptions } from "./args.js";
+import { CSV_FLAGS, readData, resultOutputs } from "./io.js";
 import { fix, idx, pct, printThenWrite, table, timed } from "./print.js";
 
 export const name = "segment";
@@ -20,6 +20,14 @@ then the chosen k and, with --k auto, the sweep behind it. FILE may be - (stdin)
   --runs N            k-means++ restarts (default 10)
   --json OUT.json     write the whole result (segments, assignments, quality, model, ...)
   --assignments OUT   write hcp_id,segment,segment_name,distance,confidence as CSV
+  --targets OUT       write the target list: hcp_id, segment, name, confidence, specialty,
+                      country and every consent flag (what a person checks before a CRM load)
+  --excel LOCALE      write the CSVs for Excel in LOCALE (e.g. de-DE: UTF-8 with BOM, ';' and
+                      decimal commas); default: plain CSV (UTF-8, ',', '.')
+  --template NAME     target-list columns for a CRM: generic, salesforceCampaignMember,
+                      veevaVaultCrmAccount (docs/exports.md)
+  --encoding ENC      read FILE as utf-8, utf-16le, utf-16be or windows-1252 (default: detected)
+  --sheet NAME|N      the sheet of a workbook (.xlsx, .xls, .ods) to read (default: the first)
   --model OUT.json    write the model alone (for stability, cells, lookalikes, refresh, update)
   --quiet             no progress on stderr`;
 
@@ -31,6 +39,9 @@ export function run(args) {
     runs: { type: "string" },
     json: { type: "string" },
     assignments: { type: "string" },
+    targets: { type: "string" },
+    ...CSV_FLAGS,
+    ...READ_FLAGS,
     model: { type: "string" },
     quiet: { type: "boolean" },
   });
@@ -44,6 +55,7 @@ export function run(args) {
   }
   if (values.seed !== undefined) options.seed = intArg(values.seed, "seed");
   if (values.runs !== undefined) options.nRuns = intArg(values.runs, "runs", 1);
+  Object.assign(options, readOptions(values));
 
   const text = readData(positionals[0]);
   const progress = values.quiet || !process.stderr.isTTY ? null : progressLine();
@@ -51,7 +63,7 @@ export function run(args) {
   progress?.clear();
   printThenWrite(
     [...resultLines(result), `(${secs.toFixed(2)} s, hcp-segments ${version()}, seed ${options.seed ?? 42})`],
-    resultOutputs(result, values),
+    resultOutputs(result, values, text),
   );
 }
 

@@ -34,9 +34,10 @@ fn name_of(names: &BTreeMap<u32, String>, segment: u32) -> Value {
     names.get(&segment).map_or(Value::Empty, |n| Value::text(n.as_str()))
 }
 
-/// `hcp_id, segment, segment_name, confidence, distance`, one row per HCP.
+/// `hcp_id, segment, segment_name, distance, confidence`, one row per HCP (the CLI's
+/// `--assignments` layout, which `refresh --previous` reads back).
 pub fn assignments_table(assignments: &[Assignment], names: &BTreeMap<u32, String>) -> Table {
-    let mut t = Table::new(["hcp_id", "segment", "segment_name", "confidence", "distance"]);
+    let mut t = Table::new(["hcp_id", "segment", "segment_name", "distance", "confidence"]);
     t.rows = assignments
         .iter()
         .map(|a| {
@@ -44,8 +45,8 @@ pub fn assignments_table(assignments: &[Assignment], names: &BTreeMap<u32, Strin
                 Value::text(a.hcp_id.as_str()),
                 a.segment.into(),
                 name_of(names, a.segment),
-                Value::Fixed(a.confidence, MEMBER_DECIMALS),
                 Value::Fixed(a.distance, MEMBER_DECIMALS),
+                Value::Fixed(a.confidence, MEMBER_DECIMALS),
             ]
         })
         .collect();

@@ -72,6 +72,17 @@ fn decode_previous(previous: &JsValue) -> JsResult<Vec<refresh::PreviousAssignme
     crate::ingest::returns::read_previous_assignments(input, &Default::default()).map_err(to_js_error)
 }
 
+/// `readAssignments(input, options?)` → `[{hcpId, segment}]`: a file of assignments (an
+/// assignments or target-list export, any dialect, encoding or workbook) read by the engine, as
+/// `refresh` reads its `previous`. Options: `columns` (`{"<header>": "id" | "segment"}`),
+/// `encoding`, `sheet`, `delimiter`.
+#[wasm_bindgen(js_name = readAssignments)]
+pub fn read_assignments_js(input: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let options: crate::ingest::IngestOptions = decode_options(&options)?;
+    let input = decode_input(&input)?;
+    to_js(&crate::ingest::returns::read_previous_assignments(input, &options).map_err(to_js_error)?)
+}
+
 /// `stability(model, input, options?)` → StabilityReport.
 #[wasm_bindgen(js_name = stability)]
 pub fn stability_js(model: JsValue, input: JsValue, options: JsValue) -> JsResult<JsValue> {

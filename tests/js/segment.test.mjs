@@ -198,12 +198,16 @@ describe("errors are Errors with code, line, column; the module keeps working", 
     });
   }
 
-  test("bytes that are not UTF-8 -> CSV_SYNTAX at their line; the module keeps working", () => {
+  test("bytes that are not UTF-8 are read as Windows-1252 with a warning; encoding: \"utf-8\" refuses them at their line; the module keeps working", () => {
     // "Müller" saved as Windows-1252: 0xFC is not UTF-8.
     const bytes = Buffer.concat([Buffer.from(H + "a,onc,1,2,3\nb,M"), Buffer.from([0xfc]), Buffer.from("ller,1,2,3\n")]);
-    const err = throwsCoded(() => hs.segment(bytes, { k: 2 }), "CSV_SYNTAX", { line: 3 });
+    const read = hs.segment(bytes, { k: 2 });
+    assert.equal(read.report.dialect.encoding, "windows-1252");
+    assert.ok(read.report.warnings.some((w) => /Windows-1252/.test(w)), read.report.warnings.join("; "));
+    assert.ok(read.segments.some((s) => s.composition.some((c) => c.levels.some((l) => l.value === "Müller"))));
+    const err = throwsCoded(() => hs.segment(bytes, { k: 2, encoding: "utf-8" }), "CSV_SYNTAX", { line: 3 });
     assert.match(err.message, /not valid UTF-8.*0xFC.*byte 4 of the line/);
-    throwsCoded(() => hs.aggregateEvents(new Uint8Array([0x68, 0xff]), {}), "CSV_SYNTAX", { line: 1 });
+    throwsCoded(() => hs.aggregateEvents(new Uint8Array([0x68, 0xff]), { encoding: "utf-8" }), "CSV_SYNTAX", { line: 1 });
     throwsCoded(() => hs.segment(new Float64Array(3), { k: 2 }), "INVALID_OPTION");
     // Over the 512 MiB input limit: refused before it is copied into the wasm.
     const huge = new Uint8Array(512 * 1024 * 1024 + 1);
