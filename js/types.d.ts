@@ -1,18 +1,34 @@
-// Types shared by every entry point of hcp-segments. Written by hand, checked by `tsc --noEmit`
-// against tests/types/consumer.ts; the Rust side serialises exactly these shapes (camelCase).
+// Types shared by every entry point of hcp-segments. Written by hand from the Rust structs (their
+// serde camelCase names are what JS sees). Checked by `tsc --noEmit` against tests/types/consumer.ts,
+// and against the engine itself by tests/js/types-fields.test.mjs: every field a result has at
+// runtime is declared here and every declared field is there; every declared option is accepted.
 
-/** Role a column plays. `channel:<name>` / `format:<name>` also rename it. */
+/**
+ * Role a column plays (the `columns` option). `channel:<name>` / `format:<name>` /
+ * `category:<name>` also rename it. `inspect(...).roleChoices` lists the choices for a drop-down.
+ */
 export type ColumnRole =
   | "id" | "channel" | "format" | "category" | "recency" | "frequency" | "consent" | "ignore"
-  | `channel:${string}` | `format:${string}`;
+  | `channel:${string}` | `format:${string}` | `category:${string}`;
 
 /** One HCP as a JS record: keys are column names, as in the CSV header. */
 export type HcpRecord = Record<string, string | number | boolean | null | undefined>;
-/** CSV as text, or as UTF-8 bytes (a file's `ArrayBuffer`, a Node `Buffer`); invalid UTF-8 is a `CSV_SYNTAX` error at its line. */
+/**
+ * CSV as text, or a file's bytes (its `ArrayBuffer`, a Node `Buffer`), decoded by the engine: a
+ * byte-order mark decides (UTF-8, UTF-16LE/BE); without one, valid UTF-8 is UTF-8 and anything
+ * else Windows-1252 (with a warning). `encoding` forces one. Malformed UTF-8/UTF-16 is a
+ * `CSV_SYNTAX` error at its line.
+ */
 export type CsvInput = string | Uint8Array | ArrayBuffer;
 /** CSV (text or bytes), or one plain object per HCP. */
 export type SegmentInput = CsvInput | HcpRecord[];
 
+/** The encoding a file's bytes were decoded with, as reported (`dialect.encoding`; WHATWG names). */
+export type TextEncodingName = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+/** The `encoding` option: a reported name, or an alias WHATWG maps to one (case-insensitive). */
+export type EncodingOption = TextEncodingName | "utf8" | "utf-16" | "cp1252" | "latin1" | "iso-8859-1";
+
+/** Total weight of each block in the distance. 0 switches a block off (0 to 1000). */
 export interface BlockWeights {
   /** Channel mix (shares of the HCP's own channel total). Default 1. */
   channelMix?: number;
@@ -22,7 +38,7 @@ export interface BlockWeights {
   intensity?: number;
   /** Recency and frequency (days_since_last, active_weeks), when present. Default 0.5. */
   recency?: number;
-  /** Category columns added to the distance as one-hot blocks, name → total weight. Default none. */
+  /** Category column → weight of its one-hot block. Categories not named only profile segments. Default none. */
   categories?: Record<string, number>;
 }
 
@@ -41,7 +57,7 @@ export interface SegmentOptions {
   tolerance?: number;
   /** k-means implementation: "fast" (Hamerly-accelerated Lloyd, default) or "linfa" (linfa-clustering, the reference). */
   engine?: KMeansEngine;
-  /** Column name → role, overriding the ch_/fmt_/hcp_id conventions. */
+  /** Column name → role, overriding the ch_/fmt_/hcp_id conventions and the header synonyms. */
   columns?: Record<string, ColumnRole>;
   /** Feature block weights. */
   weights?: BlockWeights;
@@ -49,7 +65,7 @@ export interface SegmentOptions {
   exclude?: string[];
   /** Cap counts at this quantile of each column before anything else. Default 0.99; null = no cap. */
   capQuantile?: number | null;
-  /** Silhouette is computed on at most this many rows (seeded sample). Default 4000. */
+  /** Silhouette is computed on at most this many rows (seeded sample). Default 3000. */
   silhouetteSample?: number;
   /**
    * k: "auto" on many rows: when there are more than twice this many rows, the k sweep (every
@@ -61,14 +77,24 @@ export interface SegmentOptions {
   sweepSample?: number | "all";
   /** Breakdown cells with fewer HCPs are flagged `suppressed`. Default 10. */
   minCellSize?: number;
+  /**
+   * Fewest HCPs a segment may have. Default: `minCellSize`. `k: "auto"` rules out a k that leaves
+   * a smaller segment (`kSweep.rows[].ruledOut`); with a fixed k such a segment is flagged
+   * `tooSmall` and warned about in `report.warnings`.
+   */
+  minSegmentSize?: number;
   /** Force CSV delimiter (",", ";", "\t"); detected by default. */
   delimiter?: string;
   /** Force decimal comma on/off; detected by default. */
   decimalComma?: boolean;
+  /** Force the encoding of a file given as bytes; detected when absent (text given as a string is already decoded). */
+  encoding?: EncodingOption;
   /** "fail" (default): the first bad cell stops the run. "skip": rows with a bad cell are skipped and listed in report.skipped. */
   onError?: OnError;
   /** Replace every hcp_id in every output with a salted SHA-256 pseudonym (hex, 16 chars). */
   pseudonymize?: Pseudonymize;
+  /** Channel (with or without `ch_`) → the name shown for it (persona names, cards, the plan), 1 to 60 characters; others are named by the channel catalog. */
+  displayNames?: Record<string, string>;
 }
 
 /** "fast": our Hamerly-accelerated Lloyd (default); "linfa": linfa-clustering's KMeans (the reference). Same seeds, same k-means++ draws. */
@@ -76,9 +102,13 @@ export type KMeansEngine = "fast" | "linfa";
 
 export interface KMeansOptions {
   k: number;
+  /** k-means++ restarts; the one with the lowest final inertia wins. Default 10. */
   nRuns?: number;
+  /** Default 300. */
   maxIterations?: number;
+  /** Stop when the L2 norm of the centroid shift falls below this. Default 1e-4. */
   tolerance?: number;
+  /** Default 42. */
   seed?: number;
   engine?: KMeansEngine;
 }
@@ -96,30 +126,113 @@ export interface KMeansResult {
   converged: boolean;
 }
 
-export interface ColumnUse { name: string; role: string; source: "convention" | "mapping" }
+/** What happened to each column. */
+export interface ColumnUse {
+  name: string;
+  /** id | channel | format | category | recency | frequency | consent | ignore */
+  role: ColumnKind;
+  /** How the role was decided: by the name's convention, a header synonym in a market's language (`Fachrichtung`), or the `columns` mapping. */
+  source: ColumnSource;
+}
+/** A column's role as reported. */
+export type ColumnKind = "id" | "channel" | "format" | "category" | "recency" | "frequency" | "consent" | "ignore";
+export type ColumnSource = "convention" | "synonym" | "mapping";
 
+/** How the input was read. */
+export interface Dialect {
+  /** "csv" (text or a file's bytes) or "records". */
+  source: "csv" | "records";
+  delimiter: string | null;
+  decimalComma: boolean;
+  hadBom: boolean;
+  /** The encoding the engine decoded the file's bytes with; null when it was given text (a string) or records. */
+  encoding: TextEncodingName | null;
+}
+
+/** The parse report handed back with every result. */
 export interface ParseReport {
+  /** Data rows in the input (blank lines not counted). Always rowsRead = rowsUsed + rowsExcluded + rowsSkipped. */
   rowsRead: number;
   rowsExcluded: number;
   rowsUsed: number;
+  /** ids on the exclusion list that were not in the input (count only: no ids echoed). */
   exclusionsNotFound: number;
   columns: ColumnUse[];
   channels: string[];
   formats: string[];
   categories: string[];
   ignored: string[];
-  dialect: { source: "csv" | "records"; delimiter: string | null; decimalComma: boolean; hadBom: boolean };
+  dialect: Dialect;
+  /** Caveats about the input and the result (a guessed encoding, small segments, too few HCPs for k …). */
   warnings: string[];
-  /** rowsRead = rowsUsed + rowsExcluded + rowsSkipped, always. */
+  /** Rows left out by onError: "skip" (0 in the default "fail" mode). */
   rowsSkipped: number;
   /** Rows skipped in onError: "skip" mode (first 1,000, in line order). */
   skipped: SkippedRow[];
 }
 
 export type OnError = "fail" | "skip";
-export interface SkippedRow { line: number; column: string | null; code: ErrorCode; /** never contains an hcp_id */ message: string }
+/** One row left out in lenient mode. */
+export interface SkippedRow {
+  line: number;
+  /** Header name of the offending cell; null when the row as a whole is wrong. */
+  column: string | null;
+  code: ErrorCode;
+  /** never contains an hcp_id */
+  message: string;
+}
 export interface Pseudonymize { /** 8–1,024 characters, no NUL; keep it secret: it is what makes the pseudonyms irreversible. */ salt: string }
-export interface AssignOptions { exclude?: string[]; onError?: OnError; pseudonymize?: Pseudonymize }
+/** Options of `assign`: the same names and meaning as in `SegmentOptions`. */
+export interface AssignOptions {
+  exclude?: string[];
+  onError?: OnError;
+  pseudonymize?: Pseudonymize;
+  /** Force the encoding of a file given as bytes; detected when absent. */
+  encoding?: EncodingOption;
+}
+
+// ---- Inspecting a file before a run ----
+/** Options of `inspect`: how to read, as for `segment`, and how many rows to show. */
+export interface InspectOptions {
+  columns?: Record<string, ColumnRole>;
+  delimiter?: string;
+  decimalComma?: boolean;
+  encoding?: EncodingOption;
+  /** Rows in `preview`. Default 5, at most 1000. */
+  previewRows?: number;
+}
+/** One column of the header. */
+export interface ColumnInfo {
+  /** The header as it is in the file. */
+  name: string;
+  /** id | channel | format | category | recency | frequency | consent | ignore */
+  role: ColumnKind;
+  /** The name the engine uses for it (`specialty` for `Fachrichtung`, `linkedin` for `ch_LinkedIn`); null when ignored. */
+  nameUsed: string | null;
+  source: ColumnSource;
+  /** Why, in a sentence. */
+  reason: string;
+  /** The first non-empty value in the column; null when every cell is empty. */
+  example: string | null;
+}
+/**
+ * What `inspect` says about a file. A problem a run would refuse but a mapping or a few rows fix
+ * (no id column, rows with the wrong number of fields) is a warning here, not an error.
+ */
+export interface Inspection {
+  dialect: Dialect;
+  /** Data rows (blank lines not counted; rows with the wrong number of fields counted). */
+  rows: number;
+  columns: ColumnInfo[];
+  /** The first rows, every cell as text, in header order. */
+  preview: string[][];
+  /** One row per engagement (aggregate it first with `aggregateEvents`) rather than one row per HCP. */
+  eventLog: boolean;
+  eventLogReason: string;
+  /** Every role a column can be given (`columns` option values), for a drop-down. */
+  roleChoices: ColumnRole[];
+  warnings: string[];
+}
 
 /** A shareable summary: cells under minCellSize have count/share/index null and suppressed: true. */
 export interface SummaryOptions { /** Default 10. */ minCellSize?: number }
@@ -127,15 +240,30 @@ export interface SummaryLevel { value: string; count: number | null; share: numb
 export interface SummaryComposition { column: string; levels: SummaryLevel[] }
 export interface SummaryReach { consent: string; count: number | null; share: number | null; suppressed: boolean }
 export interface SummarySegment {
-  id: number; name: string; drivers: string[]; size: number | null; share: number | null; suppressed: boolean;
+  id: number;
+  /** "Segment N" when the name would draw on a withheld cell. */
+  name: string;
+  /** Drivers drawing on withheld cells are dropped (all of them for a withheld segment). */
+  drivers: string[];
+  size: number | null; share: number | null;
+  /** The whole segment is below the minimum cell size: only id, name and drivers are shown. */
+  suppressed: boolean;
   meanEngagements: number | null; channels: IndexScore[]; formats: IndexScore[];
   composition: SummaryComposition[]; reach: SummaryReach[]; silhouette: number | null;
 }
-export interface SegmentSummary { minCellSize: number; suppressedCells: number; segments: SummarySegment[] }
+export interface SegmentSummary {
+  minCellSize: number;
+  /** Cells withheld, primary and secondary (segments + levels + reach cells). */
+  suppressedCells: number;
+  segments: SummarySegment[];
+}
 
+/** One channel's or format's standing in a segment. */
 export interface IndexScore {
   /** Channel or format name (without ch_/fmt_). */
   name: string;
+  /** The name shown to people (channels: the user's `displayNames` or the catalog's; formats: a label). */
+  displayName: string;
   /** Mean engagements per HCP in the segment (original units). */
   mean: number;
   /** Mean engagements per HCP in the whole universe. */
@@ -153,13 +281,55 @@ export interface CategoryLevel {
   share: number;
   /** Share in segment ÷ share in universe × 100. */
   index: number | null;
-  /** count < minCellSize: hide it when showing or sharing. */
+  /** count < minCellSize: hide it when showing or sharing (re-identification). */
   suppressed: boolean;
 }
 
 export interface Composition { column: string; levels: CategoryLevel[] }
 
 export interface Reach { consent: string; share: number; count: number }
+
+/** What kind of place a channel is (the channel catalog; channels not in it are "other"). */
+export type ChannelKind =
+  /** Public networks anyone can join (LinkedIn, X, YouTube …). */
+  | "openNetwork"
+  /** HCP-only networks with licence or registration checks (Doximity, Sermo …). */
+  | "walledGarden"
+  /** HCP-only education sites and CME/CPD networks. */
+  | "educationPortal"
+  /** The brand's own email. */
+  | "ownedEmail"
+  /** The brand's own events (webinars, virtual booths). */
+  | "ownedEvent"
+  /** Sales representatives' visits and calls. */
+  | "fieldForce"
+  /** Not in the catalog. */
+  | "other";
+
+/** One kind's share of a segment's channel engagements. */
+export interface KindShare {
+  kind: ChannelKind;
+  share: number;
+  /** The segment's channels of this kind, most engaged first. */
+  channels: string[];
+}
+
+/**
+ * Where a segment's engagement happens: open networks (where HCPs build a reputation) versus
+ * walled gardens (HCP-only platforms), from the members' mean engagements per channel.
+ */
+export interface NetworkBalance {
+  /** Share of the segment's channel engagements on open networks. */
+  open: number;
+  /** … on walled gardens and HCP-only education portals. */
+  walled: number;
+  /** … on owned email and events, the field force and channels not in the catalog. */
+  other: number;
+  /** open ÷ (open + walled): 1 = only open networks, 0 = only walled gardens; null when the segment uses neither. */
+  openShare: number | null;
+  /** Share per kind (kinds with engagement only), largest first. */
+  kinds: KindShare[];
+}
 
 export interface Segment {
   /** Stable id (0-based, ordered by size descending). */
@@ -183,8 +353,13 @@ export interface Segment {
   silhouette: number | null;
   /** Mean distance of members to the centroid (feature space). */
   cohesion: number;
+  /** Open networks versus walled gardens, from the members' channel engagements. */
+  networkBalance: NetworkBalance;
+  /** Fewer HCPs than the minimum segment size (`minSegmentSize`): a handful of people, not a persona. */
+  tooSmall: boolean;
 }
 
+/** One HCP's place in the segmentation. */
 export interface Assignment {
   hcpId: string;
   segment: number;
@@ -200,6 +375,10 @@ export interface KSweepRow {
   silhouette: number;
   calinskiHarabasz: number;
   daviesBouldin: number;
+  /** HCPs per segment, largest first, on the rows the sweep ran on (the sample when sampled). */
+  segmentSizes: number[];
+  /** Why this k may not be chosen (a segment under the minimum segment size); null when it may. */
+  ruledOut: string | null;
 }
 
 export interface KSweep {
@@ -216,12 +395,16 @@ export interface KSweep {
    * lowest inertia on every row kept), instead of fresh restarts on every row. 0 when not sampled.
    */
   refinedStarts: number;
+  /** The minimum segment size (HCPs, on every row) a k had to meet to be chosen; 0: none. */
+  minSegmentSize: number;
 }
 
 export interface Quality {
   k: number;
   inertia: number;
   silhouette: number | null;
+  /** Rows the silhouette was measured on (at most `silhouetteSample`). */
+  silhouetteSampleSize: number;
   calinskiHarabasz: number | null;
   daviesBouldin: number | null;
   iterations: number;
@@ -244,6 +427,8 @@ export interface Projection {
 export interface Model {
   format: "hcp-segments-model";
   version: number;
+  /** hcp-segments version that wrote it. */
+  createdBy: string;
   /** SHA-256 over the model without persona names: a model edited other than by renaming is refused. */
   checksum: string;
   [key: string]: unknown;
@@ -260,6 +445,7 @@ export interface SegmentResult {
   projection: Projection;
 }
 
+/** Assignments of new HCPs plus the report on reading them. */
 export interface AssignResult {
   assignments: Assignment[];
   report: ParseReport;
@@ -269,7 +455,7 @@ export type ProgressStage = "parse" | "encode" | "sweep" | "cluster" | "profile"
 export interface Progress { stage: ProgressStage; k?: number; run?: number; done: number; total: number }
 
 export type ErrorCode =
-  | "EMPTY_INPUT" | "MISSING_ID_COLUMN" | "MISSING_ID" | "DUPLICATE_ID" | "INVALID_VALUE"
+  | "EMPTY_INPUT" | "MISSING_ID_COLUMN" | "MISSING_COLUMN" | "MISSING_ID" | "DUPLICATE_ID" | "INVALID_VALUE"
   | "NEGATIVE_COUNT" | "NON_FINITE" | "FIELD_COUNT" | "CSV_SYNTAX" | "DUPLICATE_COLUMN"
   | "UNKNOWN_COLUMN" | "UNKNOWN_ROLE" | "NO_FEATURES" | "INVALID_OPTION" | "TOO_FEW_ROWS"
   | "TOO_FEW_DISTINCT" | "TOO_LARGE" | "INVALID_MODEL" | "MODEL_VERSION" | "MODEL_COLUMN_MISSING"
@@ -304,11 +490,12 @@ export declare function init(input?: InitInput | Promise<InitInput>): Promise<vo
 /** Synchronous variant for workers or hosts that already hold the bytes or a compiled module. */
 export declare function initSync(input: BufferSource | WebAssembly.Module): void;
 /**
- * Loads the second wasm module, the tools: `assign`, `segmentSummary`, `generateSample` and the
- * targeting functions (`aggregateEvents` … `updateModel`). Browsers: `await initTools()` before
- * calling one of them; without an argument it fetches `hcp_segments_tools_bg.wasm` beside the JS.
- * `init()` does not load it, so a page that only segments downloads only the segmentation module.
- * Idempotent. In Node both modules are loaded on import and `initTools()` resolves at once.
+ * Loads the second wasm module, the tools: `assign`, `inspect`, `segmentSummary`, `generateSample`,
+ * `exportCsv`, `targetList` and the targeting functions (`aggregateEvents` … `updateModel`).
+ * Browsers: `await initTools()` before calling one of them; without an argument it fetches
+ * `hcp_segments_tools_bg.wasm` beside the JS. `init()` does not load it, so a page that only
+ * segments downloads only the segmentation module. Idempotent. In Node both modules are loaded on
+ * import and `initTools()` resolves at once.
  */
 export declare function initTools(input?: InitInput | Promise<InitInput>): Promise<void>;
 /** Synchronous variant of `initTools`, from the bytes or a compiled module. */
@@ -320,8 +507,73 @@ export declare function kmeans(data: Float64Array | Float32Array, nCols: number,
 export declare function version(): string;
 // The tools (in pages after `initTools()`):
 export declare function assign(model: Model | string, input: SegmentInput, options?: AssignOptions): AssignResult;
+/** What the engine makes of a file before a run: dialect, encoding, rows, every column's role and why, the first rows, whether it is an event log. */
+export declare function inspect(input: SegmentInput, options?: InspectOptions): Inspection;
 export declare function segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions): SegmentSummary;
 export declare function generateSample(n: number, seed: number): string;
+
+// ---- Exports: the files a user takes away, written by the engine's one CSV writer ----
+/** "plain" (machines: UTF-8, `,`, `.` decimals, `\n`) or "excel" (people: UTF-8 with BOM, CRLF, the locale's separator and decimal mark). */
+export type CsvDialect = "plain" | "excel";
+/** One output column: from an export column (`from`, matched after normalising), or a constant (`value`). */
+export interface TemplateColumn {
+  /** A column of the export (`HCP ID` finds `hcp_id`). Give `from` or `value`, not both. */
+  from?: string;
+  /** The header written. Default: `from`. */
+  to?: string;
+  /** The same text on every row (a campaign id, a source tag), instead of `from`. */
+  value?: string;
+  /** Leave the column out, instead of failing, when the export does not have `from`. */
+  optional?: boolean;
+}
+/** Select, order and rename an export's columns (columns not named are left out). */
+export interface ColumnTemplate { columns: TemplateColumn[] }
+/** Shipped templates: readable names for any CRM ("generic"), Salesforce `CampaignMember` (`ContactId`), Veeva Vault CRM `account__v`. */
+export type TemplatePreset = "generic" | "salesforceCampaignMember" | "veevaVaultCrmAccount";
+/** How an export is written. */
+export interface CsvExportOptions {
+  /** Default "plain". */
+  dialect?: CsvDialect;
+  /** BCP 47 tag; decides Excel's separator and decimal mark. Default "en-US". Not used by the plain dialect. */
+  locale?: string;
+  /** A column template or a preset's name. */
+  template?: ColumnTemplate | TemplatePreset;
+  /** `"summary"` only: cells under this many HCPs are withheld. Default 10. */
+  minCellSize?: number;
+}
+/** What each `exportCsv` kind takes: a result of `segment`/`refresh`/`assign`, a result or its segments, or what `testCells`, `lookalikes`, `channelPlan` return. */
+export interface ExportValues {
+  assignments: { assignments: Assignment[]; segments?: Segment[] };
+  summary: { segments: Segment[] } | Segment[];
+  testCells: TestCells;
+  lookalikes: LookalikeResult;
+  plan: ChannelPlan;
+}
+export type ExportKind = keyof ExportValues;
+/** Options of `targetList`: which HCPs and columns, how the file is written, the test cells. */
+export interface TargetListOptions {
+  dialect?: CsvDialect;
+  locale?: string;
+  template?: ColumnTemplate | TemplatePreset;
+  /** Category columns shown next to the id, those present. Default ["specialty", "country"]. */
+  categories?: string[];
+  /** Only members of these segments. Default: all. */
+  segments?: number[];
+  /** Category column → the values kept (e.g. `{ country: ["DE", "AT"] }`). */
+  filter?: Record<string, string[]>;
+  /** Consent columns that must be true (an empty cell is not consent). */
+  requireConsent?: string[];
+  /** The salt the assignments were pseudonymised with, if they were: the input's ids are hashed the same way to find each member's row. */
+  pseudonymize?: Pseudonymize;
+  /** hcp_ids to leave out. */
+  exclude?: string[];
+  /** A `testCells` result whose cells fill the `cell` column (empty for members outside the test). */
+  cells?: TestCells;
+}
+/** One of the exports as CSV text. */
+export declare function exportCsv<W extends ExportKind>(what: W, value: ExportValues[W], options?: CsvExportOptions): string;
+/** The CSV a person checks before loading a CRM — id, segment and name, confidence, test cell, chosen categories and every consent flag — for the HCPs of `input` (the file the result was made from, read again with the model's columns). */
+export declare function targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options?: TargetListOptions): string;
 
 // ---- Worker-backed async API (module Web Worker; `hcp-segments/worker`) ----
 export interface CallOptions {
@@ -354,7 +606,7 @@ export interface Segmenter {
   version(): Promise<string>;
   segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions, call?: CallOptions): Promise<SegmentSummary>;
   aggregateEvents(text: CsvInput, options?: EventOptions, call?: CallOptions): Promise<EventAggregate>;
-  refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignment[] | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
+  refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignments | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
   stability(model: Model | string, input: SegmentInput, options?: StabilityOptions, call?: CallOptions): Promise<StabilityReport>;
   lookalikes(model: Model | string, input: SegmentInput, options: LookalikeOptions, call?: CallOptions): Promise<LookalikeResult>;
   testCells(model: Model | string, input: SegmentInput, options?: CellOptions, call?: CallOptions): Promise<TestCells>;
@@ -365,7 +617,7 @@ export interface Segmenter {
 }
 export declare function createSegmenter(options?: SegmenterOptions): Segmenter;
 
-// ---- Targeting (issue 7): from segments to campaigns ----
+// ---- Targeting: from segments to campaigns ----
 // The targeting functions, tools too: the same synchronous rules as `assign` (Node, workers, pages after initTools()).
 
 /** Roles of event-log columns (`columns` maps a column name to one of these). */
@@ -377,53 +629,81 @@ export interface EventOptions {
   from?: string;
   /** Window end (exclusive). Default: midnight UTC after the latest event. */
   to?: string;
-  /** Only these actions count. Default: all but `ignoreActions`. */
+  /** Only these actions count (normalised names). Default: all but `ignoreActions`. */
   countActions?: string[];
   /** Actions that never count. Default: open, opened, email_open, impression(s), delivered, sent, send, bounce(d). */
   ignoreActions?: string[];
+  /** Force the delimiter (",", ";", "\t"); detected from the header by default. */
   delimiter?: string;
+  /** hcp_ids whose events are skipped (objections to profiling). */
   exclude?: string[];
+  /** Force the encoding of a log given as bytes; detected when absent, as for profile files. */
+  encoding?: EncodingOption;
 }
+/** What the aggregation read, counted and skipped. */
 export interface EventReport {
   eventsRead: number; eventsCounted: number; eventsOutsideWindow: number; eventsIgnoredAction: number; eventsExcluded: number;
   hcps: number;
-  /** The window applied, ISO-8601 UTC. */
+  /** The window applied, ISO-8601 UTC (`from` null when unbounded). */
   from: string | null; to: string;
-  channels: string[]; formats: string[]; carried: string[]; ignored: string[];
+  channels: string[]; formats: string[];
+  /** Profile columns carried from the log. */
+  carried: string[];
+  /** Columns not used (data minimisation). */
+  ignored: string[];
   /** HCPs whose days_since_last was capped at 365. */
   recencyCapped: number;
+  /** The encoding the log's bytes were decoded with; null when it was given as text. */
+  encoding: TextEncodingName | null;
+  /** How the log was read, where it was guessed (an encoding). */
+  warnings: string[];
 }
 /** `csv`: one row per HCP (ch_*, fmt_*, days_since_last, active_weeks = distinct ISO weeks active among the 12 before `to`, carried columns); feed it to `segment`. */
 export interface EventAggregate { csv: string; report: EventReport }
 
 export interface RefreshOptions {
-  /** k of the new period; default the model's k (then every segment keeps its id). */
+  /** k of the new period: a number or "auto". Default: the model's k (then every segment keeps its id). */
   k?: number | "auto";
-  /** k-means++ restarts; default the model's. */
+  /** k-means++ restarts. Default: the model's. More restarts make a local optimum (a merge plus a split in the migration matrix) less likely. */
   nRuns?: number;
-  /** Pairs further apart (old feature space) are not matched. Default: none. */
+  /** Pairs further apart (old feature space, Euclidean) are not matched. Default: none. */
   maxMatchDistance?: number;
   /** One extra Lloyd run started from the old segments (carried into the new feature space) next to the k-means++ restarts; the lowest inertia wins. Only with the model's k. Default true. */
   warmStart?: boolean;
   exclude?: string[];
   delimiter?: string;
   decimalComma?: boolean;
+  /** Force the encoding of a file given as bytes; detected when absent. */
+  encoding?: EncodingOption;
 }
+/** One HCP's segment in the previous period (other fields, such as an `Assignment`'s `distance`, are allowed and ignored). */
 export interface PreviousAssignment { hcpId: string; segment: number }
+/**
+ * The previous period's assignments: the `assignments` of the earlier result, or a file (CSV text or
+ * bytes) with `hcp_id` and `segment` columns — an assignments or target-list export — read by the
+ * engine's reader.
+ */
+export type PreviousAssignments = PreviousAssignment[] | CsvInput;
 export interface SegmentMatch {
+  /** Id in the refreshed model. */
   id: number; name: string;
   /** The old segment it continues (Hungarian matching on centroid distance); null = new segment. */
   previousId: number | null;
+  /** Distance between the old centroid and the new members' mean (old feature space). */
   distance: number | null;
   size: number;
 }
 export interface RefreshReport {
+  /** One per new segment, by id. */
   matches: SegmentMatch[];
   /** Old ids with no successor. */
   retired: number[];
   /** migration[oldId][newId]: HCPs present in both periods. */
   migration: number[][];
-  continuing: number; moved: number;
+  /** HCPs in both periods. */
+  continuing: number;
+  /** Of those, HCPs whose new segment does not continue their old one. */
+  moved: number;
   newHcps: number; lapsedHcps: number;
   newHcpIds: string[]; lapsedHcpIds: string[];
   /** Whether the segmentation came from the warm start (lower inertia than every restart). */
@@ -436,27 +716,45 @@ export interface StabilityOptions {
   resamples?: number;
   /** Rows per resample. Default min(n, 20000). */
   sampleSize?: number;
-  /** Restarts per resample. Default 3. */
+  /** k-means++ restarts per resample. Default 10, as `segment`'s `nRuns`: fewer restarts judge the optimiser's misses as instability. */
   nRuns?: number;
+  /** Default: the model's seed. */
   seed?: number;
   exclude?: string[];
+  /** A segment with fewer rows is `tooSmall`, never `stable`. Default 10 (the segmentation's default `minSegmentSize`). */
+  minSegmentSize?: number;
 }
+/**
+ * First match wins: tooSmall (fewer rows than minSegmentSize); stable (mean Jaccard ≥ 0.75 and
+ * p10 ≥ 0.6); unreliable (mean < 0.6, or p10 < 0.4, or no resample had the segment's rows); fuzzy.
+ */
+export type StabilityVerdict = "stable" | "fuzzy" | "unreliable" | "tooSmall";
 export interface SegmentStability {
   id: number; meanJaccard: number; minJaccard: number;
-  /** stable ≥ 0.75, fuzzy 0.6–0.75, unreliable < 0.6 (mean Jaccard). */
-  verdict: "stable" | "fuzzy" | "unreliable";
+  /** 10th percentile of the Jaccards over the resamples in which the segment had members. */
+  p10Jaccard: number;
+  /** Rows of the reference segment. */
+  size: number;
+  verdict: StabilityVerdict;
+  /** Resamples in which the segment had members. */
   resamples: number;
 }
-export interface StabilityReport { segments: SegmentStability[]; resamples: number; sampleSize: number; failedResamples: number }
+export interface StabilityReport {
+  segments: SegmentStability[]; resamples: number; sampleSize: number;
+  /** Resamples whose k-means failed (e.g. fewer distinct rows than k); not counted. */
+  failedResamples: number;
+}
 
 export interface LookalikeOptions {
-  /** Segment id to score against. */
+  /** Segment id to score against (required). */
   segment: number;
+  /** Keep at most this many (best first). Default: all. */
   top?: number;
-  /** Default 0. */
+  /** Drop candidates scoring below this. Default 0. */
   minScore?: number;
-  /** Candidates covering less of the model's feature weight are not scored. Default 0.25. */
+  /** Drop candidates covering less of the model's feature weight. Default 0: every candidate sharing a feature with the model is ranked (a partial profile ranks on what it has). */
   minCoverage?: number;
+  /** Ids to leave out (e.g. the modelled universe, objections to profiling). */
   exclude?: string[];
   /** Drivers per candidate. Default 3. */
   drivers?: number;
@@ -466,16 +764,27 @@ export interface Lookalike {
   hcpId: string; rank: number;
   /** exp(−d²/W) in (0, 1]; missing columns are unknown, not zero (distance over known features, rescaled). */
   score: number;
+  /** Estimated full-feature distance to the segment centroid. */
   distance: number;
-  /** Share of the model's feature weight the candidate's columns cover. */
+  /** Share of the model's feature weight the candidate's columns cover (0–1). */
   coverage: number;
+  /** The segment the candidate is nearest to (same estimate). */
   nearestSegment: number;
   drivers: LookalikeDriver[];
 }
 export interface LookalikeResult {
-  segment: number; segmentName: string; candidates: number; unscored: number;
+  segment: number; segmentName: string; candidates: number;
+  /** Below `minCoverage` (too little known to score). */
+  unscored: number;
   lookalikes: Lookalike[];
+  /** Model features no candidate column covers. */
   missingFeatures: string[];
+  /** Model features the ranking used: known for at least one candidate (the rest are in `missingFeatures`). */
+  usedFeatures: string[];
+  /** The target segment's share of its own channel mix on the channels the candidates have (1 with every channel; null when the model has no channel mix): how much of what defines the segment the ranking can see. */
+  sharedChannelShare: number | null;
+  /** What limits the ranking: the segment's main channels missing from the file (the shared channels carry under half of its mix), or why no candidate is listed. */
+  warnings: string[];
   /** Target list: rank,hcp_id,score,coverage,nearest_segment,drivers. */
   csv: string;
 }
@@ -483,73 +792,152 @@ export interface LookalikeResult {
 export interface CellOptions {
   /** Cells: names (equal weights) or { name, weight }. Default ["A", "B"]. */
   arms?: (string | { name: string; weight: number })[];
-  /** Share held out, in [0, 1). Default 0.1. */
+  /** Share held out (no contact), in [0, 1). Default 0.1; 0 = no holdout cell. */
   holdout?: number;
+  /** Default 42. */
   seed?: number;
-  /** Stratify by these category columns. Default ["specialty", "country"]. */
+  /** Category columns to stratify by (those present). Default ["specialty", "country"]. */
   strata?: string[];
-  /** Only these segments. */
+  /** Only members of these segments. Default: all. */
   segments?: number[];
-  /** Only these hcp_ids. */
+  /** Only these hcp_ids. Default: all. */
   ids?: string[];
   exclude?: string[];
 }
-export interface CellAssignment { hcpId: string; segment: number; cell: string; stratum: string }
+export interface CellAssignment {
+  hcpId: string; segment: number; cell: string;
+  /** Stratum values joined with `|`, in `strata` order. */
+  stratum: string;
+}
+export interface CellCount { cell: string; share: number; count: number }
 export interface TestCells {
   assignments: CellAssignment[];
-  cells: { cell: string; share: number; count: number }[];
+  cells: CellCount[];
   /** Stratum (`<segment>|<values of stratifiedBy>`, or `<segment>`) → count per cell (cells order); each within ±1 of its quota. */
   strata: Record<string, number[]>;
+  /** Stratification columns used (those of `strata` present in the input). */
   stratifiedBy: string[];
   /** Target list: hcp_id,segment,cell,<strata>. */
   csv: string;
 }
 
+/**
+ * Options of `channelPlan`. Budget weight of segment × channel: mean engagements per HCP ×
+ * reachable HCPs × clamp(index/100, 0.8, 1.25) × segment and channel weights × posterior ÷
+ * expected engagement rate (1 without results); see `ChannelPlan.formula` and docs/plan.md.
+ */
 export interface PlanOptions {
-  /** Budget in currency units, split in whole cents that add up exactly. */
+  /** Total budget in currency units, split in whole minor units that add up exactly. */
   budget: number;
-  /** Segment id → weight (default 1). */
+  /** ISO 4217 code (three letters, any case). Default "EUR". */
+  currency?: string;
+  /** Segment id (as text) → weight. Default 1 each. */
   segmentWeights?: Record<string, number>;
-  /** Channel → weight (default 1; 0 = off). */
+  /** Channel name → weight. Default 1 each; 0 switches a channel off. */
   channelWeights?: Record<string, number>;
-  /** Channels below this index get no budget. Default 0. */
+  /** Channels below this index get no budget (unless forced). Default 0. */
   minIndex?: number;
-  /** Channel → gating consent column (null = none). Default: email → consent_email, rep → none, others → consent_tracking. */
+  /** Channels under this share of a segment's channel engagements get no budget in it (unless forced). Default 0.02. */
+  minMixShare?: number;
+  /** Channels funded in every segment whatever their share or index (e.g. to test them). */
+  forceChannels?: string[];
+  /** Channel → consent column gating it (null: none). Default: email → consent_email, rep → none, others → consent_tracking. */
   consentRules?: Record<string, string | null>;
-  /** Campaign results CSV: segment (id or name), channel, impressions, engagements. */
-  results?: string;
-  /** κ: observed rates are shrunk as (e + κ·mean) / (i + κ). Default 1000. */
+  /** Campaign results: `segment` (id or persona name), `channel`, `impressions`, `engagements`; CSV text, a file's bytes or records, read by the engine's reader. */
+  results?: SegmentInput | null;
+  /** Prior strength κ in impressions (Beta–Binomial beliefs per segment × channel). Default 1000. */
   priorImpressions?: number;
+  /** With results: the least share of the budget that stays with untested cells. Default 0.1. */
+  explorationShare?: number;
+  /** Channel → the name shown for it. */
+  displayNames?: Record<string, string>;
 }
 export interface ChannelPriority {
-  channel: string; index: number; consent: string | null; consentKnown: boolean;
+  channel: string; displayName: string; kind: ChannelKind;
+  index: number;
+  /** The index's base: mean engagements per HCP of the segment on this channel … */
+  mean: number;
+  /** … its share of the segment's channel engagements … */
+  mixShare: number;
+  /** … and the HCPs behind it (the segment's size). */
+  hcps: number;
+  /** Consent column gating the channel, if any. */
+  consent: string | null;
+  /** false: the gate's column was not in the data (treated as 100 % reachable). */
+  consentKnown: boolean;
   reachableShare: number; reachable: number;
-  /** index / 100 × reachable share. */
+  /** The ranking key: mean engagements per HCP × reachable × clamp(index/100, 0.8, 1.25); 0 when not eligible. */
   priority: number;
+  /** Gets budget: at least minMixShare of the mix and minIndex, or forced; channel weight not 0. */
+  eligible: boolean;
+  /** In `forceChannels`. */
+  forced: boolean;
+  /** Why an ineligible channel gets nothing. */
+  excludedReason: string | null;
 }
+export interface FormatPriority { format: string; displayName: string; index: number; mean: number; mixShare: number }
 export interface SegmentPlan {
   id: number; name: string; size: number;
   channels: ChannelPriority[];
-  formats: { format: string; index: number }[];
+  formats: FormatPriority[];
+  /** In minor units of the plan's currency. */
   budgetCents: number;
+  networkBalance: NetworkBalance;
 }
+export type AllocationStatus = "tested" | "untested";
 export interface Allocation {
-  segment: number; channel: string;
-  /** index / 100 × reachable × weights × multiplier. */
+  segment: number; channel: string; displayName: string; kind: ChannelKind;
+  /** "tested" (results for this cell) or "untested". */
+  status: AllocationStatus;
+  forced: boolean;
+  /** The base, as on the channel row. */
+  mean: number; mixShare: number; index: number; hcps: number; reachable: number;
+  /** Final weight (see `ChannelPlan.formula`). */
   weight: number;
-  /** Shrunk observed rate ÷ pooled rate (1 without results). */
+  /** Posterior ÷ expected engagement rate (1 without results). */
   multiplier: number;
-  observedRate: number | null; impressions: number | null;
-  cents: number; amount: number; share: number;
+  /** μ, the cell's own expected engagements per impression (results loaded only). */
+  expectedRate: number | null;
+  /** p̂, the posterior mean (results loaded only). */
+  posteriorRate: number | null;
+  posteriorSd: number | null;
+  /** Observed engagement rate in the loaded results, if any. */
+  observedRate: number | null;
+  impressions: number | null; engagements: number | null;
+  /** Why this amount: base, raised, lowered, held, untested — in a sentence. */
+  reason: string;
+  /** In minor units of the plan's currency (cents for EUR, yen for JPY). */
+  cents: number;
+  /** In currency units. */
+  amount: number;
+  share: number;
 }
 export interface ChannelPlan {
-  segments: SegmentPlan[]; allocations: Allocation[]; budgetCents: number;
-  meanRate: number | null; unmatchedResults: number;
+  segments: SegmentPlan[];
+  /** Every segment × channel with weight > 0, in segment then priority order. */
+  allocations: Allocation[];
+  /** The budget in minor units. */
+  budgetCents: number;
+  currency: string;
+  /** Decimals of the currency's minor unit (2 for EUR, 0 for JPY). */
+  minorUnits: number;
+  /** Pooled engagement rate of the matched results (for reference only: cells are judged against their own expectation). */
+  meanRate: number | null;
+  /** λ, fitted to the results. */
+  rateScale: number | null;
+  minMixShare: number; explorationShare: number; priorImpressions: number;
+  /** Share of the budget on untested cells. */
+  untestedShare: number;
+  /** Result rows whose segment or channel is not in the plan (count). */
+  unmatchedResults: number;
+  /** The weight rule in one line. */
+  formula: string;
 }
 
 export interface UpdateOptions {
   /** Rows per mini-batch. Default 1024. */
   batchSize?: number;
+  /** Default: the model's seed. */
   seed?: number;
   /** Saved segment sizes count this much as prior weight. Default 1. */
   priorWeight?: number;
@@ -561,15 +949,22 @@ export interface UpdateOptions {
   maxNewShare?: number;
   exclude?: string[];
 }
-export interface SegmentDrift { id: number; name: string; added: number; shift: number; relativeShift: number }
+export interface SegmentDrift {
+  id: number; name: string;
+  /** New rows folded into this segment. */
+  added: number;
+  shift: number; relativeShift: number;
+}
 export interface UpdateResult {
   model: Model; drift: SegmentDrift[]; rows: number;
-  reassigned: number; reassignedShare: number; newShare: number;
+  reassigned: number; reassignedShare: number;
+  /** rows ÷ the model's universe size before the update. */
+  newShare: number;
   refreshDue: boolean; reasons: string[];
 }
 
 export declare function aggregateEvents(text: CsvInput, options?: EventOptions): EventAggregate;
-export declare function refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignment[] | null, options?: RefreshOptions): RefreshResult;
+export declare function refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignments | null, options?: RefreshOptions): RefreshResult;
 export declare function stability(model: Model | string, input: SegmentInput, options?: StabilityOptions): StabilityReport;
 export declare function lookalikes(model: Model | string, input: SegmentInput, options: LookalikeOptions): LookalikeResult;
 export declare function testCells(model: Model | string, input: SegmentInput, options?: CellOptions): TestCells;

@@ -6,3 +6,10 @@ const r: hs.SegmentResult = hs.segment(csv, { k: 3, seed: 1 });
 const n: number = r.segments.length;
 const p: Promise<void> = hs.init();
 void [n, p];
+
+const seen: hs.Inspection = hs.inspect(csv);
+const role: hs.ColumnSource = seen.columns[0].source;
+const file: string = hs.exportCsv("assignments", r, { dialect: "excel", locale: "fr-FR" });
+const list: string = hs.targetList(r, csv, { template: "salesforceCampaignMember" });
+const small: boolean = r.segments.some((s) => s.tooSmall);
+void [role, file, list, small];
