@@ -571,6 +571,17 @@ export interface TargetListOptions {
   cells?: TestCells;
 }
 /** One of the exports as CSV text. */
+/** Options of `readAssignments` (which columns hold the id and the segment, how to read the file). */
+export interface ReadAssignmentsOptions {
+  /** Header → "id" | "segment", when the columns are not called hcp_id and segment. */
+  columns?: Record<string, "id" | "segment">;
+  /** Force the encoding of bytes: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252". */
+  encoding?: string;
+  /** Force the CSV delimiter. */
+  delimiter?: string;
+}
+/** A file of assignments (an assignments or target-list export, any dialect, encoding or workbook) read by the engine, as `refresh` reads `previous`. Tools module. */
+export declare function readAssignments(input: CsvInput, options?: ReadAssignmentsOptions): PreviousAssignment[];
 export declare function exportCsv<W extends ExportKind>(what: W, value: ExportValues[W], options?: CsvExportOptions): string;
 /** The CSV a person checks before loading a CRM — id, segment and name, confidence, test cell, chosen categories and every consent flag — for the HCPs of `input` (the file the result was made from, read again with the model's columns). */
 export declare function targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options?: TargetListOptions): string;
@@ -598,7 +609,11 @@ export interface Segmenter {
   /** The pool size (workers are started on the first call that needs them). */
   readonly workers: number;
   segment(input: SegmentInput, options?: SegmentOptions, call?: CallOptions): Promise<SegmentResult>;
-  assign(model: Model | string, input: SegmentInput, call?: CallOptions): Promise<AssignResult>;
+  assign(model: Model | string, input: SegmentInput, options?: AssignOptions, call?: CallOptions): Promise<AssignResult>;
+  inspect(input: SegmentInput, options?: InspectOptions, call?: CallOptions): Promise<Inspection>;
+  readAssignments(input: CsvInput, options?: ReadAssignmentsOptions, call?: CallOptions): Promise<PreviousAssignment[]>;
+  exportCsv<W extends ExportKind>(what: W, value: ExportValues[W], options?: CsvExportOptions, call?: CallOptions): Promise<string>;
+  targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options?: TargetListOptions, call?: CallOptions): Promise<string>;
   /** The data buffer is transferred to the worker (it becomes detached in the caller). */
   kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions, call?: CallOptions): Promise<KMeansResult>;
   generateSample(n: number, seed: number): Promise<string>;

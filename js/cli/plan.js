@@ -122,7 +122,8 @@ function planLines(plan, options, total, locale) {
   lines.push(`rule: ${plan.formula}`);
   if (options.results !== undefined) {
     lines.push(
-      `campaign results: ${pct(plan.untestedShare)} of the budget on untested channels (at least ${pct(plan.explorationShare)})` +
+      `campaign results: pooled engagement rate ${plan.meanRate === null ? "-" : pct(plan.meanRate)} (for reference: each segment x channel is judged against its own expectation); ` +
+        `${pct(plan.untestedShare)} of the budget on untested channels (at least ${pct(plan.explorationShare)})` +
         (plan.unmatchedResults ? `; ${plan.unmatchedResults} result rows matched no segment x channel` : ""),
     );
   }

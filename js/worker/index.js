@@ -77,7 +77,7 @@ const BYTES_SLICE = 1 << 23; // bytes per message, for CSV given as UTF-8 bytes
 // Methods whose first argument may be CSV as UTF-8 bytes (decode.rs): bytes go as bytes, the
 // cheapest way into the wasm (a copy). A string has to be converted to UTF-8 on the way in:
 // 0.7 s for 1M rows in Chromium's worker, whether by wasm-bindgen's loop or TextEncoder.
-const BYTES_INPUT = new Set(["segment", "pool:prepare", "pool:readFirst", "pool:readPart", "aggregateEvents"]);
+const BYTES_INPUT = new Set(["segment", "pool:prepare", "pool:readFirst", "pool:readPart", "aggregateEvents", "inspect", "readAssignments"]);
 // A CSV this long (UTF-16 code units or bytes) is read in parts by the pool, one per worker.
 // Shorter, the messages cost about what the parallel read saves.
 const PARTS_MIN = 1 << 20;
@@ -480,8 +480,21 @@ export function createSegmenter(options = {}) {
     segment(input, segmentOptions, callOptions) {
       return call("segment", [input, segmentOptions], callOptions);
     },
-    assign(model, input, callOptions) {
-      return call("assign", [model, input], callOptions);
+    assign(model, input, assignOptions, callOptions) {
+      return call("assign", [model, input, assignOptions], callOptions);
+    },
+    // Files in and out: the engine reads and writes them (same arguments as the sync functions).
+    inspect(input, options, callOptions) {
+      return call("inspect", [input, options], callOptions);
+    },
+    readAssignments(input, options, callOptions) {
+      return call("readAssignments", [input, options], callOptions);
+    },
+    exportCsv(what, value, options, callOptions) {
+      return call("exportCsv", [what, value, options], callOptions);
+    },
+    targetList(result, input, options, callOptions) {
+      return call("targetList", [result, input, options], callOptions);
     },
     kmeans(data, nCols, kmeansOptions, callOptions) {
       const transfer = data && data.buffer instanceof ArrayBuffer ? [data.buffer] : [];

@@ -203,7 +203,7 @@ describe("hcp-segments targeting commands", () => {
   });
 
   test("plan: the library's allocations, amounts adding up to the budget to the cent", () => {
-    const r = cli(dir, ["plan", "tr.json", "--budget", "100000", "--out", "plan.csv", "--json", "plan.json"]);
+    const r = cli(dir, ["plan", "tr.json", "--budget", "100000", "--out", "plan.csv", "--json", "plan.json", "--locale", "en-US"]);
     assert.equal(r.status, 0, r.stderr);
     const lib = hs.channelPlan(result.segments, { budget: 100000 });
     assert.deepEqual(readJson("plan.json"), lib);
@@ -224,7 +224,7 @@ describe("hcp-segments targeting commands", () => {
       const cells = lib.allocations.filter((a) => a.segment === sp.id).reduce((s, a) => s + a.cents, 0);
       assert.equal(cells, sp.budgetCents);
     }
-    assert.match(r.stdout, /total 100,000\.00$/m);
+    assert.match(r.stdout, /total €100,000\.00$/m);
     // Ranked channels: priority descending within each segment.
     for (const sp of lib.segments) {
       for (let i = 1; i < sp.channels.length; i++) assert.ok(sp.channels[i - 1].priority >= sp.channels[i].priority);
@@ -393,7 +393,7 @@ describe("hcp-segments targeting commands", () => {
     writeFileSync(join(dir, "prev.csv"), "hcp_id,segment\nA,1\nB,two\n");
     const p = cli(dir, ["refresh", "tm.json", "t.csv", "--previous", "prev.csv"]);
     assert.equal(p.status, 1);
-    assert.match(p.stderr, /error INVALID_VALUE \(line 3, column segment\): prev\.csv: segment 'two' is not a segment id/);
+    assert.match(p.stderr, /error INVALID_VALUE \(line 3, column segment\): prev\.csv: line 3, column `segment`: `two` is not a segment id/);
 
     writeFileSync(join(dir, "badcand.csv"), "hcp_id,ch_email\nX1,-4\n");
     const l = cli(dir, ["lookalikes", "tm.json", "badcand.csv", "--segment", "0"]);

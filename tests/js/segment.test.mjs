@@ -201,7 +201,9 @@ describe("errors are Errors with code, line, column; the module keeps working", 
   test("bytes that are not UTF-8 are read as Windows-1252 with a warning; encoding: \"utf-8\" refuses them at their line; the module keeps working", () => {
     // "Müller" saved as Windows-1252: 0xFC is not UTF-8.
     const bytes = Buffer.concat([Buffer.from(H + "a,onc,1,2,3\nb,M"), Buffer.from([0xfc]), Buffer.from("ller,1,2,3\n")]);
-    const read = hs.segment(bytes, { k: 2 });
+    // Read as Windows-1252 (two rows that differ, so that k = 2 has two distinct profiles).
+    const distinct = Buffer.concat([Buffer.from(H + "a,onc,1,2,3\nb,M"), Buffer.from([0xfc]), Buffer.from("ller,4,0,3\n")]);
+    const read = hs.segment(distinct, { k: 2 });
     assert.equal(read.report.dialect.encoding, "windows-1252");
     assert.ok(read.report.warnings.some((w) => /Windows-1252/.test(w)), read.report.warnings.join("; "));
     assert.ok(read.segments.some((s) => s.composition.some((c) => c.levels.some((l) => l.value === "Müller"))));
