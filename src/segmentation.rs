@@ -10,7 +10,7 @@ use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, scor
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
-use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, Profiles, RawTable};
+use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, Profiles, RawTable, SheetChoice};
 use crate::limits;
 use crate::model::{AssignOptions, Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
 use crate::privacy::Pseudonymize;
@@ -82,6 +82,9 @@ pub struct SegmentOptions {
     pub on_error: OnError,
     /// Replace every hcp_id in the outputs with a salted SHA-256 pseudonym (see `privacy`).
     pub pseudonymize: Option<Pseudonymize>,
+    /// The worksheet of a workbook input: a name or a 0-based index (default: the first that
+    /// is not empty).
+    pub sheet: Option<SheetChoice>,
 }
 
 impl Default for SegmentOptions {
@@ -106,6 +109,7 @@ impl Default for SegmentOptions {
             decimal_comma: None,
             on_error: OnError::Fail,
             pseudonymize: None,
+            sheet: None,
         }
     }
 }
@@ -118,6 +122,7 @@ impl SegmentOptions {
             delimiter: self.delimiter.clone(),
             decimal_comma: self.decimal_comma,
             on_error: self.on_error,
+            sheet: self.sheet.clone(),
         }
     }
 

@@ -134,7 +134,9 @@ pub fn read_part(text: &str, span: Span, options: &IngestOptions) -> Result<(Raw
             delimiter: Some((delimiter as char).to_string()),
             decimal_comma,
             had_bom,
+            ..Default::default()
         },
+        ..Default::default()
     };
     Ok((table, facts))
 }

@@ -13,9 +13,11 @@ pub mod profiles;
 pub mod records;
 pub mod roles;
 pub mod source;
+pub mod table_wire;
+pub mod workbook;
 
 use serde::{Deserialize, Serialize};
-use crate::error::SegError;
+use crate::error::{echo, SegError};
 use std::collections::BTreeMap;
 
 /// What to do with a row that has a bad cell (or the wrong number of fields).
@@ -39,28 +41,44 @@ pub struct SkippedRow {
     pub column: Option<String>,
     pub code: String,
     pub message: String,
+    /// The worksheet cell (`HCPs!D17`) when the input was a workbook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl SkippedRow {
     pub fn from_error(e: &SegError) -> Self {
-        let message = match e {
-            // Ids are opaque tokens and may be pseudonymised in the outputs: do not echo them.
-            SegError::DuplicateId { first_line, .. } => format!("duplicate hcp_id (first seen on line {first_line}); ids must be unique"),
-            other => other.to_string(),
-        };
-        SkippedRow { line: e.line().unwrap_or(0), column: e.column().map(str::to_string), code: e.code().to_string(), message }
+        fn message_of(e: &SegError) -> String {
+            match e {
+                // Ids are opaque tokens and may be pseudonymised in the outputs: do not echo them.
+                SegError::DuplicateId { first_line, .. } => format!("duplicate hcp_id (first seen on line {first_line}); ids must be unique"),
+                SegError::AtCell { cell, inner } => crate::error::located_message(cell, inner, &message_of(inner)),
+                other => other.to_string(),
+            }
+        }
+        SkippedRow {
+            line: e.line().unwrap_or(0),
+            column: e.column().map(str::to_string),
+            code: e.code().to_string(),
+            message: message_of(e),
+            cell: e.cell().map(str::to_string),
+        }
     }
 }
 pub use profiles::build_profiles;
 pub use roles::{ColumnRole, RoleMap};
 
-/// One cell as it arrived: CSV gives text, JS records can give numbers and booleans.
+/// One cell as it arrived: CSV gives text, JS records and workbooks can give numbers and
+/// booleans, workbooks also a spreadsheet error (`#DIV/0!`), which is an error wherever a
+/// column's role reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
     Bool(bool),
+    /// A spreadsheet error value, as the spreadsheet shows it (`#DIV/0!`, `#N/A`).
+    Error(String),
 }
 
 /// A cell borrowed from a [`RawTable`] (text cells point into the table's storage).
@@ -70,6 +88,7 @@ pub enum CellRef<'a> {
     Text(&'a str),
     Number(f64),
     Bool(bool),
+    Error(&'a str),
 }
 
 impl Cell {
@@ -79,6 +98,7 @@ impl Cell {
             Cell::Text(t) => CellRef::Text(t),
             Cell::Number(v) => CellRef::Number(*v),
             Cell::Bool(b) => CellRef::Bool(*b),
+            Cell::Error(e) => CellRef::Error(e),
         }
     }
 }
@@ -126,6 +146,47 @@ pub struct RawTable {
     pub skipped: Vec<SegError>,
     /// How the text was read (delimiter, decimal comma, BOM …), for the report.
     pub dialect: Dialect,
+    /// Where the rows sit in a worksheet, so errors name the cell (None for CSV and records).
+    pub origin: Option<SheetOrigin>,
+    /// Warnings from reading (which sheet was read, cells outside the table), for the report.
+    pub warnings: Vec<String>,
+}
+
+/// A table read from a worksheet: its sheet and the sheet column of each table column (the
+/// line of a row is already the sheet's 1-based row number).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SheetOrigin {
+    pub sheet: String,
+    /// Every sheet of the workbook, in workbook order.
+    pub sheets: Vec<String>,
+    /// 0-based sheet column of each header column.
+    pub columns: Vec<u32>,
+}
+
+impl SheetOrigin {
+    /// The cell reference (`HCPs!D17`, `'Q1 data'!D17`) of table column `col` on sheet row `line`.
+    pub fn cell_ref(&self, col: usize, line: u32) -> Option<String> {
+        let column = *self.columns.get(col)?;
+        Some(format!("{}!{}{line}", workbook::quoted_sheet_name(&self.sheet), workbook::column_letters(column)))
+    }
+
+    /// `error` with the cell it is about, when it names a row and a column of this table
+    /// (`fallback` = the column of errors that name none, e.g. the id column of a duplicate).
+    pub fn locate(&self, error: SegError, headers: &[String], fallback: Option<usize>) -> SegError {
+        let Some(line) = error.line() else { return error };
+        if error.cell().is_some() {
+            return error;
+        }
+        let col = match error.column() {
+            // Messages echo at most MAX_VALUE_ECHO chars of a name; headers are unique.
+            Some(name) => headers.iter().position(|h| h == name || crate::error::echo(h) == name),
+            None => fallback,
+        };
+        match col.and_then(|c| self.cell_ref(c, line)) {
+            Some(cell) => SegError::AtCell { cell, inner: Box::new(error) },
+            None => error,
+        }
+    }
 }
 
 impl RawTable {
@@ -171,6 +232,12 @@ pub struct Dialect {
     pub delimiter: Option<String>,
     pub decimal_comma: bool,
     pub had_bom: bool,
+    /// The worksheet read, for a workbook ("xlsx", "xls", "ods", "xlsb").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Every sheet of the workbook, in workbook order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheets: Option<Vec<String>>,
 }
 
 /// Options for reading input.
@@ -187,6 +254,18 @@ pub struct IngestOptions {
     pub decimal_comma: Option<bool>,
     /// "fail" (default) or "skip" bad rows.
     pub on_error: OnError,
+    /// Which worksheet of a workbook to read: its name, or its 0-based index. Default: the
+    /// first sheet that is not empty. Not used for CSV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<SheetChoice>,
+}
+
+/// A worksheet by name or by 0-based position (JS: `sheet: "HCPs"` or `sheet: 1`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SheetChoice {
+    Index(u32),
+    Name(String),
 }
 
 /// A categorical column (specialty, country, region, funnel stage, rx decile …), kept as one
@@ -357,9 +436,25 @@ pub struct ParseReport {
 }
 
 /// Read CSV text or records, assign roles, type-check every cell, apply exclusions.
-pub fn ingest_table(table: RawTable, options: &IngestOptions) -> crate::Result<(Profiles, ParseReport)> {
-    let roles = roles::assign_roles(&table.headers, &options.columns)?;
-    profiles::build_profiles_with(table, &roles, &options.exclude, options.on_error)
+/// For a worksheet, errors about the whole table name the sheet (and errors about a cell, the
+/// cell: see [`profiles::read_rows`]); the reader's warnings come first in the report.
+pub fn ingest_table(mut table: RawTable, options: &IngestOptions) -> crate::Result<(Profiles, ParseReport)> {
+    let origin = table.origin.clone();
+    let reading_notes = std::mem::take(&mut table.warnings);
+    let result = roles::assign_roles(&table.headers, &options.columns)
+        .and_then(|roles| profiles::build_profiles_with(table, &roles, &options.exclude, options.on_error));
+    match (result, origin) {
+        (Ok((profiles, mut report)), _) => {
+            report.warnings.splice(0..0, reading_notes);
+            Ok((profiles, report))
+        }
+        // Another sheet may hold the table: say which sheet was read and which others there are.
+        (Err(e @ (SegError::MissingIdColumn { .. } | SegError::NoFeatures)), Some(origin)) if origin.sheets.len() > 1 => {
+            let sheets = origin.sheets.iter().map(|s| format!("`{}`", echo(s))).collect::<Vec<_>>().join(", ");
+            Err(SegError::InSheet { sheet: echo(&origin.sheet), sheets, inner: Box::new(e) })
+        }
+        (Err(e), _) => Err(e),
+    }
 }
 
 /// Convenience: CSV text all the way to profiles.

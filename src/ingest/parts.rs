@@ -445,9 +445,9 @@ pub mod wire {
         let (rows_read, rows_excluded, rows_skipped) = (i.u64()?, i.u64()?, i.u64()?);
         let n = i.len(8)?;
         let skipped = (0..n)
-            .map(|_| Some(SkippedRow { line: i.u32()?, column: i.opt_str()?, code: i.str()?, message: i.str()? }))
+            .map(|_| Some(SkippedRow { line: i.u32()?, column: i.opt_str()?, code: i.str()?, message: i.str()?, cell: None }))
             .collect::<Option<Vec<_>>>()?;
-        let dialect = Dialect { source: i.str()?, delimiter: i.opt_str()?, decimal_comma: i.bool()?, had_bom: i.bool()? };
+        let dialect = Dialect { source: i.str()?, delimiter: i.opt_str()?, decimal_comma: i.bool()?, had_bom: i.bool()?, ..Default::default() };
         if !i.0.is_empty() {
             return None;
         }

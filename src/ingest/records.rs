@@ -93,7 +93,9 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
             delimiter: None,
             decimal_comma: false,
             had_bom: false,
+            ..Default::default()
         },
+        ..Default::default()
     })
 }
 

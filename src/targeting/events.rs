@@ -132,6 +132,7 @@ impl EventAggregate {
                 Cell::Number(v) => format!("{v}"),
                 Cell::Bool(b) => b.to_string(),
                 Cell::Empty => String::new(),
+                Cell::Error(e) => e.clone(),
             }));
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -583,7 +584,8 @@ pub fn aggregate_events(text: &str, options: &EventOptions) -> Result<EventAggre
         rows,
         cells: None,
         skipped: Vec::new(),
-        dialect: Dialect { source: "events".into(), delimiter: Some((delimiter as char).to_string()), decimal_comma: false, had_bom: false },
+        dialect: Dialect { source: "events".into(), delimiter: Some((delimiter as char).to_string()), decimal_comma: false, had_bom: false, ..Default::default() },
+        ..Default::default()
     };
     Ok(EventAggregate { table, report })
 }
