@@ -90,7 +90,7 @@ pub enum SegError {
 
     /// A workbook that cannot be read: a damaged zip, a zip or OLE file that holds no
     /// spreadsheet, content the reader does not support. `message` says what to do.
-    #[error("{format} workbook: {message}")]
+    #[error("{format} file: {message}")]
     InvalidWorkbook { format: String, message: String },
 
     #[error("{format} workbook: the file is password-protected; save it without a password (Excel: File › Info › Protect Workbook › Encrypt with Password, clear the password), then load it again")]

@@ -138,10 +138,10 @@ pub fn read_workbook(bytes: &[u8], options: &IngestOptions) -> Result<RawTable> 
     }
 }
 
-/// The error for a file that is no workbook of any kind read here.
+/// The error for a file that cannot be read as a workbook; `format`: what it looked like.
 #[cfg_attr(not(feature = "workbooks"), allow(dead_code))]
-pub(crate) fn not_a_workbook(bytes: &[u8], detail: &str) -> SegError {
-    SegError::InvalidWorkbook { format: likely_format_name(bytes).to_string(), message: detail.to_string() }
+pub(crate) fn not_a_workbook(format: &str, detail: &str) -> SegError {
+    SegError::InvalidWorkbook { format: format.to_string(), message: detail.to_string() }
 }
 
 /// `A`, `B`, … `Z`, `AA`, … for a 0-based column.
@@ -368,7 +368,7 @@ pub(crate) fn too_many_cells(found: u64, range: Option<&str>) -> SegError {
         what,
         found,
         limit: limits::MAX_SHEET_CELLS,
-        detail: "delete the rows and columns that are not used (the used range counts formatted empty cells too), or split the sheet; a CSV export of the sheet can be larger".to_string(),
+        detail: "delete the rows and columns that are not used (the used range counts formatted empty cells too), or split the sheet".to_string(),
     }
 }
 

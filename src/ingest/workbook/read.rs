@@ -26,7 +26,7 @@ pub(super) fn read_workbook(bytes: &[u8], options: &IngestOptions) -> Result<Raw
     let format = match super::container_of(bytes) {
         Some(super::Container::Zip) => check_zip(bytes)?,
         Some(super::Container::Ole) => WorkbookFormat::Xls,
-        None => return Err(not_a_workbook(bytes, "the file is neither a zip archive (.xlsx, .ods) nor an OLE file (.xls)")),
+        None => return Err(not_a_workbook("unknown", "the file is neither a zip archive (.xlsx, .ods) nor an OLE file (.xls)")),
     };
     let mut book = open(format, bytes)?;
     let sheets: Vec<calamine::Sheet> = match &book {
@@ -88,14 +88,14 @@ fn check_zip(bytes: &[u8]) -> Result<WorkbookFormat> {
             found: total,
             limit: limits::MAX_WORKBOOK_UNPACKED_BYTES,
             detail: format!(
-                "{} MB packed into {} MB: a file this size would not fit in memory (or it is a zip bomb); split the workbook, or save the sheet as CSV",
+                "{} MB unpacked from a {} KB file: it would not fit in memory (or it is a zip bomb); split the workbook, or save the sheet as CSV",
                 limits::megabytes(total),
-                limits::megabytes(bytes.len() as u64).max(1)
+                (bytes.len() as u64).div_ceil(1024)
             ),
         });
     }
     super::format_of_zip_entries(names.iter().map(String::as_str)).ok_or_else(|| {
-        not_a_workbook(bytes, "the file is a zip archive but no workbook (no xl/workbook.xml, xl/workbook.bin or content.xml); save the spreadsheet as .xlsx or CSV")
+        not_a_workbook("zip", "the file is a zip archive but no workbook (no xl/workbook.xml, xl/workbook.bin or content.xml); save the spreadsheet as .xlsx or CSV")
     })
 }
 
@@ -110,12 +110,12 @@ fn too_large_part(name: &str, size: u64, limit: u64) -> SegError {
 
 /// A damaged zip (a truncated download, a file cut while saving).
 fn damaged(bytes: &[u8], detail: &str) -> SegError {
-    not_a_workbook(bytes, &format!("the zip archive is damaged ({detail}), perhaps truncated; download or export it again, or open it in the spreadsheet program and save it again"))
+    not_a_workbook(super::likely_format_name(bytes), &format!("the zip archive is damaged ({detail}), perhaps truncated; download or export it again, or open it in the spreadsheet program and save it again"))
 }
 
 fn open(format: WorkbookFormat, bytes: &[u8]) -> Result<Book<'_>> {
     let cursor = Cursor::new(bytes);
-    let err = |e: &dyn std::fmt::Display, password: bool| reader_error(format, bytes, &e.to_string(), password);
+    let err = |e: &dyn std::fmt::Display, password: bool| reader_error(format, &e.to_string(), password);
     Ok(match format {
         WorkbookFormat::Xlsx => Book::Xlsx(Xlsx::new(cursor).map_err(|e| err(&e, matches!(e, calamine::XlsxError::Password)))?),
         WorkbookFormat::Xlsb => Book::Xlsb(Xlsb::new(cursor).map_err(|e| err(&e, matches!(e, calamine::XlsbError::Password)))?),
@@ -125,7 +125,7 @@ fn open(format: WorkbookFormat, bytes: &[u8]) -> Result<Book<'_>> {
 }
 
 /// calamine's error → ours: a password, or a workbook that cannot be read (with what to do).
-fn reader_error(format: WorkbookFormat, bytes: &[u8], detail: &str, password: bool) -> SegError {
+fn reader_error(format: WorkbookFormat, detail: &str, password: bool) -> SegError {
     if password {
         return SegError::WorkbookEncrypted { format: format.name().to_string() };
     }
@@ -133,7 +133,6 @@ fn reader_error(format: WorkbookFormat, bytes: &[u8], detail: &str, password: bo
         WorkbookFormat::Xls => "if it is a Word or PowerPoint file, export the table from a spreadsheet; otherwise open it in the spreadsheet program and save it as .xlsx",
         _ => "open it in the spreadsheet program and save it again (as .xlsx), or download it again",
     };
-    let _ = bytes;
     SegError::InvalidWorkbook { format: format.name().to_string(), message: format!("cannot be read ({}); {what_to_do}", echo_long(detail)) }
 }
 
