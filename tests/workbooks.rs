@@ -201,12 +201,14 @@ fn a_spreadsheet_error_is_an_error_at_its_cell() {
 /// Every broken file gives its typed error, and reading goes on working after each.
 #[test]
 fn broken_workbooks_give_typed_errors() {
-    let cases: [(&str, &str, &[&str]); 6] = [
+    let cases: [(&str, &str, &[&str]); 7] = [
         ("truncated.xlsx", "INVALID_WORKBOOK", &["xlsx file: the zip archive is damaged", "download or export it again"]),
         ("encrypted.xlsx", "WORKBOOK_ENCRYPTED", &["password-protected", "save it without a password"]),
         ("zip_bomb_declared.xlsx", "TOO_LARGE", &["declared unpacked size in bytes of the workbook's parts: 3000", "exceeds the limit of 2147483648", "2862 MB unpacked from a 5 KB file", "zip bomb"]),
         ("zip_bomb_inflating.xlsx", "INVALID_WORKBOOK", &["sheet `HCPs` cannot be read", "declared"]),
         ("over_cell_limit.xlsx", "TOO_LARGE", &["used range A1:Z1000000: 26000000 exceeds the limit of 20000000", "delete the rows and columns that are not used"]),
+        // 1,000,004 rows × 30 columns: the repeated row below basic.ods's table, expanded.
+        ("ods_repeat_bomb.ods", "TOO_LARGE", &["cells in the ranges of the workbook's sheets (an .ods is read whole): 30000120 exceeds the limit of 20000000"]),
         ("not_a_workbook.zip", "INVALID_WORKBOOK", &["zip file: the file is a zip archive but no workbook"]),
     ];
     for (file, code, words) in cases {

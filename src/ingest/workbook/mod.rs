@@ -22,6 +22,8 @@
 //! it has no id column, the error names the sheet and lists the others.
 
 #[cfg(feature = "workbooks")]
+mod ods_scan;
+#[cfg(feature = "workbooks")]
 mod read;
 
 use super::{Cell, Dialect, IngestOptions, RawRow, RawTable, SheetChoice, SheetOrigin};
@@ -224,7 +226,7 @@ impl SheetBuilder {
         };
         self.cells += 1;
         if self.cells > limits::MAX_SHEET_CELLS {
-            return Err(too_many_cells(self.cells, None));
+            return Err(too_many_cells(self.cells, "cells with a value in the sheet".to_string()));
         }
         match &mut self.current {
             Some((r, cells)) if *r == row => cells.push((col, cell)),
@@ -357,13 +359,8 @@ fn header_text(cell: Cell) -> String {
     }
 }
 
-/// `TOO_LARGE` for a sheet with more cells than [`limits::MAX_SHEET_CELLS`]; `range`: the used
-/// range the sheet declares, when that is what was too large.
-pub(crate) fn too_many_cells(found: u64, range: Option<&str>) -> SegError {
-    let what = match range {
-        Some(range) => format!("cells in the sheet's used range {range}"),
-        None => "cells with a value in the sheet".to_string(),
-    };
+/// `TOO_LARGE` for more cells than [`limits::MAX_SHEET_CELLS`]; `what`: what was counted.
+pub(crate) fn too_many_cells(found: u64, what: String) -> SegError {
     SegError::TooLarge {
         what,
         found,

@@ -28,6 +28,9 @@ pub(super) fn read_workbook(bytes: &[u8], options: &IngestOptions) -> Result<Raw
         Some(super::Container::Ole) => WorkbookFormat::Xls,
         None => return Err(not_a_workbook("unknown", "the file is neither a zip archive (.xlsx, .ods) nor an OLE file (.xls)")),
     };
+    if format == WorkbookFormat::Ods {
+        super::ods_scan::check_ods_cells(bytes)?;
+    }
     let mut book = open(format, bytes)?;
     let sheets: Vec<calamine::Sheet> = match &book {
         Book::Xlsx(b) => b.sheets_metadata().to_vec(),
@@ -193,7 +196,7 @@ fn check_used_range(d: Dimensions) -> Result<()> {
     let cells = span(d.start.0, d.end.0).saturating_mul(span(d.start.1, d.end.1));
     if cells > limits::MAX_SHEET_CELLS {
         let range = format!("{}{}:{}{}", super::column_letters(d.start.1), d.start.0 + 1, super::column_letters(d.end.1), d.end.0 + 1);
-        return Err(too_many_cells(cells, Some(&range)));
+        return Err(too_many_cells(cells, format!("cells in the sheet's used range {range}")));
     }
     Ok(())
 }

@@ -22,7 +22,9 @@ Needs: LibreOffice (Debian `libreoffice-calc-nogui`: `soffice`), openpyxl and ms
   sheet entry declares 3,000,000,000 unpacked bytes in the zip directory),
   zip_bomb_inflating.xlsx (its sheet inflates to 64 MiB of XML but declares the original
   small size), over_cell_limit.xlsx (openpyxl: values in A1:C2 and Z1000000, so its used range
-  A1:Z1000000 spans 26,000,000 cells), not_a_workbook.zip (a zip with a text file).
+  A1:Z1000000 spans 26,000,000 cells), ods_repeat_bomb.ods (basic.ods with a row of 30 valued
+  cells repeated 1,000,000 times by `table:number-rows-repeated`), not_a_workbook.zip (a zip
+  with a text file).
 """
 import datetime
 import importlib.metadata
@@ -197,6 +199,19 @@ def broken(tmp):
         ws.cell(row=2, column=c, value=v)
     ws["Z1000000"] = 1
     wb.save(os.path.join(HERE, "over_cell_limit.xlsx"))
+
+    # basic.ods (LibreOffice) with one more row in its table: 30 valued cells repeated over
+    # 1,000,000 rows, which a reader expanding the repeats would hold as 30,000,000 cells.
+    with zipfile.ZipFile(os.path.join(HERE, "basic.ods")) as z:
+        parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    repeated = (b'<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="30" '
+                b'office:value-type="float" office:value="1" calcext:value-type="float"><text:p>1</text:p></table:table-cell></table:table-row>')
+    with zipfile.ZipFile(os.path.join(HERE, "ods_repeat_bomb.ods"), "w") as z:
+        for info, content in parts:
+            if info.filename == "content.xml":
+                at = content.rindex(b"</table:table>")
+                content = content[:at] + repeated + content[at:]
+            z.writestr(info, content, compress_type=info.compress_type)
 
     with zipfile.ZipFile(os.path.join(HERE, "not_a_workbook.zip"), "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("readme.txt", "hcp_id,ch_email\nH1,1\n")
