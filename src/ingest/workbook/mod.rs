@@ -231,8 +231,11 @@ impl SheetBuilder {
         match &mut self.current {
             Some((r, cells)) if *r == row => cells.push((col, cell)),
             _ => {
+                // Rows are about as wide as the one before: one allocation per row.
+                let width = self.current.as_ref().map_or(0, |(_, cells)| cells.len());
                 self.flush();
-                let cells = self.rows.remove(&row).unwrap_or_default();
+                let mut cells = self.rows.remove(&row).unwrap_or_default();
+                cells.reserve(width);
                 self.current = Some((row, cells));
                 if let Some((_, cells)) = &mut self.current {
                     cells.push((col, cell));
@@ -289,7 +292,9 @@ impl SheetBuilder {
         let mut outside = 0u64;
         let mut first_outside: Option<(u32, u32)> = None;
         for (row, mut cells) in rows {
-            crate::sort::sort_by_key(&mut cells, |&(c, _)| c);
+            if !cells.windows(2).all(|w| w[0].0 < w[1].0) {
+                crate::sort::sort_by_key(&mut cells, |&(c, _)| c);
+            }
             let mut values: Vec<Cell> = Vec::new();
             for (col, cell) in cells {
                 if col < first || col > last {

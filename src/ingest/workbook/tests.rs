@@ -239,3 +239,26 @@ fn the_cell_limit_stops_the_reading() {
     assert_eq!(e.code(), "TOO_LARGE");
     assert!(e.to_string().contains("cells with a value in the sheet"), "{e}");
 }
+
+/// The segmentation module goes without the reader: a workbook is a typed error that says what
+/// to load, a password-protected one still says so, and a table read elsewhere still decodes.
+#[cfg(not(feature = "workbooks"))]
+#[test]
+fn without_the_reader_workbooks_are_a_typed_error() {
+    use crate::ingest::source::read_bytes;
+    let read = |bytes: &[u8]| read_bytes(bytes.to_vec(), &IngestOptions::default());
+    for (bytes, format) in [
+        (&include_bytes!("../../../tests/corpus/workbooks/basic.xlsx")[..], "xlsx"),
+        (&include_bytes!("../../../tests/corpus/workbooks/basic.ods")[..], "ods"),
+        (&include_bytes!("../../../tests/corpus/workbooks/basic.xls")[..], "xls"),
+    ] {
+        let e = read(bytes).unwrap_err();
+        assert_eq!(e.code(), "WORKBOOK_READER_MISSING");
+        assert_eq!(e.to_string(), format!("this file is a workbook ({format}); reading workbooks needs the tools module (initTools())"));
+    }
+    let e = read(include_bytes!("../../../tests/corpus/workbooks/encrypted.xlsx")).unwrap_err();
+    assert_eq!(e.code(), "WORKBOOK_ENCRYPTED");
+    let table = offset_sheet().finish(WorkbookFormat::Xlsx, "HCPs", &sheets()).unwrap();
+    let back = read(&crate::ingest::table_wire::encode_table(&table)).unwrap();
+    assert_eq!(back.origin, table.origin);
+}
