@@ -109,30 +109,30 @@ pub enum SegError {
 
     /// An error about a whole worksheet (no id column, no engagement columns): names the sheet
     /// and the workbook's other sheets, which the `sheet` option can choose.
-    #[error("sheet `{sheet}`: {inner} (the workbook's sheets: {sheets}; choose another with the `sheet` option)")]
-    InSheet { sheet: String, sheets: String, inner: Box<SegError> },
+    #[error("sheet `{}`: {inner} (the workbook's sheets: {}; choose another with the `sheet` option)", echo(sheet), list_names(sheets))]
+    InSheet { sheet: String, sheets: Vec<String>, inner: Box<SegError> },
 }
 
 /// `HCPs!D17 (row 17, column `ch_x`): <what>`: the inner error's text without its own
-/// "line …, column …:" lead, which the cell reference replaces.
+/// "line …, column …: " lead, which the cell reference replaces.
 pub(crate) fn located_message(cell: &str, inner: &SegError, inner_text: &str) -> String {
-    let line = inner.line().map(|l| format!("row {l}"));
-    let column = inner.column().map(|c| format!("column `{c}`"));
-    let lead_with_column = match (inner.line(), inner.column()) {
-        (Some(l), Some(c)) => Some(format!("line {l}, column `{c}`: ")),
-        _ => None,
+    let Some(line) = inner.line() else { return format!("{cell}: {inner_text}") };
+    let (lead, place) = match inner.column() {
+        Some(c) => (format!("line {line}, column `{c}`: "), format!("row {line}, column `{c}`")),
+        None => (format!("line {line}: "), format!("row {line}")),
     };
-    let lead_line_only = inner.line().map(|l| format!("line {l}: "));
-    let what = lead_with_column
-        .and_then(|lead| inner_text.strip_prefix(lead.as_str()))
-        .or_else(|| lead_line_only.and_then(|lead| inner_text.strip_prefix(lead.as_str())))
-        .unwrap_or(inner_text);
-    let place: Vec<String> = line.into_iter().chain(column).collect();
-    if place.is_empty() {
-        format!("{cell}: {what}")
-    } else {
-        format!("{cell} ({}): {what}", place.join(", "))
+    format!("{cell} ({place}): {}", inner_text.strip_prefix(lead.as_str()).unwrap_or(inner_text))
+}
+
+/// `` `a`, `b` `` for a list of names in a message.
+fn list_names(names: &[String]) -> String {
+    let mut out = String::new();
+    for (i, n) in names.iter().enumerate() {
+        out.push_str(if i == 0 { "`" } else { ", `" });
+        out.push_str(&echo(n));
+        out.push('`');
     }
+    out
 }
 
 impl SegError {

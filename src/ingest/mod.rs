@@ -17,7 +17,7 @@ pub mod table_wire;
 pub mod workbook;
 
 use serde::{Deserialize, Serialize};
-use crate::error::{echo, SegError};
+use crate::error::SegError;
 use std::collections::BTreeMap;
 
 /// What to do with a row that has a bad cell (or the wrong number of fields).
@@ -152,22 +152,34 @@ pub struct RawTable {
     pub warnings: Vec<String>,
 }
 
-/// A table read from a worksheet: its sheet and the sheet column of each table column (the
-/// line of a row is already the sheet's 1-based row number).
+/// A table read from a worksheet: its sheet and where each table column sits in it (the line
+/// of a row is already the sheet's 1-based row number). The references are written out by the
+/// reader, so that naming a cell takes no code in the segmentation module.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SheetOrigin {
     pub sheet: String,
     /// Every sheet of the workbook, in workbook order.
     pub sheets: Vec<String>,
-    /// 0-based sheet column of each header column.
-    pub columns: Vec<u32>,
+    /// The sheet as a cell reference starts (`HCPs!`, `'Q1 data'!`).
+    pub sheet_ref: String,
+    /// The sheet column letters (`D`) of each header column.
+    pub columns: Vec<String>,
 }
 
 impl SheetOrigin {
+    /// The origin of a table whose header columns are the 0-based sheet `columns`.
+    pub fn new(sheet: &str, sheets: &[String], columns: impl IntoIterator<Item = u32>) -> Self {
+        SheetOrigin {
+            sheet: sheet.to_string(),
+            sheets: sheets.to_vec(),
+            sheet_ref: format!("{}!", workbook::quoted_sheet_name(sheet)),
+            columns: columns.into_iter().map(workbook::column_letters).collect(),
+        }
+    }
+
     /// The cell reference (`HCPs!D17`, `'Q1 data'!D17`) of table column `col` on sheet row `line`.
     pub fn cell_ref(&self, col: usize, line: u32) -> Option<String> {
-        let column = *self.columns.get(col)?;
-        Some(format!("{}!{}{line}", workbook::quoted_sheet_name(&self.sheet), workbook::column_letters(column)))
+        Some(format!("{}{}{line}", self.sheet_ref, self.columns.get(col)?))
     }
 
     /// `error` with the cell it is about, when it names a row and a column of this table
@@ -261,11 +273,35 @@ pub struct IngestOptions {
 }
 
 /// A worksheet by name or by 0-based position (JS: `sheet: "HCPs"` or `sheet: 1`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum SheetChoice {
     Index(u32),
     Name(String),
+}
+
+/// By hand rather than `untagged`: a visitor is a fraction of the size of serde's buffering
+/// of untagged values, in the segmentation module's download.
+impl<'de> Deserialize<'de> for SheetChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Choice;
+        impl serde::de::Visitor<'_> for Choice {
+            type Value = SheetChoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sheet name or a 0-based sheet index")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<SheetChoice, E> {
+                u32::try_from(v).map(SheetChoice::Index).map_err(|_| E::custom("sheet index too large"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<SheetChoice, E> {
+                u64::try_from(v).map_err(|_| E::custom("a sheet index counts from 0")).and_then(|v| self.visit_u64(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SheetChoice, E> {
+                Ok(SheetChoice::Name(v.to_string()))
+            }
+        }
+        d.deserialize_any(Choice)
+    }
 }
 
 /// A categorical column (specialty, country, region, funnel stage, rx decile …), kept as one
@@ -439,19 +475,19 @@ pub struct ParseReport {
 /// For a worksheet, errors about the whole table name the sheet (and errors about a cell, the
 /// cell: see [`profiles::read_rows`]); the reader's warnings come first in the report.
 pub fn ingest_table(mut table: RawTable, options: &IngestOptions) -> crate::Result<(Profiles, ParseReport)> {
-    let origin = table.origin.clone();
-    let reading_notes = std::mem::take(&mut table.warnings);
+    let mut warnings = std::mem::take(&mut table.warnings);
+    let sheets = table.origin.as_ref().map(|o| (o.sheet.clone(), o.sheets.clone()));
     let result = roles::assign_roles(&table.headers, &options.columns)
         .and_then(|roles| profiles::build_profiles_with(table, &roles, &options.exclude, options.on_error));
-    match (result, origin) {
+    match (result, sheets) {
         (Ok((profiles, mut report)), _) => {
-            report.warnings.splice(0..0, reading_notes);
+            warnings.append(&mut report.warnings);
+            report.warnings = warnings;
             Ok((profiles, report))
         }
         // Another sheet may hold the table: say which sheet was read and which others there are.
-        (Err(e @ (SegError::MissingIdColumn { .. } | SegError::NoFeatures)), Some(origin)) if origin.sheets.len() > 1 => {
-            let sheets = origin.sheets.iter().map(|s| format!("`{}`", echo(s))).collect::<Vec<_>>().join(", ");
-            Err(SegError::InSheet { sheet: echo(&origin.sheet), sheets, inner: Box::new(e) })
+        (Err(e @ (SegError::MissingIdColumn { .. } | SegError::NoFeatures)), Some((sheet, sheets))) if sheets.len() > 1 => {
+            Err(SegError::InSheet { sheet, sheets, inner: Box::new(e) })
         }
         (Err(e), _) => Err(e),
     }

@@ -4,15 +4,15 @@
 //!
 //! Layout (little-endian; `str` = u32 byte length + UTF-8; `strs` = u32 count + strs):
 //! `HCPSTBL1`, headers (strs), dialect (source str, delimiter opt-str, decimal comma u8, BOM u8,
-//! sheet opt-str, sheets opt-strs), origin (u8 present; sheet str, sheets strs, u32 count +
-//! u32 columns), warnings (strs), rows read but rejected (u32 count; each line u32, expected
+//! sheet opt-str, sheets opt-strs), origin (u8 present; sheet str, sheets strs, sheet reference
+//! str, column letters strs), warnings (strs), rows read but rejected (u32 count; each line u32, expected
 //! u32, found u32), rows (u32 count; each line u32, u32 cell count, cells: tag u8 — 0 empty,
 //! 1 text str, 2 number f64, 3 bool u8, 4 spreadsheet error str).
 //!
 //! Decoding is strict and never panics: every length is checked against the bytes left before
 //! anything is allocated, and anything malformed (or trailing) is `INVALID_TABLE`.
 
-use super::{Cell, CellRef, Dialect, RawRow, RawTable, SheetOrigin};
+use super::{Cell, CellRef, RawRow, RawTable, SheetOrigin};
 use crate::error::{Result, SegError};
 use crate::limits;
 
@@ -38,10 +38,8 @@ pub fn encode_table(table: &RawTable) -> Vec<u8> {
     if let Some(origin) = &table.origin {
         o.str(&origin.sheet);
         o.strs(&origin.sheets);
-        o.len(origin.columns.len());
-        for &c in &origin.columns {
-            o.u32(c);
-        }
+        o.str(&origin.sheet_ref);
+        o.strs(&origin.columns);
     }
     o.strs(&table.warnings);
     o.len(table.skipped.len());
@@ -87,67 +85,68 @@ pub fn encode_table(table: &RawTable) -> Vec<u8> {
 
 /// [`encode_table`]'s bytes back to the table; `INVALID_TABLE` for anything else.
 pub fn decode_table(bytes: &[u8]) -> Result<RawTable> {
-    let bad = |what: &str| SegError::InvalidTableBytes { message: what.to_string() };
     let mut i = In(bytes);
-    if i.take(MAGIC.len()) != Some(&MAGIC[..]) {
-        return Err(bad("no HCPSTBL1 prefix"));
+    match decode(&mut i) {
+        Some(table) if i.0.is_empty() => Ok(table),
+        // The offset where reading stopped (for a bug report); the message says what to do.
+        _ => Err(SegError::InvalidTableBytes { message: format!("at byte {} of {}", bytes.len() - i.0.len(), bytes.len()) }),
     }
-    let headers = i.strs().ok_or_else(|| bad("header"))?;
-    if headers.is_empty() || headers.len() > limits::MAX_COLUMNS {
-        return Err(bad("header width"));
+}
+
+/// Fills one table in place, so that every early return drops the same value (one drop
+/// path, not one per field: this runs in the size-bound segmentation module).
+fn decode(i: &mut In) -> Option<RawTable> {
+    if i.take(MAGIC.len())? != MAGIC {
+        return None;
     }
-    let dialect = (|| {
-        let source = i.str()?;
-        let delimiter = i.opt_str()?;
-        let decimal_comma = i.bool()?;
-        let had_bom = i.bool()?;
-        let sheet = i.opt_str()?;
-        let sheets = if i.bool()? { Some(i.strs()?) } else { None };
-        Some(Dialect { source, delimiter, decimal_comma, had_bom, sheet, sheets })
-    })()
-    .ok_or_else(|| bad("dialect"))?;
-    let origin = (|| {
-        if !i.bool()? {
-            return Some(None);
+    let mut t = RawTable { headers: i.strs()?, ..Default::default() };
+    if t.headers.is_empty() || t.headers.len() > limits::MAX_COLUMNS {
+        return None;
+    }
+    let d = &mut t.dialect;
+    d.source = i.str()?;
+    d.delimiter = i.opt_str()?;
+    d.decimal_comma = i.bool()?;
+    d.had_bom = i.bool()?;
+    d.sheet = i.opt_str()?;
+    if i.bool()? {
+        d.sheets = Some(i.strs()?);
+    }
+    if i.bool()? {
+        let o = t.origin.insert(SheetOrigin::default());
+        o.sheet = i.str()?;
+        o.sheets = i.strs()?;
+        o.sheet_ref = i.str()?;
+        o.columns = i.strs()?;
+        if o.columns.len() != t.headers.len() {
+            return None;
         }
-        let sheet = i.str()?;
-        let sheets = i.strs()?;
-        let n = i.len(4)?;
-        let columns = (0..n).map(|_| i.u32()).collect::<Option<Vec<u32>>>()?;
-        Some(Some(SheetOrigin { sheet, sheets, columns }))
-    })()
-    .ok_or_else(|| bad("sheet origin"))?;
-    if origin.as_ref().is_some_and(|o| o.columns.len() != headers.len()) {
-        return Err(bad("sheet origin: one column per header column"));
     }
-    let warnings = i.strs().ok_or_else(|| bad("warnings"))?;
-    let skipped = (|| {
-        let n = i.len(12)?;
-        (0..n).map(|_| Some(SegError::FieldCount { line: i.u32()?, expected: i.u32()?, found: i.u32()? })).collect::<Option<Vec<_>>>()
-    })()
-    .ok_or_else(|| bad("rejected rows"))?;
-    let n = i.len(8).ok_or_else(|| bad("row count"))?;
+    t.warnings = i.strs()?;
+    for _ in 0..i.len(12)? {
+        t.skipped.push(SegError::FieldCount { line: i.u32()?, expected: i.u32()?, found: i.u32()? });
+    }
+    let n = i.len(8)?;
     if n > limits::MAX_ROWS {
-        return Err(bad("more rows than the row limit"));
+        return None;
     }
-    let mut rows = Vec::with_capacity(n);
-    for r in 0..n {
-        let row = (|| {
-            let line = i.u32()?;
-            let width = i.len(1)?;
-            if width > headers.len() {
-                return None;
+    t.rows.reserve_exact(n);
+    for _ in 0..n {
+        let line = i.u32()?;
+        let width = i.len(1)?;
+        if width > t.headers.len() {
+            return None;
+        }
+        let mut row = RawRow { line, cells: Vec::with_capacity(width) };
+        for _ in 0..width {
+            match i.cell() {
+                Some(cell) => row.cells.push(cell),
+                None => return None,
             }
-            let cells = (0..width).map(|_| i.cell()).collect::<Option<Vec<Cell>>>()?;
-            Some(RawRow { line, cells })
-        })()
-        .ok_or_else(|| bad(&format!("row {}", r + 1)))?;
-        rows.push(row);
+        }
+        t.rows.push(row);
     }
-    if !i.0.is_empty() {
-        return Err(bad("bytes after the last row"));
-    }
-    Ok(RawTable { headers, rows, cells: None, skipped, dialect, origin, warnings })
+    Some(t)
 }
 
 struct Out(Vec<u8>);
@@ -217,7 +216,11 @@ impl<'a> In<'a> {
     }
     fn strs(&mut self) -> Option<Vec<String>> {
         let n = self.len(4)?;
-        (0..n).map(|_| self.str()).collect()
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(self.str()?);
+        }
+        Some(out)
     }
     fn opt_str(&mut self) -> Option<Option<String>> {
         if self.bool()? {
@@ -244,7 +247,7 @@ impl<'a> In<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{csv::read_csv, IngestOptions, OnError};
+    use crate::ingest::{csv::read_csv, Dialect, IngestOptions, OnError};
 
     fn sheet_table() -> RawTable {
         RawTable {
@@ -255,7 +258,7 @@ mod tests {
                 RawRow { line: 7, cells: vec![Cell::Text("Ärztin ✓".into()), Cell::Empty, Cell::Bool(false)] },
             ],
             dialect: Dialect { source: "xlsx".into(), sheet: Some("HCPs".into()), sheets: Some(vec!["Cover".into(), "HCPs".into()]), ..Default::default() },
-            origin: Some(SheetOrigin { sheet: "HCPs".into(), sheets: vec!["Cover".into(), "HCPs".into()], columns: vec![1, 2, 3, 4] }),
+            origin: Some(SheetOrigin::new("HCPs", &["Cover".into(), "HCPs".into()], [1, 2, 3, 4])),
             warnings: vec!["read sheet `HCPs`".into()],
             ..Default::default()
         }

@@ -54,6 +54,7 @@ pub fn container_of(bytes: &[u8]) -> Option<Container> {
     }
 }
 
+#[cfg_attr(not(feature = "workbooks"), allow(dead_code))]
 /// Is this OLE file an encrypted OOXML package (a password-protected .xlsx)? Office stores one
 /// as an OLE file with the streams `EncryptionInfo` and `EncryptedPackage`. The directory is
 /// not walked: its 128-byte entries start on 128-byte boundaries (sectors are 512 or 4096
@@ -107,7 +108,6 @@ pub fn format_of_zip_entries<'a>(names: impl IntoIterator<Item = &'a str>) -> Op
 /// hand: the first zip entry's name (an .ods starts with `mimetype`), or the OLE container.
 fn likely_format_name(bytes: &[u8]) -> &'static str {
     match container_of(bytes) {
-        Some(Container::Ole) if is_encrypted_ooxml(bytes) => "password-protected xlsx",
         Some(Container::Ole) => "xls",
         Some(Container::Zip) => {
             // Local file header: name length at 26, name at 30.
@@ -122,19 +122,21 @@ fn likely_format_name(bytes: &[u8]) -> &'static str {
 }
 
 /// Read the table of one sheet of a workbook (see the module notes for which sheet and how).
+/// Without the `workbooks` feature (the segmentation wasm module), `WORKBOOK_READER_MISSING`.
 pub fn read_workbook(bytes: &[u8], options: &IngestOptions) -> Result<RawTable> {
-    if bytes.len() > limits::MAX_INPUT_BYTES {
-        return Err(super::csv::too_large_input(bytes.len() as u64, None));
-    }
-    if container_of(bytes) == Some(Container::Ole) && is_encrypted_ooxml(bytes) {
-        return Err(SegError::WorkbookEncrypted { format: "xlsx".to_string() });
-    }
     #[cfg(feature = "workbooks")]
     {
+        if bytes.len() > limits::MAX_INPUT_BYTES {
+            return Err(super::csv::too_large_input(bytes.len() as u64, None));
+        }
+        if is_encrypted_ooxml(bytes) {
+            return Err(SegError::WorkbookEncrypted { format: "xlsx".to_string() });
+        }
         read::read_workbook(bytes, options)
     }
     #[cfg(not(feature = "workbooks"))]
     {
+        // Kept small: this module's download is the first. The tools module says the rest.
         let _ = options;
         Err(SegError::WorkbookReaderMissing { format: likely_format_name(bytes).to_string() })
     }
@@ -160,15 +162,23 @@ pub fn column_letters(col: u32) -> String {
 }
 
 /// A sheet name as a cell reference writes it: quoted (`'Q1 data'!A1`, `'` doubled) unless it
-/// is letters, digits and `_` not starting with a digit.
+/// is letters (of any script), digits and `_`, not starting with a digit.
 pub fn quoted_sheet_name(name: &str) -> String {
-    let plain = name.chars().next().is_some_and(|c| !c.is_ascii_digit())
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let plain = name.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80);
     if plain {
-        name.to_string()
-    } else {
-        format!("'{}'", name.replace('\'', "''"))
+        return name.to_string();
     }
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('\'');
+    for c in name.chars() {
+        out.push(c);
+        if c == '\'' {
+            out.push('\'');
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// `options.sheet` → the sheet's index; None: the default rule. Unknown → `INVALID_OPTION`
@@ -276,7 +286,7 @@ impl SheetBuilder {
                 detail: "delete the columns that are not used, or move notes below the table".to_string(),
             });
         }
-        let origin = SheetOrigin { sheet: sheet.to_string(), sheets: sheets.to_vec(), columns: (first..=last).collect() };
+        let origin = SheetOrigin::new(sheet, sheets, first..=last);
         let mut headers: Vec<String> = (0..width).map(|i| format!("column_{}", i + 1)).collect();
         for (col, cell) in header_cells {
             let name = header_text(cell);
