@@ -297,3 +297,15 @@ proptest! {
         let _ = decode_table(&b);
     }
 }
+
+/// `segment` takes the sheet with its options (JS: `{ sheet: "HCPs" }`).
+#[test]
+fn segment_options_choose_the_sheet() {
+    let options: SegmentOptions = serde_json::from_str(r#"{"k": 2, "sheet": "HCPs"}"#).unwrap();
+    let result = segment(Input::Bytes(bytes("cover_sheet.xlsx")), &options, &mut |_| {}).unwrap();
+    assert_eq!((result.report.rows_used, result.report.dialect.sheet.as_deref()), (4, Some("HCPs")));
+    let options: SegmentOptions = serde_json::from_str(r#"{"k": 2, "sheet": 1}"#).unwrap();
+    assert!(segment(Input::Bytes(bytes("cover_sheet.xlsx")), &options, &mut |_| {}).is_ok());
+    assert!(serde_json::from_str::<SegmentOptions>(r#"{"sheet": -1}"#).is_err());
+    assert!(serde_json::from_str::<SegmentOptions>(r#"{"sheet": true}"#).is_err());
+}
