@@ -26,7 +26,8 @@ mod ods_scan;
 #[cfg(feature = "workbooks")]
 mod read;
 
-use super::{Cell, Dialect, IngestOptions, RawRow, RawTable, SheetChoice, SheetOrigin};
+use super::{Cell, Dialect, IngestOptions, RawRow, RawTable};
+use serde::{Deserialize, Serialize};
 use crate::error::{echo, Result, SegError};
 use crate::limits;
 use std::collections::BTreeMap;
@@ -212,6 +213,87 @@ pub fn iso_datetime(serial: f64, (y, mo, d, h, mi, s, ms): (u16, u8, u8, u8, u8,
         format!("{y:04}-{mo:02}-{d:02}")
     } else {
         format!("{y:04}-{mo:02}-{d:02}T{time}")
+    }
+}
+
+/// A worksheet by name or by 0-based position (JS: `sheet: "HCPs"` or `sheet: 1`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum SheetChoice {
+    Index(u32),
+    Name(String),
+}
+
+/// By hand rather than `untagged`: a visitor is a fraction of the size of serde's buffering
+/// of untagged values, in the segmentation module's download.
+impl<'de> Deserialize<'de> for SheetChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Choice;
+        impl serde::de::Visitor<'_> for Choice {
+            type Value = SheetChoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sheet name or a 0-based sheet index")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<SheetChoice, E> {
+                u32::try_from(v).map(SheetChoice::Index).map_err(|_| E::custom("sheet index too large"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<SheetChoice, E> {
+                u64::try_from(v).map_err(|_| E::custom("a sheet index counts from 0")).and_then(|v| self.visit_u64(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<SheetChoice, E> {
+                Ok(SheetChoice::Name(v.to_string()))
+            }
+        }
+        d.deserialize_any(Choice)
+    }
+}
+
+/// A table read from a worksheet: its sheet and where each table column sits in it (the line
+/// of a row is already the sheet's 1-based row number). The references are written out by the
+/// reader, so that naming a cell takes no code in the segmentation module.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SheetOrigin {
+    pub sheet: String,
+    /// Every sheet of the workbook, in workbook order.
+    pub sheets: Vec<String>,
+    /// The sheet as a cell reference starts (`HCPs!`, `'Q1 data'!`).
+    pub sheet_ref: String,
+    /// The sheet column letters (`D`) of each header column.
+    pub columns: Vec<String>,
+}
+
+impl SheetOrigin {
+    /// The origin of a table whose header columns are the 0-based sheet `columns`.
+    pub fn new(sheet: &str, sheets: &[String], columns: impl IntoIterator<Item = u32>) -> Self {
+        SheetOrigin {
+            sheet: sheet.to_string(),
+            sheets: sheets.to_vec(),
+            sheet_ref: format!("{}!", quoted_sheet_name(sheet)),
+            columns: columns.into_iter().map(column_letters).collect(),
+        }
+    }
+
+    /// The cell reference (`HCPs!D17`, `'Q1 data'!D17`) of table column `col` on sheet row `line`.
+    pub fn cell_ref(&self, col: usize, line: u32) -> Option<String> {
+        Some(format!("{}{}{line}", self.sheet_ref, self.columns.get(col)?))
+    }
+
+    /// `error` with the cell it is about, when it names a row and a column of this table
+    /// (`fallback` = the column of errors that name none, e.g. the id column of a duplicate).
+    pub fn locate(&self, error: SegError, headers: &[String], fallback: Option<usize>) -> SegError {
+        let Some(line) = error.line() else { return error };
+        if error.cell().is_some() {
+            return error;
+        }
+        let col = match error.column() {
+            // Messages echo at most MAX_VALUE_ECHO chars of a name; headers are unique.
+            Some(name) => headers.iter().position(|h| h == name || echo(h) == name),
+            None => fallback,
+        };
+        match col.and_then(|c| self.cell_ref(c, line)) {
+            Some(cell) => SegError::AtCell { cell, inner: Box::new(error) },
+            None => error,
+        }
     }
 }
 
