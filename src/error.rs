@@ -91,6 +91,52 @@ pub enum SegError {
 
     #[error("clustering failed: {message}")]
     Clustering { message: String },
+
+    /// A workbook that cannot be read: a damaged zip, a zip or OLE file that holds no
+    /// spreadsheet, content the reader does not support. `message` says what to do.
+    #[error("{format} file: {message}")]
+    InvalidWorkbook { format: String, message: String },
+
+    #[error("{format} workbook: the file is password-protected; save it without a password (Excel: File › Info › Protect Workbook › Encrypt with Password, clear the password), then load it again")]
+    WorkbookEncrypted { format: String },
+
+    #[error("this file is a workbook ({format}); reading workbooks needs the tools module (initTools())")]
+    WorkbookReaderMissing { format: String },
+
+    #[error("the table bytes are damaged ({message}); read the file again")]
+    InvalidTableBytes { message: String },
+
+    /// An error about one cell of a worksheet: `cell` is its reference (`HCPs!D17`); the code,
+    /// line (the sheet's row number) and column are the inner error's.
+    #[error("{}", located_message(cell, inner, &inner.to_string()))]
+    AtCell { cell: String, inner: Box<SegError> },
+
+    /// An error about a whole worksheet (no id column, no engagement columns): names the sheet
+    /// and the workbook's other sheets, which the `sheet` option can choose.
+    #[error("sheet `{}`: {inner} (the workbook's sheets: {}; choose another with the `sheet` option)", echo(sheet), list_names(sheets))]
+    InSheet { sheet: String, sheets: Vec<String>, inner: Box<SegError> },
+}
+
+/// `HCPs!D17 (row 17, column `ch_x`): <what>`: the inner error's text without its own
+/// "line …, column …: " lead, which the cell reference replaces.
+pub(crate) fn located_message(cell: &str, inner: &SegError, inner_text: &str) -> String {
+    let Some(line) = inner.line() else { return format!("{cell}: {inner_text}") };
+    let (lead, place) = match inner.column() {
+        Some(c) => (format!("line {line}, column `{c}`: "), format!("row {line}, column `{c}`")),
+        None => (format!("line {line}: "), format!("row {line}")),
+    };
+    format!("{cell} ({place}): {}", inner_text.strip_prefix(lead.as_str()).unwrap_or(inner_text))
+}
+
+/// `` `a`, `b` `` for a list of names in a message.
+fn list_names(names: &[String]) -> String {
+    let mut out = String::new();
+    for (i, n) in names.iter().enumerate() {
+        out.push_str(if i == 0 { "`" } else { ", `" });
+        out.push_str(&echo(n));
+        out.push('`');
+    }
+    out
 }
 
 impl SegError {
@@ -121,6 +167,11 @@ impl SegError {
             ModelColumnMissing { .. } => "MODEL_COLUMN_MISSING",
             InvalidMatrix { .. } => "INVALID_MATRIX",
             Clustering { .. } => "CLUSTERING_FAILED",
+            InvalidWorkbook { .. } => "INVALID_WORKBOOK",
+            WorkbookEncrypted { .. } => "WORKBOOK_ENCRYPTED",
+            WorkbookReaderMissing { .. } => "WORKBOOK_READER_MISSING",
+            InvalidTableBytes { .. } => "INVALID_TABLE",
+            AtCell { inner, .. } | InSheet { inner, .. } => inner.code(),
         }
     }
 
@@ -136,6 +187,7 @@ impl SegError {
             | FieldCount { line, .. }
             | CsvSyntax { line, .. }
             | DuplicateColumn { line, .. } => Some(*line),
+            AtCell { inner, .. } | InSheet { inner, .. } => inner.line(),
             _ => None,
         }
     }
@@ -153,7 +205,25 @@ impl SegError {
             | MissingColumn { expected: column, .. }
             | TooManyLevels { column, .. }
             | ModelColumnMissing { column, .. } => Some(column),
+            AtCell { inner, .. } | InSheet { inner, .. } => inner.column(),
             _ => None,
+        }
+    }
+
+    /// The worksheet cell the error is about (`HCPs!D17`), for errors in a workbook's cells.
+    pub fn cell(&self) -> Option<&str> {
+        match self {
+            SegError::AtCell { cell, .. } => Some(cell),
+            SegError::InSheet { inner, .. } => inner.cell(),
+            _ => None,
+        }
+    }
+
+    /// The error without its sheet or cell wrapping.
+    pub fn innermost(&self) -> &SegError {
+        match self {
+            SegError::AtCell { inner, .. } | SegError::InSheet { inner, .. } => inner.innermost(),
+            other => other,
         }
     }
 
@@ -161,6 +231,9 @@ impl SegError {
     /// about one row's cells or shape; false for structural errors (header, options, quoting).
     pub fn is_row_error(&self) -> bool {
         use SegError::*;
+        if let AtCell { inner, .. } | InSheet { inner, .. } = self {
+            return inner.is_row_error();
+        }
         matches!(self, MissingId { .. } | DuplicateId { .. } | InvalidValue { .. } | NegativeCount { .. } | NonFinite { .. } | FieldCount { .. })
     }
 

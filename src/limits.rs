@@ -13,6 +13,14 @@
 //! | k (`segment`, fixed k or the top of `kRange`) | 64 | when options are read |
 //! | model JSON | 16 MiB | before parsing the model |
 //! | rows listed in `ParseReport.skipped` | 1,000 | always counted in full in `rowsSkipped` |
+//! | workbook file size | 512 MiB (as CSV) | before the zip is opened |
+//! | workbook: declared unpacked size of all zip entries | 2 GiB | from the zip directory, before any entry is inflated |
+//! | workbook: declared unpacked size of one part read whole (shared strings, styles …) | 256 MiB | idem |
+//! | workbook: cells in the sheet read | 20,000,000 | the sheet's declared used range first, then while reading cells |
+//!
+//! The zip reader stops inflating an entry past its declared size, so the declared sizes bound
+//! what is inflated: a zip bomb is refused from its directory, or fails when an entry inflates
+//! past what it declared.
 
 /// Largest CSV text accepted, in bytes.
 pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
@@ -31,6 +39,16 @@ pub const MAX_MODEL_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_ESTIMATED_BYTES: u64 = 3 * 1024 * 1024 * 1024;
 /// Skipped rows described one by one in the report (the count is always complete).
 pub const MAX_SKIPPED_LISTED: usize = 1_000;
+/// Sum of the declared unpacked sizes of a workbook's zip entries (.xlsx, .xlsb, .ods). A
+/// 1,000,000-row × 30-column .xlsx unpacks to about 1 GB, almost all of it the sheet's XML,
+/// which is read as a stream.
+pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// Declared unpacked size of one workbook part other than a worksheet: those (the shared
+/// strings above all) are held in memory whole while the sheet is read.
+pub const MAX_WORKBOOK_PART_BYTES: u64 = 256 * 1024 * 1024;
+/// Cells (with a value) in the worksheet read; also the most its declared used range may span.
+/// About 1,000,000 rows × 20 columns, or 500,000 × 40: each cell takes ~40 bytes while read.
+pub const MAX_SHEET_CELLS: u64 = 20_000_000;
 
 /// Rough peak working memory, in bytes, to read and segment `rows` × `columns` cells from an
 /// input of `input_bytes`: the input itself, ~48 bytes per parsed cell (a 32-byte `Cell` plus its

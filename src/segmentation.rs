@@ -10,7 +10,7 @@ use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, rule
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
-use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, Profiles, RawTable};
+use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, Profiles, RawTable, SheetChoice};
 use crate::limits;
 use crate::model::{AssignOptions, Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
 use crate::privacy::Pseudonymize;
@@ -92,6 +92,9 @@ pub struct SegmentOptions {
     /// Channel → the name shown for it (persona names, cards, the plan); others are named by
     /// the channel catalog (`segments::catalog`).
     pub display_names: BTreeMap<String, String>,
+    /// The worksheet of a workbook input: a name or a 0-based index (default: the first that
+    /// is not empty).
+    pub sheet: Option<SheetChoice>,
 }
 
 impl Default for SegmentOptions {
@@ -119,6 +122,7 @@ impl Default for SegmentOptions {
             on_error: OnError::Fail,
             pseudonymize: None,
             display_names: BTreeMap::new(),
+            sheet: None,
         }
     }
 }
@@ -132,6 +136,7 @@ impl SegmentOptions {
             decimal_comma: self.decimal_comma,
             on_error: self.on_error,
             encoding: self.encoding.clone(),
+            sheet: self.sheet.clone(),
         }
     }
 

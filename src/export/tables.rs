@@ -203,6 +203,7 @@ pub fn raw_table(raw: &RawTable) -> Table {
                     CellRef::Text(s) => Value::text(s),
                     CellRef::Number(v) => Value::Number(v),
                     CellRef::Bool(b) => Value::Bool(b),
+                    CellRef::Error(e) => Value::text(e),
                 })
                 .collect()
         })

@@ -140,6 +140,7 @@ pub fn read_part(text: &str, span: Span, options: &IngestOptions) -> Result<(Raw
             had_bom,
             ..Dialect::default()
         },
+        ..Default::default()
     };
     Ok((table, facts))
 }

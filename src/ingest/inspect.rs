@@ -89,7 +89,7 @@ pub fn inspect(input: Input, options: &InspectOptions) -> Result<Inspection> {
     };
     let table = input.read(&ingest)?;
     let roles = roles::column_roles(&table.headers, &options.columns)?;
-    let mut warnings = table.dialect.warnings.clone();
+    let mut warnings = table.warnings.clone();
     if let Err(e) = roles::check_roles(&roles, &table.headers) {
         warnings.push(e.to_string());
     }
@@ -135,6 +135,7 @@ fn cell_text(cell: CellRef) -> String {
         CellRef::Text(t) => t.to_string(),
         CellRef::Number(v) => format!("{v}"),
         CellRef::Bool(b) => b.to_string(),
+        CellRef::Error(e) => e.to_string(),
     }
 }
 

@@ -2,7 +2,9 @@
 //! [`ParseReport`] that says what was read, used and ignored.
 //!
 //! Two steps keep the formats apart from the meaning of columns:
-//! - `csv` / `records` turn their input into a [`RawTable`] (header + cells, with source lines);
+//! - `csv` / `records` / `workbook` (a sheet of an .xlsx, .xlsb, .ods or .xls) turn their input
+//!   into a [`RawTable`] (header + cells, with source lines), and `table_wire` carries one between
+//!   the wasm modules; `source` decides from a file's bytes which reader applies;
 //! - `roles` decides what each column is (id, channel, format, category, …) from the naming
 //!   conventions in the domain notes or an explicit mapping;
 //! - `profiles` checks every cell against its role and builds [`Profiles`].
@@ -19,6 +21,8 @@ pub mod records;
 pub mod returns;
 pub mod roles;
 pub mod source;
+pub mod table_wire;
+pub mod workbook;
 
 use serde::{Deserialize, Serialize};
 use crate::error::SegError;
@@ -45,28 +49,45 @@ pub struct SkippedRow {
     pub column: Option<String>,
     pub code: String,
     pub message: String,
+    /// The worksheet cell (`HCPs!D17`) when the input was a workbook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl SkippedRow {
     pub fn from_error(e: &SegError) -> Self {
-        let message = match e {
-            // Ids are opaque tokens and may be pseudonymised in the outputs: do not echo them.
-            SegError::DuplicateId { first_line, .. } => format!("duplicate hcp_id (first seen on line {first_line}); ids must be unique"),
-            other => other.to_string(),
-        };
-        SkippedRow { line: e.line().unwrap_or(0), column: e.column().map(str::to_string), code: e.code().to_string(), message }
+        fn message_of(e: &SegError) -> String {
+            match e {
+                // Ids are opaque tokens and may be pseudonymised in the outputs: do not echo them.
+                SegError::DuplicateId { first_line, .. } => format!("duplicate hcp_id (first seen on line {first_line}); ids must be unique"),
+                SegError::AtCell { cell, inner } => crate::error::located_message(cell, inner, &message_of(inner)),
+                other => other.to_string(),
+            }
+        }
+        SkippedRow {
+            line: e.line().unwrap_or(0),
+            column: e.column().map(str::to_string),
+            code: e.code().to_string(),
+            message: message_of(e),
+            cell: e.cell().map(str::to_string),
+        }
     }
 }
 pub use profiles::build_profiles;
+pub use workbook::{SheetChoice, SheetOrigin};
 pub use roles::{ColumnRole, RoleMap};
 
-/// One cell as it arrived: CSV gives text, JS records can give numbers and booleans.
+/// One cell as it arrived: CSV gives text, JS records and workbooks can give numbers and
+/// booleans, workbooks also a spreadsheet error (`#DIV/0!`), which is an error wherever a
+/// column's role reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
     Bool(bool),
+    /// A spreadsheet error value, as the spreadsheet shows it (`#DIV/0!`, `#N/A`).
+    Error(String),
 }
 
 /// A cell borrowed from a [`RawTable`] (text cells point into the table's storage).
@@ -76,6 +97,7 @@ pub enum CellRef<'a> {
     Text(&'a str),
     Number(f64),
     Bool(bool),
+    Error(&'a str),
 }
 
 impl Cell {
@@ -85,6 +107,7 @@ impl Cell {
             Cell::Text(t) => CellRef::Text(t),
             Cell::Number(v) => CellRef::Number(*v),
             Cell::Bool(b) => CellRef::Bool(*b),
+            Cell::Error(e) => CellRef::Error(e),
         }
     }
 }
@@ -132,7 +155,13 @@ pub struct RawTable {
     pub skipped: Vec<SegError>,
     /// How the text was read (delimiter, decimal comma, BOM …), for the report.
     pub dialect: Dialect,
+    /// Where the rows sit in a worksheet, so errors name the cell (None for CSV and records).
+    pub origin: Option<SheetOrigin>,
+    /// Warnings from reading (an encoding that was guessed, which sheet was read, cells outside
+    /// the table), for the report.
+    pub warnings: Vec<String>,
 }
+
 
 impl RawTable {
     /// Data rows (from `cells` for CSV, `rows` otherwise).
@@ -181,10 +210,12 @@ pub struct Dialect {
     /// "windows-1252"); null when it was given text (a string) or records.
     #[serde(default)]
     pub encoding: Option<String>,
-    /// Sentences about how the input was read (an encoding that was guessed), for the report's
-    /// warnings; not part of the dialect as the caller sees it.
-    #[serde(skip)]
-    pub warnings: Vec<String>,
+    /// The worksheet read, for a workbook ("xlsx", "xls", "ods", "xlsb").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Every sheet of the workbook, in workbook order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheets: Option<Vec<String>>,
 }
 
 /// Options for reading input.
@@ -205,7 +236,12 @@ pub struct IngestOptions {
     /// "windows-1252"; see [`encoding`]); detected when absent. Text given as a string is
     /// already decoded: the option does not apply to it.
     pub encoding: Option<String>,
+    /// Which worksheet of a workbook to read: its name, or its 0-based index. Default: the
+    /// first sheet that is not empty. Not used for CSV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<SheetChoice>,
 }
+
 
 /// A categorical column (specialty, country, region, funnel stage, rx decile …), kept as one
 /// code per HCP into the column's distinct values: a `String` per cell was millions of
@@ -375,9 +411,25 @@ pub struct ParseReport {
 }
 
 /// Read CSV text or records, assign roles, type-check every cell, apply exclusions.
-pub fn ingest_table(table: RawTable, options: &IngestOptions) -> crate::Result<(Profiles, ParseReport)> {
-    let roles = roles::assign_roles(&table.headers, &options.columns)?;
-    profiles::build_profiles_with(table, &roles, &options.exclude, options.on_error)
+/// For a worksheet, errors about the whole table name the sheet (and errors about a cell, the
+/// cell: see [`profiles::read_rows`]); the reader's warnings come first in the report.
+pub fn ingest_table(mut table: RawTable, options: &IngestOptions) -> crate::Result<(Profiles, ParseReport)> {
+    let mut warnings = std::mem::take(&mut table.warnings);
+    let sheets = table.origin.as_ref().map(|o| (o.sheet.clone(), o.sheets.clone()));
+    let result = roles::assign_roles(&table.headers, &options.columns)
+        .and_then(|roles| profiles::build_profiles_with(table, &roles, &options.exclude, options.on_error));
+    match (result, sheets) {
+        (Ok((profiles, mut report)), _) => {
+            warnings.append(&mut report.warnings);
+            report.warnings = warnings;
+            Ok((profiles, report))
+        }
+        // Another sheet may hold the table: say which sheet was read and which others there are.
+        (Err(e @ (SegError::MissingIdColumn { .. } | SegError::NoFeatures)), Some((sheet, sheets))) if sheets.len() > 1 => {
+            Err(SegError::InSheet { sheet, sheets, inner: Box::new(e) })
+        }
+        (Err(e), _) => Err(e),
+    }
 }
 
 /// Convenience: CSV text all the way to profiles.

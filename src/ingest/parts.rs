@@ -422,7 +422,6 @@ pub mod wire {
         o.u8(d.decimal_comma as u8);
         o.u8(d.had_bom as u8);
         o.opt_str(d.encoding.as_deref());
-        o.strs(&d.warnings);
         o.0
     }
 
@@ -460,7 +459,7 @@ pub mod wire {
         let (rows_read, rows_excluded, rows_skipped) = (i.u64()?, i.u64()?, i.u64()?);
         let n = i.len(8)?;
         let skipped = (0..n)
-            .map(|_| Some(SkippedRow { line: i.u32()?, column: i.opt_str()?, code: i.str()?, message: i.str()? }))
+            .map(|_| Some(SkippedRow { line: i.u32()?, column: i.opt_str()?, code: i.str()?, message: i.str()?, cell: None }))
             .collect::<Option<Vec<_>>>()?;
         let dialect = Dialect {
             source: i.str()?,
@@ -468,7 +467,8 @@ pub mod wire {
             decimal_comma: i.bool()?,
             had_bom: i.bool()?,
             encoding: i.opt_str()?,
-            warnings: i.strs()?,
+            sheet: None,
+            sheets: None,
         };
         if !i.0.is_empty() {
             return None;

@@ -28,6 +28,7 @@ const EXPECT_FREQUENCY: &str = "an integer from 0 to 12 (active weeks out of the
 const EXPECT_DECILE: &str = "an integer from 1 to 10 (prescribing decile) or empty";
 const EXPECT_BOOL: &str = "true/false, yes/no or 1/0 (or Excel's TRUE/FALSE and yes/no in the markets' languages: WAHR/FALSCH, ja/nein, vrai/faux, oui/non, sí/no …, any case; the list is in docs/input.md)";
 const EXPECT_ID: &str = "a pseudonymous id (text)";
+const EXPECT_NO_SPREADSHEET_ERROR: &str = "a value: the cell holds a spreadsheet error; fix its formula or clear the cell";
 
 /// Ids that look like the label of a spreadsheet totals row (compared lower-case).
 const TOTALS_LABELS: [&str; 9] = [
@@ -70,6 +71,7 @@ fn parse_number(cell: CellRef, decimal_comma: bool) -> Num {
         CellRef::Number(v) if v.is_finite() => Num::Value(v),
         CellRef::Number(v) => Num::NonFinite(format!("{v}")),
         CellRef::Bool(b) => Num::Invalid(b.to_string(), EXPECT_COUNT),
+        CellRef::Error(e) => Num::Invalid(e.to_string(), EXPECT_NO_SPREADSHEET_ERROR),
         CellRef::Text(raw) => parse_number_text(trim(raw), decimal_comma),
     }
 }
@@ -137,6 +139,7 @@ pub(crate) fn cell_text(cell: CellRef) -> String {
         CellRef::Text(t) => t.to_string(),
         CellRef::Number(v) => number_text(v),
         CellRef::Bool(b) => b.to_string(),
+        CellRef::Error(e) => e.to_string(),
     }
 }
 
@@ -169,6 +172,11 @@ pub(crate) fn count(cell: CellRef, decimal_comma: bool, line: u32, column: &str)
     }
 }
 
+/// The error for a spreadsheet error value (`#DIV/0!`) in a cell a role reads.
+fn spreadsheet_error(line: u32, column: &str, value: &str) -> SegError {
+    invalid(line, column, value, EXPECT_NO_SPREADSHEET_ERROR)
+}
+
 /// An integer in `lo..=hi`, or empty.
 fn integer_in(
     cell: CellRef,
@@ -181,6 +189,7 @@ fn integer_in(
     match parse_number(cell, decimal_comma) {
         Num::Empty => Ok(None),
         Num::Value(v) if v.fract() == 0.0 && v >= lo as f64 && v <= hi as f64 => Ok(Some(v as i64)),
+        _ if matches!(cell, CellRef::Error(_)) => Err(spreadsheet_error(line, column, &cell_text(cell))),
         _ => Err(invalid(line, column, &cell_text(cell), expected)),
     }
 }
@@ -197,6 +206,7 @@ fn flag(cell: CellRef, line: u32, column: &str) -> Result<Option<bool>> {
     match cell {
         CellRef::Empty => Ok(None),
         CellRef::Bool(b) => Ok(Some(b)),
+        CellRef::Error(e) => Err(spreadsheet_error(line, column, e)),
         CellRef::Number(v) if v == 1.0 => Ok(Some(true)),
         CellRef::Number(v) if v == 0.0 => Ok(Some(false)),
         // The English lower-case words first (most files), then every language, any case.
@@ -217,6 +227,7 @@ fn read_id<'a>(cell: CellRef<'a>, line: u32, id_header: &str) -> Result<Cow<'a, 
             column: echo(id_header),
         }),
         CellRef::Number(v) if v.is_finite() => Ok(Cow::Owned(number_text(v))),
+        CellRef::Error(e) => Err(spreadsheet_error(line, id_header, e)),
         other => Err(invalid(line, id_header, &cell_text(other), EXPECT_ID)),
     }
 }
@@ -268,6 +279,7 @@ impl<'t> RowScratch<'t> {
             } else {
                 match c {
                     CellRef::Text(t) => Some(trim(t)).filter(|s| !s.is_empty()).map(Cow::Borrowed),
+                    CellRef::Error(e) => return Err(spreadsheet_error(line, &plan.col.header, e)),
                     other => Some(cell_text(other).trim().to_string()).filter(|s| !s.is_empty()).map(Cow::Owned),
                 }
             };
@@ -447,7 +459,12 @@ pub fn read_rows(table: RawTable, roles: &RoleMap, exclude: &[String], on_error:
     let mut rows_skipped = table.skipped.len();
     let rows_read = table.len() + rows_skipped;
     let mut listed: Vec<SkippedRow> = Vec::new();
+    // Every row error passes here: from a worksheet, it names its cell (`HCPs!D17`).
     let mut skip = |e: SegError| -> Result<()> {
+        let e = match &table.origin {
+            Some(origin) => origin.locate(e, &table.headers, Some(id_index)),
+            None => e,
+        };
         match on_error {
             OnError::Fail => Err(e),
             OnError::Skip => {
@@ -594,7 +611,7 @@ impl RowsRead {
         }
 
         let n = p.ids.len();
-        let mut warnings = dialect.warnings.clone();
+        let mut warnings = Vec::new();
         if n == 0 {
             warnings.push("every row was excluded: there is nothing left to segment".to_string());
         }

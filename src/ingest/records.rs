@@ -95,6 +95,7 @@ pub fn read_records(records: Vec<Vec<(String, Cell)>>) -> Result<RawTable> {
             had_bom: false,
             ..Dialect::default()
         },
+        ..Default::default()
     })
 }
 

@@ -45,6 +45,7 @@ fn segment_of(cell: CellRef, line: u32, column: &str) -> Result<u32> {
         CellRef::Number(v) if v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) => Ok(v as u32),
         CellRef::Number(v) => Err(bad(v.to_string())),
         CellRef::Bool(b) => Err(bad(b.to_string())),
+        CellRef::Error(e) => Err(bad(e.to_string())),
         CellRef::Empty => Err(bad(String::new())),
     }
 }
@@ -70,6 +71,7 @@ pub fn read_previous_assignments(input: Input, options: &IngestOptions) -> Resul
             CellRef::Text(t) => t.to_string(),
             CellRef::Number(v) => v.to_string(),
             CellRef::Bool(b) => b.to_string(),
+            CellRef::Error(e) => return Err(SegError::InvalidValue { line, column: echo(id_name), value: echo(e), expected: "an id (the cell holds a spreadsheet error)".into() }),
             CellRef::Empty => return Err(SegError::MissingId { line, column: echo(id_name) }),
         };
         let segment = segment_of(table.cell(i, seg_col), line, seg_name)?;

@@ -448,7 +448,7 @@ pub fn aggregate_event_bytes(bytes: Vec<u8>, options: &EventOptions) -> Result<E
     agg.report.encoding = Some(label.clone());
     agg.report.warnings.extend(decoded.warning.clone());
     agg.table.dialect.encoding = Some(label);
-    agg.table.dialect.warnings.extend(decoded.warning);
+    agg.table.warnings.extend(decoded.warning);
     Ok(agg)
 }
 
@@ -637,6 +637,7 @@ pub fn aggregate_events(text: &str, options: &EventOptions) -> Result<EventAggre
         cells: None,
         skipped: Vec::new(),
         dialect: Dialect { source: "events".into(), delimiter: Some((delimiter as char).to_string()), decimal_comma: false, had_bom, ..Dialect::default() },
+        ..Default::default()
     };
     Ok(EventAggregate { table, report })
 }
