@@ -83,6 +83,8 @@ export interface SegmentOptions {
    * `tooSmall` and warned about in `report.warnings`.
    */
   minSegmentSize?: number;
+  /** Workbooks (.xlsx, .xls, .ods): the sheet to read, by name or 0-based index. Default: the first visible sheet with a value. */
+  sheet?: string | number;
   /** Force CSV delimiter (",", ";", "\t"); detected by default. */
   delimiter?: string;
   /** Force decimal comma on/off; detected by default. */
@@ -140,13 +142,17 @@ export type ColumnSource = "convention" | "synonym" | "mapping";
 
 /** How the input was read. */
 export interface Dialect {
-  /** "csv" (text or a file's bytes) or "records". */
-  source: "csv" | "records";
+  /** "csv" (text or a file's bytes), "records", or the workbook format the rows came from. */
+  source: "csv" | "records" | "events" | "xlsx" | "xlsb" | "xls" | "ods";
   delimiter: string | null;
   decimalComma: boolean;
   hadBom: boolean;
   /** The encoding the engine decoded the file's bytes with; null when it was given text (a string) or records. */
   encoding: TextEncodingName | null;
+  /** Workbooks: the sheet read. */
+  sheet?: string;
+  /** Workbooks: every sheet, in workbook order. */
+  sheets?: string[];
 }
 
 /** The parse report handed back with every result. */
@@ -180,6 +186,8 @@ export interface SkippedRow {
   code: ErrorCode;
   /** never contains an hcp_id */
   message: string;
+  /** Workbooks: the sheet and cell, e.g. "HCPs!D17". */
+  cell?: string;
 }
 export interface Pseudonymize { /** 8–1,024 characters, no NUL; keep it secret: it is what makes the pseudonyms irreversible. */ salt: string }
 /** Options of `assign`: the same names and meaning as in `SegmentOptions`. */
@@ -460,6 +468,14 @@ export type ErrorCode =
   | "UNKNOWN_COLUMN" | "UNKNOWN_ROLE" | "NO_FEATURES" | "INVALID_OPTION" | "TOO_FEW_ROWS"
   | "TOO_FEW_DISTINCT" | "TOO_LARGE" | "INVALID_MODEL" | "MODEL_VERSION" | "MODEL_COLUMN_MISSING"
   | "INVALID_MATRIX" | "CLUSTERING_FAILED"
+  /** A damaged or unsupported workbook (a zip or OLE file that holds no workbook, an unreadable sheet). */
+  | "INVALID_WORKBOOK"
+  /** A password-protected workbook: save it without a password. */
+  | "WORKBOOK_ENCRYPTED"
+  /** A workbook reached a module without the reader: in a browser, `await initWorkbooks()` first (the entry points then read it). */
+  | "WORKBOOK_READER_MISSING"
+  /** Table bytes (`readTable`'s output) that are damaged. */
+  | "INVALID_TABLE"
   // Raised by the JS wrappers, not the engine:
   /** A synchronous function was called in a browser before `init()` (or, for the tools, `initTools()`) resolved. */
   | "NOT_INITIALIZED"
@@ -475,6 +491,8 @@ export interface HcpSegmentsError extends Error {
   line?: number;
   /** Column name. */
   column?: string;
+  /** For a workbook, the sheet and cell, e.g. "HCPs!D17" (`line` is then the sheet's row). */
+  cell?: string;
 }
 
 // ---- Loading the wasm ----
@@ -500,6 +518,17 @@ export declare function initSync(input: BufferSource | WebAssembly.Module): void
 export declare function initTools(input?: InitInput | Promise<InitInput>): Promise<void>;
 /** Synchronous variant of `initTools`, from the bytes or a compiled module. */
 export declare function initToolsSync(input: BufferSource | WebAssembly.Module): void;
+/**
+ * Browsers: load the third module, the workbook reader (`hcp_segments_workbooks_bg.wasm`, .xlsx,
+ * .xls, .ods), from `input` or the file beside the JS. Every function that reads a file then
+ * reads workbooks too (the sheet from its options' `sheet`); before it, a workbook is a
+ * `WORKBOOK_READER_MISSING` error. The worker API loads it by itself. In Node it is loaded on import.
+ */
+export declare function initWorkbooks(input?: InitInput | Promise<InitInput>): Promise<void>;
+/** Synchronous variant of `initWorkbooks`. */
+export declare function initWorkbooksSync(input: BufferSource | WebAssembly.Module): void;
+/** A workbook's sheet as the engine's table bytes (what every function reads in its place); `null` when the bytes are not a workbook. Workbook module. */
+export declare function readTable(bytes: Uint8Array | ArrayBuffer, options?: { sheet?: string | number }): Uint8Array | null;
 
 // ---- Functions (synchronous; in Node, in workers, or in pages after `init()`) ----
 export declare function segment(input: SegmentInput, options?: SegmentOptions, onProgress?: (p: Progress) => void): SegmentResult;
@@ -597,6 +626,8 @@ export interface SegmenterOptions {
   wasmUrl?: string | URL;
   /** Where the tools' wasm file is (`hcp_segments_tools_bg.wasm`); a worker loads it on its first tools call. */
   toolsWasmUrl?: string | URL;
+  /** Where the workbook reader's wasm file is (`hcp_segments_workbooks_bg.wasm`); a worker loads it on its first workbook. */
+  workbooksWasmUrl?: string | URL;
   /**
    * Web Workers in the pool, one wasm instance each (1–64). Default: min(navigator.hardwareConcurrency, 4),
    * 1 where that is unknown. `segment()` spreads its k-means restarts and the `k: "auto"` sweep over

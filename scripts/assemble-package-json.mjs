@@ -33,9 +33,10 @@ const pkg = {
       require: { types: "./index.d.cts", default: "./node/index.cjs" },
     },
     // The raw wasm modules, for hosts that serve them themselves and pass their URLs to
-    // init()/initTools()/createSegmenter({ wasmUrl, toolsWasmUrl }).
+    // init()/initTools()/initWorkbooks()/createSegmenter({ wasmUrl, toolsWasmUrl, workbooksWasmUrl }).
     "./hcp_segments_bg.wasm": "./web/hcp_segments_bg.wasm",
     "./hcp_segments_tools_bg.wasm": "./web/hcp_segments_tools_bg.wasm",
+    "./hcp_segments_workbooks_bg.wasm": "./web/hcp_segments_workbooks_bg.wasm",
     "./package.json": "./package.json",
   },
   bin: { "hcp-segments": "./cli.js" },
@@ -44,11 +45,15 @@ const pkg = {
     "web/hcp_segments_bg.wasm",
     "web/hcp_segments_tools.js",
     "web/hcp_segments_tools_bg.wasm",
+    "web/hcp_segments_workbooks.js",
+    "web/hcp_segments_workbooks_bg.wasm",
     "web/index.js",
     "node/hcp_segments.js",
     "node/hcp_segments_bg.wasm",
     "node/hcp_segments_tools.js",
     "node/hcp_segments_tools_bg.wasm",
+    "node/hcp_segments_workbooks.js",
+    "node/hcp_segments_workbooks_bg.wasm",
     "node/index.cjs",
     "node/index.mjs",
     "node/package.json",

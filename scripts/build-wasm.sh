@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the two wasm modules (the segmentation and the tools: src/wasm/mod.rs), bind each for the
+# Build the three wasm modules (the segmentation, the tools and the workbook reader:
+# src/wasm/mod.rs), bind each for the
 # web and for Node, optimise them, and assemble the npm package in pkg/ (gitignored).
 # `make package` then packs pkg/ into dist/.
 #
@@ -40,12 +41,13 @@ build_module() { # feature, module name
   cp "$RAW_DIR/hcp_segments.wasm" "$RAW_DIR/$2.raw.wasm"
 }
 build_module wasm-tools hcp_segments_tools
+build_module wasm-workbooks hcp_segments_workbooks
 build_module wasm-segment hcp_segments
 
 rm -rf "$PKG"
 mkdir -p "$PKG/web" "$PKG/node" "$PKG/worker"
 log "wasm-bindgen --target web / --target nodejs"
-for module in hcp_segments hcp_segments_tools; do
+for module in hcp_segments hcp_segments_tools hcp_segments_workbooks; do
   wasm-bindgen --target web --out-dir "$PKG/web" --out-name "$module" "$RAW_DIR/$module.raw.wasm"
   wasm-bindgen --target nodejs --out-dir "$PKG/node" --out-name "$module" "$RAW_DIR/$module.raw.wasm"
 done
@@ -57,6 +59,7 @@ TOOLS_EXPORTS=" $(exports_of hcp_segments_tools | tr '\n' ' ') "
 missing=()
 for fn in segment kmeans version; do [[ $SEGMENT_EXPORTS == *" $fn "* ]] || missing+=("$fn (segmentation)"); done
 for fn in assign generateSample segmentSummary; do [[ $TOOLS_EXPORTS == *" $fn "* ]] || missing+=("$fn (tools)"); done
+[[ " $(exports_of hcp_segments_workbooks | tr '\n' ' ') " == *" readTable "* ]] || missing+=("readTable (workbooks)")
 if [ ${#missing[@]} -gt 0 ]; then
   die "the wasm boundary (src/wasm/) does not export: ${missing[*]} -- it is not in this tree yet, or was renamed (see js/types.d.ts)"
 fi
@@ -73,7 +76,7 @@ if [ "${WASM_OPT:-1}" != 0 ]; then
   FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
             --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
   pids=()
-  for f in "$PKG"/{web,node}/hcp_segments{,_tools}_bg.wasm; do
+  for f in "$PKG"/{web,node}/hcp_segments{,_tools,_workbooks}_bg.wasm; do
     log "wasm-opt $OPT_LEVEL $(basename "$(dirname "$f")")/$(basename "$f")"
     ( "$WASM_OPT_BIN" "$OPT_LEVEL" "${FEATURES[@]}" "$f" -o "$f.opt" && mv "$f.opt" "$f" ) &
     pids+=($!)
@@ -84,23 +87,25 @@ fi
 # --- the JS around the bindings -------------------------------------------------------------
 # The exported functions, read from the bindings (wasm-bindgen's own initSync excluded): the
 # web entry gets one wrapper each that checks its module is loaded (the segmentation's: init();
-# the tools': initTools()), the Node ESM entry one named export each. Both modules export
-# `version` and `debugMemoryBytes`; the segmentation's are the ones exported.
+# the tools': initTools()) and hands a workbook to the workbook module first; the Node ESM entry
+# one named export each. Every module exports `version` and `debugMemoryBytes`; the
+# segmentation's are the ones exported.
 internal='^(initSync|start|__.*)$'
 mapfile -t FNS < <(exports_of hcp_segments | grep -vE "$internal" | sort -u)
 mapfile -t TOOL_FNS < <(exports_of hcp_segments_tools | grep -vE "$internal" | grep -vxF -f <(printf '%s\n' "${FNS[@]}") | sort -u)
 log "exports: ${FNS[*]} | tools: ${TOOL_FNS[*]}"
 cp js/web/index.js "$PKG/web/index.js"
-# Functions js/web/index.js writes itself (e.g. segment, which hands a workbook to the tools first).
+# Functions js/web/index.js writes itself, if any.
 mapfile -t OWN < <(grep -oE '^export function [A-Za-z_][A-Za-z0-9_]*\(' js/web/index.js | sed -E 's/^export function ([A-Za-z0-9_]+)\(/\1/')
 own() { [[ " ${OWN[*]} " == *" $1 "* ]]; }
 for fn in "${FNS[@]}"; do
-  own "$fn" || printf '\nexport function %s(...args) {\n  need("%s");\n  return wasm.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
+  own "$fn" || printf '\nexport function %s(...args) {\n  need("%s");\n  return readingWorkbooks(wasm.%s, args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
 done
 for fn in "${TOOL_FNS[@]}"; do
-  own "$fn" || printf '\nexport function %s(...args) {\n  needTools("%s");\n  return tools.%s(...args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
+  own "$fn" || printf '\nexport function %s(...args) {\n  needTools("%s");\n  return readingWorkbooks(tools.%s, args);\n}\n' "$fn" "$fn" "$fn" >> "$PKG/web/index.js"
 done
-ALL_FNS=("${FNS[@]}" "${TOOL_FNS[@]}")
+printf '\nexport function readTable(...args) {\n  needWorkbooks("readTable");\n  return workbooks.readTable(...args);\n}\n' >> "$PKG/web/index.js"
+ALL_FNS=("${FNS[@]}" "${TOOL_FNS[@]}" readTable)
 cp js/node/index.cjs js/node/index.mjs "$PKG/node/"
 printf 'export const { %s } = api;\n' "$(IFS=,; echo "${ALL_FNS[*]}" | sed 's/,/, /g')" >> "$PKG/node/index.mjs"
 # wasm-bindgen's nodejs output is CommonJS; the package is "type": "module".
@@ -124,6 +129,6 @@ log "pkg/ assembled (hcp-segments@$VERSION):"
 # Issue 4's size target is for the first download: the segmentation module under 300 KB gzip.
 SEGMENT_GZIP=$(gzip -9c "$PKG/web/hcp_segments_bg.wasm" | wc -c)
 [ "$SEGMENT_GZIP" -lt 300000 ] || log "warning: web/hcp_segments_bg.wasm is $SEGMENT_GZIP bytes gzip, over the 300 KB target (docs/package.md)"
-for f in "$PKG"/{web,node}/hcp_segments{,_tools}_bg.wasm; do
+for f in "$PKG"/{web,node}/hcp_segments{,_tools,_workbooks}_bg.wasm; do
   printf '  %-32s %8d bytes, %8d gzip\n' "${f#"$ROOT"/}" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" >&2
 done

@@ -4,6 +4,7 @@
 "use strict";
 const segmentation = require("./hcp_segments.js");
 const tools = require("./hcp_segments_tools.js");
+const workbooks = require("./hcp_segments_workbooks.js");
 
 const api = {};
 // Every function the two modules export (segment, kmeans, version; assign, generateSample, the
@@ -14,20 +15,26 @@ for (const wasm of [tools, segmentation]) {
     if (typeof value === "function" && !name.startsWith("__") && name !== "start") api[name] = value;
   }
 }
-// The segmentation module has no workbook reader: the tools module reads a workbook into the
-// engine's table format first (see web/index.js).
-api.segment = (input, options, onProgress) => {
-  try {
-    return segmentation.segment(input, options, onProgress);
-  } catch (e) {
-    if (!e || e.code !== "WORKBOOK_READER_MISSING") throw e;
-    return segmentation.segment(tools.readTable(input, options), options, onProgress);
-  }
-};
+// A workbook goes to the workbook module first (see web/index.js: readingWorkbooks).
+function readingWorkbooks(fn) {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (!e || e.code !== "WORKBOOK_READER_MISSING") throw e;
+      const options = args.find((a) => a && typeof a === "object" && !ArrayBuffer.isView(a) && !(a instanceof ArrayBuffer) && "sheet" in a);
+      return fn(...args.map((a) => (ArrayBuffer.isView(a) || a instanceof ArrayBuffer ? workbooks.readTable(a, options) ?? a : a)));
+    }
+  };
+}
+for (const name of Object.keys(api)) api[name] = readingWorkbooks(api[name]);
+api.readTable = workbooks.readTable;
 /** Already loaded in Node; kept so the same code runs in browsers and Node. */
 api.init = () => Promise.resolve();
 api.initSync = () => {};
 api.initTools = () => Promise.resolve();
 api.initToolsSync = () => {};
+api.initWorkbooks = () => Promise.resolve();
+api.initWorkbooksSync = () => {};
 
 module.exports = api;

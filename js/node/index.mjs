@@ -4,4 +4,4 @@
 import api from "./index.cjs";
 
 export default api;
-export const { init, initSync, initTools, initToolsSync } = api;
+export const { init, initSync, initTools, initToolsSync, initWorkbooks, initWorkbooksSync } = api;

@@ -7,12 +7,14 @@
 // init() is explicit rather than a top-level await: TLA breaks Vite's and webpack's default
 // build targets, and an explicit call lets the host pass its own URL/bytes (CDN, strict CSP).
 //
-// The wasm is two modules, so that a page's first download is only the segmentation:
+// The wasm is three modules, so that a page's first download is only the segmentation:
 // init() loads hcp_segments_bg.wasm (segment, kmeans, version); initTools() loads
-// hcp_segments_tools_bg.wasm (assign, segmentSummary, generateSample and the targeting
-// functions), when the page first needs one of them.
+// hcp_segments_tools_bg.wasm (assign, inspect, the writers, segmentSummary, generateSample and
+// the targeting functions), when the page first needs one of them; initWorkbooks() loads
+// hcp_segments_workbooks_bg.wasm, the .xlsx/.xls/.ods reader, when a workbook arrives.
 import wbInit, * as wasm from "./hcp_segments.js";
 import toolsInit, * as tools from "./hcp_segments_tools.js";
+import workbooksInit, * as workbooks from "./hcp_segments_workbooks.js";
 
 function codedError(code, message, cause) {
   const err = new Error(message, cause === undefined ? undefined : { cause });
@@ -49,11 +51,15 @@ function loader(wbInitFn, bindings, what, how) {
     need(name) {
       if (!loaded) throw codedError("NOT_INITIALIZED", `hcp-segments: ${how} before calling ${name}() in a browser`);
     },
+    get loaded() {
+      return loaded;
+    },
   };
 }
 
 const segmentation = loader(wbInit, wasm, "the wasm", "await init()");
 const toolsModule = loader(toolsInit, tools, "the tools wasm", "await initTools() (the function is in the second wasm module, hcp_segments_tools_bg.wasm)");
+const workbooksModule = loader(workbooksInit, workbooks, "the workbook wasm", "await initWorkbooks() (reading .xlsx/.xls/.ods is the third wasm module, hcp_segments_workbooks_bg.wasm)");
 
 /** Load the wasm (idempotent). `input`: URL, Response, bytes or WebAssembly.Module; default: the file beside this module. */
 export function init(input) {
@@ -75,24 +81,41 @@ export function initToolsSync(input) {
   toolsModule.loadSync(input);
 }
 
+/** Load the workbook reader (idempotent): .xlsx, .xls and .ods files need it. `input` as for init(). */
+export function initWorkbooks(input) {
+  return workbooksModule.load(input);
+}
+
+/** Synchronous initWorkbooks from bytes or a compiled WebAssembly.Module. */
+export function initWorkbooksSync(input) {
+  workbooksModule.loadSync(input);
+}
+
 const need = (name) => segmentation.need(name);
 const needTools = (name) => toolsModule.need(name);
+const needWorkbooks = (name) => workbooksModule.need(name);
 
-// One wrapper per function the two modules export (segment, kmeans, version: init(); assign,
-// generateSample and the rest of js/types.d.ts: initTools()), each checking that its module is
-// loaded, is appended below by scripts/build-wasm.sh from the wasm-bindgen output, so no export
-// can be forgotten here.
-
-// The segmentation module has no workbook reader (it would double its download): given a
-// workbook's bytes it answers WORKBOOK_READER_MISSING before doing any work, and the tools
-// module reads the workbook into the engine's table format, which the segmentation reads.
-export function segment(input, options, onProgress) {
-  need("segment");
+/**
+ * `fn(...args)`; when the engine answers that a file is a workbook (WORKBOOK_READER_MISSING,
+ * before any work), every file argument is read by the workbook module into the engine's table
+ * (the sheet from the call's options) and the call is made again with the tables.
+ */
+function readingWorkbooks(fn, args) {
   try {
-    return wasm.segment(input, options, onProgress);
+    return fn(...args);
   } catch (e) {
     if (!e || e.code !== "WORKBOOK_READER_MISSING") throw e;
-    needTools("segment (with a workbook)");
-    return wasm.segment(tools.readTable(input, options), options, onProgress);
+    if (!workbooksModule.loaded) {
+      e.message += ": call await initWorkbooks() first";
+      throw e;
+    }
+    const options = args.find((a) => a && typeof a === "object" && !ArrayBuffer.isView(a) && !(a instanceof ArrayBuffer) && "sheet" in a);
+    return fn(...args.map((a) => (ArrayBuffer.isView(a) || a instanceof ArrayBuffer ? workbooks.readTable(a, options) ?? a : a)));
   }
 }
+
+// One wrapper per function the modules export (segment, kmeans, version: init(); assign,
+// generateSample and the rest of js/types.d.ts: initTools(); readTable: initWorkbooks()), each
+// checking that its module is loaded, is appended below by scripts/build-wasm.sh from the
+// wasm-bindgen output, so no export can be forgotten here.
+

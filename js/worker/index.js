@@ -198,6 +198,7 @@ function report(onProgress, progress) {
 export function createSegmenter(options = {}) {
   const wasmUrl = options.wasmUrl === undefined ? undefined : String(options.wasmUrl);
   const toolsWasmUrl = options.toolsWasmUrl === undefined ? undefined : String(options.toolsWasmUrl);
+  const workbooksWasmUrl = options.workbooksWasmUrl === undefined ? undefined : String(options.workbooksWasmUrl);
   const size = poolSize(options.workers);
   const workers = new Array(size).fill(null);
   const requests = new Map(); // request id → {slot, resolve, reject, onProgress}
@@ -297,7 +298,7 @@ export function createSegmenter(options = {}) {
       // A view on part of a buffer (a part of a file): cloning it would copy the whole buffer.
       args = [Uint8Array.prototype.slice.call(first), ...args.slice(1)];
     }
-    w.postMessage({ type: "call", id, method, args, wasmUrl, toolsWasmUrl, progress }, transfer);
+    w.postMessage({ type: "call", id, method, args, wasmUrl, toolsWasmUrl, workbooksWasmUrl, progress }, transfer);
   }
 
   async function pooledSegment(entry, input, segmentOptions, onProgress) {

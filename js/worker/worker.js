@@ -1,5 +1,5 @@
 // The module Web Worker behind createSegmenter(): loads the web build and runs one call at a
-// time. Protocol (main → worker): {type:"call", id, method, args, wasmUrl, toolsWasmUrl,
+// time. Protocol (main → worker): {type:"call", id, method, args, wasmUrl, toolsWasmUrl, workbooksWasmUrl,
 // progress} | {type:"warm", wasmUrl} (load the wasm now) | {type:"tierUp", wasmUrl, sample,
 // options} (load it and warm it up on the sample: tierUp() below) | {type:"release"} (drop the
 // pool session)
@@ -13,8 +13,8 @@ import * as segmentBindings from "../web/hcp_segments.js";
 import * as toolsBindings from "../web/hcp_segments_tools.js";
 
 const { PoolSession } = segmentBindings;
-const { init, initTools } = api;
-const LOADERS = new Set(["init", "initSync", "initTools", "initToolsSync"]);
+const { init, initTools, initWorkbooks, readTable } = api;
+const LOADERS = new Set(["init", "initSync", "initTools", "initToolsSync", "initWorkbooks", "initWorkbooksSync", "readTable"]);
 // Every engine function the web entry exports (generated from the wasm's exports at build time).
 const methods = Object.fromEntries(Object.entries(api).filter(([name, f]) => typeof f === "function" && !LOADERS.has(name)));
 // The functions of the second wasm module (assign, targeting, …): it is loaded on the first of
@@ -218,16 +218,27 @@ function loadTools(toolsWasmUrl) {
   return toolsReady;
 }
 
-// The segmentation module has no workbook reader: given a workbook it answers
-// WORKBOOK_READER_MISSING before any work, and the tools module reads the workbook into the
-// engine's table format, which the segmentation reads (as web/index.js does).
+let workbooksReady = null;
+
+function loadWorkbooks(workbooksWasmUrl) {
+  if (!workbooksReady) {
+    workbooksReady = initWorkbooks(workbooksWasmUrl);
+    workbooksReady.catch(() => (workbooksReady = null)); // the next workbook tries again
+  }
+  return workbooksReady;
+}
+
+// The segmentation and tools modules have no workbook reader: given a workbook they answer
+// WORKBOOK_READER_MISSING before any work. The workbook module is loaded then (the first
+// workbook only), reads each file argument into the engine's table, and the call is made again.
 async function withWorkbook(msg, run, args) {
   try {
     return run(...args);
   } catch (e) {
     if (!e || e.code !== "WORKBOOK_READER_MISSING") throw e;
-    await loadTools(msg.toolsWasmUrl);
-    return run(methods.readTable(args[0], args[1]), ...args.slice(1));
+    await loadWorkbooks(msg.workbooksWasmUrl);
+    const options = args.find((a) => a && typeof a === "object" && !ArrayBuffer.isView(a) && !(a instanceof ArrayBuffer) && "sheet" in a);
+    return run(...args.map((a) => (ArrayBuffer.isView(a) || a instanceof ArrayBuffer ? readTable(a, options) ?? a : a)));
   }
 }
 
@@ -287,7 +298,7 @@ self.onmessage = async (event) => {
     }
     // segment: the wasm packs `assignments` itself (no n JS objects to build and pack here).
     const run = method === "segment" ? PoolSession.segmentPacked : fn;
-    const { result, extra } = packResult(method === "segment" ? await withWorkbook(msg, run, callArgs) : run(...callArgs));
+    const { result, extra } = packResult(await withWorkbook(msg, run, callArgs));
     try {
       self.postMessage({ type: "result", id, result }, [...transferables(result), ...extra]);
     } catch {

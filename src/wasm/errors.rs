@@ -19,6 +19,9 @@ pub fn to_js_error(e: SegError) -> JsValue {
     if let Some(column) = e.column() {
         set("column", JsValue::from_str(column));
     }
+    if let Some(cell) = e.cell() {
+        set("cell", JsValue::from_str(cell));
+    }
     err.into()
 }
 

@@ -7,13 +7,16 @@
 //! - Integers from JS arrive as `f64` and are range-checked here: wasm-bindgen would silently
 //!   wrap -1 into 4294967295 for a `u32` parameter.
 //!
-//! The crate is bound as two wasm modules, so that a page's first download is only the
+//! The crate is bound as three wasm modules, so that a page's first download is only the
 //! segmentation; scripts/build-wasm.sh builds each with one feature:
 //! - `wasm-segment` → `hcp_segments_bg.wasm`: `segment`, `kmeans`, the worker pool's session;
-//! - `wasm-tools` → `hcp_segments_tools_bg.wasm`: `assign`, `segmentSummary`, `generateSample`
-//!   and the targeting functions, loaded on demand (`initTools()` in the web entry).
+//! - `wasm-tools` → `hcp_segments_tools_bg.wasm`: `assign`, `inspect`, `segmentSummary`,
+//!   `generateSample`, the writers and the targeting functions, loaded on demand (`initTools()`);
+//! - `wasm-workbooks` → `hcp_segments_workbooks_bg.wasm`: `readTable`, loaded when a workbook
+//!   arrives (`initWorkbooks()`): the other two answer a workbook with `WORKBOOK_READER_MISSING`
+//!   and read the table it makes instead.
 //!
-//! Both carry `version` and `debugMemoryBytes`. Native builds and tests have both features.
+//! All carry `version` and `debugMemoryBytes`. Native builds and tests have every feature.
 
 // A module built with one feature leaves some shared helpers unused.
 #![cfg_attr(not(all(feature = "wasm-segment", feature = "wasm-tools")), allow(dead_code, unused_imports))]
@@ -30,6 +33,8 @@ mod segment;
 mod targeting;
 #[cfg(feature = "wasm-tools")]
 mod tools;
+#[cfg(feature = "wasm-workbooks")]
+mod workbooks;
 
 use crate::segmentation::SegmentResult;
 use errors::JsResult;
