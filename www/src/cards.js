@@ -30,15 +30,15 @@ function balance(b) {
   if (!b) return '';
   const open = b.open ?? 0, walled = b.walled ?? 0, other = b.other ?? 0;
   const words = b.openShare == null ? 'uses neither open networks nor walled gardens'
-    : b.openShare >= 0.6 ? 'leans to open networks, where HCPs build their reputation'
+    : `between the two, ${pct(b.openShare)} open: it ${b.openShare >= 0.6 ? 'leans to open networks, where HCPs build their reputation'
       : b.openShare <= 0.4 ? 'leans to walled gardens, where HCPs discuss clinical decisions'
-        : 'is balanced between open networks and walled gardens';
+        : 'is balanced between open networks and walled gardens'}`;
   const kinds = (b.kinds ?? []).map((k) => `${kindLabel(k.kind)} ${pct(k.share)}`).join(' · ');
   return `<div class="balance" data-open="${open}" data-walled="${walled}" data-open-share="${b.openShare ?? ''}">` +
     `<h4>Where it engages</h4><div class="balance-bar" role="img" aria-label="${esc(`open networks ${pct(open)}, walled gardens ${pct(walled)}, other ${pct(other)}`)}">` +
     `<span class="bal-open" data-w="${open}"></span><span class="bal-walled" data-w="${walled}"></span><span class="bal-other" data-w="${other}"></span></div>` +
     `<p class="small"><span class="key-open">open networks ${pct(open)}</span> · <span class="key-walled">walled gardens ${pct(walled)}</span> · other ${pct(other)}: ` +
-    `the segment ${esc(words)}.</p>${kinds ? `<p class="muted small" title="share of the segment's channel engagements per kind">${esc(kinds)}</p>` : ''}</div>`;
+    `${esc(words)}.</p>${kinds ? `<p class="muted small" title="share of the segment's channel engagements per kind">${esc(kinds)}</p>` : ''}</div>`;
 }
 
 /** "format:cme_module" → "cme module (format)". */

@@ -15,7 +15,7 @@ const nf2 = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2, minimumFr
 export const int = (x) => (x == null || !Number.isFinite(x) ? '–' : nf0.format(x));
 export const dec1 = (x) => (x == null || !Number.isFinite(x) ? '–' : nf1.format(x));
 export const dec2 = (x) => (x == null || !Number.isFinite(x) ? '–' : nf2.format(x));
-export const pct = (x) => (x == null || !Number.isFinite(x) ? '–' : `${nf1.format(x * 100)}%`);
+export const pct = (x) => (x == null || !Number.isFinite(x) ? '–' : `${nf1.format(x * 100 || 0)}%`); // || 0: no “-0.0%”
 export const idx = (x) => (x == null || !Number.isFinite(x) ? '–' : nf0.format(x));
 
 /** Pretty channel / format name: "univadis_medscape" → "univadis medscape". */
