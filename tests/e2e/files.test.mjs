@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { start, shot, shotFull, parseCsv, ROOT } from './harness.mjs';
+import { start, shot, parseCsv, ROOT, ARTIFACTS } from './harness.mjs';
 
 const require = createRequire(join(ROOT, 'www', 'package.json'));
 const hcp = require('hcp-segments');
@@ -208,7 +208,9 @@ describe('files in and out', { concurrency: false }, () => {
     const verdicts = await page.$$eval('#cards .card', (c) => c.map((x) => x.querySelector('.stab .badge').dataset.verdict));
     ref.segments.forEach((s, i) => { if (s.tooSmall) assert.equal(verdicts[i], 'tooSmall'); });
     await page.evaluate(() => document.getElementById('results').scrollIntoView());
-    await shotFull(page, '12-small-file');
+    await shot(page, '12-small-file');
+    await page.evaluate(() => document.getElementById('cards').scrollIntoView());
+    await shot(page, '12a-small-file-cards');
 
     // A fixed k that leaves every segment too small: each card flagged, the warnings say why.
     const ref6 = hcp.segment(small, { k: 6, seed: 42, nRuns: 10 });

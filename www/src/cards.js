@@ -42,9 +42,11 @@ function balance(b) {
 }
 
 /** "format:cme_module" → "cme module (format)". */
-function driver(d) {
+function driver(d, display) {
   const i = d.indexOf(':');
-  return i < 0 ? esc(pretty(d)) : `${esc(pretty(d.slice(i + 1)))} <span class="kind">(${esc(pretty(d.slice(0, i)))})</span>`;
+  if (i < 0) return esc(pretty(d));
+  const name = d.slice(i + 1);
+  return `${esc(display.get(name) ?? pretty(name))} <span class="kind">(${esc(pretty(d.slice(0, i)))})</span>`;
 }
 
 /** A composition line: the largest levels; a level with fewer than 10 HCPs (suppressed) shows as "<10". */
@@ -81,10 +83,11 @@ export function renderCards(host, segments, names, onRename, { minSize = 10 } = 
     const comps = s.composition.filter((c) => ['specialty', 'country'].includes(c.column));
     const reach = s.reach.length ? `<p class="quality">Reachable: ${s.reach.map((r) => `${esc(pretty(r.consent))} ${pct(r.share)}`).join(' · ')}</p>` : '';
     const byMix = (list) => [...list].sort((a, b) => b.share - a.share);
+    const display = new Map([...s.channels, ...s.formats].map((c) => [c.name, c.displayName ?? pretty(c.name)]));
     body.innerHTML =
       `<p class="size"><strong class="seg-size">${int(s.size)}</strong> HCPs · <span class="seg-share">${pct(s.share)}</span> of the universe · ${dec2(s.meanEngagements)} engagements/HCP</p>` +
       (s.tooSmall ? `<p class="small-note">Fewer than ${int(minSize)} HCPs: too few to profile reliably or to fund on its own. Merge it (a smaller k) or collect more data.</p>` : '') +
-      (s.drivers.length ? `<p class="drivers">Drivers: ${s.drivers.map(driver).join(' · ')}</p>` : '') +
+      (s.drivers.length ? `<p class="drivers">Drivers: ${s.drivers.map((d) => driver(d, display)).join(' · ')}</p>` : '') +
       scoreTable('Top channels (by share of mix)', byMix(s.channels), s.size) + scoreTable('Top formats (by share of mix)', byMix(s.formats), s.size) +
       balance(s.networkBalance) +
       comps.map(composition).join('') + reach +

@@ -28,8 +28,8 @@ export function segment(input, options, { onProgress, signal } = {}) {
 }
 
 /** @returns {Promise<import('hcp-segments').AssignResult>} */
-export function assign(model, input, { onProgress, signal } = {}) {
-  return call((s) => s.assign(model, input, { onProgress, signal }));
+export function assign(model, input, options, { onProgress, signal } = {}) {
+  return call((s) => s.assign(model, input, options, { onProgress, signal }));
 }
 
 /** @returns {Promise<string>} */

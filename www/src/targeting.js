@@ -135,12 +135,13 @@ export function planSegments(rows, mask, segments, nameOf) {
 const STATUS_TEXT = { tested: 'tested', untested: 'untested' };
 
 /** What a segment × channel is: tested / untested (with results), forced, or why it gets nothing. */
-function statusOf(c, a) {
-  if (!c.eligible && !a?.forced) return { cls: 'excluded', text: c.excludedReason || 'excluded' };
+function statusOf(c, a, hasResults) {
+  if (!c.eligible && !a?.forced) return { cls: 'excluded', text: 'not funded' };
   const parts = [];
   if (a?.forced || c.forced) parts.push('forced');
-  if (a?.status && STATUS_TEXT[a.status]) parts.push(STATUS_TEXT[a.status]);
-  return { cls: a?.status ?? 'planned', text: parts.join(' · ') || 'planned' };
+  // Without campaign results every cell is untested: the label only says something with them.
+  if (hasResults && a?.status && STATUS_TEXT[a.status]) parts.push(STATUS_TEXT[a.status]);
+  return { cls: hasResults ? a?.status ?? 'planned' : 'planned', text: parts.join(' · ') || 'funded' };
 }
 
 /**
@@ -181,7 +182,7 @@ export function renderPlan(host, plan, { hasResults, locale }) {
   const segs = plan.segments.map((s) => {
     const rows = s.channels.map((c) => {
       const a = cell.get(`${s.id}|${c.channel}`);
-      const st = statusOf(c, a);
+      const st = statusOf(c, a, hasResults);
       const reach = c.consent ? `${int(c.reachable)} (${pct(c.reachableShare)}${c.consentKnown ? '' : ', no consent column: counted as all'})` : `${int(c.reachable)} (no consent gate)`;
       return `<tr data-channel="${esc(c.channel)}" class="st-${esc(st.cls)}"><th scope="row">${esc(c.displayName ?? c.channel)}<span class="sub">${esc(kindLabel(c.kind))}</span></th>` +
         `<td class="num per-hcp">${dec2(c.mean)}</td><td class="num mix">${pct(c.mixShare)}</td>` +
