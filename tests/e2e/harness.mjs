@@ -37,8 +37,12 @@ export async function start({ width = 1280, height = 800 } = {}) {
 export const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 export const shotFull = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
-/** Parse a small CSV (the page's exports: quoted fields possible, no embedded newlines expected). */
+/**
+ * Parse a small CSV (the page's exports: quoted fields possible, no embedded newlines expected).
+ * A leading byte-order mark (the "For Excel" dialect writes one) is not part of the first field.
+ */
 export function parseCsv(text) {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const rows = [];
   for (const line of text.split(/\r?\n/)) {
     if (!line) continue;

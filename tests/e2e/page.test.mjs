@@ -15,6 +15,10 @@ const require = createRequire(join(ROOT, 'www', 'package.json'));
 const hcp = require('hcp-segments');
 
 const num = (s) => Number(String(s).replace(/[^0-9.\-]/g, ''));
+/** The page's plan controls at their defaults, as channelPlan options. */
+const PLAN = { currency: 'EUR', minMixShare: 0.02, explorationShare: 0.1, forceChannels: [] };
+/** The page's default download dialect in the test browser (en-US). */
+const EXCEL = { dialect: 'excel', locale: 'en-US' };
 const timings = {};
 
 describe('targeting page', { concurrency: false }, () => {
@@ -146,13 +150,16 @@ describe('targeting page', { concurrency: false }, () => {
     const shown = await page.$$eval('#cards .card', (cs) => cs.map((c) => ({
       id: Number(c.dataset.seg), verdict: c.querySelector('.stab .badge').dataset.verdict,
       jaccard: Number(c.querySelector('.stab .jaccard').textContent),
+      p10: Number(c.querySelector('.stab .p10').textContent),
+      title: c.querySelector('.stab .badge').title,
     })));
     for (const s of shown) {
       const r = refStab.segments.find((x) => x.id === s.id);
       assert.equal(s.verdict, r.verdict, `segment ${s.id} verdict`);
       assert.equal(s.jaccard, Number(r.meanJaccard.toFixed(2)), `segment ${s.id} Jaccard`);
-      // The badge follows the stated thresholds.
-      assert.equal(s.verdict, r.meanJaccard >= 0.75 ? 'stable' : r.meanJaccard < 0.6 ? 'unreliable' : 'fuzzy');
+      // The engine judges the spread too: its 10th percentile is shown and explained.
+      assert.equal(s.p10, Number(r.p10Jaccard.toFixed(2)), `segment ${s.id} p10`);
+      assert.match(s.title, /10th percentile/);
     }
     timings.stability5000Ms = num(await page.getAttribute('#stab-status', 'data-ms'));
     // Re-run with fewer resamples on the button; Cancel is offered while it runs.
@@ -178,9 +185,9 @@ describe('targeting page', { concurrency: false }, () => {
     const refMap = (plan) => new Map(plan.allocations.filter((a) => a.cents > 0).map((a) => [`${a.segment}|${a.channel}`, a.cents]));
     const waitTotal = (cents) => page.waitForFunction((c) => document.getElementById('plan-total')?.dataset.cents === String(c), cents);
 
-    // Whole universe, default budget and minimum index: exactly the engine's plan on the run's segments.
+    // Whole universe, default budget and plan controls: exactly the engine's plan on the run's segments.
     await waitTotal(100000 * 100);
-    let expected = hcp.channelPlan(ref.segments, { budget: 100000, minIndex: 100 });
+    let expected = hcp.channelPlan(ref.segments, { budget: 100000, ...PLAN });
     assert.deepEqual(asMap(await readPlan()), refMap(expected));
     // The budget is adjustable, and the amounts add up to it to the cent.
     await page.fill('#budget-input', '123456.78');
@@ -189,22 +196,54 @@ describe('targeting page', { concurrency: false }, () => {
     assert.equal(cells.reduce((a, c) => a + c.cents, 0), 12345678, 'segment × channel amounts sum to the budget');
     const segTotals = await page.$$eval('#plan-table td.seg-total', (t) => t.map((x) => Number(x.dataset.cents)));
     assert.equal(segTotals.reduce((a, b) => a + b, 0), 12345678);
-    expected = hcp.channelPlan(ref.segments, { budget: 123456.78, minIndex: 100 });
+    expected = hcp.channelPlan(ref.segments, { budget: 123456.78, ...PLAN });
     assert.deepEqual(asMap(cells), refMap(expected));
-    // Every channel below the minimum index gets nothing.
+    // The plan follows use: every funded channel has at least 2 % of its segment's mix.
     for (const c of cells.filter((x) => x.cents > 0)) {
-      assert.ok(ref.segments[c.segment].channels.find((x) => x.name === c.channel).index >= 100);
+      assert.ok(ref.segments[c.segment].channels.find((x) => x.name === c.channel).share >= 0.02, `${c.segment}|${c.channel} is used`);
     }
-    // Per segment, channels ranked as the engine ranks them (index × reachable share).
-    const ranked = await page.$$eval('.plan-seg', (ds) => ds.map((d) => [Number(d.dataset.seg), [...d.querySelectorAll('li')].map((l) => l.dataset.channel)]));
-    for (const [id, chs] of ranked) assert.deepEqual(chs, expected.segments.find((s) => s.id === id).channels.slice(0, 5).map((c) => c.channel));
+    // Per segment, every channel in the engine's order, with its base (per HCP, share of mix, index, reachable) and status.
+    const detail = await page.$$eval('.plan-seg', (ds) => ds.map((d) => [Number(d.dataset.seg), [...d.querySelectorAll('tbody tr')].map((r) => ({
+      channel: r.dataset.channel, name: r.querySelector('th').firstChild.textContent, perHcp: r.querySelector('.per-hcp').textContent,
+      mix: r.querySelector('.mix').textContent, status: r.querySelector('.status').textContent, reason: r.querySelector('.reason').textContent }))]));
+    for (const [id, rows] of detail) {
+      const seg = expected.segments.find((s) => s.id === id);
+      assert.deepEqual(rows.map((r) => r.channel), seg.channels.map((c) => c.channel));
+      for (const [i, c] of seg.channels.entries()) {
+        assert.equal(rows[i].name, c.displayName, 'display names, not column names');
+        assert.equal(num(rows[i].perHcp), Number(c.mean.toFixed(2)));
+        assert.equal(num(rows[i].mix), Number((100 * c.mixShare).toFixed(1)));
+        const a = expected.allocations.find((x) => x.segment === id && x.channel === c.channel);
+        if (!c.eligible) assert.equal(rows[i].status, 'not funded');
+        assert.equal(rows[i].reason, a?.reason ?? c.excludedReason ?? '', 'the engine\'s reason for every channel');
+      }
+    }
+    assert.equal(await page.textContent('#plan-formula'), expected.formula);
+    // Amounts in the chosen currency, formatted in the browser's locale.
+    assert.equal(await page.textContent('#plan-total'), new Intl.NumberFormat('en-US', { style: 'currency', currency: 'EUR' }).format(123456.78));
+    await page.selectOption('#currency-select', 'GBP');
+    await page.waitForFunction(() => document.getElementById('plan-total')?.dataset.currency === 'GBP');
+    assert.equal(await page.textContent('#plan-total'), '£123,456.78');
+    await page.selectOption('#currency-select', 'EUR');
+    await page.waitForFunction(() => document.getElementById('plan-total')?.dataset.currency === 'EUR');
+    // The budget is read in the locale (en-US): an ambiguous number is refused with how to write it.
+    for (const typed of ['250.000', '1,5']) {
+      await page.fill('#budget-input', typed);
+      await page.waitForSelector('#budget-error:not([hidden])');
+      assert.match(await page.textContent('#budget-error'), /250,000\.5/, `“${typed}” is refused with an example`);
+    }
+    await page.fill('#budget-input', '123,456.78');
+    await page.waitForSelector('#budget-error', { state: 'hidden' });
+    await waitTotal(12345678);
     await page.evaluate(() => document.getElementById('target').scrollIntoView());
     await shot(page, '08a-plan');
+    await page.locator('.plan-seg').first().screenshot({ path: join(ARTIFACTS, '08e-plan-detail.png') });
 
-    // Campaign results: segment 0's best-funded channel engaged at 3× the others' rate.
+    // Campaign results: segment 0's best-funded channel engaged at 30 % (about 3× what the plan expects of it).
     const s0 = expected.allocations.filter((a) => a.segment === 0).sort((a, b) => b.cents - a.cents)[0].channel;
-    const others = expected.allocations.filter((a) => !(a.segment === 0 && a.channel === s0));
-    const results = ['segment,channel,impressions,engagements', `0,${s0},20000,1200`,
+    // Segment 3 has no results: its channels stay untested (and keep the exploration share).
+    const others = expected.allocations.filter((a) => !(a.segment === 0 && a.channel === s0) && a.segment !== 3 && a.cents > 0);
+    const results = ['segment,channel,impressions,engagements', `0,${s0},20000,6000`,
       ...others.map((a) => `${a.segment},${a.channel},20000,400`)].join('\n') + '\n';
     const resultsPath = join(h.tmp, 'campaign-results.csv');
     writeFileSync(resultsPath, results);
@@ -212,16 +251,37 @@ describe('targeting page', { concurrency: false }, () => {
     await page.setInputFiles('#results-input', resultsPath);
     await page.waitForSelector('#plan-table td.up');
     const after = asMap(await readPlan());
-    const withResults = hcp.channelPlan(ref.segments, { budget: 123456.78, minIndex: 100, results });
+    const withResults = hcp.channelPlan(ref.segments, { budget: 123456.78, ...PLAN, results });
     assert.deepEqual(after, refMap(withResults), 'the engine\'s re-computed plan');
     assert.equal([...after.values()].reduce((a, b) => a + b, 0), 12345678, 'still sums to the budget');
     assert.ok(after.get(`0|${s0}`) > before.get(`0|${s0}`), 'budget moved towards what worked');
-    for (const a of others) assert.ok(after.get(`${a.segment}|${a.channel}`) < before.get(`${a.segment}|${a.channel}`), `${a.segment}|${a.channel} gave budget up`);
+    // The plan follows beliefs, not multipliers: within a segment, budget moves from the cells the
+    // results made look worse than expected (posterior < expected rate) to those that did better.
+    const tested = withResults.allocations.filter((x) => x.status === 'tested' && before.get(`${x.segment}|${x.channel}`));
+    const growth = (x) => (after.get(`${x.segment}|${x.channel}`) ?? 0) / before.get(`${x.segment}|${x.channel}`);
+    let pairs = 0;
+    for (const worse of tested.filter((x) => x.posteriorRate < x.expectedRate)) {
+      for (const better of tested.filter((x) => x.segment === worse.segment && x.posteriorRate > x.expectedRate)) {
+        assert.ok(growth(worse) < growth(better), `${worse.segment}|${worse.channel} gave budget up to ${better.channel}`);
+        pairs++;
+      }
+    }
+    assert.ok(pairs > 0, 'the results raised some cells and lowered others');
+    const shownStatus = await page.$$eval('#plan-table tbody td[data-status]', (tds) => tds.map((td) => [`${td.dataset.seg}|${td.dataset.channel}`, td.dataset.status, td.classList.contains('untested')]));
+    for (const [key, status, marked] of shownStatus) {
+      const a = withResults.allocations.find((x) => `${x.segment}|${x.channel}` === key);
+      assert.equal(status, a.status);
+      assert.equal(marked, a.status === 'untested', `${key} is labelled untested exactly when it is`);
+    }
+    assert.ok(withResults.allocations.some((a) => a.status === 'untested' && a.cents > 0), 'the sample plan has funded untested cells');
+    assert.match(await page.textContent('#plan-notes'), /untested channels/);
     await shot(page, '08b-plan-results');
-    // The plan export is the plan on screen.
-    const exported = parseCsv((await download('#export-plan', 'plan.csv')).text);
-    assert.deepEqual(exported[0], ['segment', 'segment_name', 'channel', 'index', 'reachable_share', 'multiplier', 'amount']);
-    assert.equal(Math.round(exported.slice(1).reduce((a, r) => a + Number(r[6]) * 100, 0)), 12345678);
+    // The plan export is the engine's file for the plan on screen (Excel dialect in the browser's locale).
+    const exported = await download('#export-plan', 'plan.csv');
+    assert.equal(exported.text, hcp.exportCsv('plan', withResults, EXCEL));
+    const rowsOut = parseCsv(exported.text);
+    const amountCol = rowsOut[0].indexOf('amount');
+    assert.equal(Math.round(rowsOut.slice(1).reduce((a, r) => a + Number(r[amountCol]) * 100, 0)), 12345678);
 
     // A broken results file: the engine's message with line and column; the page keeps working.
     const bad = join(h.tmp, 'bad-results.csv');
@@ -236,15 +296,15 @@ describe('targeting page', { concurrency: false }, () => {
     await shot(page, '08c-plan-bad-results');
     await page.click('#results-clear');
     await waitTotal(12345678);
-    // No budget: nothing to split, no error; a minimum index no channel reaches: the engine says so.
+    // No budget: nothing to split, no error; a minimum share no channel reaches: the engine says so.
     await page.fill('#budget-input', '0');
     await waitTotal(0);
     assert.match(await page.textContent('#plan-table tbody'), /Enter a budget/);
     await page.fill('#budget-input', '123456.78');
-    await page.fill('#min-index-input', '100000');
+    await page.fill('#min-share-input', '100');
     await page.waitForSelector('#plan-error:not([hidden])');
-    assert.match(await page.textContent('#plan-error'), /no segment × channel has a weight/);
-    await page.fill('#min-index-input', '100');
+    assert.match(await page.textContent('#plan-error'), /no segment × channel can be funded/);
+    await page.fill('#min-share-input', '2');
     await page.waitForSelector('#plan-error', { state: 'hidden' });
     assert.deepEqual(asMap(await readPlan()), refMap(expected), 'back to the plan without results');
   });
@@ -284,14 +344,15 @@ describe('targeting page', { concurrency: false }, () => {
         return { consent: r.consent, share: count / mine.length, count };
       }) };
     });
-    const refPlan = hcp.channelPlan(narrowed, { budget: 250000, minIndex: 100 });
+    const refPlan = hcp.channelPlan(narrowed, { budget: 250000, ...PLAN });
     const shownPlan = await page.$$eval('#plan-table tbody td[data-seg]', (tds) => tds
       .filter((td) => td.dataset.cents !== '0').map((td) => [`${td.dataset.seg}|${td.dataset.channel}`, Number(td.dataset.cents)]));
     assert.deepEqual(new Map(shownPlan), new Map(refPlan.allocations.filter((a) => a.cents > 0).map((a) => [`${a.segment}|${a.channel}`, a.cents])));
     assert.equal(shownPlan.reduce((a, [, c]) => a + c, 0), 25000000, 'the plan sums to the budget');
     // Consent filter on email: every selected HCP is reachable by email.
-    const emailShares = await page.$$eval('.plan-seg li[data-channel="email"]', (ls) => ls.map((l) => l.textContent));
-    for (const t of emailShares) assert.match(t, /reachable 100\.0%/);
+    const emailShares = await page.$$eval('.plan-seg tr[data-channel="email"] td.reach', (ls) => ls.map((l) => l.textContent));
+    assert.ok(emailShares.length > 0);
+    for (const t of emailShares) assert.match(t, /100\.0%/);
 
     // Test cells on the selection: A/B + 10% holdout, seed 7, stratified by specialty × country.
     await page.check('#cells-on');
@@ -309,7 +370,12 @@ describe('targeting page', { concurrency: false }, () => {
     const { text, filename } = await download('#export-targets', 'targets.csv');
     assert.match(filename, /\.csv$/);
     const rows = parseCsv(text);
-    assert.deepEqual(rows[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'cell']);
+    // The engine's target list: id, segment, name, confidence, cell, then specialty, country and every consent flag.
+    assert.deepEqual(rows[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'cell', 'specialty', 'country', ...header.filter((c) => c.startsWith('consent_'))]);
+    for (const r of rows.slice(1)) {
+      assert.equal(r[5], 'oncology');
+      assert.equal(r[rows[0].indexOf('consent_email')], 'true');
+    }
     // Each HCP's cell in the export = the engine's, and the per-cell counts on screen match the file.
     const refCell = new Map(refCells.assignments.map((a) => [a.hcpId, a.cell]));
     for (const r of rows.slice(1)) assert.equal(r[4], refCell.get(r[0]), `cell of ${r[0]}`);
@@ -334,17 +400,17 @@ describe('targeting page', { concurrency: false }, () => {
     }
   });
 
-  it('exports the segment summary (CSV and JSON) with small cells suppressed', async () => {
-    const csv = parseCsv((await download('#export-summary-csv', 'summary.csv')).text);
-    assert.equal(csv.length, 5);
-    assert.deepEqual(csv[0].slice(0, 4), ['segment', 'segment_name', 'size', 'share']);
-    assert.equal(csv[1][1], 'Test persona zero');
-    assert.equal(csv.slice(1).reduce((a, r) => a + Number(r[2]), 0), 5000);
+  it('exports the segment summary (CSV and JSON): the engine\'s shareable summary, small cells suppressed', async () => {
+    const ref = hcp.segment(sample, { k: 4, seed: 42, nRuns: 10 });
+    const named = ref.segments.map((s) => (s.id === 0 ? { ...s, name: 'Test persona zero' } : s));
+    const csvText = (await download('#export-summary-csv', 'summary.csv')).text;
+    assert.equal(csvText, hcp.exportCsv('summary', named, EXCEL), 'the CSV is the engine\'s summary table');
+    assert.ok(parseCsv(csvText).some((r) => r[1] === 'Test persona zero'), 'with the name as edited');
     const json = JSON.parse((await download('#export-summary-json', 'summary.json')).text);
-    assert.equal(json.k, 4);
+    assert.deepEqual(json, JSON.parse(JSON.stringify(hcp.segmentSummary(named))), 'the JSON is segmentSummary\'s output');
     assert.equal(json.segments.length, 4);
     for (const s of json.segments) for (const c of s.composition) for (const l of c.levels) {
-      if (l.suppressed) { assert.equal(l.count, '<10'); assert.equal(l.share, null); }
+      if (l.suppressed) { assert.equal(l.count, null); assert.equal(l.share, null); }
       else assert.ok(l.count >= 10);
     }
   });
@@ -372,7 +438,7 @@ describe('targeting page', { concurrency: false }, () => {
     assert.deepEqual(new Map(counts), refCounts);
     assert.equal(counts.reduce((a, [, n]) => a + n, 0), 300);
     const out = parseCsv((await download('#export-assign', 'assigned.csv')).text);
-    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence']);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'distance']);
     assert.equal(out.length - 1, 300);
     for (const [, seg, name] of out.slice(1)) if (seg === '0') assert.equal(name, 'Test persona zero');
     await page.evaluate(() => document.getElementById('assign').scrollIntoView());
@@ -424,16 +490,20 @@ describe('targeting page', { concurrency: false }, () => {
     await page.evaluate(() => document.getElementById('refresh-result').scrollIntoView());
     await shot(page, '09a-refresh');
     const out = parseCsv((await download('#export-refresh', 'refreshed.csv')).text);
-    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'previous_segment']);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'distance']);
     assert.equal(out.length - 1, 5000);
-    // A previous-assignments file without a segment column: a clear message.
+    // A previous-assignments file with a word for a segment: the engine reads it on Refresh and says where.
     const badPrev = join(h.tmp, 'bad-previous.csv');
     writeFileSync(badPrev, 'hcp_id,segment\nH1,2\nH2,two\n');
     await page.setInputFiles('#previous-input', badPrev);
+    await page.waitForFunction(() => /bad-previous/.test(document.getElementById('model-status').textContent));
+    await page.click('#refresh-btn');
     await page.waitForSelector('#assign-error:not([hidden])');
     assert.match(await page.textContent('#assign-error'), /Line 3.*segment/s);
     await page.setInputFiles('#previous-input', prevPath);
+    await page.click('#refresh-btn');
     await page.waitForSelector('#assign-error', { state: 'hidden' });
+    await page.waitForSelector('#refresh-result:not([hidden])');
   });
 
   it('folds new profiles into the saved model: drift and refresh verdict = updateModel(), saved model assigns, bad file', async () => {
@@ -490,7 +560,7 @@ describe('targeting page', { concurrency: false }, () => {
     assert.deepEqual(JSON.parse(saved.text), JSON.parse(JSON.stringify(ref.model)));
     // The new HCPs' assignments: their segments in the updated model.
     const out = parseCsv((await download('#export-update', 'folded-in.csv')).text);
-    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence']);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'distance']);
     const refAsg = hcp.assign(ref.model, drifted).assignments;
     assert.deepEqual(out.slice(1).map((r) => [r[0], Number(r[1])]), refAsg.map((a) => [a.hcpId, a.segment]));
     for (const r of out.slice(1)) if (r[1] === '0') assert.equal(r[2], 'Test persona zero');
@@ -602,7 +672,7 @@ describe('targeting page', { concurrency: false }, () => {
     for (let i = 1; i < shown.length; i++) assert.ok(shown[i - 1][1] >= shown[i][1], 'sorted by score');
     assert.ok(refLa.missingFeatures.length > 0, 'the candidates lack the format features');
     const out = await download('#export-la', 'lookalikes.csv');
-    assert.equal(out.text, refLa.csv, 'the export is the engine\'s target list');
+    assert.equal(out.text, hcp.exportCsv('lookalikes', (({ csv, ...rest }) => rest)(refLa), EXCEL), 'the export is the engine\'s file');
     await page.evaluate(() => document.getElementById('lookalike').scrollIntoView());
     await shot(page, '09b-lookalikes');
     // A bad candidates file: the engine's message with the line; the page stays usable.
@@ -688,8 +758,11 @@ describe('targeting page', { concurrency: false }, () => {
     assert.match(await page.textContent('#run-error'), /id/i);
     // Fix the two roles (options.columns) and run again.
     await page.selectOption('#columns-table select[data-col="HCP token"]', 'id');
+    await page.waitForSelector('#columns-table .colitem.changed[data-role="id"]');
     await page.selectOption('#columns-table select[data-col="LinkedIn clicks"]', 'channel');
-    assert.equal(await page.$$eval('#columns-table .colitem.changed', (c) => c.length), 2);
+    // The engine inspects the file again with the mapping: both roles changed, with the engine's reason.
+    await page.waitForFunction(() => document.querySelectorAll('#columns-table .colitem.changed').length === 2);
+    assert.equal(await page.getAttribute('#columns-table .colitem:has(select[data-col="LinkedIn clicks"])', 'data-source'), 'mapping');
     await page.evaluate(() => document.getElementById('load').scrollIntoView());
     await shot(page, '12-roles-fixed');
     await page.click('#run-btn');

@@ -1,6 +1,8 @@
 // One card per segment (editable persona name, size and share, top channels and formats with
-// index scores, composition with small cells suppressed) and the channel-index heatmap.
-import { esc, int, pct, idx, dec2, pretty, el } from './util.js';
+// each index and its base — engagements per HCP, share of the segment's mix, HCPs behind it —,
+// the open-network / walled-garden balance, composition with small cells suppressed, a too-small
+// badge) and the channel-index heatmap. Names are the engine's display names.
+import { esc, int, pct, idx, dec2, pretty, el, kindLabel } from './util.js';
 
 const TOP = 4;
 
@@ -8,17 +10,43 @@ function indexClass(v) {
   return v == null ? '' : v >= 120 ? 'hi' : v <= 80 ? 'lo' : '';
 }
 
-function scoreTable(title, scores) {
-  const rows = scores.slice(0, TOP).map((s) =>
-    `<tr><td>${esc(pretty(s.name))}</td><td class="num"><span class="idx ${indexClass(s.index)}" title="index">${idx(s.index)}</span></td>` +
-    `<td class="num muted" title="mean engagements per HCP">${dec2(s.mean)}</td></tr>`).join('');
-  return `<h4>${esc(title)}</h4><table><thead><tr><th scope="col">name</th><th scope="col" class="num">index</th><th scope="col" class="num">mean</th></tr></thead><tbody>${rows}</tbody></table>`;
+/** Channels or formats: name, engagements per HCP, share of the mix, index (with its base in the title). */
+function scoreTable(title, scores, size) {
+  const rows = scores.slice(0, TOP).map((s) => {
+    const base = `${s.displayName ?? s.name}: ${dec2(s.mean)} engagements per HCP against ${dec2(s.universeMean)} in the universe, ` +
+      `${pct(s.share)} of the segment's mix, ${int(size)} HCPs`;
+    return `<tr data-name="${esc(s.name)}"><td>${esc(s.displayName ?? pretty(s.name))}</td>` +
+      `<td class="num per-hcp" title="engagements per HCP">${dec2(s.mean)}</td>` +
+      `<td class="num mix" title="share of the segment's mix">${pct(s.share)}</td>` +
+      `<td class="num"><span class="idx ${indexClass(s.index)}" title="${esc(`index ${idx(s.index)} = ${base}`)}">${idx(s.index)}</span></td></tr>`;
+  }).join('');
+  return `<h4>${esc(title)} <span class="muted">n = ${int(size)}</span></h4><table class="scores"><thead><tr><th scope="col">name</th>` +
+    `<th scope="col" class="num" title="mean engagements per HCP">per HCP</th><th scope="col" class="num" title="share of the segment's own engagements">mix</th>` +
+    `<th scope="col" class="num" title="segment mean ÷ universe mean × 100">index</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** Open networks (reputation) versus walled gardens (clinical discussion): a bar and words. */
+function balance(b) {
+  if (!b) return '';
+  const open = b.open ?? 0, walled = b.walled ?? 0, other = b.other ?? 0;
+  const words = b.openShare == null ? 'uses neither open networks nor walled gardens'
+    : `between the two, ${pct(b.openShare)} open: it ${b.openShare >= 0.6 ? 'leans to open networks, where HCPs build their reputation'
+      : b.openShare <= 0.4 ? 'leans to walled gardens, where HCPs discuss clinical decisions'
+        : 'is balanced between open networks and walled gardens'}`;
+  const kinds = (b.kinds ?? []).map((k) => `${kindLabel(k.kind)} ${pct(k.share)}`).join(' · ');
+  return `<div class="balance" data-open="${open}" data-walled="${walled}" data-open-share="${b.openShare ?? ''}">` +
+    `<h4>Where it engages</h4><div class="balance-bar" role="img" aria-label="${esc(`open networks ${pct(open)}, walled gardens ${pct(walled)}, other ${pct(other)}`)}">` +
+    `<span class="bal-open" data-w="${open}"></span><span class="bal-walled" data-w="${walled}"></span><span class="bal-other" data-w="${other}"></span></div>` +
+    `<p class="small"><span class="key-open">open networks ${pct(open)}</span> · <span class="key-walled">walled gardens ${pct(walled)}</span> · other ${pct(other)}: ` +
+    `${esc(words)}.</p>${kinds ? `<p class="muted small" title="share of the segment's channel engagements per kind">${esc(kinds)}</p>` : ''}</div>`;
 }
 
 /** "format:cme_module" → "cme module (format)". */
-function driver(d) {
+function driver(d, display) {
   const i = d.indexOf(':');
-  return i < 0 ? esc(pretty(d)) : `${esc(pretty(d.slice(i + 1)))} <span class="kind">(${esc(pretty(d.slice(0, i)))})</span>`;
+  if (i < 0) return esc(pretty(d));
+  const name = d.slice(i + 1);
+  return `${esc(display.get(name) ?? pretty(name))} <span class="kind">(${esc(pretty(d.slice(0, i)))})</span>`;
 }
 
 /** A composition line: the largest levels; a level with fewer than 10 HCPs (suppressed) shows as "<10". */
@@ -40,7 +68,7 @@ function composition(comp) {
  * @param {Map<number,string>} names edited names by id
  * @param {(id:number, name:string)=>void} onRename
  */
-export function renderCards(host, segments, names, onRename) {
+export function renderCards(host, segments, names, onRename, { minSize = 10 } = {}) {
   host.replaceChildren();
   for (const s of segments) {
     const name = names.get(s.id) ?? s.name;
@@ -54,18 +82,25 @@ export function renderCards(host, segments, names, onRename) {
     const body = el('div');
     const comps = s.composition.filter((c) => ['specialty', 'country'].includes(c.column));
     const reach = s.reach.length ? `<p class="quality">Reachable: ${s.reach.map((r) => `${esc(pretty(r.consent))} ${pct(r.share)}`).join(' · ')}</p>` : '';
+    const byMix = (list) => [...list].sort((a, b) => b.share - a.share);
+    const display = new Map([...s.channels, ...s.formats].map((c) => [c.name, c.displayName ?? pretty(c.name)]));
     body.innerHTML =
       `<p class="size"><strong class="seg-size">${int(s.size)}</strong> HCPs · <span class="seg-share">${pct(s.share)}</span> of the universe · ${dec2(s.meanEngagements)} engagements/HCP</p>` +
-      (s.drivers.length ? `<p class="drivers">Drivers: ${s.drivers.map(driver).join(' · ')}</p>` : '') +
-      scoreTable('Top channels', s.channels) + scoreTable('Top formats', s.formats) +
+      (s.tooSmall ? `<p class="small-note">Fewer than ${int(minSize)} HCPs: too few to profile reliably or to fund on its own. Merge it (a smaller k) or collect more data.</p>` : '') +
+      (s.drivers.length ? `<p class="drivers">Drivers: ${s.drivers.map((d) => driver(d, display)).join(' · ')}</p>` : '') +
+      scoreTable('Top channels (by share of mix)', byMix(s.channels), s.size) + scoreTable('Top formats (by share of mix)', byMix(s.formats), s.size) +
+      balance(s.networkBalance) +
       comps.map(composition).join('') + reach +
       `<p class="quality">Silhouette ${s.silhouette == null ? '–' : s.silhouette.toFixed(2)} · cohesion ${dec2(s.cohesion)}</p>`;
     const card = el('article', { class: `card c${s.id % 8}`, 'data-seg': s.id, 'aria-label': `Segment ${s.id}` },
       el('header', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'seg-no', text: `Segment #${s.id}` }),
+        s.tooSmall ? el('span', { class: 'badge tooSmall', 'data-too-small': 'true', title: `Fewer than ${minSize} HCPs (the minimum segment size)`, text: 'too small' }) : null,
         el('span', { class: 'edit-hint', text: 'persona name (editable)' })),
       input, el('p', { class: 'stab', 'data-seg': s.id }), body);
     host.append(card);
   }
+  // Bar widths through the CSSOM (inline style attributes are blocked by the CSP).
+  host.querySelectorAll('.balance-bar [data-w]').forEach((e) => { e.style.width = `${(100 * Number(e.dataset.w)).toFixed(1)}%`; });
 }
 
 /** Heatmap: rows = segments, columns = channels (in the universe's order), cells coloured by index. */
@@ -73,15 +108,17 @@ export function renderHeatmap(host, segments, names) {
   if (!segments.length) { host.replaceChildren(); return; }
   const channels = segments[0].channels.map((c) => c.name).sort();
   const table = el('table', { class: 'heatmap' });
-  table.innerHTML = `<caption class="visually-hidden">Channel index by segment</caption><thead><tr><th scope="col">Segment</th>${channels.map((c) => `<th scope="col" class="num">${esc(pretty(c))}</th>`).join('')}</tr></thead>`;
+  const display = new Map(segments[0].channels.map((c) => [c.name, c.displayName ?? pretty(c.name)]));
+  table.innerHTML = `<caption class="visually-hidden">Channel index by segment</caption><thead><tr><th scope="col">Segment</th>${channels.map((c) => `<th scope="col" class="num">${esc(display.get(c))}</th>`).join('')}</tr></thead>`;
   const tbody = el('tbody');
   for (const s of segments) {
     const tr = el('tr');
     tr.append(el('th', { scope: 'row', class: `seg c${s.id % 8}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${names.get(s.id) ?? s.name}`));
     const byName = new Map(s.channels.map((c) => [c.name, c]));
     for (const c of channels) {
-      const v = byName.get(c)?.index;
-      const td = el('td', { class: 'cell', title: `${names.get(s.id) ?? s.name} × ${pretty(c)}: index ${idx(v)}` }, idx(v));
+      const sc = byName.get(c);
+      const v = sc?.index;
+      const td = el('td', { class: 'cell', title: `${names.get(s.id) ?? s.name} × ${display.get(c)}: index ${idx(v)} (${dec2(sc?.mean)} per HCP, ${pct(sc?.share)} of the mix, n = ${int(s.size)})` }, idx(v));
       const [bg, fg] = heat(v);
       td.style.backgroundColor = bg; // CSSOM, not a style attribute: allowed by the CSP
       td.style.color = fg;

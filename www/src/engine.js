@@ -28,8 +28,8 @@ export function segment(input, options, { onProgress, signal } = {}) {
 }
 
 /** @returns {Promise<import('hcp-segments').AssignResult>} */
-export function assign(model, input, { onProgress, signal } = {}) {
-  return call((s) => s.assign(model, input, { onProgress, signal }));
+export function assign(model, input, options, { onProgress, signal } = {}) {
+  return call((s) => s.assign(model, input, options, { onProgress, signal }));
 }
 
 /** @returns {Promise<string>} */
@@ -82,4 +82,23 @@ export function aggregateEvents(text, options, c) {
 /** @returns {Promise<import('hcp-segments').UpdateResult>} */
 export function updateModel(model, input, options, c) {
   return call((s) => s.updateModel(model, input, options, callOpts(c)));
+}
+
+// ---- files in and out: the engine reads every file and writes every download ----
+
+/** What the engine makes of a file before a run (dialect, encoding, sheets, roles, first rows). */
+export function inspect(input, options, c) {
+  return call((s) => s.inspect(input, options, callOpts(c)));
+}
+/** One of the engine's CSV exports ("assignments", "summary", "testCells", "lookalikes", "plan"). */
+export function exportCsv(what, value, options, c) {
+  return call((s) => s.exportCsv(what, value, options, callOpts(c)));
+}
+/** The target list CSV (id, segment, name, confidence, cell, specialty, country, consents). */
+export function targetList(result, input, options, c) {
+  return call((s) => s.targetList(result, input, options, callOpts(c)));
+}
+/** The shareable summary, small cells suppressed. */
+export function segmentSummary(result, options, c) {
+  return call((s) => s.segmentSummary(result, options, callOpts(c)));
 }

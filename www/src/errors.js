@@ -31,6 +31,10 @@ const TITLES = {
   PAGE_JSON: 'The JSON file could not be read',
   PAGE_JSON_SHAPE: 'The JSON file has the wrong shape',
   PAGE_PREVIOUS: 'The previous assignments cannot be used',
+  WORKBOOK_READER_MISSING: 'This workbook cannot be read here yet',
+  INVALID_WORKBOOK: 'The workbook cannot be read',
+  UNKNOWN_SHEET: 'No such sheet in the workbook',
+  INVALID_ENCODING: 'The file\'s text encoding cannot be read',
 };
 
 const HINTS = {
@@ -39,6 +43,7 @@ const HINTS = {
   NON_FINITE: 'Replace the cell with a number (or leave it empty), or set the column to “ignore” above.',
   FIELD_COUNT: 'Often a stray delimiter or an unclosed quote on that line.',
   CSV_SYNTAX: 'Often an unclosed quote. Save the file again as CSV (UTF-8) and retry.',
+  INVALID_WORKBOOK: 'Open it in your spreadsheet program and save it again as .xlsx, or save the sheet as CSV (UTF-8).',
   MISSING_ID_COLUMN: 'Set the role of your identifier column to “id” in the column table above.',
   NO_FEATURES: 'Set at least one column to “channel” or “format” in the column table above.',
   DUPLICATE_ID: 'Every HCP must appear once. Remove the duplicate row and load the file again.',

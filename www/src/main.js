@@ -2,22 +2,21 @@
 // (with stability) → target (the engine's channel plan, test cells) → export; look-alikes; assign,
 // fold in (updateModel) or refresh with a saved model. Every computation is an engine call in the worker (engine.js).
 import * as engine from './engine.js';
-import { parseCsv, countLines } from './csv.js';
-import { conventionRole, ROLES, normalise } from './columns.js';
+import { readFileInput, describeInput, changeRole, summaryText, sourceLabel, renderDialect, renderSheets, renderWarnings, renderColumns, rememberModelMapping } from './load.js';
 import { renderSweep } from './sweep.js';
 import { renderScatter } from './scatter.js';
 import { renderCards, renderHeatmap } from './cards.js';
-import { buildRows, selectRows, planSegments, renderPlan, planCsv, targetListCsv } from './targeting.js';
-import { esc, el, int, pct, dec2, pretty, download, csvLine } from './util.js';
+import { buildRows, selectRows, planSegments, renderPlan, FILTER_CATEGORIES } from './targeting.js';
+import { esc, el, int, pct, dec2, pretty, download } from './util.js';
+import { setupDownloadControls, csvOptions, templateOption, saveEngineCsv, LOCALE } from './downloads.js';
+import { parseLocaleNumber, localeMarks } from './numbers.js';
 import { explainError, jsonError } from './errors.js';
 
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  /** @type {null | {name:string, kind:'csv'|'json', text?:string, records?:object[], headers:string[], example:string[], rowCount:number, table?:{headers:string[], rows:any[][]}}} */
+  /** The loaded input and the engine's inspection of it (load.js: describeInput). */
   data: null,
-  /** header → role chosen by the user (only overrides) */
-  roles: new Map(),
   /** @type {import('hcp-segments').SegmentResult | null} */
   result: null,
   names: new Map(),
@@ -31,8 +30,8 @@ const state = {
   /** campaign results CSV text (channelPlan's `results`) */
   planResults: null,
   plan: null,
-  /** hcp_id → cell, for the selection `cellsKey` */
-  cells: null,
+  /** the engine's testCells result for the selection `cellsKey` */
+  cellsResult: null,
   cellsKey: '',
   stability: null,
   stabAbort: null,
@@ -58,49 +57,22 @@ function showError(host, e, context) {
 }
 const clearError = (host) => { host.hidden = true; host.replaceChildren(); };
 
-// ---------------------------------------------------------------- loading
-
-function looksJson(name, text) {
-  return /\.json$/i.test(name) || /^\s*[[{]/.test(text.slice(0, 200));
-}
-
-/** An event log: a timestamp and a channel column, and no ch_* / fmt_* count columns (the engine's default event roles). */
-function looksLikeEventLog(headers) {
-  const n = headers.map(normalise);
-  const has = (...names) => names.some((x) => n.includes(x));
-  return has('timestamp', 'time', 'date') && has('channel') && !n.some((h) => h.startsWith('ch_') || h.startsWith('fmt_'));
-}
-
-/** Read a file (or text) into a dataset: CSV text, or JSON records. Throws a page error with line/column. */
-function toDataset(name, text) {
-  if (looksJson(name, text)) {
-    let parsed;
-    try { parsed = JSON.parse(text); } catch (err) { throw jsonError(err, text); }
-    const records = Array.isArray(parsed) ? parsed : Array.isArray(parsed?.records) ? parsed.records : null;
-    if (!records) throw Object.assign(new Error('The JSON file must be an array of HCP records ([{"hcp_id": …}, …]) or {"records": [...]}.'), { code: 'PAGE_JSON_SHAPE' });
-    const headers = [];
-    const seen = new Set();
-    for (const r of records.slice(0, 2000)) for (const k of Object.keys(r ?? {})) if (!seen.has(k)) { seen.add(k); headers.push(k); }
-    const first = records[0] ?? {};
-    return { name, kind: 'json', records, headers, example: headers.map((h) => String(first[h] ?? '')), rowCount: records.length,
-      table: { headers, rows: records.map((r) => headers.map((h) => r?.[h])) } };
-  }
-  const { rows } = parseCsv(text, { maxRows: 2 });
-  if (!rows.length) return { name, kind: 'csv', text, headers: [], example: [], rowCount: 0 };
-  const headers = rows[0].map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
-  return { name, kind: 'csv', text, headers, example: rows[1] ?? [], rowCount: countLines(text), eventLog: looksLikeEventLog(headers) };
-}
+// ---------------------------------------------------------------- loading (the engine's inspect)
 
 async function loadFile(file) {
   clearError($('load-error'));
   clearError($('run-error'));
   try {
-    const text = await file.text();
-    setData(toDataset(file.name, text));
+    const { kind, input } = await readFileInput(file);
+    setData(await describeInput(file.name, input, kind));
   } catch (e) {
-    showError($('load-error'), e, { file: file.name });
+    showError($('load-error'), e, { file: file.name, hints: LOAD_HINTS });
   }
 }
+
+const LOAD_HINTS = {
+  WORKBOOK_READER_MISSING: 'Save the sheet as CSV (UTF-8) in your spreadsheet program and load that file.',
+};
 
 async function loadSample() {
   clearError($('load-error'));
@@ -110,7 +82,7 @@ async function loadSample() {
   btn.textContent = 'Generating…';
   try {
     const text = await engine.generateSample(5000, 42);
-    setData(toDataset('sample universe (5,000 HCPs, seed 42)', text));
+    setData(await describeInput('sample universe (5,000 HCPs, seed 42)', text, 'file'));
     $('run-btn').focus();
   } catch (e) {
     showError($('load-error'), e, { file: 'sample' });
@@ -120,9 +92,20 @@ async function loadSample() {
   }
 }
 
+async function pickSheet() {
+  const d = state.data;
+  if (!d) return;
+  clearError($('load-error'));
+  try {
+    setData(await describeInput(d.name, d.input, d.kind, { sheet: $('sheet-select').value }));
+    $('sheet-select').focus();
+  } catch (e) {
+    showError($('load-error'), e, { file: d.name, hints: LOAD_HINTS });
+  }
+}
+
 function setData(data) {
   state.data = data;
-  state.roles = new Map();
   state.result = null;
   state.sweep = null;
   state.rows = null;
@@ -134,28 +117,48 @@ function setData(data) {
   $('run-status').textContent = '';
   $('dataset').hidden = false;
   $('columns-details').open = true;
-  $('dataset-summary').textContent = `Loaded ${data.name}: ${int(data.rowCount)} rows × ${data.headers.length} columns (${data.kind === 'json' ? 'JSON records' : 'CSV'}).`;
+  $('dataset-summary').textContent = summaryText(data);
   $('dataset-summary').removeAttribute('data-events');
+  renderDialect($('dialect'), data);
+  renderSheets($('sheet-field'), $('sheet-select'), data);
+  renderWarnings($('load-warnings'), data.inspection.warnings);
   clearError($('events-error'));
   $('events-on').checked = !!data.eventLog;
-  $('events-on').disabled = data.kind !== 'csv';
+  $('events-on').disabled = data.kind === 'json';
+  $('events-reason').textContent = data.eventLog ? data.inspection.eventLogReason : '';
   if (!data.eventLog) $('events-status').textContent = '';
   showEventBox();
-  renderColumns();
+  showColumns();
+}
+
+function showColumns() {
+  renderColumns($('columns-table'), $('columns-count'), state.data, async (column, role) => {
+    const d = state.data;
+    clearError($('load-error'));
+    try {
+      await changeRole(d, column, role);
+    } catch (e) {
+      showError($('load-error'), e, { file: d.name });
+    }
+    if (state.data !== d) return;
+    renderWarnings($('load-warnings'), d.inspection.warnings);
+    showColumns();
+    $('columns-table').querySelector(`select[data-col="${CSS.escape(column)}"]`)?.focus();
+  });
 }
 
 /** Event log: window inputs and Aggregate instead of the column roles, and no run until aggregated. */
 function showEventBox() {
-  const on = $('events-on').checked && state.data?.kind === 'csv';
+  const on = $('events-on').checked && state.data?.kind === 'file';
   $('events-box').hidden = !on;
   $('columns-details').hidden = on;
   $('run-btn').disabled = on || !state.data;
-  if (on) $('dataset-summary').textContent = `Loaded ${state.data.name}: an event log of ${int(state.data.rowCount)} events × ${state.data.headers.length} columns. Aggregate it into profiles to segment.`;
+  if (on) $('dataset-summary').textContent = `Loaded ${state.data.name}: an event log of ${int(state.data.rowCount)} events × ${state.data.headers.length} columns (${sourceLabel(state.data.inspection.dialect)}). Aggregate it into profiles to segment.`;
 }
 
 async function aggregateEvents() {
   const d = state.data;
-  if (!d || d.kind !== 'csv') return;
+  if (!d || d.kind !== 'file') return;
   clearError($('events-error'));
   const btn = $('events-btn');
   btn.disabled = true;
@@ -164,9 +167,10 @@ async function aggregateEvents() {
     const opts = {};
     if ($('events-from').value) opts.from = $('events-from').value;
     if ($('events-to').value) opts.to = $('events-to').value;
-    const agg = await engine.aggregateEvents(d.text, opts);
+    const agg = await engine.aggregateEvents(d.input, opts);
     const r = agg.report;
-    const profiles = toDataset(`${d.name} → profiles`, agg.csv);
+    const profiles = await describeInput(`${d.name} → profiles`, agg.csv, 'file');
+    profiles.eventLog = false;
     profiles.events = r;
     setData(profiles);
     $('events-status').textContent = '';
@@ -181,41 +185,13 @@ async function aggregateEvents() {
   }
 }
 
-function renderColumns() {
-  const d = state.data;
-  const host = $('columns-table');
-  host.replaceChildren();
-  const counts = {};
-  d.headers.forEach((h, i) => {
-    const detected = conventionRole(h);
-    const chosen = state.roles.get(h) ?? detected;
-    counts[chosen] = (counts[chosen] ?? 0) + 1;
-    const id = `role-${i}`;
-    const sel = el('select', { id, 'data-col': h });
-    sel.append(el('option', { value: '', text: `${detected} (detected)` }));
-    for (const r of ROLES) if (r !== detected) sel.append(el('option', { value: r, text: r }));
-    sel.value = state.roles.has(h) ? state.roles.get(h) : '';
-    sel.addEventListener('change', () => {
-      if (sel.value) state.roles.set(h, sel.value); else state.roles.delete(h);
-      renderColumns();
-      host.querySelector(`select[data-col="${CSS.escape(h)}"]`)?.focus();
-    });
-    const ex = d.example[i] ?? '';
-    host.append(el('div', { class: `colitem role-${chosen}${state.roles.has(h) ? ' changed' : ''}` },
-      el('label', { for: id, title: `${h} — e.g. ${ex}` }, el('code', { text: h }), el('span', { class: 'ex', text: ex })),
-      sel));
-  });
-  const order = ['id', 'channel', 'format', 'category', 'recency', 'frequency', 'consent', 'ignore'];
-  const plural = (r, n) => (r === 'ignore' ? 'ignored' : r === 'category' && n > 1 ? 'categories' : r + (n > 1 && !['recency', 'frequency', 'consent'].includes(r) ? 's' : ''));
-  $('columns-count').textContent = '— ' + order.filter((r) => counts[r]).map((r) => `${counts[r]} ${plural(r, counts[r])}`).join(', ');
-}
-
 // ---------------------------------------------------------------- running
 
 function options() {
   const kv = $('k-select').value;
   const opts = { k: kv === 'auto' ? 'auto' : Number(kv), seed: Number($('seed-input').value) || 0, nRuns: Math.max(1, Number($('runs-input').value) || 10) };
-  if (state.roles.size) opts.columns = Object.fromEntries(state.roles);
+  if (state.data?.roles.size) opts.columns = Object.fromEntries(state.data.roles);
+  if (state.data?.sheet != null) opts.sheet = state.data.sheet;
   const ex = $('exclude-input').value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
   if (ex.length) opts.exclude = ex;
   return opts;
@@ -273,11 +249,7 @@ async function run() {
   $('run-status').textContent = '';
   const t0 = performance.now();
   try {
-    const input = state.data.kind === 'json' ? state.data.records : state.data.text;
-    const pending = engine.segment(input, opts, { onProgress, signal: ctrl.signal });
-    // While the worker computes, read the rows the targeting filters need (main thread is idle).
-    setTimeout(() => { if (state.data) tableForTargeting(); }, 30);
-    const result = await pending;
+    const result = await engine.segment(state.data.input, opts, { onProgress, signal: ctrl.signal });
     const ms = performance.now() - t0;
     state.result = result;
     if (result.kSweep) state.sweep = result.kSweep;
@@ -287,8 +259,8 @@ async function run() {
     const secs = (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
     $('run-status').textContent = `Segmented ${int(result.report.rowsUsed)} HCPs into ${result.segments.length} segments in ${secs} s.`;
     $('run-status').dataset.ms = ms.toFixed(0);
-    // Row-level data for the filters and exports: parsed after the cards are on screen.
-    setTimeout(() => setupTargeting(), 0);
+    // Row-level data for the filters: the engine's target list, after the cards are on screen.
+    setupTargeting();
     setupLookalikes();
     runStability();
   } catch (e) {
@@ -309,6 +281,9 @@ async function run() {
 
 // ---------------------------------------------------------------- results
 
+/** The minimum segment size the engine applied (the sweep says it; 10 = minCellSize by default). */
+const minSegmentSize = () => state.result?.kSweep?.minSegmentSize || state.sweep?.minSegmentSize || 10;
+
 const nameOf = (id) => state.names.get(id) ?? state.result?.segments.find((s) => s.id === id)?.name ?? `Segment ${id}`;
 
 function renderResult() {
@@ -322,15 +297,15 @@ function renderResult() {
     `<div><span>Categories</span> ${esc(rep.categories.join(', ') || '–')}</div>` +
     `<div><span>Ignored</span> ${esc(rep.ignored.join(', ') || 'none')}</div>` +
     `<div><span>k</span> <strong id="shown-k">${r.quality.k}</strong></div>` +
-    `<div><span>Silhouette</span> ${r.quality.silhouette == null ? '–' : r.quality.silhouette.toFixed(3)}</div>` +
-    rep.warnings.map((w) => `<div class="warn">⚠ ${esc(w)}</div>`).join('');
+    `<div><span>Silhouette</span> ${r.quality.silhouette == null ? '–' : r.quality.silhouette.toFixed(3)}</div>`;
+  renderWarnings($('run-warnings'), rep.warnings);
   renderSweep($('sweep-chart'), state.sweep, r.quality.k);
   drawScatter();
   $('scatter-caption').textContent = `${int(r.assignments.length)} HCPs on the first two principal components (${(100 * (r.projection.explainedVariance[0] + r.projection.explainedVariance[1])).toFixed(0)}% of variance), centroids numbered`;
   $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 8}`, 'data-seg': s.id },
     el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${nameOf(s.id)}`)));
   state.stability = null;
-  renderCards($('cards'), r.segments, state.names, rename);
+  renderCards($('cards'), r.segments, state.names, rename, { minSize: minSegmentSize() });
   renderHeatmap($('heatmap'), r.segments, state.names);
   $('target').hidden = true;
 }
@@ -364,15 +339,6 @@ function rename(id, name) {
 
 // ---------------------------------------------------------------- targeting
 
-function tableForTargeting() {
-  const d = state.data;
-  if (d.table) return d.table;
-  const { rows } = parseCsv(d.text);
-  const headers = (rows.shift() ?? []).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
-  d.table = { headers, rows };
-  return d.table;
-}
-
 function checkGroup(fieldset, items, name) {
   const host = fieldset.querySelector('.checks');
   host.replaceChildren(...items.map(({ value, label, checked, seg }) => el('label', seg != null ? { 'data-seg': seg, class: `c${seg % 8}` } : {},
@@ -382,28 +348,45 @@ function checkGroup(fieldset, items, name) {
     el('span', { class: 'nm', text: label }))));
 }
 
-function setupTargeting() {
+/** The result as the engine's writers take it: model, assignments, segments with the names shown. */
+function namedResult() {
+  const r = state.result;
+  return { model: modelWithNames(), assignments: r.assignments, segments: namedSegments() };
+}
+const namedSegments = () => state.result.segments.map((s) => ({ ...s, name: nameOf(s.id) }));
+
+async function setupTargeting() {
   const r = state.result;
   if (!r) return;
-  state.rows = buildRows(r, tableForTargeting());
+  let list;
+  try {
+    const categories = FILTER_CATEGORIES.filter((c) => r.report.categories.includes(c));
+    list = await engine.targetList({ model: r.model, assignments: r.assignments }, state.data.input, { dialect: 'plain', categories, exclude: options().exclude ?? [] });
+  } catch (e) {
+    if (state.result === r) showError($('run-error'), e, { file: state.data.name });
+    return;
+  }
+  if (state.result !== r) return;
+  state.rows = buildRows(r, list);
   const rows = state.rows;
   checkGroup($('seg-picks'), r.segments.map((s) => ({ value: s.id, label: nameOf(s.id), checked: true, seg: s.id })), 'seg');
   for (const name of ['specialty', 'country']) {
     const fs = $(`filter-${name}`);
     const cat = rows.cats[name];
     fs.hidden = !cat;
-    if (cat) checkGroup(fs, cat.order.map((c) => ({ value: c, label: pretty(cat.levels[c]) })), name);
+    if (cat) checkGroup(fs, cat.order.map((c) => ({ value: c, label: cat.levels[c] })), name);
   }
   const consentNames = Object.keys(rows.consents);
   $('filter-consent').hidden = !consentNames.length;
-  checkGroup($('filter-consent'), consentNames.map((c) => ({ value: c, label: pretty(c) })), 'consent');
+  checkGroup($('filter-consent'), consentNames.map((c) => ({ value: c, label: c })), 'consent');
   // Test cells: stratify by specialty and country (the engine's default) when the file has them.
   const prev = new Set([...$('cells-strata').querySelectorAll('input:checked')].map((i) => i.value));
   const cats = r.report.categories;
   $('cells-strata').replaceChildren(...cats.map((c) => el('label', {}, el('input', { type: 'checkbox', value: c, checked: (prev.size ? prev.has(c) : ['specialty', 'country'].includes(c)) || null }), ` ${pretty(c)}`)));
   if (!cats.length) $('cells-strata').append(el('span', { class: 'muted', text: 'no category columns' }));
-  state.cells = null;
+  state.cellsResult = null;
   state.cellsKey = '';
+  fillForceChannels();
   $('target').hidden = false;
   updateTargeting();
 }
@@ -435,12 +418,48 @@ function updateTargeting() {
 
 // ---------------------------------------------------------------- channel plan (engine, worker)
 
-const engineInput = () => (state.data.kind === 'json' ? state.data.records : state.data.text);
+const engineInput = () => state.data.input;
 let planTimer = 0;
 let planSeq = 0;
 function schedulePlan() {
   clearTimeout(planTimer);
   planTimer = setTimeout(computePlan, 80);
+}
+
+/** The budget, read in the user's locale; an ambiguous number is refused with how to write it. */
+function readBudget() {
+  const r = parseLocaleNumber($('budget-input').value, LOCALE);
+  const err = $('budget-error');
+  err.hidden = !r.error;
+  err.textContent = r.error ?? '';
+  $('budget-input').setAttribute('aria-invalid', r.error ? 'true' : 'false');
+  return r.error ? null : r.value;
+}
+
+/** channelPlan's options from the controls; null while the budget is not a number. */
+function planOptions() {
+  const budget = readBudget();
+  if (budget == null) return null;
+  const percent = (id, dflt) => {
+    const v = $(id).valueAsNumber;
+    return Number.isFinite(v) ? Math.min(100, Math.max(0, v)) / 100 : dflt;
+  };
+  return {
+    budget,
+    currency: $('currency-select').value,
+    minMixShare: percent('min-share-input', 0.02),
+    explorationShare: percent('exploration-input', 0.1),
+    forceChannels: [...$('force-channels').querySelectorAll('input:checked')].map((i) => i.value),
+  };
+}
+
+/** The forced-channel choices: every channel of the run, by its display name. */
+function fillForceChannels() {
+  const r = state.result;
+  const prev = new Set([...$('force-channels').querySelectorAll('input:checked')].map((i) => i.value));
+  const chs = r?.segments[0]?.channels ?? [];
+  $('force-channels').replaceChildren(...[...chs].sort((a, b) => (a.displayName ?? a.name).localeCompare(b.displayName ?? b.name))
+    .map((c) => el('label', {}, el('input', { type: 'checkbox', name: 'force', value: c.name, checked: prev.has(c.name) || null }), ` ${c.displayName ?? c.name}`)));
 }
 
 async function computePlan() {
@@ -455,15 +474,17 @@ async function computePlan() {
     $('export-plan').disabled = true;
     return;
   }
-  const opts = { budget: Math.max(0, Number($('budget-input').value) || 0), minIndex: Math.max(0, Number($('min-index-input').value) || 0) };
-  if (state.planResults) opts.results = state.planResults.text;
+  const opts = planOptions();
+  if (!opts) { state.plan = null; $('export-plan').disabled = true; host.replaceChildren(); return; }
+  if (state.planResults) opts.results = state.planResults.input;
   host.setAttribute('aria-busy', 'true');
   try {
     const plan = await engine.channelPlan(segs, opts);
     if (seq !== planSeq) return; // a newer request is on its way
     state.plan = plan;
     clearError($('plan-error'));
-    renderPlan(host, plan, { hasResults: !!state.planResults });
+    renderPlan(host, plan, { hasResults: !!state.planResults, locale: LOCALE });
+    $('plan-formula').textContent = plan.formula ?? '';
     host.dataset.seq = String(seq);
     $('export-plan').disabled = false;
   } catch (e) {
@@ -479,8 +500,9 @@ async function computePlan() {
 
 async function loadResults(file) {
   clearError($('plan-error'));
-  state.planResults = { name: file.name, text: await file.text() };
-  $('results-status').textContent = `Campaign results: ${file.name} (${int(countLines(state.planResults.text))} rows). The plan moves budget towards the segment × channel cells that engaged above the pooled rate.`;
+  // The engine reads the file (any dialect, encoding or workbook) when it plans.
+  state.planResults = { name: file.name, input: new Uint8Array(await file.arrayBuffer()) };
+  $('results-status').textContent = `Campaign results: ${file.name}. The plan updates each segment × channel's expected engagement rate with them; channels without results are labelled untested.`;
   $('results-clear').hidden = false;
   schedulePlan();
 }
@@ -515,6 +537,7 @@ let cellsTimer = 0;
 let cellsPending = null;
 function scheduleCells() {
   clearTimeout(cellsTimer);
+  $('export-cells').disabled = true;
   if (!$('cells-on').checked) { $('cells-out').replaceChildren(); clearError($('cells-error')); return; }
   cellsTimer = setTimeout(computeCells, 120);
 }
@@ -531,17 +554,18 @@ function computeCells() {
   const ex = options().exclude;
   if (ex) call.exclude = ex;
   const promise = (async () => {
-    if (!ids.length) { state.cells = new Map(); state.cellsKey = key; $('cells-out').innerHTML = '<p class="muted">No HCP selected.</p>'; return; }
+    if (!ids.length) { state.cellsResult = null; state.cellsKey = key; $('cells-out').innerHTML = '<p class="muted">No HCP selected.</p>'; return; }
     try {
       const res = await engine.testCells(state.result.model, engineInput(), call);
       if (cellsKey() !== key) return;
-      state.cells = new Map(res.assignments.map((a) => [a.hcpId, a.cell]));
+      state.cellsResult = res;
+      $('export-cells').disabled = false;
       state.cellsKey = key;
       clearError($('cells-error'));
       renderCells(res);
     } catch (e) {
       if (cellsKey() !== key) return;
-      state.cells = null;
+      state.cellsResult = null;
       state.cellsKey = '';
       $('cells-out').replaceChildren();
       showError($('cells-error'), e, { file: 'test cells', fileHint: 'Check the arms and the holdout share.' });
@@ -606,6 +630,8 @@ async function runStability() {
   }
 }
 
+const VERDICT_TEXT = { stable: 'stable', fuzzy: 'fuzzy', unreliable: 'unreliable', tooSmall: 'too small' };
+
 /** null = checking, undefined = not known (cancelled / failed), else the report. */
 function renderStability(rep) {
   for (const slot of $('cards').querySelectorAll('.stab')) {
@@ -613,8 +639,15 @@ function renderStability(rep) {
     const s = rep?.segments.find((x) => x.id === id);
     if (rep === null) slot.innerHTML = 'Stability <span class="badge pending">checking…</span>';
     else if (!s) slot.innerHTML = 'Stability <span class="badge pending">not checked</span>';
-    else slot.innerHTML = `Stability <span class="badge ${s.verdict}" data-verdict="${s.verdict}">${s.verdict}</span> ` +
-      `<span title="mean Jaccard over ${s.resamples} resamples (min ${s.minJaccard.toFixed(2)})">Jaccard <span class="jaccard">${s.meanJaccard.toFixed(2)}</span> (min ${s.minJaccard.toFixed(2)})</span>`;
+    else {
+      const why = s.verdict === 'tooSmall'
+        ? `Fewer HCPs than the minimum segment size (${minSegmentSize()}): never judged stable. `
+        : '';
+      const title = `${why}Jaccard of the members over ${s.resamples} bootstrap resamples: mean ${s.meanJaccard.toFixed(2)}, ` +
+        `10th percentile ${s.p10Jaccard?.toFixed(2) ?? '–'}, minimum ${s.minJaccard.toFixed(2)}. The verdict weighs the spread (10th percentile), not only the mean.`;
+      slot.innerHTML = `Stability <span class="badge ${s.verdict}" data-verdict="${s.verdict}" title="${esc(title)}">${VERDICT_TEXT[s.verdict] ?? s.verdict}</span> ` +
+        `<span title="${esc(title)}">Jaccard <span class="jaccard">${s.meanJaccard.toFixed(2)}</span> (p10 <span class="p10">${s.p10Jaccard?.toFixed(2) ?? '–'}</span>)</span>`;
+    }
   }
 }
 
@@ -643,8 +676,9 @@ async function loadCandidates(file) {
   clearError($('la-error'));
   state.laData = null;
   try {
-    state.laData = toDataset(file.name, await file.text());
-    $('la-status').textContent = `Candidates: ${file.name} (${int(state.laData.rowCount)} rows).`;
+    const { kind, input } = await readFileInput(file);
+    state.laData = await describeInput(file.name, input, kind);
+    $('la-status').textContent = `Candidates: ${file.name} (${int(state.laData.rowCount)} rows, ${sourceLabel(state.laData.inspection.dialect)}).`;
   } catch (e) {
     showError($('la-error'), e, { file: file.name });
   }
@@ -661,9 +695,14 @@ async function runLookalikes() {
   try {
     const segment = Number($('la-segment').value);
     const top = Math.max(1, Math.floor(Number($('la-top').value) || 50));
-    const res = await engine.lookalikes(modelWithNames(), d.kind === 'json' ? d.records : d.text, { segment, top });
+    const res = await engine.lookalikes(modelWithNames(), d.input, { segment, top });
     state.laResult = res;
+    const seen = res.sharedChannelShare == null ? '' : ` · the candidates' channels carry ${pct(res.sharedChannelShare)} of the segment's mix`;
+    renderWarnings($('la-warnings'), res.warnings ?? []);
+    $('export-la').disabled = !res.lookalikes.length;
+    $('export-la').title = res.lookalikes.length ? '' : 'Nothing to export: no candidate was ranked';
     $('la-table').innerHTML = `<table id="la-ranking"><caption>Top ${int(res.lookalikes.length)} of ${int(res.candidates)} candidates for #${res.segment} ${esc(nameOf(res.segment))}` +
+      `${res.usedFeatures ? ` · ranked on ${int(res.usedFeatures.length)} shared features${seen}` : ''}` +
       `${res.unscored ? ` · ${int(res.unscored)} not scored (too little of the profile known)` : ''}${res.missingFeatures.length ? ` · not in the file: ${esc(res.missingFeatures.slice(0, 6).join(', '))}${res.missingFeatures.length > 6 ? '…' : ''}` : ''}</caption>` +
       '<thead><tr><th scope="col" class="num">Rank</th><th scope="col">hcp_id</th><th scope="col" class="num">Score</th><th scope="col" class="num">Coverage</th><th scope="col">Nearest segment</th><th scope="col">Drivers</th></tr></thead><tbody>' +
       res.lookalikes.map((l) => `<tr data-id="${esc(l.hcpId)}"><td class="num">${l.rank}</td><td><code>${esc(l.hcpId)}</code></td><td class="num">${l.score.toFixed(3)}</td><td class="num">${pct(l.coverage)}</td>` +
@@ -679,13 +718,20 @@ async function runLookalikes() {
   }
 }
 
+/** A result as the engine's writers take it: without the CSV text the engine once wrote itself. */
+const withoutCsv = ({ csv, ...rest }) => rest;
+
 function exportLookalikes() {
-  if (state.laResult) download(`hcp-lookalikes-seg${state.laResult.segment}-${stamp()}.csv`, state.laResult.csv);
+  const res = state.laResult;
+  if (!res?.lookalikes.length) return;
+  saveEngineCsv(`hcp-lookalikes-seg${res.segment}-${stamp()}.csv`, () => engine.exportCsv('lookalikes', withoutCsv(res), csvOptions()), $('la-error'), exportError);
 }
 
 // ---------------------------------------------------------------- exports
 
 const stamp = () => new Date().toISOString().slice(0, 10);
+
+const exportError = (host, e) => showError(host, e, { file: 'the export' });
 
 async function exportTargets() {
   if (!state.rows || !state.mask) return;
@@ -694,61 +740,43 @@ async function exportTargets() {
     // The cells of exactly this selection: wait for the pending computation.
     await computeCells();
     if (state.cellsKey !== cellsKey()) return; // failed (the error is shown)
-    cells = state.cells;
+    cells = state.cellsResult;
   }
-  download(`hcp-targets-${stamp()}.csv`, targetListCsv(state.rows, state.mask, nameOf, cells));
+  const sel = state.selection;
+  const filter = {};
+  for (const name of FILTER_CATEGORIES) {
+    const cat = state.rows.cats[name];
+    if (cat && sel[name].size) filter[name] = [...sel[name]].map((c) => cat.levels[c]);
+  }
+  const opts = { ...csvOptions(), ...templateOption(), segments: [...sel.segments], filter, requireConsent: [...sel.consent] };
+  const ex = options().exclude;
+  if (ex) opts.exclude = ex;
+  if (cells) opts.cells = withoutCsv(cells);
+  await saveEngineCsv(`hcp-targets-${stamp()}.csv`, () => engine.targetList(namedResult(), engineInput(), opts), $('export-error'), exportError);
 }
 
 function exportPlan() {
-  if (state.plan) download(`hcp-channel-plan-${stamp()}.csv`, planCsv(state.plan));
+  if (state.plan) saveEngineCsv(`hcp-channel-plan-${stamp()}.csv`, () => engine.exportCsv('plan', state.plan, csvOptions()), $('export-error'), exportError);
 }
 
-/** Composition with small cells masked: a level under 10 HCPs keeps its value but not its numbers. */
-function maskedComposition(comp) {
-  return comp.map((c) => ({
-    column: c.column,
-    levels: c.levels.map((l) => (l.suppressed ? { value: l.value, count: '<10', share: null, index: null, suppressed: true } : l)),
-  }));
+function exportCells() {
+  if (state.cellsResult && state.cellsKey === cellsKey()) {
+    saveEngineCsv(`hcp-test-cells-${stamp()}.csv`, () => engine.exportCsv('testCells', withoutCsv(state.cellsResult), csvOptions()), $('export-error'), exportError);
+  }
 }
 
-function summaryObject() {
-  const r = state.result;
-  return {
-    generatedBy: 'hcp-segments targeting page',
-    generatedAt: new Date().toISOString(),
-    rows: r.report.rowsUsed,
-    k: r.quality.k,
-    quality: { ...r.quality },
-    kSweep: state.sweep,
-    minCellSize: 10,
-    segments: r.segments.map((s) => ({
-      id: s.id, name: nameOf(s.id), generatedName: s.name, drivers: s.drivers, size: s.size, share: s.share,
-      meanEngagements: s.meanEngagements, channels: s.channels, formats: s.formats,
-      composition: maskedComposition(s.composition), reach: s.reach, silhouette: s.silhouette, cohesion: s.cohesion,
-    })),
-  };
-}
-
-function exportSummaryJson() {
-  download(`hcp-segments-summary-${stamp()}.json`, JSON.stringify(summaryObject(), null, 2), 'application/json');
+/** The engine's shareable summary (segmentSummary: small cells suppressed), with the names shown. */
+async function exportSummaryJson() {
+  try {
+    const summary = await engine.segmentSummary(namedSegments());
+    download(`hcp-segments-summary-${stamp()}.json`, JSON.stringify(summary, null, 2), 'application/json');
+  } catch (e) {
+    exportError($('export-error'), e);
+  }
 }
 
 function exportSummaryCsv() {
-  const r = state.result;
-  const chs = r.segments[0].channels.map((c) => c.name).sort();
-  const fms = r.segments[0].formats.map((c) => c.name).sort();
-  const head = ['segment', 'segment_name', 'size', 'share', 'mean_engagements', 'silhouette', 'cohesion', 'drivers',
-    ...chs.map((c) => `index_ch_${c}`), ...fms.map((f) => `index_fmt_${f}`)];
-  const lines = [csvLine(head)];
-  for (const s of r.segments) {
-    const ci = new Map(s.channels.map((c) => [c.name, c.index]));
-    const fi = new Map(s.formats.map((c) => [c.name, c.index]));
-    const round = (v) => (v == null ? '' : Math.round(v));
-    lines.push(csvLine([s.id, nameOf(s.id), s.size, s.share.toFixed(4), s.meanEngagements.toFixed(3),
-      s.silhouette == null ? '' : s.silhouette.toFixed(4), s.cohesion.toFixed(4), s.drivers.join(' | '),
-      ...chs.map((c) => round(ci.get(c))), ...fms.map((f) => round(fi.get(f)))]));
-  }
-  download(`hcp-segments-summary-${stamp()}.csv`, lines.join('\n') + '\n');
+  saveEngineCsv(`hcp-segments-summary-${stamp()}.csv`, () => engine.exportCsv('summary', namedSegments(), csvOptions()), $('export-error'), exportError);
 }
 
 /** The model as the engine made it, with the persona names as edited on the page. */
@@ -780,6 +808,7 @@ async function loadModel(file) {
     try { m = JSON.parse(text); } catch (err) { throw jsonError(err, text); }
     if (m?.format !== 'hcp-segments-model') throw Object.assign(new Error('This JSON file is not an hcp-segments model (its "format" is not "hcp-segments-model"). Save one with “Save model (JSON)”.'), { code: 'INVALID_MODEL' });
     state.model = m;
+    rememberModelMapping(m.columns);
     const names = modelSegmentNames(m);
     $('model-status').textContent = `Model loaded: ${file.name} (format version ${m.version}${names.size ? `, ${names.size} segments` : ''}).`;
   } catch (e) {
@@ -793,7 +822,8 @@ async function loadAssignFile(file) {
   clearError($('assign-error'));
   state.assignData = null;
   try {
-    state.assignData = toDataset(file.name, await file.text());
+    const { kind, input } = await readFileInput(file);
+    state.assignData = await describeInput(file.name, input, kind);
   } catch (e) {
     showError($('assign-error'), e, { file: file.name });
   }
@@ -808,7 +838,7 @@ async function runAssign() {
   btn.textContent = 'Assigning…';
   try {
     const d = state.assignData;
-    const res = await engine.assign(state.model, d.kind === 'json' ? d.records : d.text);
+    const res = await engine.assign(state.model, d.input);
     state.assignResult = res;
     const names = modelSegmentNames(state.model);
     const counts = new Map();
@@ -837,13 +867,21 @@ function assignName(id) {
   return `Segment ${id}`;
 }
 
+/**
+ * The model's segments as the engine's writers take segments (only the id and name are used: the
+ * name column of an assignments export).
+ */
+function modelSegmentsForExport(model) {
+  return [...modelSegmentNames(model)].map(([id, name]) => ({
+    id, name, drivers: [], size: 0, share: 0, channels: [], formats: [], meanEngagements: 0, composition: [], reach: [], silhouette: null, cohesion: 0,
+  }));
+}
+
 function exportAssignments() {
   const res = state.assignResult;
   if (!res) return;
-  const names = modelSegmentNames(state.model);
-  const lines = ['hcp_id,segment,segment_name,confidence'];
-  for (const a of res.assignments) lines.push(csvLine([a.hcpId, a.segment, names.get(a.segment) ?? assignName(a.segment), a.confidence.toFixed(4)]));
-  download(`hcp-assignments-${stamp()}.csv`, lines.join('\n') + '\n');
+  const value = { assignments: res.assignments, segments: modelSegmentsForExport(state.model) };
+  saveEngineCsv(`hcp-assignments-${stamp()}.csv`, () => engine.exportCsv('assignments', value, csvOptions()), $('assign-error'), exportError);
 }
 
 function syncAssignButtons() {
@@ -867,29 +905,11 @@ function newFileContext() {
   return { file: state.assignData?.name, hints: NEW_FILE_HINTS };
 }
 
-/** Previous period's assignments: any CSV with hcp_id and segment columns (the page's exports have them). */
+/** Previous period's assignments: a file with hcp_id and segment columns (the page's exports have them), read by the engine on Refresh. */
 async function loadPrevious(file) {
   clearError($('assign-error'));
-  state.previous = null;
-  try {
-    const text = await file.text();
-    const { rows } = parseCsv(text);
-    const head = (rows[0] ?? []).map((h, i) => normalise(i === 0 ? h.replace(/^\uFEFF/, '') : h));
-    const ci = head.indexOf('hcp_id'), cs = head.indexOf('segment');
-    if (ci < 0 || cs < 0) throw Object.assign(new Error(`the file needs the columns hcp_id and segment (it has: ${head.join(', ') || 'none'})`), { code: 'PAGE_PREVIOUS', line: 1 });
-    const prev = [];
-    for (let r = 1; r < rows.length; r++) {
-      const row = rows[r];
-      if (row.length === 1 && row[0] === '') continue;
-      const seg = String(row[cs] ?? '').trim();
-      if (!/^\d+$/.test(seg)) throw Object.assign(new Error(`“${seg.slice(0, 40)}” is not a segment id (a whole number ≥ 0)`), { code: 'PAGE_PREVIOUS', line: r + 1, column: 'segment' });
-      prev.push({ hcpId: String(row[ci]).trim(), segment: Number(seg) });
-    }
-    state.previous = { name: file.name, rows: prev };
-    $('model-status').textContent = `Previous assignments: ${file.name} (${int(prev.length)} HCPs).`;
-  } catch (e) {
-    showError($('assign-error'), e, { file: file.name });
-  }
+  state.previous = { name: file.name, input: new Uint8Array(await file.arrayBuffer()) };
+  $('model-status').textContent = `Previous assignments: ${file.name}.`;
 }
 
 async function runRefresh() {
@@ -900,7 +920,7 @@ async function runRefresh() {
   btn.textContent = 'Refreshing…';
   try {
     const d = state.assignData;
-    const res = await engine.refresh(state.model, d.kind === 'json' ? d.records : d.text, state.previous?.rows ?? null, {});
+    const res = await engine.refresh(state.model, d.input, state.previous?.input ?? null, {});
     state.refreshResult = res;
     renderRefresh(res, d.name);
     $('refresh-result').hidden = false;
@@ -950,11 +970,8 @@ function renderRefresh(res, fileName) {
 function exportRefresh() {
   const res = state.refreshResult;
   if (!res) return;
-  const names = new Map(res.segments.map((s) => [s.id, s.name]));
-  const prev = new Map((state.previous?.rows ?? []).map((p) => [p.hcpId, p.segment]));
-  const lines = ['hcp_id,segment,segment_name,confidence,previous_segment'];
-  for (const a of res.assignments) lines.push(csvLine([a.hcpId, a.segment, names.get(a.segment) ?? '', a.confidence.toFixed(4), prev.get(a.hcpId) ?? '']));
-  download(`hcp-refreshed-assignments-${stamp()}.csv`, lines.join('\n') + '\n');
+  const value = { assignments: res.assignments, segments: res.segments };
+  saveEngineCsv(`hcp-refreshed-assignments-${stamp()}.csv`, () => engine.exportCsv('assignments', value, csvOptions()), $('assign-error'), exportError);
 }
 
 function saveRefreshModel() {
@@ -988,7 +1005,7 @@ async function runUpdate() {
   try {
     const d = state.assignData;
     const opts = updateOptions();
-    const input = d.kind === 'json' ? d.records : d.text;
+    const input = d.input;
     const res = await engine.updateModel(state.model, input, opts);
     // The new HCPs' segments in the updated model (the export), also computed in the worker.
     const asg = await engine.assign(res.model, input);
@@ -1058,10 +1075,8 @@ function saveUpdatedModel() {
 function exportUpdate() {
   const u = state.update;
   if (!u) return;
-  const names = new Map(u.res.model.segments.map((s) => [s.id, s.name]));
-  const lines = ['hcp_id,segment,segment_name,confidence'];
-  for (const a of u.asg.assignments) lines.push(csvLine([a.hcpId, a.segment, names.get(a.segment) ?? assignName(a.segment), a.confidence.toFixed(4)]));
-  download(`hcp-folded-in-assignments-${stamp()}.csv`, lines.join('\n') + '\n');
+  const value = { assignments: u.asg.assignments, segments: modelSegmentsForExport(u.res.model) };
+  saveEngineCsv(`hcp-folded-in-assignments-${stamp()}.csv`, () => engine.exportCsv('assignments', value, csvOptions()), $('assign-error'), exportError);
 }
 
 // ---------------------------------------------------------------- wiring
@@ -1083,8 +1098,9 @@ function wire() {
   $('cancel-btn').addEventListener('click', () => state.abort?.abort());
   $('k-select').addEventListener('change', () => { if (state.result && !state.running) run(); });
   $('target-form').addEventListener('change', updateTargeting);
-  $('budget-input').addEventListener('input', schedulePlan);
-  $('min-index-input').addEventListener('input', schedulePlan);
+  for (const id of ['budget-input', 'min-share-input', 'exploration-input']) $(id).addEventListener('input', schedulePlan);
+  $('currency-select').addEventListener('change', schedulePlan);
+  $('force-box').addEventListener('change', schedulePlan);
   $('results-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadResults(f); });
   $('results-clear').addEventListener('click', clearResults);
   $('export-plan').addEventListener('click', exportPlan);
@@ -1098,6 +1114,8 @@ function wire() {
   $('export-targets').addEventListener('click', exportTargets);
   $('export-summary-csv').addEventListener('click', exportSummaryCsv);
   $('export-summary-json').addEventListener('click', exportSummaryJson);
+  $('export-cells').addEventListener('click', exportCells);
+  $('sheet-select').addEventListener('change', pickSheet);
   $('save-model').addEventListener('click', saveModel);
   $('model-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadModel(f); });
   $('assign-input').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) loadAssignFile(f); });
@@ -1113,10 +1131,13 @@ function wire() {
   let t = 0;
   window.addEventListener('resize', () => { clearTimeout(t); t = setTimeout(drawScatter, 120); });
 
+  const marks = localeMarks(LOCALE);
+  $('budget-example').textContent = `${LOCALE}: ${new Intl.NumberFormat(LOCALE).format(250000.5)}, “${marks.group}” between thousands, “${marks.decimal}” before decimals`;
   const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
   $('csp-text').textContent = meta ? meta.content : '(development server: no policy; the production build carries it)';
 }
 
+setupDownloadControls();
 wire();
 // Start the engine's worker (and its one .wasm fetch) now, before any data is chosen.
 engine.warmUp().then((ok) => { document.body.dataset.engine = ok ? 'ready' : 'failed'; });

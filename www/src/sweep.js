@@ -78,11 +78,20 @@ export function renderSweep(host, sweep, shownK) {
   note.innerHTML = `<span class="swatch sw-chosen"></span>Chosen k = <strong id="chosen-k">${esc(sweep.chosenK)}</strong> — ${esc(sweep.rule)}` +
     (shownK !== sweep.chosenK ? ` · showing k = <strong>${esc(shownK)}</strong> (open circle)` : '');
   host.append(note);
+  const ruledOut = rows.filter((r) => r.ruledOut);
+  if (ruledOut.length) {
+    const ruled = document.createElement('p');
+    ruled.className = 'note ruled-out';
+    ruled.id = 'ruled-out';
+    ruled.innerHTML = `Ruled out${sweep.minSegmentSize ? ` (a segment under ${esc(sweep.minSegmentSize)} HCPs)` : ''}: ` +
+      ruledOut.map((r) => `<span data-k="${r.k}" title="${esc(r.ruledOut)}">k = ${r.k}</span>`).join(', ') + '.';
+    host.append(ruled);
+  }
   // The same numbers as a table (readable without the chart, and by screen readers).
   const table = document.createElement('table');
   table.className = 'sweep-table';
-  table.innerHTML = `<caption class="visually-hidden">k sweep values</caption><thead><tr><th scope="col" class="num">k</th><th scope="col" class="num">Inertia</th><th scope="col" class="num">Silhouette</th><th scope="col" class="num">Calinski-Harabasz</th><th scope="col" class="num">Davies-Bouldin</th></tr></thead><tbody>` +
-    rows.map((r) => `<tr class="${r.k === sweep.chosenK ? 'chosen' : ''}${r.k === shownK ? ' shown' : ''}"><td class="num">${r.k}${r.k === sweep.chosenK ? ' ◆' : ''}</td><td class="num">${fmt(r.inertia)}</td><td class="num">${r.silhouette.toFixed(3)}</td><td class="num">${fmt(r.calinskiHarabasz)}</td><td class="num">${r.daviesBouldin.toFixed(3)}</td></tr>`).join('') +
+  table.innerHTML = `<caption class="visually-hidden">k sweep values</caption><thead><tr><th scope="col" class="num">k</th><th scope="col" class="num">Inertia</th><th scope="col" class="num">Silhouette</th><th scope="col" class="num">Calinski-Harabasz</th><th scope="col" class="num">Davies-Bouldin</th><th scope="col">Note</th></tr></thead><tbody>` +
+    rows.map((r) => `<tr class="${r.k === sweep.chosenK ? 'chosen' : ''}${r.k === shownK ? ' shown' : ''}${r.ruledOut ? ' ruled' : ''}"><td class="num">${r.k}${r.k === sweep.chosenK ? ' ◆' : ''}</td><td class="num">${fmt(r.inertia)}</td><td class="num">${r.silhouette.toFixed(3)}</td><td class="num">${fmt(r.calinskiHarabasz)}</td><td class="num">${r.daviesBouldin.toFixed(3)}</td><td class="small">${r.ruledOut ? `ruled out: ${esc(r.ruledOut)}` : ''}</td></tr>`).join('') +
     '</tbody>';
   host.append(table);
 }

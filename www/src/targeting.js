@@ -1,65 +1,79 @@
 // Targeting: the selection (segments × specialty / country / consent filters), its count, the
-// segments handed to the engine's channel plan, the plan's tables, and the row-level exports.
-// No budget arithmetic here: the split is the engine's (channelPlan, in the worker).
-import { esc, int, pct, idx, pretty, csvLine } from './util.js';
-import { normalise } from './columns.js';
+// segments handed to the engine's channel plan, and the plan's tables.
+// No budget arithmetic here: the split is the engine's (channelPlan, in the worker). The row-level
+// values the filters need (each HCP's specialty, country and consent flags) come from the engine
+// too: its target list of every HCP, written in the plain dialect, read back by readEngineCsv.
+import { esc, int, pct, idx, dec2, kindLabel } from './util.js';
 
-const TRUE = new Set(['true', '1', 'yes', 'y', 't', 'ja', 'oui', 'si', 'sí']);
-const truthy = (v) => v === true || v === 1 || TRUE.has(String(v ?? '').trim().toLowerCase());
+/**
+ * Read back a CSV the engine wrote in its plain dialect (RFC 4180: `,`, `"` quoting, UTF-8, no
+ * BOM). Only for the engine's own output; every user file is read by the engine.
+ */
+export function readEngineCsv(text) {
+  const rows = [];
+  let row = [], field = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') { field += '"'; i++; } else q = false;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); field = '';
+      rows.push(row); row = [];
+    } else field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/** The category columns the filters offer. */
+export const FILTER_CATEGORIES = ['specialty', 'country'];
 
 /**
  * Row-level table aligned with the engine's assignments: segment, confidence, and the columns the
- * filters need, read from the page's own copy of the input.
+ * filters need, from the engine's plain target list of every HCP (rows in the assignments' order).
  * @param {import('hcp-segments').SegmentResult} result
- * @param {{headers:string[], rows:(string|number|boolean|null)[][]}} table the input as rows
+ * @param {string} listText targetList(result, input, {dialect: "plain"})
  */
-export function buildRows(result, table) {
+export function buildRows(result, listText) {
   const n = result.assignments.length;
-  const norm = table.headers.map(normalise);
-  const col = (name) => norm.indexOf(normalise(name));
-  const idIdx = (() => {
-    const id = result.report.columns.find((c) => c.role === 'id');
-    return id ? col(id.name) : col('hcp_id');
-  })();
-  const rowById = new Map();
-  if (idIdx >= 0) for (let r = 0; r < table.rows.length; r++) rowById.set(String(table.rows[r][idIdx] ?? '').trim(), r);
-
+  const table = readEngineCsv(listText);
+  const head = table.shift() ?? [];
+  const first = head.indexOf('confidence') + 1;
   const segs = new Uint8Array(n);
   const conf = new Float32Array(n);
-  const src = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    const a = result.assignments[i];
-    segs[i] = a.segment;
-    conf[i] = a.confidence;
-    src[i] = rowById.get(String(a.hcpId).trim()) ?? -1;
+    segs[i] = result.assignments[i].segment;
+    conf[i] = result.assignments[i].confidence;
   }
-  /** category column → {levels, codes} */
+  /** category column → {levels, codes, order} */
   const cats = {};
-  for (const name of ['specialty', 'country']) {
-    const j = col(name);
-    if (j < 0 || !result.report.categories.map(normalise).includes(name)) continue;
-    const levels = [], code = new Map(), codes = new Int16Array(n).fill(-1);
-    for (let i = 0; i < n; i++) {
-      if (src[i] < 0) continue;
-      const v = String(table.rows[src[i]][j] ?? '').trim();
-      if (!v) continue;
-      let c = code.get(v);
-      if (c === undefined) { c = levels.length; levels.push(v); code.set(v, c); }
-      codes[i] = c;
-    }
-    const order = levels.map((v, c) => c).sort((a, b) => levels[a].localeCompare(levels[b]));
-    cats[name] = { levels, codes, order };
-  }
-  /** consent column (normalised) → Uint8Array flags */
+  /** consent column → Uint8Array flags */
   const consents = {};
-  for (const c of result.report.columns.filter((c) => c.role === 'consent')) {
-    const j = col(c.name);
-    if (j < 0) continue;
-    const f = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (src[i] >= 0 && truthy(table.rows[src[i]][j])) f[i] = 1;
-    consents[normalise(c.name)] = f;
+  for (let j = first; j > 0 && j < head.length; j++) {
+    const name = head[j];
+    if (name === 'cell') continue;
+    if (FILTER_CATEGORIES.includes(name)) {
+      const levels = [], code = new Map(), codes = new Int16Array(n).fill(-1);
+      for (let i = 0; i < n && i < table.length; i++) {
+        const v = table[i][j] ?? '';
+        if (!v) continue;
+        let c = code.get(v);
+        if (c === undefined) { c = levels.length; levels.push(v); code.set(v, c); }
+        codes[i] = c;
+      }
+      const order = levels.map((v, c) => c).sort((a, b) => levels[a].localeCompare(levels[b]));
+      cats[name] = { levels, codes, order };
+    } else {
+      const f = new Uint8Array(n);
+      for (let i = 0; i < n && i < table.length; i++) if (table[i][j] === 'true') f[i] = 1;
+      consents[name] = f;
+    }
   }
-  return { n, ids: result.assignments.map((a) => a.hcpId), segs, conf, cats, consents, matched: src.filter((x) => x >= 0).length };
+  return { n, ids: result.assignments.map((a) => a.hcpId), segs, conf, cats, consents };
 }
 
 /**
@@ -109,7 +123,7 @@ export function planSegments(rows, mask, segments, nameOf) {
     out.push({
       ...seg, name, size: cnt, share: cnt / rows.n,
       reach: seg.reach.map((r) => {
-        const c = consentNames.indexOf(normalise(r.consent));
+        const c = consentNames.indexOf(r.consent);
         const count = c >= 0 ? reach[c][seg.id] : Math.round(r.share * cnt);
         return { consent: r.consent, share: count / cnt, count };
       }),
@@ -118,16 +132,34 @@ export function planSegments(rows, mask, segments, nameOf) {
   return out;
 }
 
-const money = (cents) => int(cents / 100);
+const STATUS_TEXT = { tested: 'tested', untested: 'untested' };
+
+/** What a segment × channel is: tested / untested (with results), forced, or why it gets nothing. */
+function statusOf(c, a, hasResults) {
+  if (!c.eligible && !a?.forced) return { cls: 'excluded', text: 'not funded' };
+  const parts = [];
+  if (a?.forced || c.forced) parts.push('forced');
+  // Without campaign results every cell is untested: the label only says something with them.
+  if (hasResults && a?.status && STATUS_TEXT[a.status]) parts.push(STATUS_TEXT[a.status]);
+  return { cls: hasResults ? a?.status ?? 'planned' : 'planned', text: parts.join(' · ') || 'funded' };
+}
 
 /**
- * The engine's plan: a segments × channels table of amounts (channels with budget, by total), totals,
- * then per segment its ranked channels (index, reachable share, priority) and formats.
+ * The engine's plan: a channels × segments table of amounts (in the plan's currency, formatted in
+ * the user's locale), then per segment every channel with its base — engagements per HCP, share of
+ * the mix, index, reachable HCPs —, its amount, its status and the engine's reason.
  * @param {import('hcp-segments').ChannelPlan} plan
  */
-export function renderPlan(host, plan, { hasResults }) {
+export function renderPlan(host, plan, { hasResults, locale }) {
+  const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: plan.currency || 'EUR' });
+  const money = (a) => fmt.format(a);
+  const unit = 10 ** (plan.minorUnits ?? 2);
   const chTotal = new Map();
-  for (const a of plan.allocations) chTotal.set(a.channel, (chTotal.get(a.channel) ?? 0) + a.cents);
+  const display = new Map();
+  for (const a of plan.allocations) {
+    chTotal.set(a.channel, (chTotal.get(a.channel) ?? 0) + a.cents);
+    display.set(a.channel, a.displayName ?? a.channel);
+  }
   const channels = [...chTotal.keys()].filter((c) => chTotal.get(c) > 0).sort((a, b) => chTotal.get(b) - chTotal.get(a));
   const cell = new Map(plan.allocations.map((a) => [`${a.segment}|${a.channel}`, a]));
   // Rows = channels (by total amount), columns = segments: k stays narrow, channels can be many.
@@ -137,45 +169,39 @@ export function renderPlan(host, plan, { hasResults }) {
     const tds = plan.segments.map((s) => {
       const a = cell.get(`${s.id}|${c}`);
       if (!a || !a.cents) return `<td class="num zero" data-seg="${s.id}" data-channel="${esc(c)}" data-cents="0">–</td>`;
-      const m = a.multiplier;
-      const moved = hasResults && Math.abs(m - 1) > 0.005;
-      const title = `${s.name} × ${pretty(c)}: ${(a.amount).toFixed(2)} (${pct(a.share)} of the budget); weight ${a.weight.toFixed(1)}` +
-        (a.observedRate != null ? `; observed rate ${pct(a.observedRate)} on ${int(a.impressions)} impressions, multiplier ×${m.toFixed(2)}` : '');
-      return `<td class="num amount${moved ? (m > 1 ? ' up' : ' down') : ''}" data-seg="${s.id}" data-channel="${esc(c)}" data-cents="${a.cents}" title="${esc(title)}">${money(a.cents)}${moved ? `<span class="mult">×${m.toFixed(2)}</span>` : ''}</td>`;
+      const moved = hasResults && a.posteriorRate != null && a.expectedRate != null && Math.abs(a.posteriorRate - a.expectedRate) > 1e-9;
+      const dir = moved ? (a.posteriorRate > a.expectedRate ? ' up' : ' down') : '';
+      const untested = hasResults && a.status === 'untested';
+      return `<td class="num amount${dir}${untested ? ' untested' : ''}" data-seg="${s.id}" data-channel="${esc(c)}" data-cents="${a.cents}" data-status="${esc(a.status ?? '')}" title="${esc(`${s.name} × ${a.displayName}: ${money(a.amount)} (${pct(a.share)} of the budget). ${a.reason ?? ''}`)}">${money(a.amount)}${untested ? '<span class="mult">untested</span>' : ''}</td>`;
     }).join('');
     const tot = chTotal.get(c);
-    return `<tr data-channel="${esc(c)}"><th scope="row">${esc(pretty(c))}</th>${tds}<td class="num total ch-total" data-cents="${tot}">${money(tot)}</td><td class="num">${pct(plan.budgetCents ? tot / plan.budgetCents : 0)}</td></tr>`;
+    return `<tr data-channel="${esc(c)}"><th scope="row">${esc(display.get(c))}</th>${tds}<td class="num total ch-total" data-cents="${tot}">${money(tot / unit)}</td><td class="num">${pct(plan.budgetCents ? tot / plan.budgetCents : 0)}</td></tr>`;
   }).join('') : `<tr><td colspan="${plan.segments.length + 3}" class="muted">Enter a budget above 0 to split it.</td></tr>`;
-  const foot = `<tfoot><tr><th scope="row">Total</th>${plan.segments.map((s) => `<td class="num seg-total" data-seg="${s.id}" data-cents="${s.budgetCents}">${money(s.budgetCents)}</td>`).join('')}<td class="num total" id="plan-total" data-cents="${plan.budgetCents}">${money(plan.budgetCents)}</td><td class="num">100%</td></tr></tfoot>`;
+  const foot = `<tfoot><tr><th scope="row">Total</th>${plan.segments.map((s) => `<td class="num seg-total" data-seg="${s.id}" data-cents="${s.budgetCents}">${money(s.budgetCents / unit)}</td>`).join('')}<td class="num total" id="plan-total" data-cents="${plan.budgetCents}" data-currency="${esc(plan.currency)}">${money(plan.budgetCents / unit)}</td><td class="num">100%</td></tr></tfoot>`;
   const table = `<table id="plan-table"><caption class="visually-hidden">Budget by channel and segment</caption>${head}<tbody>${body}</tbody>${foot}</table>`;
   const segs = plan.segments.map((s) => {
-    const chs = s.channels.slice(0, 5).map((c) => `<li data-channel="${esc(c.channel)}">${esc(pretty(c.channel))} <span class="muted">index ${idx(c.index)} · reachable ${c.consent ? `${pct(c.reachableShare)} (${esc(c.consent)}${c.consentKnown ? '' : ': not in the file, counted as 100%'})` : '100% (no consent gate)'}</span></li>`).join('');
-    const fms = s.formats.slice(0, 3).map((f) => `${esc(pretty(f.format))} <span class="muted">${idx(f.index)}</span>`).join(' · ');
-    return `<div class="plan-seg c${s.id % 8}" data-seg="${s.id}"><h4>#${s.id} ${esc(s.name)} <span class="muted">· ${money(s.budgetCents)}</span></h4><ol>${chs}</ol><div>Formats: ${fms}</div></div>`;
+    const rows = s.channels.map((c) => {
+      const a = cell.get(`${s.id}|${c.channel}`);
+      const st = statusOf(c, a, hasResults);
+      const reach = c.consent ? `${int(c.reachable)} (${pct(c.reachableShare)}${c.consentKnown ? '' : ', no consent column: counted as all'})` : `${int(c.reachable)} (no consent gate)`;
+      return `<tr data-channel="${esc(c.channel)}" class="st-${esc(st.cls)}"><th scope="row">${esc(c.displayName ?? c.channel)}<span class="sub">${esc(kindLabel(c.kind))}</span></th>` +
+        `<td class="num per-hcp">${dec2(c.mean)}</td><td class="num mix">${pct(c.mixShare)}</td>` +
+        `<td class="num"><span title="${esc(`index ${idx(c.index)}: the segment's ${dec2(c.mean)} per HCP against the universe; n = ${int(c.hcps)} HCPs`)}">${idx(c.index)}</span></td>` +
+        `<td class="num reach">${reach}</td><td class="num amount" data-cents="${a?.cents ?? 0}">${a && a.cents ? money(a.amount) : '–'}</td>` +
+        `<td class="status"><span class="badge st ${esc(st.cls)}">${esc(st.text)}</span></td><td class="reason small">${esc(a?.reason ?? c.excludedReason ?? '')}</td></tr>`;
+    }).join('');
+    const fms = s.formats.slice(0, 3).map((f) => `${esc(f.displayName ?? f.format)} <span class="muted">${pct(f.mixShare)} of mix · index ${idx(f.index)}</span>`).join(' · ');
+    return `<div class="plan-seg c${s.id % 8}" data-seg="${s.id}"><h4>#${s.id} ${esc(s.name)} <span class="muted">· ${int(s.size)} HCPs · ${money(s.budgetCents / unit)}</span></h4>` +
+      `<div class="table-wrap"><table class="plan-detail"><caption class="visually-hidden">Channels of segment ${s.id}</caption><thead><tr><th scope="col">Channel</th>` +
+      `<th scope="col" class="num" title="mean engagements per HCP">Per HCP</th><th scope="col" class="num" title="share of the segment's channel engagements">Share of mix</th>` +
+      `<th scope="col" class="num">Index</th><th scope="col" class="num">Reachable HCPs</th><th scope="col" class="num">Amount</th><th scope="col">Status</th><th scope="col">Why</th></tr></thead>` +
+      `<tbody>${rows}</tbody></table></div><p class="small">Formats: ${fms}</p></div>`;
   }).join('');
-  host.innerHTML = table + (hasResults ? `<p class="muted small">Amounts marked ×m moved with the campaign results (multiplier = shrunk observed rate ÷ pooled rate ${plan.meanRate == null ? '' : pct(plan.meanRate)}).${plan.unmatchedResults ? ` ${int(plan.unmatchedResults)} result rows named no segment or channel of this plan and were not used.` : ''}</p>` : '') +
-    `<h4 class="plan-h">Channel and format priority per segment</h4><div class="plan-segs">${segs}</div>`;
-}
-
-/** The plan as CSV: segment,segment_name,channel,index,reachable_share,multiplier,amount. */
-export function planCsv(plan) {
-  const out = ['segment,segment_name,channel,index,reachable_share,multiplier,amount'];
-  for (const a of plan.allocations) {
-    const s = plan.segments.find((x) => x.id === a.segment);
-    const c = s?.channels.find((x) => x.channel === a.channel);
-    out.push(csvLine([a.segment, s?.name ?? '', a.channel, c ? c.index.toFixed(1) : '', c ? c.reachableShare.toFixed(4) : '', a.multiplier.toFixed(4), (a.cents / 100).toFixed(2)]));
+  const notes = [`Channels under ${pct(plan.minMixShare)} of a segment's mix get nothing unless forced.`];
+  if (hasResults) {
+    notes.push(`${pct(plan.untestedShare)} of the budget is with untested channels (at least ${pct(plan.explorationShare)}, the exploration share); ▲/▼ mark cells whose expected engagement rate rose or fell with the results.`);
+    if (plan.unmatchedResults) notes.push(`${int(plan.unmatchedResults)} result rows named no segment or channel of this plan and were not used.`);
   }
-  return out.join('\n') + '\n';
-}
-
-/** Target list CSV: hcp_id,segment,segment_name,confidence[,cell] for the selected rows. */
-export function targetListCsv(rows, mask, names, cells = null) {
-  const out = ['hcp_id,segment,segment_name,confidence' + (cells ? ',cell' : '')];
-  for (let i = 0; i < rows.n; i++) {
-    if (!mask[i]) continue;
-    const f = [rows.ids[i], rows.segs[i], names(rows.segs[i]), rows.conf[i].toFixed(4)];
-    if (cells) f.push(cells.get(String(rows.ids[i])) ?? '');
-    out.push(csvLine(f));
-  }
-  return out.join('\n') + '\n';
+  host.innerHTML = table + `<p class="muted small" id="plan-notes">${esc(notes.join(' '))}</p>` +
+    `<h4 class="plan-h">Every channel per segment: its use, reach, amount and why</h4><div class="plan-segs">${segs}</div>`;
 }

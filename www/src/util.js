@@ -15,7 +15,7 @@ const nf2 = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2, minimumFr
 export const int = (x) => (x == null || !Number.isFinite(x) ? '–' : nf0.format(x));
 export const dec1 = (x) => (x == null || !Number.isFinite(x) ? '–' : nf1.format(x));
 export const dec2 = (x) => (x == null || !Number.isFinite(x) ? '–' : nf2.format(x));
-export const pct = (x) => (x == null || !Number.isFinite(x) ? '–' : `${nf1.format(x * 100)}%`);
+export const pct = (x) => (x == null || !Number.isFinite(x) ? '–' : `${nf1.format(x * 100 || 0)}%`); // || 0: no “-0.0%”
 export const idx = (x) => (x == null || !Number.isFinite(x) ? '–' : nf0.format(x));
 
 /** Pretty channel / format name: "univadis_medscape" → "univadis medscape". */
@@ -46,14 +46,9 @@ export function download(filename, text, type = 'text/csv') {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** One CSV field (RFC 4180 quoting). */
-export function csvField(v) {
-  const s = v == null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-export const csvLine = (fields) => fields.map(csvField).join(',');
-
-/** Read a File as text. */
-export function readText(file) {
-  return file.text();
-}
+/** How people read a channel's kind (the engine's catalog kinds). */
+export const KIND_LABELS = {
+  openNetwork: 'open network', walledGarden: 'walled garden (HCP-only)', educationPortal: 'education portal',
+  ownedEmail: 'owned email', ownedEvent: 'owned events', fieldForce: 'field force', other: 'other',
+};
+export const kindLabel = (k) => KIND_LABELS[k] ?? String(k ?? '');
