@@ -598,6 +598,8 @@ export interface TargetListOptions {
   exclude?: string[];
   /** A `testCells` result whose cells fill the `cell` column (empty for members outside the test). */
   cells?: TestCells;
+  /** "csv" (default): the file's text; "table": `{headers, rows}` with typed values, for a page that shows or filters the list. */
+  output?: "csv" | "table";
 }
 /** One of the exports as CSV text. */
 /** Options of `readAssignments` (which columns hold the id and the segment, how to read the file). */
@@ -613,6 +615,12 @@ export interface ReadAssignmentsOptions {
 export declare function readAssignments(input: CsvInput, options?: ReadAssignmentsOptions): PreviousAssignment[];
 export declare function exportCsv<W extends ExportKind>(what: W, value: ExportValues[W], options?: CsvExportOptions): string;
 /** The CSV a person checks before loading a CRM — id, segment and name, confidence, test cell, chosen categories and every consent flag — for the HCPs of `input` (the file the result was made from, read again with the model's columns). */
+/** The target list as typed values (`output: "table"`): strings, numbers, booleans, null for an empty cell. */
+export interface TargetTable {
+  headers: string[];
+  rows: Array<Array<string | number | boolean | null>>;
+}
+export declare function targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options: TargetListOptions & { output: "table" }): TargetTable;
 export declare function targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options?: TargetListOptions): string;
 
 // ---- Worker-backed async API (module Web Worker; `hcp-segments/worker`) ----
@@ -644,6 +652,7 @@ export interface Segmenter {
   inspect(input: SegmentInput, options?: InspectOptions, call?: CallOptions): Promise<Inspection>;
   readAssignments(input: CsvInput, options?: ReadAssignmentsOptions, call?: CallOptions): Promise<PreviousAssignment[]>;
   exportCsv<W extends ExportKind>(what: W, value: ExportValues[W], options?: CsvExportOptions, call?: CallOptions): Promise<string>;
+  targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options: TargetListOptions & { output: "table" }, call?: CallOptions): Promise<TargetTable>;
   targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options?: TargetListOptions, call?: CallOptions): Promise<string>;
   /** The data buffer is transferred to the worker (it becomes detached in the caller). */
   kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions, call?: CallOptions): Promise<KMeansResult>;

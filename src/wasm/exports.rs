@@ -116,6 +116,17 @@ struct TargetListCall {
     require_consent: Vec<String>,
     pseudonymize: Option<Pseudonymize>,
     exclude: Vec<String>,
+    /// "csv" (default): the file's text; "table": `{headers, rows}` with typed values, for a
+    /// page that shows or filters the list (no CSV to parse back).
+    output: TargetOutput,
+}
+
+#[derive(Deserialize, Default, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum TargetOutput {
+    #[default]
+    Csv,
+    Table,
 }
 
 /// `targetList(result, input, options?)`: the CSV a person checks before loading a CRM — id,
@@ -123,7 +134,7 @@ struct TargetListCall {
 /// HCPs of `input` (the file the result was made from; read again with the model's columns).
 /// `options.cells` is a `testCells` result whose cells fill the `cell` column.
 #[wasm_bindgen(js_name = targetList)]
-pub fn target_list_js(result: JsValue, input: JsValue, options: JsValue) -> JsResult<String> {
+pub fn target_list_js(result: JsValue, input: JsValue, options: JsValue) -> JsResult<JsValue> {
     let (options, cells) = take_cells(&options)?;
     let call: TargetListCall = decode_options(&options)?;
     let model = decode_model(&Reflect::get(&result, &JsValue::from_str("model"))?)?;
@@ -140,7 +151,39 @@ pub fn target_list_js(result: JsValue, input: JsValue, options: JsValue) -> JsRe
     };
     let table = tables::target_list_table(&assignments, &names, &profiles, cells.as_ref(), &list_options).map_err(to_js_error)?;
     let export = CsvOptions { dialect: call.dialect, locale: call.locale, template: call.template, min_cell_size: None }.export()?;
-    export::write(table, &export).map_err(to_js_error)
+    if call.output == TargetOutput::Table {
+        let table = match &export.template {
+            Some(t) => template::apply(table, t).map_err(to_js_error)?,
+            None => table,
+        };
+        return Ok(table_to_js(&table));
+    }
+    export::write(table, &export).map(JsValue::from).map_err(to_js_error)
+}
+
+/// `{headers, rows}`: strings, numbers, booleans, `null` for an empty cell.
+fn table_to_js(table: &export::Table) -> JsValue {
+    use crate::export::Value;
+    let out = js_sys::Object::new();
+    let headers: js_sys::Array = table.headers.iter().map(|h| JsValue::from_str(h)).collect();
+    let rows: js_sys::Array = table
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|v| match v {
+                    Value::Empty => JsValue::NULL,
+                    Value::Text(t) => JsValue::from_str(t),
+                    Value::Number(x) | Value::Fixed(x, _) => JsValue::from_f64(*x),
+                    Value::Integer(i) => JsValue::from_f64(*i as f64),
+                    Value::Bool(b) => JsValue::from_bool(*b),
+                })
+                .collect::<js_sys::Array>()
+        })
+        .collect();
+    let _ = Reflect::set(&out, &JsValue::from_str("headers"), &headers);
+    let _ = Reflect::set(&out, &JsValue::from_str("rows"), &rows);
+    out.into()
 }
 
 /// `options.cells` (a `testCells` result) taken out before the rest is decoded.

@@ -361,7 +361,7 @@ async function setupTargeting() {
   let list;
   try {
     const categories = FILTER_CATEGORIES.filter((c) => r.report.categories.includes(c));
-    list = await engine.targetList({ model: r.model, assignments: r.assignments }, state.data.input, { dialect: 'plain', categories, exclude: options().exclude ?? [] });
+    list = await engine.targetList({ model: r.model, assignments: r.assignments }, state.data.input, { output: 'table', categories, exclude: options().exclude ?? [] });
   } catch (e) {
     if (state.result === r) showError($('run-error'), e, { file: state.data.name });
     return;

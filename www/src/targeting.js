@@ -2,46 +2,22 @@
 // segments handed to the engine's channel plan, and the plan's tables.
 // No budget arithmetic here: the split is the engine's (channelPlan, in the worker). The row-level
 // values the filters need (each HCP's specialty, country and consent flags) come from the engine
-// too: its target list of every HCP, written in the plain dialect, read back by readEngineCsv.
+// too: its target list of every HCP, as a table of typed values (targetList's output: "table").
 import { esc, int, pct, idx, dec2, kindLabel } from './util.js';
-
-/**
- * Read back a CSV the engine wrote in its plain dialect (RFC 4180: `,`, `"` quoting, UTF-8, no
- * BOM). Only for the engine's own output; every user file is read by the engine.
- */
-export function readEngineCsv(text) {
-  const rows = [];
-  let row = [], field = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') { field += '"'; i++; } else q = false;
-    } else if (c === '"') q = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      rows.push(row); row = [];
-    } else field += c;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  return rows;
-}
 
 /** The category columns the filters offer. */
 export const FILTER_CATEGORIES = ['specialty', 'country'];
 
 /**
  * Row-level table aligned with the engine's assignments: segment, confidence, and the columns the
- * filters need, from the engine's plain target list of every HCP (rows in the assignments' order).
+ * filters need, from the engine's target list of every HCP (rows in the assignments' order).
  * @param {import('hcp-segments').SegmentResult} result
- * @param {string} listText targetList(result, input, {dialect: "plain"})
+ * @param {{headers: string[], rows: Array<Array<string|number|boolean|null>>}} list targetList(result, input, {output: "table"})
  */
-export function buildRows(result, listText) {
+export function buildRows(result, list) {
   const n = result.assignments.length;
-  const table = readEngineCsv(listText);
-  const head = table.shift() ?? [];
+  const table = list.rows;
+  const head = list.headers;
   const first = head.indexOf('confidence') + 1;
   const segs = new Uint8Array(n);
   const conf = new Float32Array(n);
@@ -60,6 +36,7 @@ export function buildRows(result, listText) {
       const levels = [], code = new Map(), codes = new Int16Array(n).fill(-1);
       for (let i = 0; i < n && i < table.length; i++) {
         const v = table[i][j] ?? '';
+        if (typeof v !== 'string') continue;
         if (!v) continue;
         let c = code.get(v);
         if (c === undefined) { c = levels.length; levels.push(v); code.set(v, c); }
@@ -69,7 +46,7 @@ export function buildRows(result, listText) {
       cats[name] = { levels, codes, order };
     } else {
       const f = new Uint8Array(n);
-      for (let i = 0; i < n && i < table.length; i++) if (table[i][j] === 'true') f[i] = 1;
+      for (let i = 0; i < n && i < table.length; i++) if (table[i][j] === true) f[i] = 1;
       consents[name] = f;
     }
   }
