@@ -207,6 +207,8 @@ export interface InspectOptions {
   decimalComma?: boolean;
   encoding?: EncodingOption;
   /** Rows in `preview`. Default 5, at most 1000. */
+  /** A workbook's sheet: its name or 0-based index (default: the first visible sheet with a value). */
+  sheet?: string | number;
   previewRows?: number;
 }
 /** One column of the header. */
@@ -694,6 +696,8 @@ export interface EventOptions {
   exclude?: string[];
   /** Force the encoding of a log given as bytes; detected when absent, as for profile files. */
   encoding?: EncodingOption;
+  /** A workbook's sheet holding the log: its name or 0-based index. */
+  sheet?: string | number;
 }
 /** What the aggregation read, counted and skipped. */
 export interface EventReport {

@@ -1,6 +1,7 @@
 //! The export writer against independent oracles: hand-written bytes, the `csv` crate as a
 //! second reader, `privacy::segment_summary`'s masking, and the engine's own readers for the
-//! round trip.
+//! round trip. Native only: proptest does not build for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 use hcp_segments::export::summary::summary_table;
 use hcp_segments::export::tables::{assignments_table, segment_names, target_list_table, TargetListOptions};

@@ -201,6 +201,7 @@ fn min_segment_size_option_and_no_warnings_on_enough_data() {
 
 // ---- names never from suppressed cells: property test ---------------------------------------
 
+#[cfg(not(target_arch = "wasm32"))]
 mod property {
     use super::*;
     use proptest::prelude::*;

@@ -610,3 +610,19 @@ fn incremental_update_folds_in_rows_and_flags_drift() {
     assert!(up.reasons.iter().any(|r| r.contains("maxNewShare")));
 }
 
+
+/// An event log in a workbook (here: the table the workbook module hands over, made from the
+/// same rows) aggregates to the same profiles as the CSV it holds.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[test]
+fn an_event_log_from_a_workbook_table_aggregates_like_its_csv() {
+    use hcp_segments::ingest::{csv::read_csv, table_wire::encode_table, IngestOptions};
+    use hcp_segments::targeting::events::aggregate_event_bytes;
+    let text = include_str!("data/events.csv");
+    let options = EventOptions { from: Some("2024-01-01".into()), to: Some("2024-04-01".into()), ..EventOptions::default() };
+    let from_csv = aggregate_events(text, &options).unwrap();
+    let table = read_csv(text, &IngestOptions { decimal_comma: Some(false), ..Default::default() }).unwrap();
+    let from_table = aggregate_event_bytes(encode_table(&table), &options).unwrap();
+    assert_eq!(from_table.to_csv(), from_csv.to_csv());
+    assert_eq!(from_table.report.hcps, from_csv.report.hcps);
+}

@@ -4,8 +4,8 @@ import { writeOut, writeOutputs } from "./io.js";
 
 export const pct = (x) => `${(100 * x).toFixed(1)}%`;
 export const fix = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? "-" : Number(x).toFixed(d));
-/** A channel or format with its index: `email 142`. */
-export const idx = (s) => `${s.name} ${s.index === null ? "-" : Math.round(s.index)}`;
+/** A channel or format with its index, by the name shown to people: `Email 142`. */
+export const idx = (s) => `${s.displayName || s.name} ${s.index === null ? "-" : Math.round(s.index)}`;
 
 /** Whole cents as currency units: -1234 → "-12.34". */
 export const cents = (c) => `${c < 0 ? "-" : ""}${Math.floor(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, "0")}`;

@@ -1,7 +1,7 @@
 // segment: cluster one row per HCP and print the segments.
-import { segment, version } from "../node/index.mjs";
+import { exportCsv, segment, segmentSummary, version } from "../node/index.mjs";
 import { READ_FLAGS, UsageError, intArg, kArg, parseFlags, readOptions } from "./args.js";
-import { CSV_FLAGS, readData, resultOutputs } from "./io.js";
+import { CSV_FLAGS, csvOptions, jsonOutput, readData, resultOutputs } from "./io.js";
 import { fix, idx, pct, printThenWrite, table, timed } from "./print.js";
 
 export const name = "segment";
@@ -22,6 +22,8 @@ then the chosen k and, with --k auto, the sweep behind it. FILE may be - (stdin)
   --assignments OUT   write hcp_id,segment,segment_name,distance,confidence as CSV
   --targets OUT       write the target list: hcp_id, segment, name, confidence, specialty,
                       country and every consent flag (what a person checks before a CRM load)
+  --summary OUT       write the shareable segment summary (small cells suppressed): CSV, or
+                      JSON when OUT ends in .json
   --excel LOCALE      write the CSVs for Excel in LOCALE (e.g. de-DE: UTF-8 with BOM, ';' and
                       decimal commas); default: plain CSV (UTF-8, ',', '.')
   --template NAME     target-list columns for a CRM: generic, salesforceCampaignMember,
@@ -40,6 +42,7 @@ export function run(args) {
     json: { type: "string" },
     assignments: { type: "string" },
     targets: { type: "string" },
+    summary: { type: "string" },
     ...CSV_FLAGS,
     ...READ_FLAGS,
     model: { type: "string" },
@@ -63,8 +66,14 @@ export function run(args) {
   progress?.clear();
   printThenWrite(
     [...resultLines(result), `(${secs.toFixed(2)} s, hcp-segments ${version()}, seed ${options.seed ?? 42})`],
-    resultOutputs(result, values, text),
+    [...resultOutputs(result, values, text), summaryOutput(result, values)],
   );
+}
+
+/** --summary: segmentSummary's JSON, or its CSV through the engine's writer. */
+function summaryOutput(result, values) {
+  if (values.summary && /\.json$/i.test(values.summary)) return jsonOutput(values.summary, segmentSummary(result), " (segment summary)");
+  return { file: values.summary, text: () => exportCsv("summary", result, csvOptions(values)), note: " (segment summary, small cells suppressed)" };
 }
 
 /** One progress line on stderr (a terminal only), rewritten in place. */

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 /// Total weight of each block in the distance. 0 switches a block off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct BlockWeights {
     pub channel_mix: f64,
     pub format_mix: f64,

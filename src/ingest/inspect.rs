@@ -23,6 +23,8 @@ pub struct InspectOptions {
     pub delimiter: Option<String>,
     pub decimal_comma: Option<bool>,
     pub encoding: Option<String>,
+    /// A workbook's sheet: its name, or its 0-based index (default: the first with data).
+    pub sheet: Option<super::SheetChoice>,
     /// Rows in `preview` (default 5, at most [`MAX_PREVIEW_ROWS`]).
     pub preview_rows: u32,
 }
@@ -32,7 +34,7 @@ pub const MAX_PREVIEW_ROWS: u32 = 1000;
 
 impl Default for InspectOptions {
     fn default() -> Self {
-        InspectOptions { columns: BTreeMap::new(), delimiter: None, decimal_comma: None, encoding: None, preview_rows: 5 }
+        InspectOptions { columns: BTreeMap::new(), delimiter: None, decimal_comma: None, encoding: None, sheet: None, preview_rows: 5 }
     }
 }
 
@@ -83,6 +85,7 @@ pub fn inspect(input: Input, options: &InspectOptions) -> Result<Inspection> {
         delimiter: options.delimiter.clone(),
         decimal_comma: options.decimal_comma,
         encoding: options.encoding.clone(),
+        sheet: options.sheet.clone(),
         // A row with the wrong number of fields is shown as a warning, not a stop.
         on_error: OnError::Skip,
         ..IngestOptions::default()

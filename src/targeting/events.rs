@@ -78,6 +78,9 @@ pub struct EventOptions {
     /// Force the encoding of a log given as bytes ("utf-8", "utf-16le", "utf-16be",
     /// "windows-1252"); detected when absent, as for profile files (`ingest::encoding`).
     pub encoding: Option<String>,
+    /// Which sheet of a workbook holds the log: its name, or its 0-based index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<crate::ingest::SheetChoice>,
 }
 
 impl Default for EventOptions {
@@ -91,6 +94,7 @@ impl Default for EventOptions {
             delimiter: None,
             exclude: Vec::new(),
             encoding: None,
+            sheet: None,
         }
     }
 }
@@ -440,8 +444,19 @@ fn parse_window_bound(value: &Option<String>, option: &str) -> Result<Option<i64
 }
 
 /// An event log given as a file's bytes, decoded by the same rules as profile files
-/// ([`crate::ingest::encoding`]), then [`aggregate_events`].
+/// ([`crate::ingest::encoding`]), then [`aggregate_events`]. A workbook's sheet (or the table the
+/// workbook module made of it) is aggregated from its cells written as CSV, so its errors name
+/// CSV lines: the sheet's rows counted from its header.
 pub fn aggregate_event_bytes(bytes: Vec<u8>, options: &EventOptions) -> Result<EventAggregate> {
+    use crate::ingest::{source, table_wire, workbook};
+    if bytes.starts_with(table_wire::MAGIC) || workbook::container_of(&bytes).is_some() {
+        let ingest = crate::ingest::IngestOptions { sheet: options.sheet.clone(), ..Default::default() };
+        let table = source::read_bytes(bytes, &ingest)?;
+        let text = crate::export::tables::plain_csv(&crate::export::tables::raw_table(&table));
+        let mut agg = aggregate_events(&text, options)?;
+        agg.report.warnings.splice(0..0, table.warnings.iter().cloned());
+        return Ok(agg);
+    }
     let decoded = crate::ingest::encoding::decode(bytes, options.encoding.as_deref())?;
     let mut agg = aggregate_events(&decoded.text, options)?;
     let label = decoded.encoding.label().to_string();

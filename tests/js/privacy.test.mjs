@@ -114,7 +114,7 @@ describe("no network, storage or telemetry API in the package's JavaScript", () 
 
   test("each wasm module imports only from its own glue", () => {
     const wasmFiles = readdirSync(join(pkgDir, "node")).filter((f) => f.endsWith(".wasm")).sort();
-    assert.deepEqual(wasmFiles, ["hcp_segments_bg.wasm", "hcp_segments_tools_bg.wasm"]);
+    assert.deepEqual(wasmFiles, ["hcp_segments_bg.wasm", "hcp_segments_tools_bg.wasm", "hcp_segments_workbooks_bg.wasm"]);
     for (const file of wasmFiles) {
       const glue = new RegExp(`^(\\./${file.replace(".wasm", "")}\\.js|__wbindgen_placeholder__|wbg|\\./snippets/)`);
       const mod = new WebAssembly.Module(readFileSync(join(pkgDir, "node", file)));
