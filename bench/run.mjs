@@ -327,7 +327,7 @@ async function browserCase(csvPath, n, reps, engines) {
   return rows;
 }
 
-// --- the worker pool case (issue #4: 1M profiles, k: "auto", < 10 s, no main-thread task > 100 ms)
+// --- the worker pool case (1M profiles, k: "auto"; its target: < 10 s, no main-thread task > 100 ms)
 // The page gets the CSV text (fetched before the clock starts), then times
 // createSegmenter({ workers }) + segment(csv, { k }) until the result is back on the main thread:
 // worker start-up and wasm compile, the CSV's copy to the worker, parse, encode, the sweep

@@ -27,11 +27,11 @@ let toolsReady = null;
 // on-stack replacement for wasm, so a function's first call runs to its end in the baseline
 // tier (Liftoff), and each stage of a pooled segment() is one long call (a 1M-row read, the
 // encoding, the result), as is the whole segment() of a pool of one. Before a long input
-// (index.js: "tierUp"), each worker runs the pooled pipeline once on a small sample, which makes V8 compile the functions it uses with its
-// optimising tier. In Chromium at 1M rows (3 runs each): encode 1.75–1.90 → 0.98–1.28 s,
-// profile 1.17–1.55 → 1.02–1.06 s (bench/README.md, "sixth round"); the run itself takes
-// 0.1–0.5 s. The sample is the input's own first rows (index.js: tierUpFor), read with the
-// call's options, so the warm-up runs the code paths of these columns.
+// (index.js: "tierUp"), each worker runs the pooled pipeline once on a small sample, which
+// makes V8 compile the functions it uses with its optimising tier: at 1M rows the long stages
+// then run faster by more than the 0.1–0.5 s the warm-up takes (bench/README.md). The sample is
+// the input's own first rows (index.js: tierUpFor), read with the call's options, so the
+// warm-up runs the code paths of these columns.
 let tieredUp = false;
 
 function tierUp(sample, userOptions) {

@@ -1,4 +1,4 @@
-//! Targeting: the steps after clustering, from segments to campaigns (issue 7). Pure Rust; the
+//! Targeting: the steps after clustering, from segments to campaigns. Pure Rust; the
 //! wasm boundary for it is `wasm/targeting.rs`.
 //!
 //! - [`events`]: event logs (one row per engagement) → profiles for a window, streaming

@@ -52,7 +52,7 @@ export function warmUp() {
   );
 }
 
-// ---- targeting (issue 7): the engine's own functions, all in the worker ----
+// ---- targeting: the engine's own functions, all in the worker ----
 const callOpts = ({ onProgress, signal } = {}) => ({ onProgress, signal });
 
 /** @returns {Promise<import('hcp-segments').ChannelPlan>} */
