@@ -393,7 +393,7 @@ const OPTIONS = {
     values: {
       dialect: "excel", locale: "fr-FR", template: { columns: [{ from: "hcp_id", to: "Id" }, { to: "Campaign", value: "Q3" }] },
       categories: ["specialty"], segments: [0], filter: { country: ["DE", "US"] }, requireConsent: ["consent_email"],
-      pseudonymize: { salt: SALT }, exclude: ["nobody"], cells: () => hs.testCells(smallRun().model, tiny()),
+      pseudonymize: { salt: SALT }, exclude: ["nobody"], output: "table", cells: () => hs.testCells(smallRun().model, tiny()),
     },
     // Taken out of the options by the wasm boundary before the rest is decoded.
     notInEngineList: ["cells"],
