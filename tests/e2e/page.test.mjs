@@ -438,7 +438,7 @@ describe('targeting page', { concurrency: false }, () => {
     assert.deepEqual(new Map(counts), refCounts);
     assert.equal(counts.reduce((a, [, n]) => a + n, 0), 300);
     const out = parseCsv((await download('#export-assign', 'assigned.csv')).text);
-    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'distance']);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'distance', 'confidence']);
     assert.equal(out.length - 1, 300);
     for (const [, seg, name] of out.slice(1)) if (seg === '0') assert.equal(name, 'Test persona zero');
     await page.evaluate(() => document.getElementById('assign').scrollIntoView());
@@ -490,7 +490,7 @@ describe('targeting page', { concurrency: false }, () => {
     await page.evaluate(() => document.getElementById('refresh-result').scrollIntoView());
     await shot(page, '09a-refresh');
     const out = parseCsv((await download('#export-refresh', 'refreshed.csv')).text);
-    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'distance']);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'distance', 'confidence']);
     assert.equal(out.length - 1, 5000);
     // A previous-assignments file with a word for a segment: the engine reads it on Refresh and says where.
     const badPrev = join(h.tmp, 'bad-previous.csv');
@@ -560,7 +560,7 @@ describe('targeting page', { concurrency: false }, () => {
     assert.deepEqual(JSON.parse(saved.text), JSON.parse(JSON.stringify(ref.model)));
     // The new HCPs' assignments: their segments in the updated model.
     const out = parseCsv((await download('#export-update', 'folded-in.csv')).text);
-    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'confidence', 'distance']);
+    assert.deepEqual(out[0], ['hcp_id', 'segment', 'segment_name', 'distance', 'confidence']);
     const refAsg = hcp.assign(ref.model, drifted).assignments;
     assert.deepEqual(out.slice(1).map((r) => [r[0], Number(r[1])]), refAsg.map((a) => [a.hcpId, a.segment]));
     for (const r of out.slice(1)) if (r[1] === '0') assert.equal(r[2], 'Test persona zero');
