@@ -104,6 +104,21 @@ describe('files in and out', { concurrency: false }, () => {
     assert.deepEqual((await cards()).map((c) => [c.size, c.name]), fromCp1252.map((c) => [c.size, c.name]));
   });
 
+  it('reads an Excel workbook through the workbook module and segments it like the CSV it was made from', async () => {
+    const WORKBOOKS = join(ROOT, 'tests', 'corpus', 'workbooks');
+    const wasmBefore = h.log.requests.filter((r) => /workbooks_bg.*\.wasm$/.test(r.url)).length;
+    await load(join(WORKBOOKS, 'second_sheet.xlsx'), 'second_sheet.xlsx');
+    assert.match(await page.textContent('#dialect [data-key="source"] dd'), /xlsx/);
+    assert.match(await page.textContent('#load-warnings'), /read sheet `HCPs`/);
+    assert.ok(h.log.requests.filter((r) => /workbooks_bg.*\.wasm$/.test(r.url)).length > wasmBefore, 'the workbook module was fetched for the workbook');
+    await load(join(WORKBOOKS, 'sample_500.xlsx'), 'sample_500.xlsx');
+    await run('auto', 6);
+    const ref = hcp.segment(new Uint8Array(readFileSync(join(WORKBOOKS, 'sample_500.csv'))), { k: 'auto', seed: 42, nRuns: 10 });
+    assert.deepEqual((await cards()).map((c) => [c.size, c.name]), ref.segments.map((s) => [s.size, s.name]));
+    await page.evaluate(() => document.getElementById('cards').scrollIntoView());
+    await shot(page, '12c-cards-xlsx');
+  });
+
   it('keeps a role mapping for a file with the same header', async () => {
     const utf8 = join(ENCODINGS, 'german_export_utf8.csv');
     await load(join(ENCODINGS, 'german_export_1252.csv'), 'german_export_1252.csv');
