@@ -96,7 +96,8 @@ function planLines(plan, options, total, locale) {
         ["rank", "channel", "per HCP", "of mix", "index", "reachable", "budget", "of total", "note"],
         sp.channels.map((c, i) => {
           const a = alloc.get(c.channel);
-          const note = !c.eligible ? c.excludedReason ?? "no budget" : a && options.results !== undefined ? a.status : c.forced ? "forced" : "";
+          // The engine's full reason is in --json; here a short one.
+          const note = !c.eligible ? `not funded: under ${pct(plan.minMixShare)} of the mix` : c.forced ? "forced" : a && options.results !== undefined ? a.status : "";
           return [
             i + 1,
             c.displayName ?? c.channel,
