@@ -22,6 +22,7 @@ pub mod returns;
 pub mod roles;
 pub mod source;
 pub mod table_wire;
+mod wire;
 pub mod workbook;
 
 use serde::{Deserialize, Serialize};

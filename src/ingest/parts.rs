@@ -184,59 +184,17 @@ pub mod wire {
     use crate::ingest::profiles::RowsRead;
     use crate::ingest::{CategoryColumn, Dialect, FlagColumn, Profiles, SkippedRow};
 
+    use crate::ingest::wire::{In, Out};
+
     /// Tells a part's bytes from anything else handed to [`decode`].
     const MAGIC: u32 = 0x4843_5031; // "HCP1"
 
-    #[derive(Default)]
-    struct Out(Vec<u8>);
-
+    // The part's own columns on top of the shared primitives.
     impl Out {
-        fn u8(&mut self, v: u8) {
-            self.0.push(v);
-        }
-        fn u32(&mut self, v: u32) {
-            self.0.extend_from_slice(&v.to_le_bytes());
-        }
-        fn u64(&mut self, v: u64) {
-            self.0.extend_from_slice(&v.to_le_bytes());
-        }
-        fn len(&mut self, n: usize) {
-            self.u64(n as u64);
-        }
-        fn str(&mut self, s: &str) {
-            self.len(s.len());
-            self.0.extend_from_slice(s.as_bytes());
-        }
-        fn strs(&mut self, v: &[String]) {
-            self.len(v.len());
-            for s in v {
-                self.str(s);
-            }
-        }
-        fn opt_u32(&mut self, v: Option<u32>) {
-            self.u8(v.is_some() as u8);
-            self.u32(v.unwrap_or(0));
-        }
-        fn opt_str(&mut self, v: Option<&str>) {
-            self.u8(v.is_some() as u8);
-            self.str(v.unwrap_or(""));
-        }
-        fn u32s(&mut self, v: &[u32]) {
-            self.len(v.len());
-            for &x in v {
-                self.u32(x);
-            }
-        }
-        fn u64s(&mut self, v: &[u64]) {
-            self.len(v.len());
-            for &x in v {
-                self.u64(x);
-            }
-        }
         /// Counts are mostly small whole numbers: as u8, u16 or u32 when every value is one
         /// exactly (same bits back), else as f64 bits. A tenth of the bytes to copy for a
         /// million rows of engagement counts.
-        fn f64s(&mut self, v: &[f64]) {
+        pub(crate) fn f64s(&mut self, v: &[f64]) {
             // One pass: every value a u32 exactly (`as` saturates, so a value that does not fit
             // fails the bit comparison), and the largest.
             let (mut whole, mut max) = (true, 0u32);
@@ -261,11 +219,11 @@ pub mod wire {
             }
         }
         /// None = 2, Some(false) = 0, Some(true) = 1.
-        fn flags(&mut self, v: &[Option<bool>]) {
+        pub(crate) fn flags(&mut self, v: &[Option<bool>]) {
             self.len(v.len());
             self.0.extend(v.iter().map(|f| f.map_or(2, u8::from)));
         }
-        fn opt_f64s(&mut self, v: &Option<Vec<Option<f64>>>) {
+        pub(crate) fn opt_f64s(&mut self, v: &Option<Vec<Option<f64>>>) {
             self.u8(v.is_some() as u8);
             let v = v.as_deref().unwrap_or(&[]);
             self.len(v.len());
@@ -276,65 +234,8 @@ pub mod wire {
         }
     }
 
-    struct In<'a>(&'a [u8]);
-
-    impl<'a> In<'a> {
-        fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-            if n > self.0.len() {
-                return None;
-            }
-            let (a, b) = self.0.split_at(n);
-            self.0 = b;
-            Some(a)
-        }
-        fn u8(&mut self) -> Option<u8> {
-            Some(self.take(1)?[0])
-        }
-        fn u32(&mut self) -> Option<u32> {
-            Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-        }
-        fn u64(&mut self) -> Option<u64> {
-            Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-        }
-        /// A length, no longer than the bytes left could hold at `unit` bytes each.
-        fn len(&mut self, unit: usize) -> Option<usize> {
-            let n = usize::try_from(self.u64()?).ok()?;
-            (n.checked_mul(unit)? <= self.0.len()).then_some(n)
-        }
-        fn bool(&mut self) -> Option<bool> {
-            match self.u8()? {
-                0 => Some(false),
-                1 => Some(true),
-                _ => None,
-            }
-        }
-        fn str(&mut self) -> Option<String> {
-            let n = self.len(1)?;
-            String::from_utf8(self.take(n)?.to_vec()).ok()
-        }
-        fn strs(&mut self) -> Option<Vec<String>> {
-            let n = self.len(8)?;
-            (0..n).map(|_| self.str()).collect()
-        }
-        fn opt_u32(&mut self) -> Option<Option<u32>> {
-            let some = self.bool()?;
-            let v = self.u32()?;
-            Some(some.then_some(v))
-        }
-        fn opt_str(&mut self) -> Option<Option<String>> {
-            let some = self.bool()?;
-            let v = self.str()?;
-            Some(some.then_some(v))
-        }
-        fn u32s(&mut self) -> Option<Vec<u32>> {
-            let n = self.len(4)?;
-            Some(self.take(n * 4)?.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
-        }
-        fn u64s(&mut self) -> Option<Vec<u64>> {
-            let n = self.len(8)?;
-            (0..n).map(|_| self.u64()).collect()
-        }
-        fn f64s(&mut self) -> Option<Vec<f64>> {
+    impl In<'_> {
+        pub(crate) fn f64s(&mut self) -> Option<Vec<f64>> {
             let width = usize::from(self.u8()?);
             let n = self.len(width.max(1))?;
             let bytes = self.take(n * width)?;
@@ -346,7 +247,7 @@ pub mod wire {
                 _ => return None,
             })
         }
-        fn flags(&mut self) -> Option<Vec<Option<bool>>> {
+        pub(crate) fn flags(&mut self) -> Option<Vec<Option<bool>>> {
             let n = self.len(1)?;
             self.take(n)?.iter().map(|&b| match b {
                 0 => Some(Some(false)),
@@ -355,7 +256,7 @@ pub mod wire {
                 _ => None,
             }).collect()
         }
-        fn opt_f64s(&mut self) -> Option<Option<Vec<Option<f64>>>> {
+        pub(crate) fn opt_f64s(&mut self) -> Option<Option<Vec<Option<f64>>>> {
             let some = self.bool()?;
             let n = self.len(9)?;
             let v: Option<Vec<Option<f64>>> = (0..n)

@@ -1,8 +1,9 @@
-//! A [`RawTable`] as compact bytes, to cross between the two wasm modules: the tools module
-//! (which reads workbooks) reads a workbook and hands its table to the segmentation module
-//! (which does not), and [`super::source::read_bytes`] recognises the bytes by their magic.
+//! A [`RawTable`] as compact bytes, to cross between the wasm modules: the workbook module reads
+//! a workbook and hands its table to the segmentation and tools modules (which have no reader),
+//! and [`super::source::read_bytes`] recognises the bytes by their magic.
 //!
-//! Layout (little-endian; `str` = u32 byte length + UTF-8; `strs` = u32 count + strs):
+//! Layout (the engine's byte format, [`super::wire`]: little-endian; `str` = u64 byte length +
+//! UTF-8; `strs` = u64 count + strs; lengths and counts below are u64 too):
 //! `HCPSTBL1`, headers (strs), dialect (source str, delimiter opt-str, decimal comma u8, BOM u8,
 //! sheet opt-str, sheets opt-strs), origin (u8 present; sheet str, sheets strs, sheet reference
 //! str, column letters strs), warnings (strs), rows read but rejected (u32 count; each line u32, expected
@@ -12,6 +13,7 @@
 //! Decoding is strict and never panics: every length is checked against the bytes left before
 //! anything is allocated, and anything malformed (or trailing) is `INVALID_TABLE`.
 
+use super::wire::{In, Out};
 use super::{Cell, CellRef, RawRow, RawTable, SheetOrigin};
 use crate::error::{Result, SegError};
 use crate::limits;
@@ -149,86 +151,8 @@ fn decode(i: &mut In) -> Option<RawTable> {
     Some(t)
 }
 
-struct Out(Vec<u8>);
-
-impl Out {
-    fn u8(&mut self, v: u8) {
-        self.0.push(v);
-    }
-    fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    /// Lengths and counts are u32: tables come from inputs of at most 512 MiB.
-    fn len(&mut self, n: usize) {
-        self.u32(u32::try_from(n).unwrap_or(u32::MAX));
-    }
-    fn str(&mut self, s: &str) {
-        self.len(s.len());
-        self.0.extend_from_slice(s.as_bytes());
-    }
-    fn strs(&mut self, v: &[String]) {
-        self.len(v.len());
-        for s in v {
-            self.str(s);
-        }
-    }
-    fn opt_str(&mut self, s: Option<&str>) {
-        self.u8(u8::from(s.is_some()));
-        if let Some(s) = s {
-            self.str(s);
-        }
-    }
-}
-
-struct In<'a>(&'a [u8]);
-
-impl<'a> In<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.0.len() {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-    fn u32(&mut self) -> Option<u32> {
-        let b = self.take(4)?;
-        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    /// A count of items of at least `unit` bytes each, no more than the bytes left could hold.
-    fn len(&mut self, unit: usize) -> Option<usize> {
-        let n = self.u32()? as usize;
-        (n.checked_mul(unit.max(1))? <= self.0.len()).then_some(n)
-    }
-    fn bool(&mut self) -> Option<bool> {
-        match self.u8()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        }
-    }
-    fn str(&mut self) -> Option<String> {
-        let n = self.len(1)?;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
-    }
-    fn strs(&mut self) -> Option<Vec<String>> {
-        let n = self.len(4)?;
-        let mut out = Vec::with_capacity(n);
-        for _ in 0..n {
-            out.push(self.str()?);
-        }
-        Some(out)
-    }
-    fn opt_str(&mut self) -> Option<Option<String>> {
-        if self.bool()? {
-            Some(Some(self.str()?))
-        } else {
-            Some(None)
-        }
-    }
+// The table's cells on top of the shared primitives.
+impl In<'_> {
     fn cell(&mut self) -> Option<Cell> {
         Some(match self.u8()? {
             0 => Cell::Empty,
