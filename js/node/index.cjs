@@ -1,13 +1,14 @@
 // hcp-segments for Node (CommonJS). The wasm-bindgen `nodejs` builds read and instantiate their
-// .wasm synchronously when this module is loaded, so there is nothing to await. Both modules
-// (the segmentation and the tools, see web/index.js) are loaded: Node has no download to save.
+// .wasm synchronously when this module is loaded, so there is nothing to await. All three
+// modules (the segmentation, the tools and the workbook reader, see web/index.js) are loaded:
+// Node has no download to save.
 "use strict";
 const segmentation = require("./hcp_segments.js");
 const tools = require("./hcp_segments_tools.js");
 const workbooks = require("./hcp_segments_workbooks.js");
 
 const api = {};
-// Every function the two modules export (segment, kmeans, version; assign, generateSample, the
+// Every function the first two modules export (segment, kmeans, version; assign, generateSample, the
 // targeting functions, …), without wasm-bindgen's internals and the start hook (it already ran
 // at load). Where both export one (version), the segmentation module's is kept.
 for (const wasm of [tools, segmentation]) {
@@ -27,7 +28,8 @@ function readingWorkbooks(fn) {
     }
   };
 }
-for (const name of Object.keys(api)) api[name] = readingWorkbooks(api[name]);
+// (Classes such as the pool's session are left as they are.)
+for (const name of Object.keys(api)) if (!/^[A-Z]/.test(name)) api[name] = readingWorkbooks(api[name]);
 api.readTable = workbooks.readTable;
 /** Already loaded in Node; kept so the same code runs in browsers and Node. */
 api.init = () => Promise.resolve();
