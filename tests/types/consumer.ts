@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const points: Float32Array = result.projection.points;
   const ev: [number, number] = result.projection.explainedVariance;
   const rep = result.report;
-  const dialect: "csv" | "records" = rep.dialect.source;
+  const dialect: "csv" | "records" | "events" | "xlsx" | "xlsb" | "xls" | "ods" = rep.dialect.source;
   const used: string[] = rep.columns.map((c) => `${c.name}:${c.role}:${c.source}`);
   const synonyms: boolean = rep.columns.some((c) => c.source === "synonym");
   const encoding: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252" | null = rep.dialect.encoding;
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   const ctrl = new AbortController();
   const call: CallOptions = { signal: ctrl.signal, onProgress };
   const r2: SegmentResult = await seg.segment(csv, { k: 6 }, call);
-  const r3: AssignResult = await seg.assign(r2.model, csv, { signal: ctrl.signal });
+  const r3: AssignResult = await seg.assign(r2.model, csv, { exclude: [] }, { signal: ctrl.signal });
   const r4: KMeansResult = await seg.kmeans(new Float64Array(8), 2, { k: 2 }, call);
   const sample: string = await seg.generateSample(100, 1);
   seg.dispose();
