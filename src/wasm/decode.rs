@@ -147,3 +147,19 @@ pub fn matrix_arg(data: &JsValue, n_cols: &JsValue) -> JsResult<Array2<f64>> {
     }
     Array2::from_shape_vec((values.len() / d, d), values).map_err(|e| to_js_error(SegError::option("data", e.to_string())))
 }
+
+/// An option that is not a plain setting (a file, another call's result), taken out of a copy of
+/// the options object so that the rest decodes as usual: `(rest, value)`, the value `None` when
+/// absent, null or empty text.
+pub fn take_option(options: &JsValue, key: &str) -> JsResult<(JsValue, Option<JsValue>)> {
+    if !options.is_object() {
+        return Ok((options.clone(), None));
+    }
+    let value = js_sys::Reflect::get(options, &JsValue::from_str(key))?;
+    if value.is_undefined() || value.is_null() || value.as_string().is_some_and(|t| t.trim().is_empty()) {
+        return Ok((options.clone(), None));
+    }
+    let rest = Object::assign(&Object::new(), &Object::from(options.clone()));
+    js_sys::Reflect::delete_property(&rest, &JsValue::from_str(key))?;
+    Ok((rest.into(), Some(value)))
+}

@@ -2,7 +2,7 @@
 //! `targetList(result, input, options)`. Every CSV is written by `crate::export` (dialects,
 //! formula neutralisation, templates), so the page, the CLI and the API write the same files.
 
-use super::decode::{decode_input, decode_options};
+use super::decode::{decode_input, decode_options, take_option};
 use super::errors::{to_js_error, JsResult};
 use super::targeting::decode_model;
 use crate::export::tables::{self, TargetListOptions};
@@ -135,7 +135,8 @@ enum TargetOutput {
 /// `options.cells` is a `testCells` result whose cells fill the `cell` column.
 #[wasm_bindgen(js_name = targetList)]
 pub fn target_list_js(result: JsValue, input: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let (options, cells) = take_cells(&options)?;
+    let (options, cells) = take_option(&options, "cells")?;
+    let cells: Option<TestCells> = cells.map(|c| field(&c, "", "cells")).transpose()?;
     let call: TargetListCall = decode_options(&options)?;
     let model = decode_model(&Reflect::get(&result, &JsValue::from_str("model"))?)?;
     let assignments: Vec<Assignment> = field(&result, "assignments", "result")?;
@@ -184,18 +185,4 @@ fn table_to_js(table: &export::Table) -> JsValue {
     let _ = Reflect::set(&out, &JsValue::from_str("headers"), &headers);
     let _ = Reflect::set(&out, &JsValue::from_str("rows"), &rows);
     out.into()
-}
-
-/// `options.cells` (a `testCells` result) taken out before the rest is decoded.
-fn take_cells(options: &JsValue) -> JsResult<(JsValue, Option<TestCells>)> {
-    if !options.is_object() {
-        return Ok((options.clone(), None));
-    }
-    let cells = Reflect::get(options, &JsValue::from_str("cells"))?;
-    if cells.is_undefined() || cells.is_null() {
-        return Ok((options.clone(), None));
-    }
-    let rest = js_sys::Object::assign(&js_sys::Object::new(), &js_sys::Object::from(options.clone()));
-    Reflect::delete_property(&rest, &JsValue::from_str("cells"))?;
-    Ok((rest.into(), Some(field(&cells, "", "cells")?)))
 }

@@ -122,24 +122,10 @@ pub fn test_cells_js(model: JsValue, input: JsValue, options: JsValue) -> JsResu
 #[wasm_bindgen(js_name = channelPlan)]
 pub fn channel_plan_js(segments: JsValue, options: JsValue) -> JsResult<JsValue> {
     let segments: Vec<crate::segments::Segment> = decode_value(&segments, "segments")?;
-    let (options, results) = take_input_option(&options, "results")?;
+    let (options, results) = super::decode::take_option(&options, "results")?;
+    let results = results.map(|r| decode_input(&r)).transpose()?;
     let options: plan::PlanOptions = decode_options(&options)?;
     to_js(&plan::channel_plan_with(&segments, &options, results).map_err(to_js_error)?)
-}
-
-/// An option that holds a file (text, bytes or records), taken out of a copy of the options
-/// object before the rest is decoded; `None` when absent or empty text.
-fn take_input_option(options: &JsValue, key: &str) -> JsResult<(JsValue, Option<crate::segmentation::Input>)> {
-    if !options.is_object() {
-        return Ok((options.clone(), None));
-    }
-    let value = js_sys::Reflect::get(options, &JsValue::from_str(key))?;
-    if value.is_undefined() || value.is_null() || value.as_string().is_some_and(|t| t.trim().is_empty()) {
-        return Ok((options.clone(), None));
-    }
-    let rest = Object::assign(&Object::new(), &Object::from(options.clone()));
-    js_sys::Reflect::delete_property(&rest, &JsValue::from_str(key))?;
-    Ok((rest.into(), Some(decode_input(&value)?)))
 }
 
 /// `updateModel(model, input, options?)` → UpdateResult.
