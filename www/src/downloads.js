@@ -48,3 +48,10 @@ export async function saveEngineCsv(filename, produce, errorHost, show) {
     show(errorHost, e);
   }
 }
+
+/** The export choices a project keeps. */
+export const snapshot = () => ({ dialect: $('csv-dialect').value, template: $('crm-template').value });
+export function restore(s) {
+  if (s?.dialect === 'excel' || s?.dialect === 'plain') $('csv-dialect').value = s.dialect;
+  if (typeof s?.template === 'string' && TEMPLATES.some(([v]) => v === s.template)) $('crm-template').value = s.template;
+}

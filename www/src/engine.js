@@ -102,3 +102,14 @@ export function targetList(result, input, options, c) {
 export function segmentSummary(result, options, c) {
   return call((s) => s.segmentSummary(result, options, callOpts(c)));
 }
+
+// ---- continuity: a re-run's segments matched to the previous run's (names survive re-runs) ----
+
+/**
+ * The engine's matching of two results on the HCPs they share (Hungarian, joined by hcpId); a pair
+ * sharing less than `minOverlap` of the new segment is no match.
+ * @returns {Promise<{segments: {id: number, previousId: number|null, name: string, shared: number, shareOfNew: number, shareOfPrevious: number, isNew: boolean}[], retired: number[]}>}
+ */
+export function matchSegments(previous, next, options, c) {
+  return call((s) => s.matchSegments(previous, next, options, callOpts(c)));
+}

@@ -15,10 +15,12 @@ import { wireCells } from './panels/cells.js';
 import { wireStability } from './panels/stability.js';
 import { wireLookalikes } from './panels/lookalikes.js';
 import { wireSaved } from './panels/saved.js';
+import { keepNames, wireNames } from './panels/names.js';
+import { wireProject } from './panels/project.js';
 
 setupDownloadControls();
 wireLoad();
-wireRun(() => run());
+wireRun(() => run({ keepNames }));
 wireResults();
 wireTarget();
 wirePlan();
@@ -26,6 +28,8 @@ wireCells();
 wireStability();
 wireLookalikes();
 wireSaved();
+wireNames();
+wireProject();
 const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
 $('csp-text').textContent = meta ? meta.content : '(development server: no policy; the production build carries it)';
 // Start the engine's worker (and its one .wasm fetch) now, before any data is chosen.

@@ -107,6 +107,25 @@ function exportCells() {
   }
 }
 
+/** The test-cell settings a project keeps. */
+export function snapshot() {
+  return {
+    on: cellsEnabled(), arms: $('cells-arms').value, holdout: $('cells-holdout').value, seed: $('cells-seed').value,
+    strata: [...$('cells-strata').querySelectorAll('input:checked')].map((i) => i.value),
+  };
+}
+
+export function restore(s) {
+  if (!s) return;
+  $('cells-on').checked = !!s.on;
+  for (const [key, id] of [['arms', 'cells-arms'], ['holdout', 'cells-holdout'], ['seed', 'cells-seed']]) {
+    if (typeof s[key] === 'string') $(id).value = s[key];
+  }
+  const strata = new Set(s.strata ?? []);
+  $('cells-strata').querySelectorAll('input').forEach((i) => { i.checked = strata.has(i.value); });
+  scheduleCells();
+}
+
 export function wireCells() {
   subscribe('targeting', fillStrata);
   subscribe('selection', scheduleCells);

@@ -33,7 +33,9 @@ async function loadSample() {
   btn.textContent = 'Generating…';
   try {
     const text = await engine.generateSample(SAMPLE.n, SAMPLE.seed);
-    setData(await describeInput(SAMPLE.name, text, 'file'));
+    const data = await describeInput(SAMPLE.name, text, 'file');
+    data.sample = { n: SAMPLE.n, seed: SAMPLE.seed }; // a project reopens it without asking for a file
+    setData(data);
     $('run-btn').focus();
   } catch (e) {
     showError($('load-error'), e, { file: 'sample' });

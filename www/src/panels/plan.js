@@ -7,6 +7,7 @@ import { csvOptions, saveEngineCsv, LOCALE } from '../downloads.js';
 import { parseLocaleNumber, localeMarks } from '../numbers.js';
 import { store, subscribe, nameOf } from '../store.js';
 import { $, showError, clearError, exportError, stamp, onFile } from '../ui.js';
+import { toBase64, fromBase64 } from '../project.js';
 
 const plan = {
   /** campaign results file (channelPlan's `results`): {name, input} */
@@ -118,6 +119,31 @@ function clearResults() {
 
 function exportPlan() {
   if (plan.value) saveEngineCsv(`hcp-channel-plan-${stamp()}.csv`, () => engine.exportCsv('plan', plan.value, csvOptions()), $('export-error'), exportError);
+}
+
+/** The plan inputs a project keeps (the campaign results file too: segment × channel results, no HCP rows). */
+export function snapshot() {
+  return {
+    budget: $('budget-input').value,
+    currency: $('currency-select').value,
+    minShare: $('min-share-input').value,
+    exploration: $('exploration-input').value,
+    forceChannels: [...$('force-channels').querySelectorAll('input:checked')].map((i) => i.value),
+    results: plan.results ? { name: plan.results.name, base64: toBase64(plan.results.input) } : null,
+  };
+}
+
+export function restore(s) {
+  if (!s) return;
+  for (const [key, id] of [['budget', 'budget-input'], ['minShare', 'min-share-input'], ['exploration', 'exploration-input']]) {
+    if (typeof s[key] === 'string') $(id).value = s[key];
+  }
+  if (typeof s.currency === 'string' && [...$('currency-select').options].some((o) => o.value === s.currency)) $('currency-select').value = s.currency;
+  const force = new Set(s.forceChannels ?? []);
+  $('force-channels').querySelectorAll('input').forEach((i) => { i.checked = force.has(i.value); });
+  if (s.results?.name && typeof s.results.base64 === 'string') setResults({ name: s.results.name, input: fromBase64(s.results.base64, 'panels.plan.results.base64') });
+  else if (plan.results) clearResults();
+  schedulePlan();
 }
 
 export function wirePlan() {

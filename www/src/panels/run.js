@@ -119,6 +119,19 @@ export async function run({ keepNames = null } = {}) {
   }
 }
 
+/** The run settings a project keeps (the controls' text, so a restore shows them as typed). */
+export function snapshot() {
+  return { k: $('k-select').value, seed: $('seed-input').value, nRuns: $('runs-input').value, exclude: $('exclude-input').value };
+}
+
+export function restore(s) {
+  if (!s) return;
+  if (typeof s.k === 'string' && [...$('k-select').options].some((o) => o.value === s.k)) $('k-select').value = s.k;
+  if (typeof s.seed === 'string') $('seed-input').value = s.seed;
+  if (typeof s.nRuns === 'string') $('runs-input').value = s.nRuns;
+  if (typeof s.exclude === 'string') $('exclude-input').value = s.exclude;
+}
+
 export function wireRun(onRun) {
   $('run-form').addEventListener('submit', (e) => { e.preventDefault(); onRun(); });
   $('cancel-btn').addEventListener('click', () => abort?.abort());

@@ -72,6 +72,12 @@ export function renderStability(rep) {
   }
 }
 
+/** The stability settings a project keeps. */
+export const snapshot = () => ({ resamples: $('stab-resamples').value });
+export function restore(s) {
+  if (typeof s?.resamples === 'string') $('stab-resamples').value = s.resamples;
+}
+
 export function wireStability() {
   const stop = () => stab.abort?.abort();
   subscribe('data', stop);

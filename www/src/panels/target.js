@@ -93,9 +93,40 @@ async function exportTargets() {
   await saveEngineCsv(`hcp-targets-${stamp()}.csv`, () => engine.targetList(namedResult(), engineInput(), opts), $('export-error'), exportError);
 }
 
+/** The filters a project keeps: segment ids, and category levels and consents by their values. */
+export function snapshot() {
+  if (!store.rows || !store.selection) return null;
+  const sel = store.selection;
+  const levels = (name) => [...sel[name]].map((c) => store.rows.cats[name]?.levels[c]).filter((v) => v != null);
+  return { segments: [...sel.segments], specialty: levels('specialty'), country: levels('country'), consent: [...sel.consent] };
+}
+
+/** Tick the kept filters (values the data no longer has are left out) and select again. */
+export function restore(s) {
+  if (!s || !store.rows) return;
+  const f = $('target-form');
+  const tick = (name, values) => {
+    const want = new Set((values ?? []).map(String));
+    f.querySelectorAll(`input[name="${name}"]`).forEach((i) => { i.checked = want.has(i.value); });
+  };
+  tick('seg', s.segments);
+  for (const name of ['specialty', 'country']) {
+    const cat = store.rows.cats[name];
+    if (!cat) continue;
+    const codes = (s[name] ?? []).map((v) => cat.order.find((c) => cat.levels[c] === v)).filter((c) => c != null);
+    tick(name, codes);
+  }
+  tick('consent', s.consent);
+  updateTargeting();
+}
+
+let ready = Promise.resolve(false);
+/** Resolves once the filters of the result shown are on screen (false when they failed). */
+export const targetingReady = () => ready;
+
 export function wireTarget() {
   subscribe('data', () => { $('target').hidden = true; });
-  subscribe('result', () => { $('target').hidden = true; setupTargeting(); });
+  subscribe('result', () => { $('target').hidden = true; ready = setupTargeting(); });
   subscribe('names', () => {
     $('seg-picks').querySelectorAll('label[data-seg] span.nm').forEach((n) => { n.textContent = nameOf(Number(n.parentElement.dataset.seg)); });
   });
