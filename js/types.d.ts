@@ -242,7 +242,32 @@ export interface Inspection {
   /** Every role a column can be given (`columns` option values), for a drop-down. */
   roleChoices: ColumnRole[];
   warnings: string[];
+  /** The table's fingerprint: to recognise the same data later (a saved project). */
+  fingerprint: Fingerprint;
 }
+
+/** SHA-256 of the table as read (header and every cell with its type), whatever the file's encoding. */
+export interface Fingerprint { sha256: string; rows: number; columns: number }
+
+/** A segmentation as `matchSegments` reads it; a `SegmentResult` qualifies. */
+export interface LabelledRun { segments: { id: number; name?: string | null }[]; assignments: { hcpId: string; segment: number }[] }
+export interface MatchOptions {
+  /** The least share of a new segment's members that must come from the old segment it is paired with (0–1]. Default 0.5. */
+  minOverlap?: number;
+}
+/** One segment of the new run: the old segment it continues (and its name), or new. */
+export interface Continuation {
+  id: number;
+  previousId: number | null;
+  /** The old segment's name when it continues one, else the new run's name. */
+  name: string;
+  /** HCPs in both this segment and previousId. */
+  shared: number;
+  shareOfNew: number;
+  shareOfPrevious: number;
+  isNew: boolean;
+}
+export interface Continuity { segments: Continuation[]; retired: number[] }
 
 /** A shareable summary: cells under minCellSize have count/share/index null and suppressed: true. */
 export interface SummaryOptions { /** Default 10. */ minCellSize?: number }
@@ -541,6 +566,8 @@ export declare function assign(model: Model | string, input: SegmentInput, optio
 /** What the engine makes of a file before a run: dialect, encoding, rows, every column's role and why, the first rows, whether it is an event log. */
 export declare function inspect(input: SegmentInput, options?: InspectOptions): Inspection;
 export declare function segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions): SegmentSummary;
+/** Which segment of a new run on the same HCPs continues which old one (members shared, Hungarian matching), so names survive a re-run. */
+export declare function matchSegments(previous: LabelledRun, next: LabelledRun, options?: MatchOptions): Continuity;
 export declare function generateSample(n: number, seed: number): string;
 
 // ---- Exports: the files a user takes away, written by the engine's one CSV writer ----
@@ -662,6 +689,7 @@ export interface Segmenter {
   /** The package version; also starts a worker and loads the segmentation module (the tools are loaded by the first tools call). */
   version(): Promise<string>;
   segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions, call?: CallOptions): Promise<SegmentSummary>;
+  matchSegments(previous: LabelledRun, next: LabelledRun, options?: MatchOptions, call?: CallOptions): Promise<Continuity>;
   aggregateEvents(text: CsvInput, options?: EventOptions, call?: CallOptions): Promise<EventAggregate>;
   refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignments | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
   stability(model: Model | string, input: SegmentInput, options?: StabilityOptions, call?: CallOptions): Promise<StabilityReport>;

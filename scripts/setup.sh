@@ -7,7 +7,7 @@
 #
 #   scripts/setup.sh            everything (rust target, wasm-bindgen CLI, apt packages, npm ci)
 #   scripts/setup.sh rust       only the Rust side (target + wasm-bindgen CLI)
-#   scripts/setup.sh apt        only chromium / chromium-driver (headless tests)
+#   scripts/setup.sh apt        only chromium / chromium-driver / poppler-utils (headless tests)
 #   scripts/setup.sh npm        only the root node_modules
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +63,7 @@ setup_apt() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils) # the report test turns its PDF into page images
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     $SUDO apt-get update -qq

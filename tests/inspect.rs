@@ -141,3 +141,29 @@ fn options_are_camel_case_and_misspellings_are_refused() {
     }
     assert!(v["columns"][0].get("nameUsed").is_some() && v["dialect"].get("encoding").is_some() && v["dialect"].get("warnings").is_none());
 }
+
+/// The fingerprint follows the table, not the bytes: one export saved by three programs in
+/// three encodings is one table; one changed cell, or another sheet, is another table.
+#[test]
+fn the_fingerprint_recognises_the_same_table() {
+    let o = InspectOptions::default();
+    let utf8 = of_bytes("encodings/german_export_utf8.csv", &o);
+    let cp1252 = of_bytes("encodings/german_export_1252.csv", &o);
+    let utf16 = of_bytes("encodings/german_export_utf16le.txt", &o);
+    assert_eq!(utf8.fingerprint.sha256.len(), 64);
+    assert!(utf8.fingerprint.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert_eq!(utf8.fingerprint, cp1252.fingerprint);
+    assert_eq!(utf8.fingerprint, utf16.fingerprint);
+    assert_eq!((utf8.fingerprint.rows, utf8.fingerprint.columns), (45, 7));
+
+    let text = String::from_utf8(corpus("encodings/german_export_utf8.csv")).unwrap();
+    let changed = text.replacen("Kardiologie", "Kardiologe", 1);
+    assert_ne!(changed, text);
+    let other = inspect(Input::Csv(changed), &o).unwrap();
+    assert_ne!(other.fingerprint.sha256, utf8.fingerprint.sha256);
+    assert_eq!(other.fingerprint.rows, 45);
+    // A cell moved across a column boundary ("a,bc" vs "ab,c") is another table.
+    let a = inspect(Input::Csv("hcp_id,ch_email\nab,1\n".into()), &o).unwrap();
+    let b = inspect(Input::Csv("hcp_id,ch_email\na,b1\n".into()), &o).unwrap();
+    assert_ne!(a.fingerprint.sha256, b.fingerprint.sha256);
+}

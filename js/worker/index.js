@@ -511,6 +511,9 @@ export function createSegmenter(options = {}) {
     segmentSummary(result, options, callOptions) {
       return call("segmentSummary", [result, options], callOptions);
     },
+    matchSegments(previous, next, options, callOptions) {
+      return call("matchSegments", [previous, next, options], callOptions);
+    },
     aggregateEvents(text, options, callOptions) {
       return call("aggregateEvents", [text, options], callOptions);
     },

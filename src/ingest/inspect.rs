@@ -73,6 +73,8 @@ pub struct Inspection {
     /// Every role a column can be given (`columns` option values), for a drop-down.
     pub role_choices: Vec<String>,
     pub warnings: Vec<String>,
+    /// The table's fingerprint, to recognise the same data later (a saved project).
+    pub fingerprint: super::fingerprint::Fingerprint,
 }
 
 /// How many rows with the wrong number of fields the warnings list one by one.
@@ -121,7 +123,8 @@ pub fn inspect(input: Input, options: &InspectOptions) -> Result<Inspection> {
         .map(|i| (0..table.headers.len()).map(|c| cell_text(table.cell(i, c))).collect())
         .collect();
     let rows = u32::try_from(table.len() + table.skipped.len()).unwrap_or(u32::MAX);
-    Ok(Inspection { dialect: table.dialect, rows, columns, preview, event_log, event_log_reason, role_choices: role_choices(), warnings })
+    let fingerprint = super::fingerprint::fingerprint(&table);
+    Ok(Inspection { dialect: table.dialect, rows, columns, preview, event_log, event_log_reason, role_choices: role_choices(), warnings, fingerprint })
 }
 
 /// Every value of the `columns` option a drop-down offers: the roles, and each named category.

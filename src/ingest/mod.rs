@@ -9,10 +9,12 @@
 //!   conventions in the domain notes or an explicit mapping;
 //! - `profiles` checks every cell against its role and builds [`Profiles`].
 //!
+//! `fingerprint` recognises the same table later (a saved project's data file).
 //! `returns` reads the files that come back (previous assignments) through the same reader.
 
 pub mod csv;
 pub mod encoding;
+pub mod fingerprint;
 pub mod inspect;
 pub mod language;
 pub mod parts;

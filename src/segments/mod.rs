@@ -5,9 +5,11 @@
 //! - `catalog`: what each channel is (display name, kind, region, formats) and a segment's
 //!   balance between open networks and walled gardens;
 //! - `naming`: persona names from a segment's top drivers;
-//! - `members`: per-HCP segment, distance to centroid and confidence.
+//! - `members`: per-HCP segment, distance to centroid and confidence;
+//! - `continuity`: which segment of a new run continues which old one (names that survive).
 
 pub mod catalog;
+pub mod continuity;
 pub mod members;
 pub mod naming;
 pub mod profile;

@@ -14,8 +14,7 @@
 //!    new segment's members are transformed with the saved pipeline and averaged, and the cost of
 //!    pairing old segment i with new segment j is the Euclidean distance between old centroid i
 //!    and that average. (New-space centroids are not comparable: the scaling moved.)
-//! 3. Hungarian matching (`pathfinding::kuhn_munkres`, integer weights = −distance × 10^6,
-//!    padded to a square matrix) pairs them at the least total distance. A pair further apart
+//! 3. Hungarian matching (`segments::continuity::match_segments`) pairs them at the least total distance. A pair further apart
 //!    than `maxMatchDistance` (when set) is not a match.
 //! 4. Ids: a matched new segment takes its old segment's id and name (names edited by the user
 //!    survive). Ids are positions in the model (0..k−1), so: with the model's k every segment
@@ -32,8 +31,7 @@ use crate::clustering::kmeans::sq_dist;
 use crate::error::{Result, SegError};
 use crate::model::Model;
 use crate::segmentation::{segment_warm, Input, KChoice, SegmentOptions, SegmentResult};
-use pathfinding::kuhn_munkres::kuhn_munkres;
-use pathfinding::matrix::Matrix;
+use crate::segments::continuity::match_segments;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -108,30 +106,6 @@ pub struct RefreshResult {
     pub refresh: RefreshReport,
 }
 
-
-/// Hungarian matching: `cost[i][j]` old i → new j; returns for each new j its old i (if any).
-pub fn match_segments(cost: &[Vec<f64>], n_new: usize, max_distance: Option<f64>) -> Vec<Option<usize>> {
-    let n_old = cost.len();
-    let m = n_old.max(n_new);
-    if m == 0 {
-        return Vec::new();
-    }
-    let weights = Matrix::from_fn(m, m, |(i, j)| {
-        if i < n_old && j < n_new {
-            -(cost[i][j] * 1e6).round().min(1e15) as i64
-        } else {
-            0
-        }
-    });
-    let (_, row_to_col) = kuhn_munkres(&weights);
-    let mut old_of_new = vec![None; n_new];
-    for (i, &j) in row_to_col.iter().enumerate() {
-        if i < n_old && j < n_new && max_distance.is_none_or(|d| cost[i][j] <= d) {
-            old_of_new[j] = Some(i);
-        }
-    }
-    old_of_new
-}
 
 /// Re-segment `input` against `model` (see the module notes). `previous` is the earlier period's
 /// assignments (for the migration matrix); it may be empty.

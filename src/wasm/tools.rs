@@ -54,3 +54,20 @@ pub fn generate_sample_js(n: JsValue, seed: JsValue) -> JsResult<String> {
     let seed = int_arg(&seed, "seed", 0, u32::MAX as u64)? as u32;
     Ok(crate::sample::generate_csv(n, seed))
 }
+
+/// `matchSegments(previous, next, options?)`: which segment of a new run on the same HCPs
+/// continues which old one, by the members they share, so names survive a re-run.
+/// `previous`/`next`: `{segments: [{id, name?}], assignments: [{hcpId, segment}]}` (a `segment()`
+/// result qualifies). Options: `minOverlap` (default 0.5). See `segments::continuity`.
+#[wasm_bindgen(js_name = matchSegments)]
+pub fn match_segments_js(previous: JsValue, next: JsValue, options: JsValue) -> JsResult<JsValue> {
+    use crate::segments::continuity::{match_by_members, Labelled, MatchOptions};
+    let options: MatchOptions = decode_options(&options)?;
+    let read = |value: &JsValue, which: &str| -> JsResult<Labelled> {
+        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+            to_js_error(crate::SegError::option(which, format!("expected a segment() result or {{segments: [{{id, name}}], assignments: [{{hcpId, segment}}]}}: {e}")))
+        })
+    };
+    let (previous, next) = (read(&previous, "previous")?, read(&next, "next")?);
+    to_js(&match_by_members(&previous, &next, &options).map_err(to_js_error)?)
+}

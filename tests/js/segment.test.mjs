@@ -291,3 +291,45 @@ describe("kmeans()", () => {
     throwsCoded(() => hs.kmeans(Float64Array.from([1, 2, NaN, 4]), 2, { k: 1 }), "INVALID_MATRIX");
   });
 });
+
+describe("matchSegments: names that survive a re-run", () => {
+  test("a run matched with itself, ids permuted, keeps every name on the same members", () => {
+    const k = result.segments.length;
+    const perm = (id) => (id + 2) % k; // a known relabelling: the oracle
+    const named = { ...result, segments: result.segments.map((s) => ({ ...s, name: `Persona ${s.id}` })) };
+    const relabelled = {
+      segments: result.segments.map((s) => ({ id: perm(s.id), name: "generated" })),
+      assignments: result.assignments.map((a) => ({ hcpId: a.hcpId, segment: perm(a.segment) })),
+    };
+    const c = hs.matchSegments(named, relabelled);
+    assert.equal(c.segments.length, k);
+    for (const s of c.segments) {
+      const old = (s.id - 2 + k) % k;
+      assert.deepEqual([s.previousId, s.name, s.isNew, s.shareOfNew, s.shareOfPrevious], [old, `Persona ${old}`, false, 1, 1]);
+    }
+    assert.deepEqual(c.retired, []);
+  });
+
+  test("one more segment: the names stay on the segments that continue, one or more are new", () => {
+    const named = { ...result, segments: result.segments.map((s) => ({ ...s, name: `Persona ${s.id}` })) };
+    const more = hs.segment(csv, { k: 7, seed: 1 });
+    const c = hs.matchSegments(named, more);
+    const kept = c.segments.filter((s) => !s.isNew);
+    assert.ok(kept.length >= 5 && kept.length <= 6, `kept ${kept.length}`);
+    assert.ok(c.segments.some((s) => s.isNew), "7 segments from 6: at least one is new");
+    for (const s of kept) {
+      assert.equal(s.name, `Persona ${s.previousId}`);
+      assert.ok(s.shareOfNew >= 0.5, `${s.id}: ${s.shareOfNew}`);
+      // shared counts what the two runs' assignments say, recounted here.
+      const shared = more.assignments.filter((a, i) => a.segment === s.id && result.assignments[i].segment === s.previousId).length;
+      assert.equal(s.shared, shared);
+    }
+    assert.equal(new Set(kept.map((s) => s.previousId)).size, kept.length, "each old segment continues at most once");
+  });
+
+  test("a wrong argument is a coded error, not a crash", () => {
+    throwsCoded(() => hs.matchSegments(result, { segments: [], assignments: [{ hcpId: "x", segment: 0 }] }), "INVALID_OPTION");
+    throwsCoded(() => hs.matchSegments(result, result, { minOverlap: 2 }), "INVALID_OPTION");
+    throwsCoded(() => hs.matchSegments(null, result), "INVALID_OPTION");
+  });
+});

@@ -273,6 +273,7 @@ describe("results: every runtime key declared, every required declared key prese
       () => hs.refresh(result.model, otherPeriod(), hs.exportCsv("assignments", result), { k: "auto", nRuns: 1 }),
     ],
     ["segmentSummary", "SegmentSummary", () => hs.segmentSummary(result)],
+    ["matchSegments, a re-run with another k", "Continuity", () => hs.matchSegments(result, hs.segment(sample, { k: result.segments.length + 1, nRuns: 2 }))],
     ["segmentSummary, withheld segments", "SegmentSummary", () => hs.segmentSummary(result.segments, { minCellSize: 150 })],
     ["kmeans", "KMeansResult", () => hs.kmeans(new Float64Array([0, 0, 0, 1, 5, 5, 5, 6]), 2, { k: 2 })],
     ["the saved model", "Model", () => result.model],
@@ -336,6 +337,10 @@ const OPTIONS = {
   InspectOptions: {
     call: (o) => hs.inspect(Buffer.from(tiny()), o),
     values: { columns: { country: "ignore" }, delimiter: ",", decimalComma: false, encoding: "utf-8", sheet: "HCPs", previewRows: 3 },
+  },
+  MatchOptions: {
+    call: (o) => hs.matchSegments(smallRun(), smallRun(), o),
+    values: { minOverlap: 0.6 },
   },
   SummaryOptions: {
     call: (o) => hs.segmentSummary(smallRun(), o),
