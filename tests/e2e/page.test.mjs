@@ -906,6 +906,11 @@ describe('targeting page', { concurrency: false }, () => {
     assert.deepEqual(errors, [], 'no console errors');
     assert.deepEqual(h.log.pageErrors, [], 'no uncaught page errors');
     writeFileSync(join(ARTIFACTS, 'requests.json'), JSON.stringify(h.log.requests.map((r) => ({ ...r, afterStartup: r.t >= readyAt })), null, 2));
+    // Nothing kept in the browser after all that work: keeping the workspace is opt-in (journey.test.mjs opts in and forgets).
+    const stored = await page.evaluate(async () => ({
+      databases: (await indexedDB.databases()).map((d) => d.name), local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
+    }));
+    assert.deepEqual(stored, { databases: [], local: 0, session: 0, cookies: '' }, 'no IndexedDB, localStorage, sessionStorage or cookie until opted in');
   });
 
   it('enforces the CSP: the page itself cannot connect anywhere', async () => {

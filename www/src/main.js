@@ -17,6 +17,7 @@ import { wireLookalikes } from './panels/lookalikes.js';
 import { wireSaved } from './panels/saved.js';
 import { keepNames, wireNames } from './panels/names.js';
 import { wireProject } from './panels/project.js';
+import { wireAutosave } from './panels/autosave.js';
 
 setupDownloadControls();
 wireLoad();
@@ -30,6 +31,7 @@ wireLookalikes();
 wireSaved();
 wireNames();
 wireProject();
+wireAutosave();
 const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
 $('csp-text').textContent = meta ? meta.content : '(development server: no policy; the production build carries it)';
 // Start the engine's worker (and its one .wasm fetch) now, before any data is chosen.

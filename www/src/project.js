@@ -4,7 +4,7 @@
 // is the panel's own `snapshot()` / `restore(s)`.
 //
 //   { format: "hcp-segments-project", version: 1, savedAt, createdBy,
-//     data:   { name, kind: "file"|"json", sheet, fingerprint: {sha256, bytes} | null,
+//     data:   { name, kind: "file"|"json", sheet, fingerprint: {sha256, rows, columns} | null,
 //               sample: {n, seed} | null, rows: {base64} | {records} | null },
 //     model:  the engine's model (persona names as shown),
 //     names:  { "<segment id>": "persona name" },
@@ -97,8 +97,8 @@ export function readProject(text) {
   if (typeof p.data.name !== 'string') throw bad('data.name', 'must be the data file\'s name (text).');
   if (!['file', 'json'].includes(p.data.kind)) throw bad('data.kind', `must be "file" or "json" (it is ${JSON.stringify(p.data.kind ?? null)}).`);
   const fp = p.data.fingerprint;
-  if (fp != null && !(isObject(fp) && typeof fp.sha256 === 'string' && /^[0-9a-f]{64}$/.test(fp.sha256) && Number.isInteger(fp.bytes) && fp.bytes >= 0)) {
-    throw bad('data.fingerprint', 'must be {sha256: 64 hex digits, bytes: a whole number}.');
+  if (fp != null && !(isObject(fp) && typeof fp.sha256 === 'string' && /^[0-9a-f]{64}$/i.test(fp.sha256) && Number.isInteger(fp.rows) && Number.isInteger(fp.columns))) {
+    throw bad('data.fingerprint', 'must be the engine\'s fingerprint of the data: {sha256: 64 hex digits, rows, columns: whole numbers}.');
   }
   const rows = p.data.rows;
   if (rows != null && !(isObject(rows) && (typeof rows.base64 === 'string' || Array.isArray(rows.records)))) {

@@ -19,8 +19,9 @@ import * as stability from './stability.js';
 /** Each panel's settings, by the name the project file keeps them under. */
 const PANELS = { run: runPanel, stability, target, plan, cells, downloads };
 
-/** The data's fingerprint as the engine gives it (inspect), or null from an engine without one. */
-const fingerprintOf = (data) => data?.inspection?.fingerprint ?? data?.base?.fingerprint ?? null;
+/** The data's fingerprint as the engine gives it (inspect: the table as read, whatever its encoding), or null from an engine without one. */
+const fingerprintOf = (data) => data?.base?.fingerprint ?? data?.inspection?.fingerprint ?? null;
+const tableSize = (fp) => `${int(fp.rows)} rows × ${int(fp.columns)} columns`;
 
 /** The HCP rows as the project keeps them (only when the user ticks the box). */
 function rowsOf(data) {
@@ -55,8 +56,11 @@ function showProblem(e) {
 }
 
 let saved = { dirty: false };
-/** Changes since the workspace was last kept (a project saved, or the browser copy written). */
-export const unsaved = () => !!store.result && saved.dirty;
+/**
+ * Work that leaving would lose: a result changed since it was last kept (a project saved, or
+ * opened), while the workspace is not being kept in this browser.
+ */
+export const unsaved = () => !!store.result && saved.dirty && !$('autosave-on').checked;
 export const markKept = () => { saved.dirty = false; };
 
 function saveProject() {
@@ -101,7 +105,7 @@ export async function openProjectText(text, label) {
 
 function askForData(p) {
   const fp = p.data.fingerprint;
-  $('project-data-text').textContent = `This project was made from “${p.data.name}”${fp ? ` (${int(fp.bytes)} bytes)` : ''}. ` +
+  $('project-data-text').textContent = `This project was made from “${p.data.name}”${fp ? ` (${tableSize(fp)})` : ''}. ` +
     'The project holds no HCP rows: choose that file to restore the workspace.';
   $('project-data').hidden = false;
   $('project-status').dataset.state = 'needs-data';
@@ -127,11 +131,12 @@ async function restoreWith(input, kind, source, fileName = null) {
   const data = await describeInput(fileName ?? p.data.name, input, kind, { sheet: p.data.sheet ?? null });
   const want = p.data.fingerprint;
   const got = fingerprintOf(data);
-  if (want && got && (want.sha256 !== got.sha256 || want.bytes !== got.bytes)) {
+  if (want && got && want.sha256.toLowerCase() !== got.sha256.toLowerCase()) {
+    const same = want.rows === got.rows && want.columns === got.columns;
     throw new ProjectError('PROJECT_OTHER_DATA', {
       title: 'This is not the data file the project was made from',
       where: fileName ? `file “${fileName}”` : null,
-      message: `The project was made from “${p.data.name}” (${int(want.bytes)} bytes); ${source} is another file (${int(got.bytes)} bytes${want.bytes === got.bytes ? ', the same size but different contents' : ''}).`,
+      message: `The project was made from “${p.data.name}” (${tableSize(want)}); ${source} holds other data (${tableSize(got)}${same ? ': the same size, but other values' : ''}).`,
       hint: `Choose “${p.data.name}” as it was when the project was saved. If the data has changed since, load the new file and segment it; to carry the segments over, save the model and use “Refresh segments”.`,
     });
   }
