@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { start, shot, ROOT } from './harness.mjs';
+import { start, shot, ROOT, ARTIFACTS } from './harness.mjs';
 
 const require = createRequire(join(ROOT, 'www', 'package.json'));
 /** The package as www depends on it (Node build): the sample, and reference runs. */
@@ -125,6 +125,7 @@ describe('a marketer\'s journey: work that is kept', { concurrency: false }, () 
     for (const id of newIds) assert.match(notice, new RegExp(`#${id}`));
     await page.evaluate(() => document.getElementById('results').scrollIntoView());
     await shot(page, 'j02-k6-names-kept');
+    await page.locator(`#cards .card[data-seg="${newIds[0]}"]`).screenshot({ path: join(ARTIFACTS, 'j02b-new-segment-card.png') });
   });
 
   it('filters, plans and draws cells, then saves the project (without HCP rows)', async () => {
