@@ -290,4 +290,46 @@ describe('a marketer\'s journey: work that is kept', { concurrency: false }, () 
     assert.equal(await page.isHidden('#autosave-offer'), true, 'nothing offered after Forget');
     assert.deepEqual(await storage(), NOTHING);
   });
+
+  it('a project on an event log asks for the log and aggregates it for the same window again', async () => {
+    // An event log built here from 300 sample HCPs: one click per engagement (at most 3 per channel) over Jan–Jun 2024.
+    const rows = sample.trim().split('\n').map((l) => l.split(','));
+    const header = rows[0];
+    const chCols = header.map((c, i) => [c, i]).filter(([c]) => c.startsWith('ch_'));
+    const lines = ['hcp_id,timestamp,channel,format,action,specialty,country'];
+    const day = (d) => new Date(Date.UTC(2024, 0, 1) + d * 86400000).toISOString().slice(0, 19) + 'Z';
+    for (const [n, r] of rows.slice(1, 301).entries()) {
+      let e = 0;
+      for (const [c, i] of chCols) {
+        for (let j = 0; j < Math.min(3, Math.round(Number(r[i]))); j++) {
+          lines.push(`${r[0]},${day((n * 7 + e * 13) % 180)},${c.slice(3)},webinar,click,${r[header.indexOf('specialty')]},${r[header.indexOf('country')]}`);
+          e++;
+        }
+      }
+    }
+    const logPath = join(h.tmp, 'events.csv');
+    writeFileSync(logPath, lines.join('\n') + '\n');
+    await page.setInputFiles('#file-input', logPath);
+    await page.waitForFunction(() => /event log/.test(document.getElementById('dataset-summary').textContent));
+    await page.fill('#events-from', '2024-02-01');
+    await page.click('#events-btn');
+    await page.waitForFunction(() => /Aggregated from/.test(document.getElementById('dataset-summary').textContent));
+    await page.selectOption('#k-select', '3');
+    await page.click('#run-btn');
+    await waitCards(3);
+    await page.fill('#cards .card[data-seg="2"] .persona', 'Spring webinar crowd');
+    await page.waitForFunction(() => /Spring webinar crowd/.test(document.getElementById('heatmap').textContent));
+    const want = await cards();
+    const saved = await download('#project-save', 'events.hcp-project.json');
+    assert.deepEqual(JSON.parse(saved.text).data.events, { name: 'events.csv', from: '2024-02-01', to: null });
+    await reload();
+    await openProject(saved.path);
+    await waitState('needs-data');
+    assert.match(await page.textContent('#project-data-text'), /event log “events\.csv”, aggregated for 2024-02-01/);
+    await page.setInputFiles('#project-data-input', logPath);
+    await waitState('restored');
+    assert.deepEqual(await cards(), want, 'the same profiles, segments and names');
+    assert.equal(await page.inputValue('#events-from'), '2024-02-01');
+    assert.match(await page.textContent('#dataset-summary'), /Aggregated from/);
+  });
 });

@@ -5,7 +5,8 @@
 //
 //   { format: "hcp-segments-project", version: 1, savedAt, createdBy,
 //     data:   { name, kind: "file"|"json", sheet, fingerprint: {sha256, rows, columns} | null,
-//               sample: {n, seed} | null, rows: {base64} | {records} | null },
+//               sample: {n, seed} | null, events: {name, from, to} | null (profiles aggregated
+//               from that event log for that window), rows: {base64} | {records} | null },
 //     model:  the engine's model (persona names as shown),
 //     names:  { "<segment id>": "persona name" },
 //     panels: { run, target, plan, cells, stability, downloads, load } }
@@ -106,6 +107,10 @@ export function readProject(text) {
   }
   if (p.data.sample != null && !(isObject(p.data.sample) && Number.isInteger(p.data.sample.n) && Number.isInteger(p.data.sample.seed))) {
     throw bad('data.sample', 'must be {n, seed} (whole numbers).');
+  }
+  const ev = p.data.events;
+  if (ev != null && !(isObject(ev) && typeof ev.name === 'string' && [ev.from, ev.to].every((d) => d == null || typeof d === 'string'))) {
+    throw bad('data.events', 'must be {name, from, to}: the event log and the window it was aggregated for.');
   }
   if (!isObject(p.model) || p.model.format !== 'hcp-segments-model' || !Array.isArray(p.model.centroids)) {
     throw bad('model', 'must be the engine\'s model (format “hcp-segments-model”, with its centroids).');

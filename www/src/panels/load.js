@@ -107,6 +107,30 @@ function showEventBox() {
   if (on) $('dataset-summary').textContent = `Loaded ${store.data.name}: an event log of ${int(store.data.rowCount)} events × ${store.data.headers.length} columns (${sourceLabel(store.data.inspection.dialect)}). Aggregate it into profiles to segment.`;
 }
 
+/**
+ * An event log's HCP profiles for a window (the engine's aggregateEvents), described like a file;
+ * `aggregatedFrom` says where they came from (a project asks for that log again).
+ */
+export async function profilesOf(log, window) {
+  const agg = await engine.aggregateEvents(log.input, window);
+  const profiles = await describeInput(`${log.name} → profiles`, agg.csv, 'file');
+  profiles.eventLog = false;
+  profiles.events = agg.report;
+  profiles.aggregatedFrom = { name: log.name, from: window.from ?? null, to: window.to ?? null };
+  return profiles;
+}
+
+/** Show profiles aggregated from an event log, with what the aggregation counted. */
+export function setProfiles(profiles) {
+  const r = profiles.events;
+  setData(profiles);
+  $('events-status').textContent = '';
+  $('events-from').value = profiles.aggregatedFrom?.from ?? '';
+  $('events-to').value = profiles.aggregatedFrom?.to ?? '';
+  $('dataset-summary').textContent += ` Aggregated from ${int(r.eventsRead)} events (${int(r.eventsCounted)} counted, ${int(r.eventsOutsideWindow)} outside the window, ${int(r.eventsIgnoredAction)} ignored actions${r.eventsExcluded ? `, ${int(r.eventsExcluded)} excluded` : ''}) for ${r.from ? r.from.slice(0, 10) : 'the first event'} → ${r.to.slice(0, 10)}: ${int(r.hcps)} HCPs.`;
+  $('dataset-summary').dataset.events = JSON.stringify({ eventsRead: r.eventsRead, eventsCounted: r.eventsCounted, hcps: r.hcps });
+}
+
 async function aggregateEvents() {
   const d = store.data;
   if (!d || d.kind !== 'file') return;
@@ -118,15 +142,7 @@ async function aggregateEvents() {
     const opts = {};
     if ($('events-from').value) opts.from = $('events-from').value;
     if ($('events-to').value) opts.to = $('events-to').value;
-    const agg = await engine.aggregateEvents(d.input, opts);
-    const r = agg.report;
-    const profiles = await describeInput(`${d.name} → profiles`, agg.csv, 'file');
-    profiles.eventLog = false;
-    profiles.events = r;
-    setData(profiles);
-    $('events-status').textContent = '';
-    $('dataset-summary').textContent += ` Aggregated from ${int(r.eventsRead)} events (${int(r.eventsCounted)} counted, ${int(r.eventsOutsideWindow)} outside the window, ${int(r.eventsIgnoredAction)} ignored actions${r.eventsExcluded ? `, ${int(r.eventsExcluded)} excluded` : ''}) for ${r.from ? r.from.slice(0, 10) : 'the first event'} → ${r.to.slice(0, 10)}: ${int(r.hcps)} HCPs.`;
-    $('dataset-summary').dataset.events = JSON.stringify({ eventsRead: r.eventsRead, eventsCounted: r.eventsCounted, hcps: r.hcps });
+    setProfiles(await profilesOf(d, opts));
     $('run-btn').focus();
   } catch (e) {
     showError($('events-error'), e, { file: d.name, fileHint: 'Fix that row of the event log and load it again.' });

@@ -9,7 +9,7 @@ import * as downloads from '../downloads.js';
 import { writeProject, readProject, projectRows, sameCentroids, toBase64, ProjectError } from '../project.js';
 import { store, subscribe, modelWithNames } from '../store.js';
 import { $, showError, clearError, stamp, onFile } from '../ui.js';
-import { setData } from './load.js';
+import { setData, setProfiles, profilesOf } from './load.js';
 import * as runPanel from './run.js';
 import * as target from './target.js';
 import * as plan from './plan.js';
@@ -37,7 +37,10 @@ export function workspace({ includeRows = false } = {}) {
   const panels = Object.fromEntries(Object.entries(PANELS).map(([name, p]) => [name, p.snapshot()]));
   panels.load = { roles: Object.fromEntries(d.roles) };
   return writeProject({
-    data: { name: d.name, kind: d.kind, sheet: d.sheet ?? null, fingerprint: fingerprintOf(d), sample: d.sample ?? null, rows: includeRows ? rowsOf(d) : null },
+    data: {
+      name: d.name, kind: d.kind, sheet: d.sheet ?? null, fingerprint: fingerprintOf(d),
+      sample: d.sample ?? null, events: d.aggregatedFrom ?? null, rows: includeRows ? rowsOf(d) : null,
+    },
     model: modelWithNames(),
     names: store.names,
     panels,
@@ -105,7 +108,10 @@ export async function openProjectText(text, label) {
 
 function askForData(p) {
   const fp = p.data.fingerprint;
-  $('project-data-text').textContent = `This project was made from “${p.data.name}”${fp ? ` (${tableSize(fp)})` : ''}. ` +
+  const ev = p.data.events;
+  $('project-data-text').textContent = (ev
+    ? `This project was made from the event log “${ev.name}”, aggregated for ${ev.from ?? 'the first event'} → ${ev.to ?? 'the last event'}${fp ? ` into ${int(fp.rows)} HCP profiles` : ''}. `
+    : `This project was made from “${p.data.name}”${fp ? ` (${tableSize(fp)})` : ''}. `) +
     'The project holds no HCP rows: choose that file to restore the workspace.';
   $('project-data').hidden = false;
   $('project-status').dataset.state = 'needs-data';
@@ -128,22 +134,27 @@ async function restoreWith(input, kind, source, fileName = null) {
   const { project: p, label } = pending;
   const roles = p.panels.load?.roles;
   rememberModelMapping(roles && typeof roles === 'object' ? roles : p.model.columns);
-  const data = await describeInput(fileName ?? p.data.name, input, kind, { sheet: p.data.sheet ?? null });
+  let data = await describeInput(fileName ?? p.data.name, input, kind, { sheet: p.data.sheet ?? null });
+  // Profiles from an event log: the log again, aggregated for the same window.
+  const ev = p.data.events;
+  if (ev && data.eventLog && data.kind === 'file') data = await profilesOf(data, { ...(ev.from ? { from: ev.from } : {}), ...(ev.to ? { to: ev.to } : {}) });
   const want = p.data.fingerprint;
   const got = fingerprintOf(data);
   if (want && got && want.sha256.toLowerCase() !== got.sha256.toLowerCase()) {
     const same = want.rows === got.rows && want.columns === got.columns;
+    const wanted = ev?.name ?? p.data.name;
+    const what = ev ? `an event log; its HCP profiles: ${tableSize(want)}` : tableSize(want);
     throw new ProjectError('PROJECT_OTHER_DATA', {
       title: 'This is not the data file the project was made from',
       where: fileName ? `file “${fileName}”` : null,
-      message: `The project was made from “${p.data.name}” (${tableSize(want)}); ${source} holds other data (${tableSize(got)}${same ? ': the same size, but other values' : ''}).`,
-      hint: `Choose “${p.data.name}” as it was when the project was saved. If the data has changed since, load the new file and segment it; to carry the segments over, save the model and use “Refresh segments”.`,
+      message: `The project was made from “${wanted}” (${what}); ${source} holds other data (${tableSize(got)}${same ? ': the same size, but other values' : ''}).`,
+      hint: `Choose “${wanted}” as it was when the project was saved. If the data has changed since, load the new file and segment it; to carry the segments over, save the model and use “Refresh segments”.`,
     });
   }
   $('project-data').hidden = true;
   pending = null;
   if (p.data.sample) data.sample = p.data.sample;
-  setData(data);
+  if (data.aggregatedFrom) setProfiles(data); else setData(data);
   for (const name of ['run', 'stability', 'downloads']) PANELS[name].restore(p.panels[name]);
   const result = await runPanel.run({ keepNames: async () => ({ names: new Map(p.names), newSegments: new Set() }) });
   if (!result) {
