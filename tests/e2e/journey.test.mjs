@@ -153,7 +153,9 @@ describe('a marketer\'s journey: work that is kept', { concurrency: false }, () 
     assert.equal(p.format, 'hcp-segments-project');
     assert.equal(p.version, 1);
     assert.equal(p.data.rows, null, 'no HCP rows unless asked');
-    assert.ok(!saved.text.includes('HCP0'), 'no HCP id in the project');
+    const ids = sample.trim().split('\n').slice(1).map((l) => l.slice(0, l.indexOf(',')));
+    assert.equal(ids.length, 5000);
+    assert.deepEqual(ids.filter((id) => saved.text.includes(id)), [], 'no HCP id in the project');
     assert.deepEqual(p.data.fingerprint, hcp.inspect(sample).fingerprint, 'the engine\'s fingerprint of the data');
     assert.equal(p.model.segments.find((s) => s.name === 'Congress regulars')?.name, 'Congress regulars');
     assert.equal(await asksBeforeLeaving(), false, 'saved: no warning');
@@ -248,6 +250,8 @@ describe('a marketer\'s journey: work that is kept', { concurrency: false }, () 
 
   it('keeps the workspace in this browser only when asked, offers it back, and forgets it', async () => {
     assert.deepEqual(await storage(), NOTHING, 'nothing stored in the browser until opted in');
+    const privacy = await page.textContent('#privacy-storage');
+    for (const said of [/By default nothing/, /IndexedDB \(database hcp-segments/, /HCP rows only if/, /Forget/]) assert.match(privacy, said, 'the privacy panel says what is stored where');
     await page.uncheck('#project-rows');
     await page.fill('#cards .card[data-seg="1"] .persona', 'Kept in the browser');
     await page.waitForFunction(() => /Kept in the browser/.test(document.getElementById('heatmap').textContent));

@@ -61,7 +61,7 @@ async function saveNow() {
   clearTimeout(timer);
   if (!$('autosave-on').checked) return;
   const text = workspace({ includeRows: $('project-rows').checked });
-  if (!text) return;
+  if (!text) { $('autosave-status').textContent = 'Your workspace will be kept in this browser once there are segments.'; return; }
   const savedAt = new Date().toISOString();
   try {
     await write({ savedAt, text });
