@@ -99,7 +99,10 @@ export async function openProjectText(text, label) {
     }
   } catch (e) {
     showProblem(e);
-    $('project-status').dataset.state = 'failed';
+    // The sample generated again (another engine version) or the rows inside are not the data the
+    // project was made from: the file itself may still be at hand.
+    if (e?.code === 'PROJECT_OTHER_DATA') askForData(p);
+    else $('project-status').dataset.state = 'failed';
     return false;
   }
   askForData(p);
