@@ -336,4 +336,9 @@ describe('a marketer\'s journey: work that is kept', { concurrency: false }, () 
     assert.equal(await page.inputValue('#events-from'), '2024-02-01');
     assert.match(await page.textContent('#dataset-summary'), /Aggregated from/);
   });
+
+  it('logged no error on the way', () => {
+    assert.deepEqual(h.log.console.filter((m) => m.type === 'error'), [], 'no console errors');
+    assert.deepEqual(h.log.pageErrors, [], 'no uncaught page errors');
+  });
 });
