@@ -11,6 +11,7 @@ import { esc, el, int, pct, dec2, pretty, download } from './util.js';
 import { setupDownloadControls, csvOptions, templateOption, saveEngineCsv, LOCALE } from './downloads.js';
 import { parseLocaleNumber, localeMarks } from './numbers.js';
 import { explainError, jsonError } from './errors.js';
+import { setupReport } from './report/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -1079,6 +1080,23 @@ function exportUpdate() {
   saveEngineCsv(`hcp-folded-in-assignments-${stamp()}.csv`, () => engine.exportCsv('assignments', value, csvOptions()), $('assign-error'), exportError);
 }
 
+// ---------------------------------------------------------------- report (report/index.js)
+
+/** The workspace as the report reads it: a plain snapshot (report/render.js: ReportSnapshot). */
+async function reportSnapshot() {
+  const r = state.result;
+  if (!r || !state.data) return null;
+  if ($('cells-on').checked) await computeCells();
+  const cellsOn = $('cells-on').checked && state.cellsKey === cellsKey();
+  const { k, seed, nRuns } = options();
+  return {
+    fileName: state.data.name, rowsRead: r.report.rowsRead, excluded: r.report.rowsExcluded, warnings: r.report.warnings,
+    result: r, names: Object.fromEntries(r.segments.map((s) => [s.id, nameOf(s.id)])), stability: state.stability,
+    plan: state.plan, cells: cellsOn ? state.cellsResult : null,
+    settings: { k, seed, nRuns, locale: LOCALE, cells: cellsOn ? cellsOptions() : undefined },
+  };
+}
+
 // ---------------------------------------------------------------- wiring
 
 function wire() {
@@ -1128,6 +1146,7 @@ function wire() {
   $('export-refresh').addEventListener('click', exportRefresh);
   $('save-refresh-model').addEventListener('click', saveRefreshModel);
   $('export-assign').addEventListener('click', exportAssignments);
+  setupReport(reportSnapshot, (e) => showError($('report-error'), e, { file: 'the report' }));
   let t = 0;
   window.addEventListener('resize', () => { clearTimeout(t); t = setTimeout(drawScatter, 120); });
 

@@ -1,0 +1,48 @@
+// Plain words for the numbers the page and the report show: what an index means, what a
+// stability verdict means, which way a segment leans, and why this many segments.
+// Words only: every number comes from the engine.
+import { dec1, int, pct } from './util.js';
+
+/** "2.6× the average HCP" / "about average" / "half the average HCP's use". */
+export function indexWords(index) {
+  if (index == null || !Number.isFinite(index)) return 'no universe average to compare with';
+  const ratio = index / 100;
+  if (ratio >= 0.9 && ratio <= 1.1) return 'about as much as the average HCP';
+  if (ratio > 1.1) return `${dec1(ratio)}× the average HCP`;
+  if (ratio === 0) return 'none at all';
+  return `${Math.round(index)}% of the average HCP's use`;
+}
+
+/** The base behind a channel's or format's index, in words. */
+export function baseWords(score, size) {
+  return `${dec1(score.mean)} vs ${dec1(score.universeMean)} engagements per HCP` + (size == null ? '' : `; base: ${int(size)} HCPs`);
+}
+
+const VERDICTS = {
+  stable: 'stable: re-running on resampled data finds this segment again with nearly the same HCPs',
+  fuzzy: 'fuzzy: the core of this segment comes back on resampled data, its edges move',
+  unreliable: 'unreliable: resampled data often splits or merges it; do not build a campaign on it alone',
+  tooSmall: 'too small to judge: fewer HCPs than the minimum segment size',
+};
+/** A stability verdict explained in one clause. */
+export const verdictWords = (verdict) => VERDICTS[verdict] ?? 'not checked';
+
+/** Which way a segment leans between open networks and walled gardens. */
+export function leanWords(openShare) {
+  if (openShare == null || !Number.isFinite(openShare)) return 'uses neither open networks nor walled gardens';
+  if (openShare >= 0.6) return `leans to open networks (${pct(openShare)} of the two)`;
+  if (openShare <= 0.4) return `leans to walled gardens (${pct(1 - openShare)} of the two)`;
+  return 'balanced between open networks and walled gardens';
+}
+
+/**
+ * Why this many segments, in one sentence.
+ * @param {import('hcp-segments').KSweep | null | undefined} sweep
+ * @param {number} k the number of segments shown
+ */
+export function kSentence(sweep, k) {
+  if (!sweep || sweep.chosenK !== k) return `${k} segments: the number chosen in the settings.`;
+  const min = sweep.minSegmentSize;
+  return `${k} segments: the most distinct split of the ${sweep.rows.length} tried` +
+    (min ? ` in which every segment has at least ${int(min)} HCPs.` : '.');
+}
