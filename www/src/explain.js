@@ -46,3 +46,12 @@ export function kSentence(sweep, k) {
   return `${k} segments: the most distinct split of the ${sweep.rows.length} tried` +
     (min ? ` in which every segment has at least ${int(min)} HCPs.` : '.');
 }
+
+const VERDICTS_SHORT = {
+  stable: 'found again with nearly the same HCPs when re-run on resampled data',
+  fuzzy: 'its core comes back on resampled data, its edges move',
+  unreliable: 'often splits or merges on resampled data: do not build on it alone',
+  tooSmall: 'too few HCPs to judge',
+};
+/** A stability verdict in a few visible words, next to the badge. */
+export const verdictShort = (verdict) => VERDICTS_SHORT[verdict] ?? '';

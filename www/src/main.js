@@ -12,6 +12,8 @@ import { setupDownloadControls, csvOptions, templateOption, saveEngineCsv, LOCAL
 import { parseLocaleNumber, localeMarks } from './numbers.js';
 import { explainError, jsonError } from './errors.js';
 import { setupReport } from './report/index.js';
+import { setupIntro, explainK } from './intro.js';
+import { verdictShort } from './explain.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -301,10 +303,11 @@ function renderResult() {
     `<div><span>Silhouette</span> ${r.quality.silhouette == null ? '–' : r.quality.silhouette.toFixed(3)}</div>`;
   renderWarnings($('run-warnings'), rep.warnings);
   renderSweep($('sweep-chart'), state.sweep, r.quality.k);
+  explainK(r, state.sweep);
   drawScatter();
   $('scatter-caption').textContent = `${int(r.assignments.length)} HCPs on the first two principal components (${(100 * (r.projection.explainedVariance[0] + r.projection.explainedVariance[1])).toFixed(0)}% of variance), centroids numbered`;
   $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 8}`, 'data-seg': s.id },
-    el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${nameOf(s.id)}`)));
+    el('span', { class: 'swatch', 'aria-hidden': 'true' }), nameOf(s.id))));
   state.stability = null;
   renderCards($('cards'), r.segments, state.names, rename, { minSize: minSegmentSize() });
   renderHeatmap($('heatmap'), r.segments, state.names);
@@ -331,8 +334,9 @@ function rename(id, name) {
   clearTimeout(renameTimer);
   renameTimer = setTimeout(() => {
     renderHeatmap($('heatmap'), state.result.segments, state.names);
-    $('scatter-legend').querySelectorAll('[data-seg]').forEach((n) => { n.lastChild.textContent = `#${n.dataset.seg} ${nameOf(Number(n.dataset.seg))}`; });
+    $('scatter-legend').querySelectorAll('[data-seg]').forEach((n) => { n.lastChild.textContent = nameOf(Number(n.dataset.seg)); });
     $('seg-picks').querySelectorAll('label[data-seg] span.nm').forEach((n) => { n.textContent = nameOf(Number(n.parentElement.dataset.seg)); });
+    $('cells-out').querySelectorAll('th.seg-name').forEach((n) => { n.textContent = nameOf(Number(n.dataset.seg)); });
     fillLaSegments();
     schedulePlan();
   }, 150);
@@ -345,7 +349,6 @@ function checkGroup(fieldset, items, name) {
   host.replaceChildren(...items.map(({ value, label, checked, seg }) => el('label', seg != null ? { 'data-seg': seg, class: `c${seg % 8}` } : {},
     el('input', { type: 'checkbox', name, value, checked: checked || null }), ' ',
     seg != null ? el('span', { class: 'swatch', 'aria-hidden': 'true' }) : null,
-    seg != null ? `#${seg} ` : null,
     el('span', { class: 'nm', text: label }))));
 }
 
@@ -584,7 +587,7 @@ function renderCells(res) {
   for (const a of res.assignments) { const m = by.get(a.cell); m.set(a.segment, (m.get(a.segment) ?? 0) + 1); }
   const n = res.assignments.length;
   $('cells-out').innerHTML = `<table id="cells-table"><caption>${int(n)} HCPs in ${res.cells.length} cells${res.stratifiedBy.length ? `, stratified by segment × ${esc(res.stratifiedBy.join(' × '))} (${int(Object.keys(res.strata).length)} strata; every cell within ±1 of its quota in each)` : ', stratified by segment only'}</caption>` +
-    `<thead><tr><th scope="col">Cell</th><th scope="col" class="num">Target share</th><th scope="col" class="num">HCPs</th>${segIds.map((s) => `<th scope="col" class="num" title="${esc(nameOf(s))}">#${s}</th>`).join('')}</tr></thead><tbody>` +
+    `<thead><tr><th scope="col">Cell</th><th scope="col" class="num">Target share</th><th scope="col" class="num">HCPs</th>${segIds.map((s) => `<th scope="col" class="num seg-name" data-seg="${s}">${esc(nameOf(s))}</th>`).join('')}</tr></thead><tbody>` +
     res.cells.map((c) => `<tr data-cell="${esc(c.cell)}"><th scope="row">${esc(c.cell)}</th><td class="num">${pct(c.share)}</td><td class="num cell-count">${int(c.count)}</td>${segIds.map((s) => `<td class="num">${int(by.get(c.cell).get(s) ?? 0)}</td>`).join('')}</tr>`).join('') +
     '</tbody></table>';
 }
@@ -647,7 +650,8 @@ function renderStability(rep) {
       const title = `${why}Jaccard of the members over ${s.resamples} bootstrap resamples: mean ${s.meanJaccard.toFixed(2)}, ` +
         `10th percentile ${s.p10Jaccard?.toFixed(2) ?? '–'}, minimum ${s.minJaccard.toFixed(2)}. The verdict weighs the spread (10th percentile), not only the mean.`;
       slot.innerHTML = `Stability <span class="badge ${s.verdict}" data-verdict="${s.verdict}" title="${esc(title)}">${VERDICT_TEXT[s.verdict] ?? s.verdict}</span> ` +
-        `<span title="${esc(title)}">Jaccard <span class="jaccard">${s.meanJaccard.toFixed(2)}</span> (p10 <span class="p10">${s.p10Jaccard?.toFixed(2) ?? '–'}</span>)</span>`;
+        `<span class="stab-words">${esc(verdictShort(s.verdict))}</span> ` +
+        `<span class="muted" title="${esc(title)}">(members kept: Jaccard <span class="jaccard">${s.meanJaccard.toFixed(2)}</span>, p10 <span class="p10">${s.p10Jaccard?.toFixed(2) ?? '–'}</span>)</span>`;
     }
   }
 }
@@ -669,7 +673,7 @@ function fillLaSegments() {
   const r = state.result;
   if (!r) return;
   const v = sel.value;
-  sel.replaceChildren(...r.segments.map((s) => el('option', { value: s.id, text: `#${s.id} ${nameOf(s.id)}` })));
+  sel.replaceChildren(...r.segments.map((s) => el('option', { value: s.id, text: nameOf(s.id) })));
   if (v && r.segments.some((s) => String(s.id) === v)) sel.value = v;
 }
 
@@ -702,12 +706,12 @@ async function runLookalikes() {
     renderWarnings($('la-warnings'), res.warnings ?? []);
     $('export-la').disabled = !res.lookalikes.length;
     $('export-la').title = res.lookalikes.length ? '' : 'Nothing to export: no candidate was ranked';
-    $('la-table').innerHTML = `<table id="la-ranking"><caption>Top ${int(res.lookalikes.length)} of ${int(res.candidates)} candidates for #${res.segment} ${esc(nameOf(res.segment))}` +
+    $('la-table').innerHTML = `<table id="la-ranking"><caption>Top ${int(res.lookalikes.length)} of ${int(res.candidates)} candidates for ${esc(nameOf(res.segment))}` +
       `${res.usedFeatures ? ` · ranked on ${int(res.usedFeatures.length)} shared features${seen}` : ''}` +
       `${res.unscored ? ` · ${int(res.unscored)} not scored (too little of the profile known)` : ''}${res.missingFeatures.length ? ` · not in the file: ${esc(res.missingFeatures.slice(0, 6).join(', '))}${res.missingFeatures.length > 6 ? '…' : ''}` : ''}</caption>` +
       '<thead><tr><th scope="col" class="num">Rank</th><th scope="col">hcp_id</th><th scope="col" class="num">Score</th><th scope="col" class="num">Coverage</th><th scope="col">Nearest segment</th><th scope="col">Drivers</th></tr></thead><tbody>' +
       res.lookalikes.map((l) => `<tr data-id="${esc(l.hcpId)}"><td class="num">${l.rank}</td><td><code>${esc(l.hcpId)}</code></td><td class="num">${l.score.toFixed(3)}</td><td class="num">${pct(l.coverage)}</td>` +
-        `<td><span class="c${l.nearestSegment % 8}"><span class="swatch" aria-hidden="true"></span></span>#${l.nearestSegment}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
+        `<td><span class="c${l.nearestSegment % 8}"><span class="swatch" aria-hidden="true"></span></span>${esc(nameOf(l.nearestSegment))}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
       '</tbody></table>';
     $('la-result').hidden = false;
   } catch (e) {
@@ -849,7 +853,7 @@ async function runAssign() {
     const n = res.assignments.length;
     $('assign-table').innerHTML = `<table id="assign-counts"><caption>${int(n)} HCPs from ${esc(d.name)} assigned · mean confidence ${dec2(n ? confSum / n : null)}</caption>` +
       `<thead><tr><th scope="col">Segment</th><th scope="col" class="num">HCPs</th><th scope="col" class="num">Share</th></tr></thead><tbody>` +
-      ids.map((id) => `<tr data-seg="${id}"><td><span class="c${id % 8}"><span class="swatch" aria-hidden="true"></span></span>#${id} ${esc(names.get(id) ?? assignName(id))}</td><td class="num">${int(counts.get(id))}</td><td class="num">${pct(counts.get(id) / n)}</td></tr>`).join('') +
+      ids.map((id) => `<tr data-seg="${id}"><td><span class="c${id % 8}"><span class="swatch" aria-hidden="true"></span></span>${esc(names.get(id) ?? assignName(id))}</td><td class="num">${int(counts.get(id))}</td><td class="num">${pct(counts.get(id) / n)}</td></tr>`).join('') +
       '</tbody></table>';
     $('assign-result').hidden = false;
     $('refresh-result').hidden = true;
@@ -943,19 +947,20 @@ function renderRefresh(res, fileName) {
   $('refresh-summary').innerHTML =
     `<div><span>New period</span> <strong>${esc(fileName)}</strong></div>` +
     `<div><span>HCPs</span> <strong>${int(res.assignments.length)}</strong></div>` +
-    `<div><span>Segments</span> <strong>${res.segments.length}</strong> (${int(rr.matches.filter((m) => m.previousId != null).length)} matched${rr.retired.length ? `, retired: ${rr.retired.map((i) => `#${i}`).join(', ')}` : ''})</div>` +
+    `<div><span>Segments</span> <strong>${res.segments.length}</strong> (${int(rr.matches.filter((m) => m.previousId != null).length)} matched${rr.retired.length ? `, retired: ${esc(rr.retired.map((i) => oldNames.get(i) ?? `Segment ${i}`).join(', '))}` : ''})</div>` +
     (hasPrev ? `<div><span>Same segment</span> <strong id="rf-continuing">${int(rr.continuing)}</strong></div><div><span>Moved</span> <strong id="rf-moved">${int(rr.moved)}</strong></div>` +
       `<div><span>New HCPs</span> <strong id="rf-new">${int(rr.newHcps)}</strong></div><div><span>Lapsed HCPs</span> <strong id="rf-lapsed">${int(rr.lapsedHcps)}</strong></div>` : '<div class="warn">Load the previous assignments to see the migration and the new / lapsed HCPs.</div>');
   const matches = `<table id="refresh-matches"><caption>New segments and the saved segment each continues</caption><thead><tr><th scope="col">New segment</th><th scope="col" class="num">HCPs</th><th scope="col">Continues</th><th scope="col" class="num">Centroid distance</th></tr></thead><tbody>` +
-    rr.matches.map((m) => `<tr data-seg="${m.id}" data-prev="${m.previousId ?? ''}"><th scope="row" class="c${m.id % 8}"><span class="swatch" aria-hidden="true"></span>#${m.id} ${esc(m.name)}</th><td class="num">${int(m.size)}</td>` +
-      `<td>${m.previousId == null ? '<strong>new segment</strong>' : `#${m.previousId} ${esc(oldNames.get(m.previousId) ?? '')}`}</td><td class="num">${m.distance == null ? '–' : m.distance.toFixed(3)}</td></tr>`).join('') + '</tbody></table>';
+    rr.matches.map((m) => `<tr data-seg="${m.id}" data-prev="${m.previousId ?? ''}"><th scope="row" class="c${m.id % 8}"><span class="swatch" aria-hidden="true"></span>${esc(m.name)}</th><td class="num">${int(m.size)}</td>` +
+      `<td>${m.previousId == null ? '<strong>new segment</strong>' : esc(oldNames.get(m.previousId) ?? `Segment ${m.previousId}`)}</td><td class="num">${m.distance == null ? '–' : m.distance.toFixed(3)}</td></tr>`).join('') + '</tbody></table>';
   let migration = '';
   if (hasPrev && rr.migration.length) {
     const newIds = res.segments.map((s) => s.id).sort((a, b) => a - b);
+    const newName = new Map(res.segments.map((s) => [s.id, s.name]));
     migration = `<table id="migration" class="heatmap migration"><caption>Migration: HCPs in both periods, saved segment (rows) → new segment (columns); the diagonal stayed</caption>` +
-      `<thead><tr><th scope="col">From \\ to</th>${newIds.map((j) => `<th scope="col" class="num c${j % 8}"><span class="swatch" aria-hidden="true"></span>#${j}</th>`).join('')}<th scope="col" class="num">Total</th></tr></thead><tbody>` +
-      rr.migration.map((row, i) => `<tr data-from="${i}"><th scope="row" class="seg c${i % 8}"><span class="swatch" aria-hidden="true"></span>#${i} ${esc(oldNames.get(i) ?? '')}</th>` +
-        newIds.map((j) => `<td class="cell${i === j ? ' diag' : ''}" data-to="${j}" data-n="${row[j] ?? 0}" title="#${i} → #${j}: ${int(row[j] ?? 0)} HCPs">${int(row[j] ?? 0)}</td>`).join('') +
+      `<thead><tr><th scope="col">From \\ to</th>${newIds.map((j) => `<th scope="col" class="num c${j % 8}"><span class="swatch" aria-hidden="true"></span>${esc(newName.get(j) ?? `Segment ${j}`)}</th>`).join('')}<th scope="col" class="num">Total</th></tr></thead><tbody>` +
+      rr.migration.map((row, i) => `<tr data-from="${i}"><th scope="row" class="seg c${i % 8}"><span class="swatch" aria-hidden="true"></span>${esc(oldNames.get(i) ?? `Segment ${i}`)}</th>` +
+        newIds.map((j) => `<td class="cell${i === j ? ' diag' : ''}" data-to="${j}" data-n="${row[j] ?? 0}" title="${esc(`${oldNames.get(i) ?? `Segment ${i}`} → ${newName.get(j) ?? `Segment ${j}`}`)}: ${int(row[j] ?? 0)} HCPs">${int(row[j] ?? 0)}</td>`).join('') +
         `<td class="num">${int(row.reduce((a, b) => a + b, 0))}</td></tr>`).join('') + '</tbody></table>';
   }
   $('refresh-out').innerHTML = matches + migration;
@@ -1057,7 +1062,7 @@ function renderUpdate({ res, opts, name, before }) {
     res.drift.map((d) => {
       const over = d.relativeShift > opts.maxDrift;
       return `<tr data-seg="${d.id}" data-added="${d.added}" data-shift="${d.shift}" data-rel="${d.relativeShift}"${over ? ' class="over"' : ''}>` +
-        `<th scope="row" class="c${d.id % 8}"><span class="swatch" aria-hidden="true"></span>#${d.id} ${esc(d.name)}</th>` +
+        `<th scope="row" class="c${d.id % 8}"><span class="swatch" aria-hidden="true"></span>${esc(d.name)}</th>` +
         `<td class="num">${int(sizeBefore.get(d.id))}</td><td class="num">${int(d.added)}</td><td class="num">${int(sizeAfter.get(d.id))}</td>` +
         `<td class="num">${d.shift.toFixed(3)}</td><td class="num">${d.relativeShift.toFixed(3)}${over ? ' <span class="badge unreliable">over</span>' : ''}</td>` +
         `<td class="drift-cell"><span class="drift-track"><span class="drift-bar" data-w="${(d.relativeShift / maxRel).toFixed(4)}"></span><span class="drift-mark" data-w="${(opts.maxDrift / maxRel).toFixed(4)}"></span></span></td></tr>`;
@@ -1157,6 +1162,7 @@ function wire() {
 }
 
 setupDownloadControls();
+setupIntro();
 wire();
 // Start the engine's worker (and its one .wasm fetch) now, before any data is chosen.
 engine.warmUp().then((ok) => { document.body.dataset.engine = ok ? 'ready' : 'failed'; });

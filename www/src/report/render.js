@@ -169,5 +169,5 @@ function withheldWords(summary) {
   for (const [column, n] of byColumn) parts.push(`${int(n)} ${pretty(column)} group${n === 1 ? '' : 's'}`);
   const reach = summary.segments.reduce((a, s) => a + s.reach.filter((r) => r.suppressed).length, 0);
   if (reach) parts.push(`${int(reach)} consent count${reach === 1 ? '' : 's'}`);
-  return parts.length ? ` (${esc(parts.join(', '))})` : '';
+  return parts.length ? `, among them ${esc(parts.join(', '))}` : '';
 }
