@@ -41,6 +41,15 @@ describe('report', { concurrency: false }, () => {
 
   after(async () => { await h?.close(); });
 
+  it('printing without the button still drops the controls and the privacy text', async () => {
+    await page.emulateMedia({ media: 'print' });
+    for (const sel of ['#run-btn', '#sample-btn', '#file-input', '#privacy', '#print-report-btn', '#budget-input', '.dropzone', '#model-input']) {
+      assert.equal(await page.$eval(sel, (e) => getComputedStyle(e).display), 'none', `${sel} is not printed`);
+    }
+    assert.notEqual(await page.$eval('#cards', (e) => getComputedStyle(e).display), 'none', 'the cards are');
+    await page.emulateMedia({ media: 'screen' });
+  });
+
   it('prints the report alone: a summary, one A4 page per segment, then the notes', async () => {
     // Headless Chromium has no print dialog: record the call instead.
     await page.evaluate(() => { window.print = () => { document.body.dataset.printed = 'yes'; }; });
@@ -78,7 +87,8 @@ describe('report', { concurrency: false }, () => {
     // No control, file picker or privacy text in the printout.
     const all = pdfPages.join(' ');
     for (const control of ['Choose a file', 'Run segmentation', 'Print report', 'Download report', 'Export target list', 'Use sample universe',
-      'Drop a CSV', 'Your data never leaves', 'Save model', 'Number of segments (k)', 'Budget to split']) {
+      'Drop a CSV', 'Your data never leaves', 'Save model', 'Number of segments (k)', 'Budget to split', 'Load HCP profiles',
+      'Look-alikes', 'Saved segments', 'Re-check stability', 'Persona name', 'persona name (editable)', 'Content-Security-Policy']) {
       assert.ok(!all.includes(control), `no "${control}" in the PDF`);
     }
     // What the summary withholds is not printed: its suppressed levels show as withheld.

@@ -54,10 +54,10 @@ function summaryPage(ctx) {
     const full = ctx.bySeg.get(s.id);
     const open = s.suppressed ? null : full?.networkBalance?.openShare;
     if (open != null) leans[open >= 0.6 ? 'open' : open <= 0.4 ? 'walled' : 'balanced']++;
-    const ch = top(s.channels)[0], fm = top(s.formats)[0];
+    const chs = top(s.channels, 2), fm = top(s.formats)[0];
     const st = ctx.stab.get(s.id);
     return `<tr><th scope="row">${swatch(s.id)}${esc(s.name)}</th><td class="num">${count(s.size, min)}</td><td class="num">${s.share == null ? '–' : pct(s.share)}</td>` +
-      `<td>${ch ? `${esc(ch.displayName ?? pretty(ch.name))} <span class="rp-idx">index ${idx(ch.index)}</span>` : '–'}</td>` +
+      `<td>${chs.map((ch) => `${esc(ch.displayName ?? pretty(ch.name))} <span class="rp-idx">index ${idx(ch.index)}</span>`).join('<br>') || '–'}</td>` +
       `<td>${fm ? `${esc(fm.displayName ?? pretty(fm.name))} <span class="rp-idx">index ${idx(fm.index)}</span>` : '–'}</td>` +
       `<td>${open == null ? '–' : esc(leanWords(open).replace(/ \(.*\)$/, ''))}</td><td>${st ? esc(st.verdict === 'tooSmall' ? 'too small' : st.verdict) : 'not checked'}</td></tr>`;
   }).join('');
@@ -67,7 +67,7 @@ function summaryPage(ctx) {
     `<h1>Executive summary</h1><p class="rp-meta">${esc(snap.fileName)} · ${int(used)} HCPs · ${esc((snap.createdAt ?? new Date().toISOString()).slice(0, 10))}</p></header>` +
     `<p class="rp-lead">${int(used)} HCPs fall into ${esc(kSentence(snap.result.kSweep, k)).replace(/^\d+ segments/, '<strong>$&</strong>')}</p>` +
     `<table class="rp-table"><caption>Segments, their size, what reaches them best and how reliable they are</caption><thead><tr><th scope="col">Segment (persona)</th><th scope="col" class="num">HCPs</th><th scope="col" class="num">Share</th>` +
-    `<th scope="col">Top channel</th><th scope="col">Top format</th><th scope="col">Open networks vs walled gardens</th><th scope="col">Stability</th></tr></thead><tbody>${rows}</tbody></table>` +
+    `<th scope="col">Top channels</th><th scope="col">Top format</th><th scope="col">Open networks vs walled gardens</th><th scope="col">Stability</th></tr></thead><tbody>${rows}</tbody></table>` +
     `<p class="rp-note">Top = the largest share of the segment's engagements. Index = the segment's engagements per HCP against the average HCP's × 100 (200 = twice as much).</p>` +
     `<h2>Open networks and walled gardens</h2><p>${esc(leanLine)}</p>` +
     planSection(ctx) + cellsSection(ctx) + '</section>';
@@ -84,7 +84,9 @@ function planSection(ctx) {
       .map((a) => `${esc(a.displayName ?? a.channel)} ${money(a.cents)}`).join(' · ');
     return `<tr><th scope="row">${swatch(s.id)}${esc(ctx.name.get(s.id) ?? s.name)}</th><td class="num">${money(s.budgetCents)}</td><td class="num">${pct(s.budgetCents / plan.budgetCents)}</td><td>${chs || '–'}</td></tr>`;
   }).join('');
-  return `<h2>Channel plan: ${money(plan.budgetCents)}</h2><table class="rp-table"><caption>The budget split by the engine's channel plan</caption><thead><tr><th scope="col">Segment</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Share</th><th scope="col">Largest channels</th></tr></thead><tbody>${rows}</tbody></table>` +
+  const k = ctx.summary.segments.length;
+  const scope = plan.segments.length < k ? ` (for ${plan.segments.length} of the ${k} segments, as selected on the page)` : '';
+  return `<h2>Channel plan: ${money(plan.budgetCents)}${esc(scope)}</h2><table class="rp-table"><caption>The budget split by the engine's channel plan</caption><thead><tr><th scope="col">Segment</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Share</th><th scope="col">Largest channels</th></tr></thead><tbody>${rows}</tbody></table>` +
     `<p class="rp-note">Each segment × channel gets budget in proportion to how much its HCPs use the channel and how many of them can be reached there; channels under ${pct(plan.minMixShare)} of a segment's mix get nothing unless forced.</p>`;
 }
 
@@ -92,7 +94,7 @@ function cellsSection(ctx) {
   const cells = ctx.snap.cells;
   const set = ctx.snap.settings.cells;
   if (!cells) return '<h2>Test design</h2><p>No test cells were drawn for this report.</p>';
-  const parts = cells.cells.map((c) => `${esc(c.cell)}: ${pct(c.share)} (${count(c.count >= ctx.min ? c.count : null, ctx.min)} HCPs)`).join(' · ');
+  const parts = cells.cells.map((c) => `${esc(c.cell)}: ${pct(c.share)} (${c.count >= ctx.min ? `${int(c.count)} HCPs` : `fewer than ${int(ctx.min)} HCPs, withheld`})`).join(' · ');
   const strata = cells.stratifiedBy.length ? `segment × ${cells.stratifiedBy.map(pretty).join(' × ')}` : 'segment';
   return `<h2>Test design</h2><p>The selected HCPs are split at random into ${cells.cells.length} cells, balanced within each ${esc(strata)} ` +
     `(every cell within one HCP of its quota in each group)${set ? `, seed ${esc(set.seed)}` : ''}: ${parts}.</p>`;
