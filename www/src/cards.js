@@ -3,7 +3,7 @@
 // the open-network / walled-garden balance, composition with small cells suppressed, a too-small
 // badge) and the channel-index heatmap. Names are the engine's display names.
 import { esc, int, pct, idx, dec1, dec2, pretty, el, kindLabel } from './util.js';
-import { indexWords } from './explain.js';
+import { indexWords, leanOf, leanWords } from './explain.js';
 
 const TOP = 4;
 
@@ -48,7 +48,7 @@ function explainNumbers(s, top) {
 function balance(b) {
   if (!b) return '';
   const open = b.open ?? 0, walled = b.walled ?? 0, other = b.other ?? 0;
-  const words = b.openShare == null ? 'uses neither open networks nor walled gardens'
+  const words = b.openShare == null || leanOf(b) === 'elsewhere' ? leanWords(b)
     : `between the two, ${pct(b.openShare)} open: it ${b.openShare >= 0.6 ? 'leans to open networks, where HCPs build their reputation'
       : b.openShare <= 0.4 ? 'leans to walled gardens, where HCPs discuss clinical decisions'
         : 'is balanced between open networks and walled gardens'}`;

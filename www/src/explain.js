@@ -27,11 +27,20 @@ const VERDICTS = {
 /** A stability verdict explained in one clause. */
 export const verdictWords = (verdict) => VERDICTS[verdict] ?? 'not checked';
 
-/** Which way a segment leans between open networks and walled gardens. */
-export function leanWords(openShare) {
-  if (openShare == null || !Number.isFinite(openShare)) return 'uses neither open networks nor walled gardens';
-  if (openShare >= 0.6) return `leans to open networks (${pct(openShare)} of the two)`;
-  if (openShare <= 0.4) return `leans to walled gardens (${pct(1 - openShare)} of the two)`;
+/** Which way a segment leans: "open", "walled", "balanced", "elsewhere" (under a fifth of its use on either), or null. */
+export function leanOf(balance) {
+  if (!balance || balance.openShare == null || !Number.isFinite(balance.openShare)) return null;
+  if ((balance.open ?? 0) + (balance.walled ?? 0) < 0.2) return 'elsewhere';
+  return balance.openShare >= 0.6 ? 'open' : balance.openShare <= 0.4 ? 'walled' : 'balanced';
+}
+
+/** Which way a segment leans between open networks and walled gardens, in words. */
+export function leanWords(balance) {
+  const lean = leanOf(balance);
+  if (!lean) return 'uses neither open networks nor walled gardens';
+  if (lean === 'elsewhere') return `engages mostly elsewhere (${pct(balance.other)} on owned channels, education portals, events or reps)`;
+  if (lean === 'open') return `leans to open networks (${pct(balance.openShare)} of the two)`;
+  if (lean === 'walled') return `leans to walled gardens (${pct(1 - balance.openShare)} of the two)`;
   return 'balanced between open networks and walled gardens';
 }
 

@@ -3,7 +3,7 @@
 // universe), then the method and data notes. Every count comes from the summary, so a cell the
 // engine withholds (fewer HCPs than its minimum cell size) is never printed.
 import { esc, int, pct, dec1, idx, pretty, segColour } from '../util.js';
-import { indexWords, baseWords, verdictWords, leanWords, kSentence } from '../explain.js';
+import { indexWords, baseWords, verdictWords, leanOf, leanWords, kSentence } from '../explain.js';
 import { mixChart } from './chart.js';
 
 const TOP = 4;
@@ -49,20 +49,21 @@ function summaryPage(ctx) {
   const segs = summary.segments;
   const k = snap.result.quality.k;
   const used = snap.result.report.rowsUsed;
-  const leans = { open: 0, walled: 0, balanced: 0 };
+  const leans = { open: 0, walled: 0, balanced: 0, elsewhere: 0 };
   const rows = segs.map((s) => {
     const full = ctx.bySeg.get(s.id);
-    const open = s.suppressed ? null : full?.networkBalance?.openShare;
-    if (open != null) leans[open >= 0.6 ? 'open' : open <= 0.4 ? 'walled' : 'balanced']++;
+    const bal = s.suppressed ? null : full?.networkBalance;
+    const lean = leanOf(bal);
+    if (lean) leans[lean]++;
     const chs = top(s.channels, 2), fm = top(s.formats)[0];
     const st = ctx.stab.get(s.id);
     return `<tr><th scope="row">${swatch(s.id)}${esc(s.name)}</th><td class="num">${count(s.size, min)}</td><td class="num">${s.share == null ? '–' : pct(s.share)}</td>` +
       `<td>${chs.map((ch) => `${esc(ch.displayName ?? pretty(ch.name))} <span class="rp-idx">index ${idx(ch.index)}</span>`).join('<br>') || '–'}</td>` +
       `<td>${fm ? `${esc(fm.displayName ?? pretty(fm.name))} <span class="rp-idx">index ${idx(fm.index)}</span>` : '–'}</td>` +
-      `<td>${open == null ? '–' : esc(leanWords(open).replace(/ \(.*\)$/, ''))}</td><td>${st ? esc(st.verdict === 'tooSmall' ? 'too small' : st.verdict) : 'not checked'}</td></tr>`;
+      `<td>${lean ? esc(leanWords(bal).replace(/ \(.*\)$/, '')) : '–'}</td><td>${st ? esc(st.verdict === 'tooSmall' ? 'too small' : st.verdict) : 'not checked'}</td></tr>`;
   }).join('');
   const leanLine = `${leans.open} of ${segs.length} segments lean to open networks (where HCPs build their reputation), ` +
-    `${leans.walled} to walled gardens (HCP-only networks where they discuss clinical decisions)${leans.balanced ? `, ${leans.balanced} balanced` : ''}.`;
+    `${leans.walled} to walled gardens (HCP-only networks where they discuss clinical decisions)${leans.balanced ? `, ${leans.balanced} balanced` : ''}${leans.elsewhere ? `; ${leans.elsewhere} engage${leans.elsewhere === 1 ? 's' : ''} mostly on other channels (email, events, reps, education portals)` : ''}.`;
   return `<section class="rp-page rp-summary"><header class="rp-head"><p class="rp-kicker">HCP segmentation report</p>` +
     `<h1>Executive summary</h1><p class="rp-meta">${esc(snap.fileName)} · ${int(used)} HCPs · ${esc((snap.createdAt ?? new Date().toISOString()).slice(0, 10))}</p></header>` +
     `<p class="rp-lead">${int(used)} HCPs fall into ${esc(kSentence(snap.result.kSweep, k)).replace(/^\d+ segments/, '<strong>$&</strong>')}</p>` +
@@ -129,7 +130,7 @@ function segmentPage(ctx, s, i, n) {
   return `<section class="rp-page rp-segment" data-seg="${s.id}">${head}` +
     `<p class="rp-meta">${count(s.size, ctx.min)} HCPs · ${pct(s.share)} of all HCPs · ${dec1(s.meanEngagements)} engagements per HCP${drivers ? ` · what sets it apart: ${esc(drivers)}` : ''}</p></header>` +
     `<dl class="rp-facts"><div><dt>Stability</dt><dd>${st ? `${esc(verdictWords(st.verdict))} (members kept on average ${pct(st.meanJaccard)} over ${int(st.resamples)} resamples)` : 'not checked for this report'}</dd></div>` +
-    `<div><dt>Where it engages</dt><dd>${bal ? `${esc(leanWords(bal.openShare))}: open networks ${pct(bal.open)}, walled gardens ${pct(bal.walled)}, other ${pct(bal.other)} of its channel engagements` : '–'}</dd></div></dl>` +
+    `<div><dt>Where it engages</dt><dd>${bal ? `${esc(leanWords(bal))}: open networks ${pct(bal.open)}, walled gardens ${pct(bal.walled)}, other ${pct(bal.other)} of its channel engagements` : '–'}</dd></div></dl>` +
     scoreTable('Top channels (largest share of the segment\'s engagements)', s.channels, s.size, 4) +
     scoreTable('Top formats', s.formats, s.size, 3) + comps +
     `<figure class="rp-figure">${mixChart(s.channels, segColour(s.id), `Channel mix of ${s.name} against all HCPs`)}` +
