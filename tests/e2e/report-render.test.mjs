@@ -64,3 +64,30 @@ describe('report renderer', () => {
     assert.ok(!/https?:\/\//i.test(html));
   });
 });
+
+describe('plain words for the numbers', async () => {
+  const { indexWords, kSentence, leanOf, verdictWords } = await import('../../www/src/explain.js');
+  it('says what an index means', () => {
+    assert.equal(indexWords(260), '2.6× the average HCP');
+    assert.equal(indexWords(414.17), '4.1× the average HCP');
+    assert.equal(indexWords(105), 'about as much as the average HCP');
+    assert.equal(indexWords(60.3), "60% of the average HCP's use");
+    assert.equal(indexWords(null), 'no universe average to compare with');
+  });
+  it('says why this many segments', () => {
+    const rows = [3, 4, 5, 6, 7, 8].map((k) => ({ k, ruledOut: null }));
+    assert.equal(kSentence({ chosenK: 6, minSegmentSize: 10, rows }, 6), '6 segments: the most distinct split of the 6 tried in which every segment has at least 10 HCPs.');
+    assert.equal(kSentence({ chosenK: 6, minSegmentSize: 10, rows }, 4), '4 segments: the number chosen in the settings.');
+    assert.equal(kSentence(null, 5), '5 segments: the number chosen in the settings.');
+    const none = rows.map((r) => ({ ...r, ruledOut: 'a segment under 10' }));
+    assert.match(kSentence({ chosenK: 3, minSegmentSize: 10, rows: none }, 3), /^3 segments: no split tried kept every segment at 10 HCPs or more/);
+  });
+  it('says which way a segment leans', () => {
+    assert.equal(leanOf({ open: 0.81, walled: 0.15, other: 0.04, openShare: 0.85 }), 'open');
+    assert.equal(leanOf({ open: 0.04, walled: 0.86, other: 0.1, openShare: 0.04 }), 'walled');
+    assert.equal(leanOf({ open: 0.4, walled: 0.4, other: 0.2, openShare: 0.5 }), 'balanced');
+    assert.equal(leanOf({ open: 0.018, walled: 0.022, other: 0.96, openShare: 0.45 }), 'elsewhere');
+    assert.equal(leanOf({ open: 0, walled: 0, other: 1, openShare: null }), null);
+    assert.match(verdictWords('fuzzy'), /^fuzzy: the core/);
+  });
+});

@@ -52,6 +52,9 @@ export function leanWords(balance) {
 export function kSentence(sweep, k) {
   if (!sweep || sweep.chosenK !== k) return `${k} segments: the number chosen in the settings.`;
   const min = sweep.minSegmentSize;
+  if (min && sweep.rows.length && sweep.rows.every((r) => r.ruledOut)) {
+    return `${k} segments: no split tried kept every segment at ${int(min)} HCPs or more; of those with the fewest small segments, this is the most distinct.`;
+  }
   return `${k} segments: the most distinct split of the ${sweep.rows.length} tried` +
     (min ? ` in which every segment has at least ${int(min)} HCPs.` : '.');
 }
