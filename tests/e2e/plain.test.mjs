@@ -102,7 +102,7 @@ describe('plain language', { concurrency: false }, () => {
       assert.ok(c.stab.length > 10, `the verdict "${c.verdict}" in visible words`);
     }
     await page.$eval('#cards .card details.card-explain', (d) => { d.open = true; });
-    await page.$eval('#cards', (e) => e.scrollIntoView());
+    await page.$eval('#cards .card details.card-explain', (e) => e.scrollIntoView({ block: 'center' }));
     await shot(page, 'plain-02-card-explained');
   });
 
