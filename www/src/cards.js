@@ -2,7 +2,8 @@
 // each index and its base — engagements per HCP, share of the segment's mix, HCPs behind it —,
 // the open-network / walled-garden balance, composition with small cells suppressed, a too-small
 // badge) and the channel-index heatmap. Names are the engine's display names.
-import { esc, int, pct, idx, dec2, pretty, el, kindLabel } from './util.js';
+import { esc, int, pct, idx, dec1, dec2, pretty, el, kindLabel } from './util.js';
+import { indexWords, leanOf, leanWords } from './explain.js';
 
 const TOP = 4;
 
@@ -18,18 +19,36 @@ function scoreTable(title, scores, size) {
     return `<tr data-name="${esc(s.name)}"><td>${esc(s.displayName ?? pretty(s.name))}</td>` +
       `<td class="num per-hcp" title="engagements per HCP">${dec2(s.mean)}</td>` +
       `<td class="num mix" title="share of the segment's mix">${pct(s.share)}</td>` +
-      `<td class="num"><span class="idx ${indexClass(s.index)}" title="${esc(`index ${idx(s.index)} = ${base}`)}">${idx(s.index)}</span></td></tr>`;
+      `<td class="num"><span class="idx ${indexClass(s.index)}" title="${esc(`index ${idx(s.index)} = ${base}`)}">${idx(s.index)}</span>${timesAverage(s.index)}</td></tr>`;
   }).join('');
-  return `<h4>${esc(title)} <span class="muted">n = ${int(size)}</span></h4><table class="scores"><thead><tr><th scope="col">name</th>` +
+  return `<h4>${esc(title)} <span class="muted base">base: n = ${int(size)} HCPs</span></h4><table class="scores"><thead><tr><th scope="col">name</th>` +
     `<th scope="col" class="num" title="mean engagements per HCP">per HCP</th><th scope="col" class="num" title="share of the segment's own engagements">mix</th>` +
     `<th scope="col" class="num" title="segment mean ÷ universe mean × 100">index</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The index as a multiple of the average HCP, visible next to it (a title alone is lost on touch screens). */
+function timesAverage(index) {
+  return index == null || !Number.isFinite(index) ? '' : `<span class="x-avg">${dec1(index / 100)}×</span>`;
+}
+
+/** A disclosure under the card: each of its numbers in words, with this segment's own top channel as the example. */
+function explainNumbers(s, top) {
+  const ex = top ? `${esc(top.displayName ?? pretty(top.name))}: ${dec2(top.mean)} engagements per HCP here against ${dec2(top.universeMean)} for the average HCP, so index ${idx(top.index)} = ${esc(indexWords(top.index))}` : '';
+  return `<details class="card-explain"><summary>What these numbers mean</summary><ul class="small">` +
+    `<li><strong>per HCP</strong>: the segment's mean engagements per HCP on the channel or format${ex ? ` (${ex})` : ''}.</li>` +
+    `<li><strong>index</strong>: that mean against the average HCP's × 100: 100 is average, 200 is twice as much (shown as 2.0×), 50 half as much.</li>` +
+    `<li><strong>mix</strong>: the channel's share of this segment's own engagements: where its attention goes.</li>` +
+    `<li><strong>base</strong>: every figure is over the segment's ${int(s.size)} HCPs.</li>` +
+    `<li><strong>stability</strong>: the segmentation is re-run on resampled data; stable = the segment comes back with nearly the same HCPs, fuzzy = its core does, unreliable = it does not.</li>` +
+    `<li><strong>silhouette</strong> (−1 to 1): how much closer its HCPs are to each other than to the next segment; higher = more distinct. <strong>cohesion</strong>: how spread out its HCPs are around its centre; lower = tighter.</li>` +
+    `</ul></details>`;
 }
 
 /** Open networks (reputation) versus walled gardens (clinical discussion): a bar and words. */
 function balance(b) {
   if (!b) return '';
   const open = b.open ?? 0, walled = b.walled ?? 0, other = b.other ?? 0;
-  const words = b.openShare == null ? 'uses neither open networks nor walled gardens'
+  const words = b.openShare == null || leanOf(b) === 'elsewhere' ? leanWords(b)
     : `between the two, ${pct(b.openShare)} open: it ${b.openShare >= 0.6 ? 'leans to open networks, where HCPs build their reputation'
       : b.openShare <= 0.4 ? 'leans to walled gardens, where HCPs discuss clinical decisions'
         : 'is balanced between open networks and walled gardens'}`;
@@ -70,7 +89,7 @@ function composition(comp) {
  */
 export function renderCards(host, segments, names, onRename, { minSize = 10 } = {}) {
   host.replaceChildren();
-  for (const s of segments) {
+  for (const [position, s] of segments.entries()) {
     const name = names.get(s.id) ?? s.name;
     // A one-line textarea that grows to fit long names (field-sizing), Enter does not add lines.
     const input = el('textarea', {
@@ -91,9 +110,10 @@ export function renderCards(host, segments, names, onRename, { minSize = 10 } = 
       scoreTable('Top channels (by share of mix)', byMix(s.channels), s.size) + scoreTable('Top formats (by share of mix)', byMix(s.formats), s.size) +
       balance(s.networkBalance) +
       comps.map(composition).join('') + reach +
-      `<p class="quality">Silhouette ${s.silhouette == null ? '–' : s.silhouette.toFixed(2)} · cohesion ${dec2(s.cohesion)}</p>`;
+      `<p class="quality">Silhouette ${s.silhouette == null ? '–' : s.silhouette.toFixed(2)} · cohesion ${dec2(s.cohesion)}</p>` +
+      explainNumbers(s, byMix(s.channels)[0]);
     const card = el('article', { class: `card c${s.id % 8}`, 'data-seg': s.id, 'aria-label': `Segment ${s.id}` },
-      el('header', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'seg-no', text: `Segment #${s.id}` }),
+      el('header', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'seg-no', text: `Segment ${position + 1} of ${segments.length}` }),
         s.tooSmall ? el('span', { class: 'badge tooSmall', 'data-too-small': 'true', title: `Fewer than ${minSize} HCPs (the minimum segment size)`, text: 'too small' }) : null,
         el('span', { class: 'edit-hint', text: 'persona name (editable)' })),
       input, el('p', { class: 'stab', 'data-seg': s.id }), body);
@@ -113,7 +133,7 @@ export function renderHeatmap(host, segments, names) {
   const tbody = el('tbody');
   for (const s of segments) {
     const tr = el('tr');
-    tr.append(el('th', { scope: 'row', class: `seg c${s.id % 8}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${names.get(s.id) ?? s.name}`));
+    tr.append(el('th', { scope: 'row', class: `seg c${s.id % 8}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), names.get(s.id) ?? s.name));
     const byName = new Map(s.channels.map((c) => [c.name, c]));
     for (const c of channels) {
       const sc = byName.get(c);

@@ -18,6 +18,8 @@ import { wireSaved } from './panels/saved.js';
 import { keepNames, wireNames } from './panels/names.js';
 import { wireProject } from './panels/project.js';
 import { wireAutosave } from './panels/autosave.js';
+import { wireReport } from './panels/report.js';
+import { setupIntro } from './intro.js';
 
 setupDownloadControls();
 wireLoad();
@@ -32,6 +34,8 @@ wireSaved();
 wireNames();
 wireProject();
 wireAutosave();
+wireReport();
+setupIntro();
 const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
 $('csp-text').textContent = meta ? meta.content : '(development server: no policy; the production build carries it)';
 // Start the engine's worker (and its one .wasm fetch) now, before any data is chosen.

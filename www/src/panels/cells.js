@@ -29,6 +29,8 @@ function cellsKey() {
   return `${h}|${JSON.stringify(cellsOptions())}|${store.result?.model?.checksum}`;
 }
 
+/** The test-cell settings (the report's test design). */
+export const currentCellsOptions = () => cellsOptions();
 export const cellsEnabled = () => $('cells-on').checked;
 
 let cellsTimer = 0;
@@ -86,7 +88,7 @@ export function renderCells(res) {
   for (const a of res.assignments) { const m = by.get(a.cell); m.set(a.segment, (m.get(a.segment) ?? 0) + 1); }
   const n = res.assignments.length;
   $('cells-out').innerHTML = `<table id="cells-table"><caption>${int(n)} HCPs in ${res.cells.length} cells${res.stratifiedBy.length ? `, stratified by segment × ${esc(res.stratifiedBy.join(' × '))} (${int(Object.keys(res.strata).length)} strata; every cell within ±1 of its quota in each)` : ', stratified by segment only'}</caption>` +
-    `<thead><tr><th scope="col">Cell</th><th scope="col" class="num">Target share</th><th scope="col" class="num">HCPs</th>${segIds.map((s) => `<th scope="col" class="num" title="${esc(nameOf(s))}">#${s}</th>`).join('')}</tr></thead><tbody>` +
+    `<thead><tr><th scope="col">Cell</th><th scope="col" class="num">Target share</th><th scope="col" class="num">HCPs</th>${segIds.map((s) => `<th scope="col" class="num seg-name" data-seg="${s}">${esc(nameOf(s))}</th>`).join('')}</tr></thead><tbody>` +
     res.cells.map((c) => `<tr data-cell="${esc(c.cell)}"><th scope="row">${esc(c.cell)}</th><td class="num">${pct(c.share)}</td><td class="num cell-count">${int(c.count)}</td>${segIds.map((s) => `<td class="num">${int(by.get(c.cell).get(s) ?? 0)}</td>`).join('')}</tr>`).join('') +
     '</tbody></table>';
 }
@@ -129,6 +131,7 @@ export function restore(s) {
 export function wireCells() {
   subscribe('targeting', fillStrata);
   subscribe('selection', scheduleCells);
+  subscribe('names', () => $('cells-out').querySelectorAll('th.seg-name').forEach((n) => { n.textContent = nameOf(Number(n.dataset.seg)); }));
   $('cells-box').addEventListener('change', scheduleCells);
   $('cells-box').addEventListener('input', scheduleCells);
   $('export-cells').addEventListener('click', exportCells);

@@ -29,7 +29,7 @@ function fillLaSegments() {
   const r = store.result;
   if (!r) return;
   const v = sel.value;
-  sel.replaceChildren(...r.segments.map((s) => el('option', { value: s.id, text: `#${s.id} ${nameOf(s.id)}` })));
+  sel.replaceChildren(...r.segments.map((s) => el('option', { value: s.id, text: nameOf(s.id) })));
   if (v && r.segments.some((s) => String(s.id) === v)) sel.value = v;
 }
 
@@ -62,12 +62,12 @@ async function runLookalikes() {
     renderWarnings($('la-warnings'), res.warnings ?? []);
     $('export-la').disabled = !res.lookalikes.length;
     $('export-la').title = res.lookalikes.length ? '' : 'Nothing to export: no candidate was ranked';
-    $('la-table').innerHTML = `<table id="la-ranking"><caption>Top ${int(res.lookalikes.length)} of ${int(res.candidates)} candidates for #${res.segment} ${esc(nameOf(res.segment))}` +
+    $('la-table').innerHTML = `<table id="la-ranking"><caption>Top ${int(res.lookalikes.length)} of ${int(res.candidates)} candidates for ${esc(nameOf(res.segment))}` +
       `${res.usedFeatures ? ` · ranked on ${int(res.usedFeatures.length)} shared features${seen}` : ''}` +
       `${res.unscored ? ` · ${int(res.unscored)} not scored (too little of the profile known)` : ''}${res.missingFeatures.length ? ` · not in the file: ${esc(res.missingFeatures.slice(0, 6).join(', '))}${res.missingFeatures.length > 6 ? '…' : ''}` : ''}</caption>` +
       '<thead><tr><th scope="col" class="num">Rank</th><th scope="col">hcp_id</th><th scope="col" class="num">Score</th><th scope="col" class="num">Coverage</th><th scope="col">Nearest segment</th><th scope="col">Drivers</th></tr></thead><tbody>' +
       res.lookalikes.map((l) => `<tr data-id="${esc(l.hcpId)}"><td class="num">${l.rank}</td><td><code>${esc(l.hcpId)}</code></td><td class="num">${l.score.toFixed(3)}</td><td class="num">${pct(l.coverage)}</td>` +
-        `<td><span class="c${l.nearestSegment % 8}"><span class="swatch" aria-hidden="true"></span></span>#${l.nearestSegment}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
+        `<td><span class="c${l.nearestSegment % 8}"><span class="swatch" aria-hidden="true"></span></span>${esc(nameOf(l.nearestSegment))}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
       '</tbody></table>';
     $('la-result').hidden = false;
   } catch (e) {

@@ -42,7 +42,7 @@ export async function keepNames(previous, next) {
   const quote = (list) => list.map((n) => `“${n}”`).join(', ');
   const parts = [`Matched ${matched} of ${match.segments.length} segments to the previous run`];
   if (names.size) parts.push(`kept ${names.size === 1 ? 'the name' : `the ${names.size} names`} you gave (${quote([...names.values()])})`);
-  const newOnes = [...newSegments].sort((a, b) => a - b).map((id) => `#${id}`);
+  const newOnes = match.segments.filter((s) => newSegments.has(s.id)).map((s) => `“${s.name}”`);
   if (newOnes.length) parts.push(`${newOnes.length === 1 ? 'segment' : 'segments'} ${newOnes.join(', ')} ${newOnes.length === 1 ? 'is' : 'are'} new`);
   if (lost.length) parts.push(`no longer found: ${quote(lost.map((id) => store.names.get(id)))}`);
   notice = `${parts.join('; ')}.`;

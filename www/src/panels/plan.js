@@ -16,6 +16,9 @@ const plan = {
   value: null,
 };
 
+/** The engine's last plan for the selection (the report reads it). */
+export const currentPlan = () => plan.value;
+
 let planTimer = 0;
 let planSeq = 0;
 export function schedulePlan() {

@@ -3,6 +3,7 @@
 import * as engine from '../engine.js';
 import { renderWarnings } from '../load.js';
 import { renderSweep } from '../sweep.js';
+import { explainK } from '../intro.js';
 import { renderScatter } from '../scatter.js';
 import { renderCards, renderHeatmap } from '../cards.js';
 import { esc, el, int, download } from '../util.js';
@@ -24,10 +25,11 @@ export function renderResult() {
     `<div><span>Silhouette</span> ${r.quality.silhouette == null ? '–' : r.quality.silhouette.toFixed(3)}</div>`;
   renderWarnings($('run-warnings'), rep.warnings);
   renderSweep($('sweep-chart'), store.sweep, r.quality.k);
+  explainK(r, store.sweep);
   drawScatter();
   $('scatter-caption').textContent = `${int(r.assignments.length)} HCPs on the first two principal components (${(100 * (r.projection.explainedVariance[0] + r.projection.explainedVariance[1])).toFixed(0)}% of variance), centroids numbered`;
   $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 8}`, 'data-seg': s.id },
-    el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${nameOf(s.id)}`)));
+    el('span', { class: 'swatch', 'aria-hidden': 'true' }), nameOf(s.id))));
   renderCards($('cards'), r.segments, store.names, rename, { minSize: minSegmentSize() });
   markNewSegments();
   renderHeatmap($('heatmap'), r.segments, store.names);
@@ -65,7 +67,7 @@ export function rename(id, name) {
 /** Every name shown outside the cards follows an edit. */
 function showNames() {
   renderHeatmap($('heatmap'), store.result.segments, store.names);
-  $('scatter-legend').querySelectorAll('[data-seg]').forEach((n) => { n.lastChild.textContent = `#${n.dataset.seg} ${nameOf(Number(n.dataset.seg))}`; });
+  $('scatter-legend').querySelectorAll('[data-seg]').forEach((n) => { n.lastChild.textContent = nameOf(Number(n.dataset.seg)); });
 }
 
 /** The engine's shareable summary (segmentSummary: small cells suppressed), with the names shown. */

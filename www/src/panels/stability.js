@@ -1,5 +1,6 @@
 // Stability (the engine's bootstrap check, in its own worker): a verdict on every card.
 import * as engine from '../engine.js';
+import { verdictShort } from '../explain.js';
 import { esc, int } from '../util.js';
 import { store, subscribe, minSegmentSize, engineInput } from '../store.js';
 import { $, showError, clearError } from '../ui.js';
@@ -67,12 +68,15 @@ export function renderStability(rep) {
       const title = `${why}Jaccard of the members over ${s.resamples} bootstrap resamples: mean ${s.meanJaccard.toFixed(2)}, ` +
         `10th percentile ${s.p10Jaccard?.toFixed(2) ?? '–'}, minimum ${s.minJaccard.toFixed(2)}. The verdict weighs the spread (10th percentile), not only the mean.`;
       slot.innerHTML = `Stability <span class="badge ${s.verdict}" data-verdict="${s.verdict}" title="${esc(title)}">${VERDICT_TEXT[s.verdict] ?? s.verdict}</span> ` +
-        `<span title="${esc(title)}">Jaccard <span class="jaccard">${s.meanJaccard.toFixed(2)}</span> (p10 <span class="p10">${s.p10Jaccard?.toFixed(2) ?? '–'}</span>)</span>`;
+        `<span class="stab-words">${esc(verdictShort(s.verdict))}</span> ` +
+        `<span class="muted" title="${esc(title)}">(members kept: Jaccard <span class="jaccard">${s.meanJaccard.toFixed(2)}</span>, p10 <span class="p10">${s.p10Jaccard?.toFixed(2) ?? '–'}</span>)</span>`;
     }
   }
 }
 
 /** The stability settings a project keeps. */
+/** The engine's last stability report for the shown result (the report reads it). */
+export const currentStability = () => stab.report;
 export const snapshot = () => ({ resamples: $('stab-resamples').value });
 export function restore(s) {
   if (typeof s?.resamples === 'string') $('stab-resamples').value = s.resamples;

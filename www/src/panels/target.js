@@ -14,7 +14,6 @@ export function checkGroup(fieldset, items, name) {
   host.replaceChildren(...items.map(({ value, label, checked, seg }) => el('label', seg != null ? { 'data-seg': seg, class: `c${seg % 8}` } : {},
     el('input', { type: 'checkbox', name, value, checked: checked || null }), ' ',
     seg != null ? el('span', { class: 'swatch', 'aria-hidden': 'true' }) : null,
-    seg != null ? `#${seg} ` : null,
     el('span', { class: 'nm', text: label }))));
 }
 
