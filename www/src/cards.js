@@ -92,7 +92,7 @@ export function renderCards(host, segments, names, onRename, { minSize = 10 } = 
       balance(s.networkBalance) +
       comps.map(composition).join('') + reach +
       `<p class="quality">Silhouette ${s.silhouette == null ? '–' : s.silhouette.toFixed(2)} · cohesion ${dec2(s.cohesion)}</p>`;
-    const card = el('article', { class: `card c${s.id % 8}`, 'data-seg': s.id, 'aria-label': `Segment ${s.id}` },
+    const card = el('article', { class: `card c${s.id % 12}`, 'data-seg': s.id, 'aria-label': `Segment ${s.id}` },
       el('header', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'seg-no', text: `Segment #${s.id}` }),
         s.tooSmall ? el('span', { class: 'badge tooSmall', 'data-too-small': 'true', title: `Fewer than ${minSize} HCPs (the minimum segment size)`, text: 'too small' }) : null,
         el('span', { class: 'edit-hint', text: 'persona name (editable)' })),
@@ -113,7 +113,7 @@ export function renderHeatmap(host, segments, names) {
   const tbody = el('tbody');
   for (const s of segments) {
     const tr = el('tr');
-    tr.append(el('th', { scope: 'row', class: `seg c${s.id % 8}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${names.get(s.id) ?? s.name}`));
+    tr.append(el('th', { scope: 'row', class: `seg c${s.id % 12}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${names.get(s.id) ?? s.name}`));
     const byName = new Map(s.channels.map((c) => [c.name, c]));
     for (const c of channels) {
       const sc = byName.get(c);

@@ -302,7 +302,7 @@ function renderResult() {
   renderSweep($('sweep-chart'), state.sweep, r.quality.k);
   drawScatter();
   $('scatter-caption').textContent = `${int(r.assignments.length)} HCPs on the first two principal components (${(100 * (r.projection.explainedVariance[0] + r.projection.explainedVariance[1])).toFixed(0)}% of variance), centroids numbered`;
-  $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 8}`, 'data-seg': s.id },
+  $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 12}`, 'data-seg': s.id },
     el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${nameOf(s.id)}`)));
   state.stability = null;
   renderCards($('cards'), r.segments, state.names, rename, { minSize: minSegmentSize() });
@@ -341,7 +341,7 @@ function rename(id, name) {
 
 function checkGroup(fieldset, items, name) {
   const host = fieldset.querySelector('.checks');
-  host.replaceChildren(...items.map(({ value, label, checked, seg }) => el('label', seg != null ? { 'data-seg': seg, class: `c${seg % 8}` } : {},
+  host.replaceChildren(...items.map(({ value, label, checked, seg }) => el('label', seg != null ? { 'data-seg': seg, class: `c${seg % 12}` } : {},
     el('input', { type: 'checkbox', name, value, checked: checked || null }), ' ',
     seg != null ? el('span', { class: 'swatch', 'aria-hidden': 'true' }) : null,
     seg != null ? `#${seg} ` : null,
@@ -706,7 +706,7 @@ async function runLookalikes() {
       `${res.unscored ? ` · ${int(res.unscored)} not scored (too little of the profile known)` : ''}${res.missingFeatures.length ? ` · not in the file: ${esc(res.missingFeatures.slice(0, 6).join(', '))}${res.missingFeatures.length > 6 ? '…' : ''}` : ''}</caption>` +
       '<thead><tr><th scope="col" class="num">Rank</th><th scope="col">hcp_id</th><th scope="col" class="num">Score</th><th scope="col" class="num">Coverage</th><th scope="col">Nearest segment</th><th scope="col">Drivers</th></tr></thead><tbody>' +
       res.lookalikes.map((l) => `<tr data-id="${esc(l.hcpId)}"><td class="num">${l.rank}</td><td><code>${esc(l.hcpId)}</code></td><td class="num">${l.score.toFixed(3)}</td><td class="num">${pct(l.coverage)}</td>` +
-        `<td><span class="c${l.nearestSegment % 8}"><span class="swatch" aria-hidden="true"></span></span>#${l.nearestSegment}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
+        `<td><span class="c${l.nearestSegment % 12}"><span class="swatch" aria-hidden="true"></span></span>#${l.nearestSegment}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
       '</tbody></table>';
     $('la-result').hidden = false;
   } catch (e) {
@@ -848,7 +848,7 @@ async function runAssign() {
     const n = res.assignments.length;
     $('assign-table').innerHTML = `<table id="assign-counts"><caption>${int(n)} HCPs from ${esc(d.name)} assigned · mean confidence ${dec2(n ? confSum / n : null)}</caption>` +
       `<thead><tr><th scope="col">Segment</th><th scope="col" class="num">HCPs</th><th scope="col" class="num">Share</th></tr></thead><tbody>` +
-      ids.map((id) => `<tr data-seg="${id}"><td><span class="c${id % 8}"><span class="swatch" aria-hidden="true"></span></span>#${id} ${esc(names.get(id) ?? assignName(id))}</td><td class="num">${int(counts.get(id))}</td><td class="num">${pct(counts.get(id) / n)}</td></tr>`).join('') +
+      ids.map((id) => `<tr data-seg="${id}"><td><span class="c${id % 12}"><span class="swatch" aria-hidden="true"></span></span>#${id} ${esc(names.get(id) ?? assignName(id))}</td><td class="num">${int(counts.get(id))}</td><td class="num">${pct(counts.get(id) / n)}</td></tr>`).join('') +
       '</tbody></table>';
     $('assign-result').hidden = false;
     $('refresh-result').hidden = true;
@@ -946,14 +946,14 @@ function renderRefresh(res, fileName) {
     (hasPrev ? `<div><span>Same segment</span> <strong id="rf-continuing">${int(rr.continuing)}</strong></div><div><span>Moved</span> <strong id="rf-moved">${int(rr.moved)}</strong></div>` +
       `<div><span>New HCPs</span> <strong id="rf-new">${int(rr.newHcps)}</strong></div><div><span>Lapsed HCPs</span> <strong id="rf-lapsed">${int(rr.lapsedHcps)}</strong></div>` : '<div class="warn">Load the previous assignments to see the migration and the new / lapsed HCPs.</div>');
   const matches = `<table id="refresh-matches"><caption>New segments and the saved segment each continues</caption><thead><tr><th scope="col">New segment</th><th scope="col" class="num">HCPs</th><th scope="col">Continues</th><th scope="col" class="num">Centroid distance</th></tr></thead><tbody>` +
-    rr.matches.map((m) => `<tr data-seg="${m.id}" data-prev="${m.previousId ?? ''}"><th scope="row" class="c${m.id % 8}"><span class="swatch" aria-hidden="true"></span>#${m.id} ${esc(m.name)}</th><td class="num">${int(m.size)}</td>` +
+    rr.matches.map((m) => `<tr data-seg="${m.id}" data-prev="${m.previousId ?? ''}"><th scope="row" class="c${m.id % 12}"><span class="swatch" aria-hidden="true"></span>#${m.id} ${esc(m.name)}</th><td class="num">${int(m.size)}</td>` +
       `<td>${m.previousId == null ? '<strong>new segment</strong>' : `#${m.previousId} ${esc(oldNames.get(m.previousId) ?? '')}`}</td><td class="num">${m.distance == null ? '–' : m.distance.toFixed(3)}</td></tr>`).join('') + '</tbody></table>';
   let migration = '';
   if (hasPrev && rr.migration.length) {
     const newIds = res.segments.map((s) => s.id).sort((a, b) => a - b);
     migration = `<table id="migration" class="heatmap migration"><caption>Migration: HCPs in both periods, saved segment (rows) → new segment (columns); the diagonal stayed</caption>` +
-      `<thead><tr><th scope="col">From \\ to</th>${newIds.map((j) => `<th scope="col" class="num c${j % 8}"><span class="swatch" aria-hidden="true"></span>#${j}</th>`).join('')}<th scope="col" class="num">Total</th></tr></thead><tbody>` +
-      rr.migration.map((row, i) => `<tr data-from="${i}"><th scope="row" class="seg c${i % 8}"><span class="swatch" aria-hidden="true"></span>#${i} ${esc(oldNames.get(i) ?? '')}</th>` +
+      `<thead><tr><th scope="col">From \\ to</th>${newIds.map((j) => `<th scope="col" class="num c${j % 12}"><span class="swatch" aria-hidden="true"></span>#${j}</th>`).join('')}<th scope="col" class="num">Total</th></tr></thead><tbody>` +
+      rr.migration.map((row, i) => `<tr data-from="${i}"><th scope="row" class="seg c${i % 12}"><span class="swatch" aria-hidden="true"></span>#${i} ${esc(oldNames.get(i) ?? '')}</th>` +
         newIds.map((j) => `<td class="cell${i === j ? ' diag' : ''}" data-to="${j}" data-n="${row[j] ?? 0}" title="#${i} → #${j}: ${int(row[j] ?? 0)} HCPs">${int(row[j] ?? 0)}</td>`).join('') +
         `<td class="num">${int(row.reduce((a, b) => a + b, 0))}</td></tr>`).join('') + '</tbody></table>';
   }
@@ -1056,7 +1056,7 @@ function renderUpdate({ res, opts, name, before }) {
     res.drift.map((d) => {
       const over = d.relativeShift > opts.maxDrift;
       return `<tr data-seg="${d.id}" data-added="${d.added}" data-shift="${d.shift}" data-rel="${d.relativeShift}"${over ? ' class="over"' : ''}>` +
-        `<th scope="row" class="c${d.id % 8}"><span class="swatch" aria-hidden="true"></span>#${d.id} ${esc(d.name)}</th>` +
+        `<th scope="row" class="c${d.id % 12}"><span class="swatch" aria-hidden="true"></span>#${d.id} ${esc(d.name)}</th>` +
         `<td class="num">${int(sizeBefore.get(d.id))}</td><td class="num">${int(d.added)}</td><td class="num">${int(sizeAfter.get(d.id))}</td>` +
         `<td class="num">${d.shift.toFixed(3)}</td><td class="num">${d.relativeShift.toFixed(3)}${over ? ' <span class="badge unreliable">over</span>' : ''}</td>` +
         `<td class="drift-cell"><span class="drift-track"><span class="drift-bar" data-w="${(d.relativeShift / maxRel).toFixed(4)}"></span><span class="drift-mark" data-w="${(opts.maxDrift / maxRel).toFixed(4)}"></span></span></td></tr>`;
