@@ -5,6 +5,9 @@ import * as engine from './engine.js';
 import { readFileInput, describeInput, changeRole, summaryText, sourceLabel, renderDialect, renderSheets, renderWarnings, renderColumns, rememberModelMapping } from './load.js';
 import { renderSweep } from './sweep.js';
 import { renderScatter } from './scatter.js';
+import { setupScatterInteraction, renderLegend } from './charts/scatter-interact.js';
+import { renderSizeBars, renderBudgetBars } from './charts/bars.js';
+import { renderFlow } from './charts/flow.js';
 import { renderCards, renderHeatmap } from './cards.js';
 import { buildRows, selectRows, planSegments, renderPlan, FILTER_CATEGORIES } from './targeting.js';
 import { esc, el, int, pct, dec2, pretty, download } from './util.js';
@@ -302,8 +305,9 @@ function renderResult() {
   renderSweep($('sweep-chart'), state.sweep, r.quality.k);
   drawScatter();
   $('scatter-caption').textContent = `${int(r.assignments.length)} HCPs on the first two principal components (${(100 * (r.projection.explainedVariance[0] + r.projection.explainedVariance[1])).toFixed(0)}% of variance), centroids numbered`;
-  $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 12}`, 'data-seg': s.id },
-    el('span', { class: 'swatch', 'aria-hidden': 'true' }), `#${s.id} ${nameOf(s.id)}`)));
+  renderLegend($('scatter-legend'), r.segments, nameOf);
+  scatterUi?.reset();
+  renderSizeBars($('size-bars'), r.segments, nameOf, minSegmentSize());
   state.stability = null;
   renderCards($('cards'), r.segments, state.names, rename, { minSize: minSegmentSize() });
   renderHeatmap($('heatmap'), r.segments, state.names);
@@ -311,6 +315,7 @@ function renderResult() {
 }
 
 let labelsCache = null;
+let scatterUi = null;
 function drawScatter() {
   const r = state.result;
   if (!r) return;
@@ -331,6 +336,7 @@ function rename(id, name) {
   renameTimer = setTimeout(() => {
     renderHeatmap($('heatmap'), state.result.segments, state.names);
     $('scatter-legend').querySelectorAll('[data-seg]').forEach((n) => { n.lastChild.textContent = `#${n.dataset.seg} ${nameOf(Number(n.dataset.seg))}`; });
+    $('size-bars').querySelectorAll('[data-seg] .nm').forEach((n) => { n.textContent = nameOf(Number(n.closest('[data-seg]').dataset.seg)); });
     $('seg-picks').querySelectorAll('label[data-seg] span.nm').forEach((n) => { n.textContent = nameOf(Number(n.parentElement.dataset.seg)); });
     fillLaSegments();
     schedulePlan();
@@ -468,14 +474,14 @@ async function computePlan() {
   const host = $('plan');
   const segs = planSegments(state.rows, state.mask, state.result.segments, nameOf);
   if (!segs.length) {
-    state.plan = null;
+    state.plan = null; $('budget-bars').replaceChildren();
     clearError($('plan-error'));
     host.innerHTML = '<p class="muted">Select at least one segment with HCPs in it.</p>';
     $('export-plan').disabled = true;
     return;
   }
   const opts = planOptions();
-  if (!opts) { state.plan = null; $('export-plan').disabled = true; host.replaceChildren(); return; }
+  if (!opts) { state.plan = null; $('budget-bars').replaceChildren(); $('export-plan').disabled = true; host.replaceChildren(); return; }
   if (state.planResults) opts.results = state.planResults.input;
   host.setAttribute('aria-busy', 'true');
   try {
@@ -484,12 +490,13 @@ async function computePlan() {
     state.plan = plan;
     clearError($('plan-error'));
     renderPlan(host, plan, { hasResults: !!state.planResults, locale: LOCALE });
+    renderBudgetBars($('budget-bars'), plan, nameOf, LOCALE);
     $('plan-formula').textContent = plan.formula ?? '';
     host.dataset.seq = String(seq);
     $('export-plan').disabled = false;
   } catch (e) {
     if (seq !== planSeq) return;
-    state.plan = null;
+    state.plan = null; $('budget-bars').replaceChildren();
     host.replaceChildren();
     $('export-plan').disabled = true;
     showError($('plan-error'), e, { file: state.planResults?.name ?? 'the channel plan', fileHint: state.planResults ? 'Fix that row of the campaign results file and load it again, or clear the results.' : null });
@@ -958,6 +965,8 @@ function renderRefresh(res, fileName) {
         `<td class="num">${int(row.reduce((a, b) => a + b, 0))}</td></tr>`).join('') + '</tbody></table>';
   }
   $('refresh-out').innerHTML = matches + migration;
+  if (migration) $('migration').before(el('div', { id: 'migration-flow' }));
+  if (migration) renderFlow($('migration-flow'), rr.migration, (i) => oldNames.get(i) ?? `Segment ${i}`, (j) => res.segments.find((x) => x.id === j)?.name ?? `Segment ${j}`);
   // Shade the migration cells (CSSOM, allowed by the CSP) by their count.
   const max = Math.max(1, ...rr.migration.flat());
   $('refresh-out').querySelectorAll('#migration td.cell').forEach((td) => {
@@ -1082,6 +1091,7 @@ function exportUpdate() {
 // ---------------------------------------------------------------- wiring
 
 function wire() {
+  scatterUi = setupScatterInteraction({ canvas: $('scatter'), legend: $('scatter-legend'), list: $('segment-hcps'), nameOf, result: () => state.result, rows: () => state.rows });
   const dz = $('dropzone');
   const stop = (e) => { e.preventDefault(); e.stopPropagation(); };
   ['dragenter', 'dragover'].forEach((t) => dz.addEventListener(t, (e) => { stop(e); dz.classList.add('over'); }));
