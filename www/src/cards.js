@@ -3,6 +3,7 @@
 // the open-network / walled-garden balance, composition with small cells suppressed, a too-small
 // badge) and the channel-index heatmap. Names are the engine's display names.
 import { esc, int, pct, idx, dec2, pretty, el, kindLabel } from './util.js';
+import { inkOnRgb } from './palette.js';
 
 const TOP = 4;
 
@@ -143,6 +144,6 @@ function heat(v) {
   const tgt = t >= 0 ? hi : lo;
   const a = Math.abs(t);
   const c = white.map((w, i) => Math.round(w + (tgt[i] - w) * a));
-  const fg = t > 0.55 ? '#ffffff' : '#1b1f24';
+  const fg = inkOnRgb(c) === '#ffffff' ? '#ffffff' : '#1b1f24'; // whichever contrasts more
   return [`rgb(${c.join(',')})`, fg];
 }

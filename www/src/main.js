@@ -8,6 +8,7 @@ import { renderScatter } from './scatter.js';
 import { setupScatterInteraction, renderLegend } from './charts/scatter-interact.js';
 import { renderSizeBars, renderBudgetBars } from './charts/bars.js';
 import { renderFlow } from './charts/flow.js';
+import { inkOnRgb } from './palette.js';
 import { renderCards, renderHeatmap } from './cards.js';
 import { buildRows, selectRows, planSegments, renderPlan, FILTER_CATEGORIES } from './targeting.js';
 import { esc, el, int, pct, dec2, pretty, download } from './util.js';
@@ -971,8 +972,9 @@ function renderRefresh(res, fileName) {
   const max = Math.max(1, ...rr.migration.flat());
   $('refresh-out').querySelectorAll('#migration td.cell').forEach((td) => {
     const t = Math.sqrt(Number(td.dataset.n) / max);
-    td.style.backgroundColor = `rgba(0, 114, 178, ${(0.08 + 0.85 * t).toFixed(3)})`;
-    td.style.color = t > 0.55 ? '#fff' : '#1b1f24';
+    const a = 0.08 + 0.85 * t, bg = [0, 114, 178].map((c) => Math.round(255 - a * (255 - c)));
+    td.style.backgroundColor = `rgb(${bg.join(',')})`;
+    td.style.color = inkOnRgb(bg);
   });
 }
 

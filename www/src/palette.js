@@ -20,7 +20,12 @@ export const segClass = (id) => `c${id % PALETTE.length}`;
 /** Black or white text on segment `id`'s colour, whichever contrasts more (WCAG relative luminance). */
 export function inkOn(id) {
   const n = parseInt(segColour(id).slice(1), 16);
+  return inkOnRgb([(n >> 16) & 255, (n >> 8) & 255, n & 255]);
+}
+
+/** Black or white text on an [r, g, b] background (0..255), whichever contrasts more. */
+export function inkOnRgb([r, g, b]) {
   const lin = (c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-  const L = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  const L = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   return (L + 0.05) / 0.05 > 1.05 / (L + 0.05) ? '#000000' : '#ffffff';
 }

@@ -169,7 +169,7 @@ export function renderPlan(host, plan, { hasResults, locale }) {
     }).join('');
     const fms = s.formats.slice(0, 3).map((f) => `${esc(f.displayName ?? f.format)} <span class="muted">${pct(f.mixShare)} of mix · index ${idx(f.index)}</span>`).join(' · ');
     return `<div class="plan-seg c${s.id % 12}" data-seg="${s.id}"><h4>#${s.id} ${esc(s.name)} <span class="muted">· ${int(s.size)} HCPs · ${money(s.budgetCents / unit)}</span></h4>` +
-      `<div class="table-wrap"><table class="plan-detail"><caption class="visually-hidden">Channels of segment ${s.id}</caption><thead><tr><th scope="col">Channel</th>` +
+      `<div class="table-wrap" tabindex="0" role="region" aria-label="Channels of segment ${s.id}"><table class="plan-detail"><caption class="visually-hidden">Channels of segment ${s.id}</caption><thead><tr><th scope="col">Channel</th>` +
       `<th scope="col" class="num" title="mean engagements per HCP">Per HCP</th><th scope="col" class="num" title="share of the segment's channel engagements">Share of mix</th>` +
       `<th scope="col" class="num">Index</th><th scope="col" class="num">Reachable HCPs</th><th scope="col" class="num">Amount</th><th scope="col">Status</th><th scope="col">Why</th></tr></thead>` +
       `<tbody>${rows}</tbody></table></div><p class="small">Formats: ${fms}</p></div>`;

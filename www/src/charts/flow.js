@@ -17,9 +17,12 @@ export function renderFlow(host, migration, oldName, newName) {
   const into = Array.from({ length: nNew }, (_, j) => migration.reduce((a, r) => a + (r[j] || 0), 0));
   const total = outOf.reduce((a, b) => a + b, 0);
   if (!total) { host.replaceChildren(); return; }
-  const W = Math.max(300, Math.min(900, host.clientWidth || 600));
+  // The host may still be hidden when drawn: fall back on its panel's width.
+  const avail = host.clientWidth || (host.closest('.panel')?.clientWidth ?? 640) - 40;
+  const W = Math.max(300, Math.min(900, avail));
   const narrow = W < 520;
-  const labelW = narrow ? 0 : Math.min(170, W * 0.24); // on a phone the labels go inside the bands' ends
+  const labelW = narrow ? 0 : Math.min(230, W * 0.3); // on a phone the labels go inside the bands' ends
+  const fitChars = Math.floor((narrow ? W * 0.4 : labelW - 8) / 7); // ~7 px per character at 12 px
   const nodeW = 12, gap = 8, top = 22;
   const H = Math.max(160, Math.min(520, 26 * Math.max(nOld, nNew) + 160));
   const usable = H - top - 8 - gap * (Math.max(nOld, nNew) - 1);
@@ -40,7 +43,8 @@ export function renderFlow(host, migration, oldName, newName) {
   }
   const node = (x, n, id, name, count, side) => {
     const label = `#${id} ${name}`;
-    const short = label.length > 26 ? `${label.slice(0, 25)}…` : label;
+    const room = Math.max(4, fitChars - int(count).length - 1);
+    const short = label.length > room ? `${label.slice(0, room - 1)}…` : label;
     const tx = narrow ? (side === 'l' ? x + nodeW + 4 : x - 4) : (side === 'l' ? x - 6 : x + nodeW + 6);
     const anchor = (side === 'l') === narrow ? 'start' : 'end';
     return `<rect x="${x}" y="${n.y}" width="${nodeW}" height="${n.h}" fill="${segColour(id)}"><title>${esc(`${label}: ${int(count)} HCPs`)}</title></rect>` +

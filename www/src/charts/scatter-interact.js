@@ -143,7 +143,7 @@ export function setupScatterInteraction({ canvas, legend, list, nameOf, result, 
     const top = s ? [...s.channels].sort((a, b) => b.share - a.share).slice(0, 3).map((c) => c.displayName ?? pretty(c.name)).join(', ') : '';
     list.hidden = false;
     list.innerHTML =
-      `<h4 class="${segClass(id)}"><span class="swatch" aria-hidden="true"></span>HCPs of segment #${id} ${esc(nameOf(id))}</h4>` +
+      `<h3 class="${segClass(id)}"><span class="swatch" aria-hidden="true"></span>HCPs of segment #${id} ${esc(nameOf(id))}</h3>` +
       `<p class="small">${members.length > shown.length ? `The ${int(shown.length)} most typical of ${int(members.length)} HCPs (highest confidence first). ` +
         'For the full list, use “Export target list” in step 4 (Target).' : `All ${int(members.length)} HCPs, highest confidence first.`}` +
       `${top ? ` The segment's top channels by share of its mix: ${esc(top)}.` : ''}</p>` +
