@@ -164,8 +164,11 @@ for (const [w, hgt, name] of [[390, 844, 'phone'], [768, 1024, 'tablet']]) {
       const head = await page.evaluate(() => { const r = document.querySelector('header.top').getBoundingClientRect(); return { left: r.left, right: r.right }; });
       assert.ok(head.left >= 0 && head.right <= w, `header inside the screen: ${JSON.stringify(head)}`);
       await shot(page, `pictures-${w}-01-start`);
-      await loadAndRun(page, h.url);
+      await loadAndRun(page, h.url, 'auto');
       await noSideways('results');
+      // The sweep's text stays readable: its SVG is drawn at most 1.6× wider than shown.
+      const sweep = await page.evaluate(() => { const s = document.querySelector('#sweep-chart svg'); return { vb: s.viewBox.baseVal.width, shown: s.getBoundingClientRect().width }; });
+      assert.ok(sweep.vb / sweep.shown < 1.6, `sweep scaled down ${(sweep.vb / sweep.shown).toFixed(2)}×`);
       for (const sel of ['#run-btn', '#sample-btn', '#scatter-legend button']) {
         const box = await page.locator(sel).first().boundingBox();
         assert.ok(box.height >= 44 || sel === '#scatter-legend button', `${sel} is ${box.height} px high`);
