@@ -54,15 +54,13 @@ describe('accessibility (axe-core)', { concurrency: false }, () => {
     await page.check('#cells-on');
     await page.waitForSelector('#cells-out table');
     await clean('#load', '#results', '#target');
-    if (await page.isVisible('#lookalike')) {
-      const cands = join(h.tmp, 'cands.csv');
-      writeFileSync(cands, hcp.generateSample(300, 9));
-      await page.setInputFiles('#la-input', cands);
-      await page.waitForFunction(() => /cands\.csv/.test(document.getElementById('la-status').textContent));
-      await page.click('#la-btn');
-      await page.waitForSelector('#la-result:not([hidden])');
-      await clean('#lookalike');
-    }
+    const cands = join(h.tmp, 'cands.csv');
+    writeFileSync(cands, hcp.generateSample(300, 9));
+    await page.setInputFiles('#la-input', cands);
+    await page.waitForFunction(() => /cands\.csv/.test(document.getElementById('la-status').textContent));
+    await page.click('#la-btn');
+    await page.waitForSelector('#la-result:not([hidden])');
+    await clean('#lookalike');
   });
 
   it('saved segments with results (assign, refresh with its flow) and the privacy panel', async () => {
