@@ -40,6 +40,19 @@ test('sRGB → Lab and the CVD matrices behave: white is L* 100, greys stay grey
   }
 });
 
+test('CVD simulation agrees with colorspacious 1.1.2 (sRGB1+CVD, severity 100)', () => {
+  // Values printed by colorspacious's cspace_convert(rgb, {name: "sRGB1+CVD", …}, "sRGB1") × 255.
+  const want = {
+    '#0072B2': { protanopia: [82.72, 116.57, 180.68], deuteranopia: [58.72, 102.51, 176.8], tritanopia: [0, 129.76, 137.37] },
+    '#E69F00': { protanopia: [185.05, 162.39, 0], deuteranopia: [201.76, 179.71, 16.84], tritanopia: [251.25, 139.61, 135.3] },
+    '#CC79A7': { protanopia: [127.5, 138.91, 168.66], deuteranopia: [148.48, 152.45, 164.84], tritanopia: [214.27, 119.95, 137.58] },
+  };
+  for (const [hex, byKind] of Object.entries(want)) for (const [kind, rgb] of Object.entries(byKind)) {
+    const got = simulate(hexToRgb(hex), kind);
+    got.forEach((c, i) => assert.ok(Math.abs(c - rgb[i]) < 0.05, `${hex} ${kind}: ${got} ≠ ${rgb}`));
+  }
+});
+
 test(`every pair of the ${PALETTE.length} segment colours differs by ΔE2000 ≥ ${MIN_DELTA_E} under all four visions`, () => {
   assert.equal(PALETTE.length, 12);
   for (const vision of VISIONS) {
