@@ -829,6 +829,7 @@ async function loadModel(file) {
 async function loadAssignFile(file) {
   clearError($('assign-error'));
   state.assignData = null;
+  syncAssignButtons(); // no Assign / Fold in / Refresh on the previous file while this one is read
   try {
     const { kind, input } = await readFileInput(file);
     state.assignData = await describeInput(file.name, input, kind);
