@@ -144,6 +144,24 @@ describe('pictures', { concurrency: false }, () => {
     await page.evaluate(() => document.getElementById('migration-flow').scrollIntoView());
     await shot(page, 'pictures-05-flow');
   });
+
+  it('a too-small segment is drawn hatched and says so', async () => {
+    const small = hcp.generateSample(60, 3);
+    const want = hcp.segment(small, { k: 6, seed: 42, nRuns: 10 }).segments;
+    assert.ok(want.some((s) => s.tooSmall), 'the reference has a too-small segment');
+    const path = join(h.tmp, 'small.csv');
+    writeFileSync(path, small);
+    await page.setInputFiles('#file-input', path);
+    await page.waitForFunction(() => /small\.csv/.test(document.getElementById('dataset-summary').textContent));
+    await page.selectOption('#k-select', '6');
+    await page.click('#run-btn');
+    await page.waitForFunction(() => document.querySelectorAll('#size-bars [data-seg]').length === 6);
+    const rows = await page.$$eval('#size-bars [data-seg]', (r) => r.map((x) => [Number(x.dataset.size), x.classList.contains('too-small'), x.textContent]));
+    assert.deepEqual(rows.map((r) => [r[0], r[1]]), want.map((s) => [s.size, s.tooSmall]));
+    for (const [, small, text] of rows) assert.equal(/too small/.test(text), small);
+    await page.evaluate(() => document.getElementById('sizes-fig').scrollIntoView());
+    await shot(page, 'pictures-06-sizes-too-small');
+  });
 });
 
 for (const [w, hgt, name] of [[390, 844, 'phone'], [768, 1024, 'tablet']]) {
