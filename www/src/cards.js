@@ -4,6 +4,7 @@
 // badge) and the channel-index heatmap. Names are the engine's display names.
 import { esc, int, pct, idx, dec1, dec2, pretty, el, kindLabel } from './util.js';
 import { indexWords, leanOf, leanWords } from './explain.js';
+import { inkOnRgb } from './palette.js';
 
 const TOP = 4;
 
@@ -112,7 +113,7 @@ export function renderCards(host, segments, names, onRename, { minSize = 10 } = 
       comps.map(composition).join('') + reach +
       `<p class="quality">Silhouette ${s.silhouette == null ? '–' : s.silhouette.toFixed(2)} · cohesion ${dec2(s.cohesion)}</p>` +
       explainNumbers(s, byMix(s.channels)[0]);
-    const card = el('article', { class: `card c${s.id % 8}`, 'data-seg': s.id, 'aria-label': `Segment ${s.id}` },
+    const card = el('article', { class: `card c${s.id % 12}`, 'data-seg': s.id, 'aria-label': `Segment ${s.id}` },
       el('header', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'seg-no', text: `Segment ${position + 1} of ${segments.length}` }),
         s.tooSmall ? el('span', { class: 'badge tooSmall', 'data-too-small': 'true', title: `Fewer than ${minSize} HCPs (the minimum segment size)`, text: 'too small' }) : null,
         el('span', { class: 'edit-hint', text: 'persona name (editable)' })),
@@ -133,7 +134,7 @@ export function renderHeatmap(host, segments, names) {
   const tbody = el('tbody');
   for (const s of segments) {
     const tr = el('tr');
-    tr.append(el('th', { scope: 'row', class: `seg c${s.id % 8}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), names.get(s.id) ?? s.name));
+    tr.append(el('th', { scope: 'row', class: `seg c${s.id % 12}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), names.get(s.id) ?? s.name));
     const byName = new Map(s.channels.map((c) => [c.name, c]));
     for (const c of channels) {
       const sc = byName.get(c);
@@ -163,6 +164,6 @@ function heat(v) {
   const tgt = t >= 0 ? hi : lo;
   const a = Math.abs(t);
   const c = white.map((w, i) => Math.round(w + (tgt[i] - w) * a));
-  const fg = t > 0.55 ? '#ffffff' : '#1b1f24';
+  const fg = inkOnRgb(c) === '#ffffff' ? '#ffffff' : '#1b1f24'; // whichever contrasts more
   return [`rgb(${c.join(',')})`, fg];
 }

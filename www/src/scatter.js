@@ -1,6 +1,6 @@
 // PCA scatter on a canvas: every point is written into one ImageData buffer (a few pixels each),
 // then centroids are drawn on top. 100,000 points cost one pass over a typed array, no DOM nodes.
-import { PALETTE } from './util.js';
+import { PALETTE, inkOn } from './palette.js';
 
 function rgb(hex) {
   const n = parseInt(hex.slice(1), 16);
@@ -99,13 +99,15 @@ export function renderScatter(canvas, projection, labels, k, highlight = null) {
     ctx.beginPath();
     ctx.arc(px, py, 11.5 * dpr, 0, Math.PI * 2);
     ctx.stroke();
-    ctx.fillStyle = j === 6 ? '#000' : '#fff';
+    ctx.fillStyle = inkOn(j);
     ctx.font = `bold ${11 * dpr}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.fillText(String(j), px, py + 0.5 * dpr);
     ctx.textBaseline = 'alphabetic';
   }
+  // Where each point landed, for hover and keyboard (charts/scatter-interact.js).
+  canvas.scatterGeometry = { n, W, H, dpr, x0, y0, sx, sy, ox, oy, pw, ph, pts, labels, centroids: c, k };
   canvas.dataset.points = String(n);
   canvas.dataset.renderMs = (performance.now() - t0).toFixed(1);
 }

@@ -32,7 +32,9 @@ export function renderSweep(host, sweep, shownK) {
   }
   const rows = [...sweep.rows].sort((a, b) => a.k - b.k);
   const left = 40, pw = 250, gapX = 24, ph = 150, top = 22, gapY = 34;
-  const W = 2 * (left + pw) + gapX + 6, H = 2 * (top + ph) + gapY + 4;
+  // On a phone the four charts stack in one column, so their text keeps a readable size.
+  const cols = (host.clientWidth || 600) < 480 ? 1 : 2, nRows = 4 / cols;
+  const W = cols * (left + pw) + (cols - 1) * gapX + 6, H = nRows * (top + ph) + (nRows - 1) * gapY + 4;
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.setAttribute('role', 'img');
@@ -42,7 +44,7 @@ export function renderSweep(host, sweep, shownK) {
   const ks = rows.map((r) => r.k);
   const kmin = Math.min(...ks), kmax = Math.max(...ks);
   METRICS.forEach((m, i) => {
-    const ox = (i % 2) * (left + pw + gapX) + left, oy = Math.floor(i / 2) * (top + ph + gapY) + top;
+    const ox = (i % cols) * (left + pw + gapX) + left, oy = Math.floor(i / cols) * (top + ph + gapY) + top;
     const vals = rows.map((r) => r[m.key]).filter(Number.isFinite);
     let lo = Math.min(...vals), hi = Math.max(...vals);
     if (hi === lo) { hi += 1; lo -= 1; }

@@ -140,7 +140,7 @@ export function renderPlan(host, plan, { hasResults, locale }) {
   const channels = [...chTotal.keys()].filter((c) => chTotal.get(c) > 0).sort((a, b) => chTotal.get(b) - chTotal.get(a));
   const cell = new Map(plan.allocations.map((a) => [`${a.segment}|${a.channel}`, a]));
   // Rows = channels (by total amount), columns = segments: k stays narrow, channels can be many.
-  const segHead = plan.segments.map((s) => `<th scope="col" class="num seg-col c${s.id % 8}" data-seg="${s.id}" ><span class="swatch" aria-hidden="true"></span>${esc(s.name)}<span class="sub">${int(s.size)} HCPs</span></th>`).join('');
+  const segHead = plan.segments.map((s) => `<th scope="col" class="num seg-col c${s.id % 12}" data-seg="${s.id}" ><span class="swatch" aria-hidden="true"></span>${esc(s.name)}<span class="sub">${int(s.size)} HCPs</span></th>`).join('');
   const head = `<thead><tr><th scope="col">Channel</th>${segHead}<th scope="col" class="num total">Total</th><th scope="col" class="num">Share</th></tr></thead>`;
   const body = channels.length ? channels.map((c) => {
     const tds = plan.segments.map((s) => {
@@ -168,8 +168,8 @@ export function renderPlan(host, plan, { hasResults, locale }) {
         `<td class="status"><span class="badge st ${esc(st.cls)}">${esc(st.text)}</span></td><td class="reason small">${esc(a?.reason ?? c.excludedReason ?? '')}</td></tr>`;
     }).join('');
     const fms = s.formats.slice(0, 3).map((f) => `${esc(f.displayName ?? f.format)} <span class="muted">${pct(f.mixShare)} of mix · index ${idx(f.index)}</span>`).join(' · ');
-    return `<div class="plan-seg c${s.id % 8}" data-seg="${s.id}"><h4>${esc(s.name)} <span class="muted">· ${int(s.size)} HCPs · ${money(s.budgetCents / unit)}</span></h4>` +
-      `<div class="table-wrap"><table class="plan-detail"><caption class="visually-hidden">Channels of segment ${s.id}</caption><thead><tr><th scope="col">Channel</th>` +
+    return `<div class="plan-seg c${s.id % 12}" data-seg="${s.id}"><h4>${esc(s.name)} <span class="muted">· ${int(s.size)} HCPs · ${money(s.budgetCents / unit)}</span></h4>` +
+      `<div class="table-wrap" tabindex="0" role="region" aria-label="Channels of ${esc(s.name)}"><table class="plan-detail"><caption class="visually-hidden">Channels of segment ${s.id}</caption><thead><tr><th scope="col">Channel</th>` +
       `<th scope="col" class="num" title="mean engagements per HCP">Per HCP</th><th scope="col" class="num" title="share of the segment's channel engagements">Share of mix</th>` +
       `<th scope="col" class="num">Index</th><th scope="col" class="num">Reachable HCPs</th><th scope="col" class="num">Amount</th><th scope="col">Status</th><th scope="col">Why</th></tr></thead>` +
       `<tbody>${rows}</tbody></table></div><p class="small">Formats: ${fms}</p></div>`;

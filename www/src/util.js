@@ -1,8 +1,6 @@
 // Small helpers shared by the page's modules.
 
-/** Okabe & Ito (2008) colour-blind-safe palette, ordered so the first colours contrast most on white. */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
-export const segColour = (i) => PALETTE[i % PALETTE.length];
+export { PALETTE, segColour, segClass } from './palette.js';
 
 /** Escape text for innerHTML. */
 export function esc(v) {

@@ -67,7 +67,7 @@ async function runLookalikes() {
       `${res.unscored ? ` · ${int(res.unscored)} not scored (too little of the profile known)` : ''}${res.missingFeatures.length ? ` · not in the file: ${esc(res.missingFeatures.slice(0, 6).join(', '))}${res.missingFeatures.length > 6 ? '…' : ''}` : ''}</caption>` +
       '<thead><tr><th scope="col" class="num">Rank</th><th scope="col">hcp_id</th><th scope="col" class="num">Score</th><th scope="col" class="num">Coverage</th><th scope="col">Nearest segment</th><th scope="col">Drivers</th></tr></thead><tbody>' +
       res.lookalikes.map((l) => `<tr data-id="${esc(l.hcpId)}"><td class="num">${l.rank}</td><td><code>${esc(l.hcpId)}</code></td><td class="num">${l.score.toFixed(3)}</td><td class="num">${pct(l.coverage)}</td>` +
-        `<td><span class="c${l.nearestSegment % 8}"><span class="swatch" aria-hidden="true"></span></span>${esc(nameOf(l.nearestSegment))}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
+        `<td><span class="c${l.nearestSegment % 12}"><span class="swatch" aria-hidden="true"></span></span>${esc(nameOf(l.nearestSegment))}</td><td class="drivers">${esc(l.drivers.map((x) => x.feature).join(', '))}</td></tr>`).join('') +
       '</tbody></table>';
     $('la-result').hidden = false;
   } catch (e) {

@@ -2,6 +2,7 @@
 // the user's locale, currency, minimum share, exploration, forced channels, campaign results.
 import * as engine from '../engine.js';
 import { planSegments, renderPlan } from '../targeting.js';
+import { renderBudgetBars } from '../charts/bars.js';
 import { el } from '../util.js';
 import { csvOptions, saveEngineCsv, LOCALE } from '../downloads.js';
 import { parseLocaleNumber, localeMarks } from '../numbers.js';
@@ -68,14 +69,14 @@ export async function computePlan() {
   const host = $('plan');
   const segs = planSegments(store.rows, store.mask, store.result.segments, nameOf);
   if (!segs.length) {
-    plan.value = null;
+    plan.value = null; $('budget-bars').replaceChildren();
     clearError($('plan-error'));
     host.innerHTML = '<p class="muted">Select at least one segment with HCPs in it.</p>';
     $('export-plan').disabled = true;
     return;
   }
   const opts = planOptions();
-  if (!opts) { plan.value = null; $('export-plan').disabled = true; host.replaceChildren(); return; }
+  if (!opts) { plan.value = null; $('budget-bars').replaceChildren(); $('export-plan').disabled = true; host.replaceChildren(); return; }
   if (plan.results) opts.results = plan.results.input;
   host.setAttribute('aria-busy', 'true');
   try {
@@ -84,12 +85,13 @@ export async function computePlan() {
     plan.value = value;
     clearError($('plan-error'));
     renderPlan(host, value, { hasResults: !!plan.results, locale: LOCALE });
+    renderBudgetBars($('budget-bars'), value, nameOf, LOCALE);
     $('plan-formula').textContent = value.formula ?? '';
     host.dataset.seq = String(seq);
     $('export-plan').disabled = false;
   } catch (e) {
     if (seq !== planSeq) return;
-    plan.value = null;
+    plan.value = null; $('budget-bars').replaceChildren();
     host.replaceChildren();
     $('export-plan').disabled = true;
     showError($('plan-error'), e, { file: plan.results?.name ?? 'the channel plan', fileHint: plan.results ? 'Fix that row of the campaign results file and load it again, or clear the results.' : null });

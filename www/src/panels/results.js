@@ -6,6 +6,8 @@ import { renderSweep } from '../sweep.js';
 import { explainK } from '../intro.js';
 import { renderScatter } from '../scatter.js';
 import { renderCards, renderHeatmap } from '../cards.js';
+import { setupScatterInteraction, renderLegend } from '../charts/scatter-interact.js';
+import { renderSizeBars } from '../charts/bars.js';
 import { esc, el, int, download } from '../util.js';
 import { csvOptions, saveEngineCsv } from '../downloads.js';
 import { store, notify, subscribe, nameOf, minSegmentSize, namedSegments, modelWithNames } from '../store.js';
@@ -28,8 +30,9 @@ export function renderResult() {
   explainK(r, store.sweep);
   drawScatter();
   $('scatter-caption').textContent = `${int(r.assignments.length)} HCPs on the first two principal components (${(100 * (r.projection.explainedVariance[0] + r.projection.explainedVariance[1])).toFixed(0)}% of variance), centroids numbered`;
-  $('scatter-legend').replaceChildren(...r.segments.map((s) => el('span', { class: `c${s.id % 8}`, 'data-seg': s.id },
-    el('span', { class: 'swatch', 'aria-hidden': 'true' }), nameOf(s.id))));
+  renderLegend($('scatter-legend'), r.segments, nameOf);
+  scatterUi?.reset();
+  renderSizeBars($('size-bars'), r.segments, nameOf, minSegmentSize());
   renderCards($('cards'), r.segments, store.names, rename, { minSize: minSegmentSize() });
   markNewSegments();
   renderHeatmap($('heatmap'), r.segments, store.names);
@@ -44,6 +47,7 @@ function markNewSegments() {
 }
 
 let labelsCache = null;
+let scatterUi = null;
 export function drawScatter() {
   const r = store.result;
   if (!r) return;
@@ -68,6 +72,7 @@ export function rename(id, name) {
 function showNames() {
   renderHeatmap($('heatmap'), store.result.segments, store.names);
   $('scatter-legend').querySelectorAll('[data-seg]').forEach((n) => { n.lastChild.textContent = nameOf(Number(n.dataset.seg)); });
+  $('size-bars').querySelectorAll('[data-seg] .nm').forEach((n) => { n.textContent = nameOf(Number(n.closest('[data-seg]').dataset.seg)); });
 }
 
 /** The engine's shareable summary (segmentSummary: small cells suppressed), with the names shown. */
@@ -89,6 +94,7 @@ function saveModel() {
 }
 
 export function wireResults() {
+  scatterUi = setupScatterInteraction({ canvas: $('scatter'), legend: $('scatter-legend'), list: $('segment-hcps'), nameOf, result: () => store.result, rows: () => store.rows });
   subscribe('data', () => { $('results').hidden = true; });
   subscribe('result', renderResult);
   subscribe('names', showNames);

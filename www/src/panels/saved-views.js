@@ -1,6 +1,8 @@
 // What the three saved-model actions show: assigned counts, the refresh (matches, migration) and
 // the fold-in (verdict, drift). Each takes the action's output and the model it ran with.
-import { esc, int, pct, dec2 } from '../util.js';
+import { esc, el, int, pct, dec2 } from '../util.js';
+import { renderFlow } from '../charts/flow.js';
+import { inkOnRgb } from '../palette.js';
 import { $ } from '../ui.js';
 
 /** The segment names a saved model carries, by id. */
@@ -25,7 +27,7 @@ export function renderAssign({ res }, model, fileName) {
   const n = res.assignments.length;
   $('assign-table').innerHTML = `<table id="assign-counts"><caption>${int(n)} HCPs from ${esc(fileName)} assigned · mean confidence ${dec2(n ? confSum / n : null)}</caption>` +
     `<thead><tr><th scope="col">Segment</th><th scope="col" class="num">HCPs</th><th scope="col" class="num">Share</th></tr></thead><tbody>` +
-    ids.map((id) => `<tr data-seg="${id}"><td><span class="c${id % 8}"><span class="swatch" aria-hidden="true"></span></span>${esc(names.get(id) ?? assignName(id))}</td><td class="num">${int(counts.get(id))}</td><td class="num">${pct(counts.get(id) / n)}</td></tr>`).join('') +
+    ids.map((id) => `<tr data-seg="${id}"><td><span class="c${id % 12}"><span class="swatch" aria-hidden="true"></span></span>${esc(names.get(id) ?? assignName(id))}</td><td class="num">${int(counts.get(id))}</td><td class="num">${pct(counts.get(id) / n)}</td></tr>`).join('') +
     '</tbody></table>';
 }
 
@@ -40,25 +42,30 @@ export function renderRefresh({ res, hasPrevious }, model, fileName) {
     (hasPrev ? `<div><span>Same segment</span> <strong id="rf-continuing">${int(rr.continuing)}</strong></div><div><span>Moved</span> <strong id="rf-moved">${int(rr.moved)}</strong></div>` +
       `<div><span>New HCPs</span> <strong id="rf-new">${int(rr.newHcps)}</strong></div><div><span>Lapsed HCPs</span> <strong id="rf-lapsed">${int(rr.lapsedHcps)}</strong></div>` : '<div class="warn">Load the previous assignments to see the migration and the new / lapsed HCPs.</div>');
   const matches = `<table id="refresh-matches"><caption>New segments and the saved segment each continues</caption><thead><tr><th scope="col">New segment</th><th scope="col" class="num">HCPs</th><th scope="col">Continues</th><th scope="col" class="num">Centroid distance</th></tr></thead><tbody>` +
-    rr.matches.map((m) => `<tr data-seg="${m.id}" data-prev="${m.previousId ?? ''}"><th scope="row" class="c${m.id % 8}"><span class="swatch" aria-hidden="true"></span>${esc(m.name)}</th><td class="num">${int(m.size)}</td>` +
+    rr.matches.map((m) => `<tr data-seg="${m.id}" data-prev="${m.previousId ?? ''}"><th scope="row" class="c${m.id % 12}"><span class="swatch" aria-hidden="true"></span>${esc(m.name)}</th><td class="num">${int(m.size)}</td>` +
       `<td>${m.previousId == null ? '<strong>new segment</strong>' : esc(oldNames.get(m.previousId) ?? `Segment ${m.previousId}`)}</td><td class="num">${m.distance == null ? '–' : m.distance.toFixed(3)}</td></tr>`).join('') + '</tbody></table>';
+  const newName = new Map(res.segments.map((s) => [s.id, s.name]));
   let migration = '';
   if (hasPrev && rr.migration.length) {
     const newIds = res.segments.map((s) => s.id).sort((a, b) => a - b);
-    const newName = new Map(res.segments.map((s) => [s.id, s.name]));
     migration = `<table id="migration" class="heatmap migration"><caption>Migration: HCPs in both periods, saved segment (rows) → new segment (columns); the diagonal stayed</caption>` +
-      `<thead><tr><th scope="col">From \\ to</th>${newIds.map((j) => `<th scope="col" class="num c${j % 8}"><span class="swatch" aria-hidden="true"></span>${esc(newName.get(j) ?? `Segment ${j}`)}</th>`).join('')}<th scope="col" class="num">Total</th></tr></thead><tbody>` +
-      rr.migration.map((row, i) => `<tr data-from="${i}"><th scope="row" class="seg c${i % 8}"><span class="swatch" aria-hidden="true"></span>${esc(oldNames.get(i) ?? `Segment ${i}`)}</th>` +
+      `<thead><tr><th scope="col">From \\ to</th>${newIds.map((j) => `<th scope="col" class="num c${j % 12}"><span class="swatch" aria-hidden="true"></span>${esc(newName.get(j) ?? `Segment ${j}`)}</th>`).join('')}<th scope="col" class="num">Total</th></tr></thead><tbody>` +
+      rr.migration.map((row, i) => `<tr data-from="${i}"><th scope="row" class="seg c${i % 12}"><span class="swatch" aria-hidden="true"></span>${esc(oldNames.get(i) ?? `Segment ${i}`)}</th>` +
         newIds.map((j) => `<td class="cell${i === j ? ' diag' : ''}" data-to="${j}" data-n="${row[j] ?? 0}" title="${esc(`${oldNames.get(i) ?? `Segment ${i}`} → ${newName.get(j) ?? `Segment ${j}`}`)}: ${int(row[j] ?? 0)} HCPs">${int(row[j] ?? 0)}</td>`).join('') +
         `<td class="num">${int(row.reduce((a, b) => a + b, 0))}</td></tr>`).join('') + '</tbody></table>';
   }
   $('refresh-out').innerHTML = matches + migration;
+  if (migration) {
+    $('migration').before(el('div', { id: 'migration-flow' }));
+    renderFlow($('migration-flow'), rr.migration, (i) => oldNames.get(i) ?? `Segment ${i}`, (j) => newName.get(j) ?? `Segment ${j}`);
+  }
   // Shade the migration cells (CSSOM, allowed by the CSP) by their count.
   const max = Math.max(1, ...rr.migration.flat());
   $('refresh-out').querySelectorAll('#migration td.cell').forEach((td) => {
     const t = Math.sqrt(Number(td.dataset.n) / max);
-    td.style.backgroundColor = `rgba(0, 114, 178, ${(0.08 + 0.85 * t).toFixed(3)})`;
-    td.style.color = t > 0.55 ? '#fff' : '#1b1f24';
+    const a = 0.08 + 0.85 * t, bg = [0, 114, 178].map((c) => Math.round(255 - a * (255 - c)));
+    td.style.backgroundColor = `rgb(${bg.join(',')})`;
+    td.style.color = inkOnRgb(bg);
   });
 }
 
@@ -95,7 +102,7 @@ export function renderUpdate({ res, opts }, before, name) {
     res.drift.map((d) => {
       const over = d.relativeShift > opts.maxDrift;
       return `<tr data-seg="${d.id}" data-added="${d.added}" data-shift="${d.shift}" data-rel="${d.relativeShift}"${over ? ' class="over"' : ''}>` +
-        `<th scope="row" class="c${d.id % 8}"><span class="swatch" aria-hidden="true"></span>${esc(d.name)}</th>` +
+        `<th scope="row" class="c${d.id % 12}"><span class="swatch" aria-hidden="true"></span>${esc(d.name)}</th>` +
         `<td class="num">${int(sizeBefore.get(d.id))}</td><td class="num">${int(d.added)}</td><td class="num">${int(sizeAfter.get(d.id))}</td>` +
         `<td class="num">${d.shift.toFixed(3)}</td><td class="num">${d.relativeShift.toFixed(3)}${over ? ' <span class="badge unreliable">over</span>' : ''}</td>` +
         `<td class="drift-cell"><span class="drift-track"><span class="drift-bar" data-w="${(d.relativeShift / maxRel).toFixed(4)}"></span><span class="drift-mark" data-w="${(opts.maxDrift / maxRel).toFixed(4)}"></span></span></td></tr>`;

@@ -160,6 +160,7 @@ async function loadModel(file) {
 async function loadNewFile(file) {
   clearError($('assign-error'));
   saved.data = null;
+  syncButtons(); // no Assign / Fold in / Refresh on the previous file while this one is read
   try {
     const { kind, input } = await readFileInput(file);
     saved.data = await describeInput(file.name, input, kind);

@@ -11,7 +11,7 @@ import { cellsEnabled, currentCells } from './cells.js';
 
 export function checkGroup(fieldset, items, name) {
   const host = fieldset.querySelector('.checks');
-  host.replaceChildren(...items.map(({ value, label, checked, seg }) => el('label', seg != null ? { 'data-seg': seg, class: `c${seg % 8}` } : {},
+  host.replaceChildren(...items.map(({ value, label, checked, seg }) => el('label', seg != null ? { 'data-seg': seg, class: `c${seg % 12}` } : {},
     el('input', { type: 'checkbox', name, value, checked: checked || null }), ' ',
     seg != null ? el('span', { class: 'swatch', 'aria-hidden': 'true' }) : null,
     el('span', { class: 'nm', text: label }))));
