@@ -18,7 +18,7 @@ export function renderSizeBars(host, segments, nameOf, minSize) {
   host.innerHTML = `<ul class="hbars" aria-label="Segment sizes">${segments.map((s) => {
     const note = s.tooSmall ? ` · <strong class="too-small-note">too small</strong> (fewer than ${int(minSize)} HCPs: not a persona)` : '';
     return `<li class="hbar-row ${segClass(s.id)}${s.tooSmall ? ' too-small' : ''}" data-seg="${s.id}" data-size="${s.size}">` +
-      `<span class="hbar-label"><span class="swatch" aria-hidden="true"></span>#${s.id} <span class="nm">${esc(nameOf(s.id))}</span></span>` +
+      `<span class="hbar-label"><span class="swatch" aria-hidden="true"></span><span class="nm">${esc(nameOf(s.id))}</span></span>` +
       `<span class="hbar-track" aria-hidden="true"><span class="hbar" data-w="${s.size / max}"></span></span>` +
       `<span class="hbar-value">${int(s.size)} HCPs · ${pct(s.share)}${note}</span></li>`;
   }).join('')}</ul>`;
@@ -49,14 +49,14 @@ export function renderBudgetBars(host, plan, nameOf, locale) {
   }
   const channels = [...byChannel.values()].sort((a, b) => b.cents - a.cents);
   const max = Math.max(1, ...channels.map((c) => c.cents));
-  const piece = (id, cents, scale) => `<span class="hbar ${segClass(id)}" data-w="${cents / scale}" title="${esc(`#${id} ${nameOf(id)}: ${money(cents)}`)}"></span>`;
+  const piece = (id, cents, scale) => `<span class="hbar ${segClass(id)}" data-w="${cents / scale}" title="${esc(`${nameOf(id)}: ${money(cents)}`)}"></span>`;
   const segRow = `<li class="hbar-row stacked" data-row="segments"><span class="hbar-label">All channels, by segment</span>` +
     `<span class="hbar-track" aria-hidden="true">${plan.segments.map((s) => piece(s.id, s.budgetCents, total)).join('')}</span>` +
-    `<span class="hbar-value">${plan.segments.map((s) => `<span class="${segClass(s.id)}"><span class="swatch" aria-hidden="true"></span>#${s.id} ${esc(nameOf(s.id))} ${money(s.budgetCents)} (${pct(s.budgetCents / total)})</span>`).join(' · ')}</span></li>`;
+    `<span class="hbar-value">${plan.segments.map((s) => `<span class="${segClass(s.id)}"><span class="swatch" aria-hidden="true"></span>${esc(nameOf(s.id))} ${money(s.budgetCents)} (${pct(s.budgetCents / total)})</span>`).join(' · ')}</span></li>`;
   const chRows = channels.map((c) => `<li class="hbar-row stacked" data-channel="${esc(c.name)}" data-cents="${c.cents}">` +
     `<span class="hbar-label">${esc(c.name)}</span>` +
     `<span class="hbar-track" aria-hidden="true">${c.parts.map((a) => piece(a.segment, a.cents, max)).join('')}</span>` +
-    `<span class="hbar-value">${money(c.cents)} (${pct(c.cents / total)}): ${c.parts.map((a) => `#${a.segment} ${money(a.cents)}`).join(', ')}</span></li>`).join('');
+    `<span class="hbar-value">${money(c.cents)} (${pct(c.cents / total)}): ${c.parts.map((a) => `${esc(nameOf(a.segment))} ${money(a.cents)}`).join(', ')}</span></li>`).join('');
   host.innerHTML = `<h4 class="chart-h">Budget split: by segment, then by channel</h4><ul class="hbars budget-bars" aria-label="Budget split by segment and channel">${segRow}${chRows}</ul>`;
   setWidths(host);
 }

@@ -39,10 +39,10 @@ export function renderFlow(host, migration, oldName, newName) {
     lOff[i] += h; rOff[j] += h;
     const a = xL + nodeW, b = xR, m = (a + b) / 2;
     bands.push(`<path class="flow-band${i === j ? ' stay' : ''}" data-from="${i}" data-to="${j}" data-n="${v}" fill="${segColour(i)}" fill-opacity="${i === j ? 0.45 : 0.3}" ` +
-      `d="M${a},${y0} C${m},${y0} ${m},${y1} ${b},${y1} L${b},${y1 + h} C${m},${y1 + h} ${m},${y0 + h} ${a},${y0 + h} Z"><title>${esc(`#${i} ${oldName(i)} → #${j} ${newName(j)}: ${int(v)} HCPs`)}</title></path>`);
+      `d="M${a},${y0} C${m},${y0} ${m},${y1} ${b},${y1} L${b},${y1 + h} C${m},${y1 + h} ${m},${y0 + h} ${a},${y0 + h} Z"><title>${esc(`${oldName(i)} → ${newName(j)}: ${int(v)} HCPs`)}</title></path>`);
   }
   const node = (x, n, id, name, count, side) => {
-    const label = `#${id} ${name}`;
+    const label = name;
     const room = Math.max(4, fitChars - int(count).length - 1);
     const short = label.length > room ? `${label.slice(0, room - 1)}…` : label;
     const tx = narrow ? (side === 'l' ? x + nodeW + 4 : x - 4) : (side === 'l' ? x - 6 : x + nodeW + 6);
@@ -57,7 +57,7 @@ export function renderFlow(host, migration, oldName, newName) {
   migration.forEach((r, i) => r.forEach((v, j) => { if (i !== j && v) moves.push([v, i, j]); }));
   moves.sort((a, b) => b[0] - a[0]);
   const summary = `Migration flow of ${int(total)} HCPs present in both periods: ${int(stayed)} stayed in their segment, ${int(total - stayed)} moved` +
-    (moves.length ? `; the largest moves: ${moves.slice(0, 3).map(([v, i, j]) => `#${i} to #${j}, ${int(v)} HCPs`).join('; ')}` : '') + '. The table below has every count.';
+    (moves.length ? `; the largest moves: ${moves.slice(0, 3).map(([v, i, j]) => `${oldName(i)} to ${newName(j)}, ${int(v)} HCPs`).join('; ')}` : '') + '. The table below has every count.';
   host.innerHTML = `<figure class="flow-fig"><figcaption>Where the HCPs went: saved segments (left) → new segments (right); band height ∝ HCPs</figcaption>` +
     `<svg class="flow" role="img" aria-label="${esc(summary)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">` +
     `<text x="${narrow ? xL : xL + nodeW}" y="12" class="flow-head" text-anchor="${narrow ? 'start' : 'end'}">saved</text>` +
