@@ -52,7 +52,12 @@ for (const engine of enginesToTest()) {
         window.cspViolations = [];
         document.addEventListener("securitypolicyviolation", (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
       });
-      await waitInPage(driver, () => document.body.dataset.engine, null, { what: "the page's engine (worker + wasm) to start" });
+      await waitInPage(driver, () => document.body.dataset.engine, null, { what: "the page's engine (worker + wasm) to start" }).catch(async (e) => {
+        // A module that throws while loading leaves no trace a WebDriver client can read in
+        // every engine: import the page's script again to get its error.
+        const again = await inPage(driver, () => import(document.querySelector("script[type=module]").src + "?again").then(() => "loads", (err) => String(err)));
+        throw new Error(`${e.message}; the page's script, imported again: ${again}`);
+      });
       assert.equal(await inPage(driver, () => document.body.dataset.engine), "ready");
       await click("#sample-btn");
       await waitInPage(driver, () => !document.getElementById("dataset").hidden, null, { what: "the sample to load" });
