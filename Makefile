@@ -2,13 +2,16 @@
 # (scripts/setup.sh is idempotent and quick when everything is there).
 #
 #   make setup     rust wasm target, wasm-bindgen CLI (= Cargo.lock's version), chromium,
-#                  chromium-driver (Debian), root node_modules (npm ci, incl. binaryen)
+#                  chromium-driver, firefox-esr, webkit2gtk-driver, xvfb (Debian), geckodriver
+#                  (crates.io), root node_modules (npm ci, incl. binaryen)
 #   make wasm      cargo build (wasm32) + wasm-bindgen (web, nodejs) + wasm-opt -> pkg/
 #   make package   pkg/ -> dist/hcp-segments-<version>.tgz (npm pack)
 #   make demo      the CLI on the bundled sample universe (5,000 HCPs, seed 42): segments,
 #                  stability, test cells, budget plan; then demo-page
 #   make test      every test: native, wasm (Node + headless Chromium), JS on the packed
-#                  tarball, types, examples, page e2e
+#                  tarball, types, examples, page e2e, the package and the page in three engines
+#   make test-browsers  the package suite and the page's main journey in Chromium, Firefox ESR
+#                  and WebKitGTK (W3C WebDriver), each compared with Node (HCP_ENGINES=webkit,...)
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -19,7 +22,8 @@ SAMPLE_N ?= 5000
 SAMPLE_SEED ?= 42
 
 .PHONY: help setup wasm package demo demo-cli demo-page test test-native test-wasm \
-        test-wasm-node test-wasm-browser test-js test-types test-examples test-e2e bench clean
+        test-wasm-node test-wasm-browser test-js test-types test-examples test-e2e test-browsers \
+        bench clean
 
 help:
 	@awk '/^$$/ { exit } /^#/ { sub(/^# ?/, ""); print }' Makefile
@@ -64,7 +68,7 @@ demo-page: wasm
 # Order matters: test-native writes target/native-labels.json, which test-js compares against.
 test: setup
 	@set -e; t0=$$SECONDS; times=""; \
-	for t in test-native test-wasm package test-js test-types test-examples test-e2e; do \
+	for t in test-native test-wasm package test-js test-types test-examples test-e2e test-browsers; do \
 	  s=$$SECONDS; $(MAKE) --no-print-directory $$t; times="$$times $$t=$$((SECONDS - s))s"; \
 	done; \
 	echo "make test: all passed in $$((SECONDS - t0)) s ($$times )"
@@ -100,6 +104,13 @@ test-examples: package
 # The page's end-to-end tests in headless Chromium (www/e2e.sh: vite build + tests/e2e/).
 test-e2e: wasm
 	bash www/e2e.sh
+
+# The package (packed tarball, no bundler, strict CSP) and the page's main journey (www/dist) in
+# Chromium, Firefox ESR and WebKitGTK over W3C WebDriver, every answer compared with Node's
+# (tests/browsers/). One engine at a time: the 2-core CI machine runs them in about a minute.
+test-browsers: package
+	bash www/e2e.sh --build
+	node --test --test-concurrency=1 --test-reporter=spec tests/browsers/
 
 # hcp-segments vs ml-kmeans vs linfa (native) on the same matrices; bench/README.md.
 # BENCH_SIZES=10000,100000 BENCH_REPS=3 by default; results in bench/results/latest.json.

@@ -8,6 +8,8 @@
 #   scripts/setup.sh            everything (rust target, wasm-bindgen CLI, apt packages, npm ci)
 #   scripts/setup.sh rust       only the Rust side (target + wasm-bindgen CLI)
 #   scripts/setup.sh apt        only chromium / chromium-driver / poppler-utils (headless tests)
+#   scripts/setup.sh browsers   only the other two engines of `make test-browsers`: Firefox ESR +
+#                               geckodriver (crates.io), WebKitGTK's WebKitWebDriver + Xvfb (Debian)
 #   scripts/setup.sh npm        only the root node_modules
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +73,32 @@ setup_apt() {
   fi
 }
 
+# geckodriver is built from crates.io (no downloaded binaries); this version drives Firefox ESR 153.
+GECKODRIVER_VERSION=0.37.1
+
+# The engines of `make test-browsers` besides Chromium: Firefox ESR through geckodriver, and
+# WebKitGTK through WebKitWebDriver and its MiniBrowser, which needs an X display (Xvfb).
+setup_browsers() {
+  local missing=()
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || missing+=(xvfb)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  fi
+  local have
+  have=$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }' || true)
+  if [ "$have" != "$GECKODRIVER_VERSION" ]; then
+    command -v cargo >/dev/null || die "cargo not found: install the Rust toolchain (rustup) first"
+    log "cargo install geckodriver --version $GECKODRIVER_VERSION --locked (had: ${have:-none}; takes a few minutes)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --force
+    have=$(geckodriver --version | awk 'NR == 1 { print $2 }')
+    [ "$have" = "$GECKODRIVER_VERSION" ] || die "geckodriver is $have, wanted $GECKODRIVER_VERSION (is ~/.cargo/bin first on PATH?)"
+  fi
+}
+
 setup_npm() {
   command -v npm >/dev/null || die "npm not found: install Node.js 20+ first"
   local major
@@ -87,7 +115,8 @@ setup_npm() {
 case "${1:-all}" in
   rust) setup_rust ;;
   apt) setup_apt ;;
+  browsers) setup_browsers ;;
   npm) setup_npm ;;
-  all) setup_apt; setup_rust; setup_npm ;;
-  *) die "unknown part '$1' (rust|apt|npm|all)" ;;
+  all) setup_apt; setup_rust; setup_browsers; setup_npm ;;
+  *) die "unknown part '$1' (rust|apt|browsers|npm|all)" ;;
 esac

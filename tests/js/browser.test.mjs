@@ -2,47 +2,22 @@
 // folder under a strict Content-Security-Policy; the sync API after init(), and the worker API
 // (progress, AbortSignal, transfer, dispose, custom wasm URL). Also: no request leaves the origin.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { extname, join, normalize } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
 import { freshProject } from "./helpers.mjs";
+import { servePackageSite, writePackagePage } from "./package-site.mjs";
 
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self'";
 
-let dir, server, origin, browser, page;
+let dir, site, origin, browser, page;
 const requests = [];
 const consoleErrors = [];
 
 before(async () => {
   dir = freshProject("hcp-browser-");
-  writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><title>hcp-segments</title><script type="module" src="/app.js"></script>`);
-  writeFileSync(
-    join(dir, "app.js"),
-    `import * as hs from "/node_modules/hcp-segments/web/index.js";
-     import { createSegmenter } from "/node_modules/hcp-segments/worker/index.js";
-     window.hs = hs; window.createSegmenter = createSegmenter; window.appReady = true;`,
-  );
-  server = createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
-    let path = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, "");
-    if (path === "") path = "index.html";
-    // a second copy of the wasm at another URL, for the wasmUrl option
-    if (path === "cdn/engine.wasm") path = "node_modules/hcp-segments/web/hcp_segments_bg.wasm";
-    if (path === "cdn/tools.wasm") path = "node_modules/hcp-segments/web/hcp_segments_tools_bg.wasm";
-    const file = join(dir, path);
-    if (!file.startsWith(dir) || !existsSync(file)) {
-      res.writeHead(404).end("not found");
-      return;
-    }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream", "content-security-policy": CSP });
-    res.end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${server.address().port}`;
+  writePackagePage(dir);
+  site = await servePackageSite(dir);
+  origin = site.origin;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
   const context = await browser.newContext();
   context.on("request", (r) => requests.push(r.url()));
@@ -55,7 +30,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  await site?.close();
 });
 
 describe("browser, no bundler", () => {
