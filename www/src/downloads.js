@@ -4,7 +4,10 @@
 import { el, download } from './util.js';
 
 const $ = (id) => document.getElementById(id);
-export const LOCALE = navigator.language || 'en-US';
+/** The browser's locale, when Intl knows it (a POSIX "C" locale, as WebKitGTK reports under LANG=C, is not a language tag). */
+export const LOCALE = (() => {
+  try { return Intl.getCanonicalLocales(navigator.language || 'en-US')[0]; } catch { return 'en-US'; }
+})();
 
 /** The CRM templates the engine ships (their field names are documented in the engine's docs). */
 const TEMPLATES = [
