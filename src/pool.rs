@@ -110,6 +110,7 @@ impl Session {
 
     /// A worker that only fits and scores: the encoded matrix (row-major, `n_cols` columns).
     pub fn from_matrix(data: Vec<f64>, n_cols: usize, options: SegmentOptions) -> Result<Session> {
+        options.check()?;
         if n_cols == 0 || data.len() % n_cols != 0 {
             return Err(SegError::InvalidMatrix {
                 message: format!("{} values do not make rows of {n_cols} columns", data.len()),

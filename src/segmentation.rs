@@ -142,8 +142,10 @@ impl SegmentOptions {
         }
     }
 
-    /// Checks that need no data: k within [`limits::MAX_K`], a usable salt.
+    /// Checks that need no data: an engine this build carries, k within [`limits::MAX_K`], a
+    /// usable salt.
     pub fn check(&self) -> Result<()> {
+        self.engine.check_available()?;
         let too_many = |found: u32| SegError::TooLarge {
             what: "k (segments)".into(),
             found: found as u64,

@@ -2,24 +2,13 @@
 //!
 //! - `Engine::Fast` (the default): our own greedy k-means++ and Hamerly-accelerated Lloyd on a
 //!   contiguous buffer, in `fast.rs` (distance kernel in `kernel.rs`).
-//! - `Engine::Linfa`: linfa-clustering's KMeans, stepped one iteration at a time (below). It is
-//!   the reference the fast engine is tested against (`tests/engines.rs`).
+//! - `Engine::Linfa`: linfa-clustering's KMeans, stepped one iteration at a time
+//!   (`linfa_engine.rs`). It is the reference the fast engine is tested against
+//!   (`tests/engines.rs`); builds without the `linfa-engine` feature (the segmentation wasm
+//!   module) answer it with `ENGINE_MISSING` before any work.
 //!
-//! ## The linfa engine
-//!
-//! linfa's `KMeans` does not report how many iterations it ran or whether it converged, and its
-//! `inertia()` is the *mean* squared distance measured *before* the last centroid update. We
-//! need all three as scikit-learn defines them, so each restart runs linfa's own k-means++
-//! initialisation and then linfa's own update step (`max_n_iterations(1)` from precomputed
-//! centroids), checking linfa's stopping rule (centroid shift < tolerance) ourselves. The
-//! arithmetic is linfa's; only the loop is ours. `tests/clustering_oracle.rs` checks that the
-//! result equals a plain linfa fit.
-
 use super::fast;
 use crate::error::{Result, SegError};
-use linfa::prelude::*;
-use linfa::DatasetBase;
-use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::{Array2, ArrayView2};
 use std::borrow::Cow;
 use rand::SeedableRng;
@@ -35,6 +24,16 @@ pub enum Engine {
     Fast,
     /// linfa-clustering's KMeans (k-means++ + m_k-means updates), the reference.
     Linfa,
+}
+
+impl Engine {
+    /// `ENGINE_MISSING` when this build does not carry the engine (`linfa-engine` feature).
+    pub fn check_available(self) -> Result<()> {
+        if self == Engine::Linfa && !cfg!(feature = "linfa-engine") {
+            return Err(SegError::EngineMissing { engine: "linfa".into() });
+        }
+        Ok(())
+    }
 }
 
 /// Parameters of one k-means fit. Mirrors linfa's builder, with JS-safe integer types.
@@ -65,6 +64,7 @@ pub const MAX_ITERATIONS: u32 = 100_000;
 impl KMeansParams {
     /// Check the parameters on their own and against the data they will run on.
     pub fn check(&self, n_rows: usize) -> Result<()> {
+        self.engine.check_available()?;
         if self.k == 0 || self.k > MAX_K {
             return Err(SegError::option("k", format!("must be between 1 and {MAX_K}, got {}", self.k)));
         }
@@ -225,22 +225,22 @@ fn best_of_restarts_counted(
         let rows = fast::Rows { data: &slice, n: data.nrows(), d: data.ncols() };
         return Ok(fast::best_run(rows, params, restarts, on_restart, work));
     }
-    let mut best: Option<RestartBest> = None;
-    for restart in restarts {
-        let run = single_run(data, params, restart)?;
-        if best.as_ref().map_or(true, |b| run.inertia < b.inertia) {
-            best = Some(RestartBest {
-                k: params.k,
-                restart,
-                inertia: run.inertia,
-                centroids: run.centroids.iter().copied().collect(),
-                iterations: run.iterations,
-                converged: run.converged,
-            });
-        }
-        on_restart(restart);
-    }
-    Ok(best)
+    linfa_best_run(data, params, restarts, on_restart)
+}
+
+#[cfg(feature = "linfa-engine")]
+fn linfa_best_run(
+    data: ArrayView2<f64>,
+    params: &KMeansParams,
+    restarts: std::ops::Range<u32>,
+    on_restart: &mut dyn FnMut(u32),
+) -> Result<Option<RestartBest>> {
+    super::linfa_engine::best_run(data, params, restarts, on_restart)
+}
+
+#[cfg(not(feature = "linfa-engine"))]
+fn linfa_best_run(_: ArrayView2<f64>, _: &KMeansParams, _: std::ops::Range<u32>, _: &mut dyn FnMut(u32)) -> Result<Option<RestartBest>> {
+    Err(SegError::EngineMissing { engine: "linfa".into() })
 }
 
 /// Merge the winners of disjoint restart ranges exactly as one sequential loop over every
@@ -286,46 +286,6 @@ pub fn lloyd_from_start(data: ArrayView2<f64>, params: &KMeansParams, start: Vec
     let slice = row_major(data);
     let rows = fast::Rows { data: &slice, n: data.nrows(), d: data.ncols() };
     fast::lloyd_from(rows, start, params, fast::Bounds::Hamerly)
-}
-
-/// One restart: linfa's k-means++ init + first update, then linfa update steps until converged.
-fn single_run(data: ArrayView2<f64>, params: &KMeansParams, restart: u32) -> Result<KMeansFit> {
-    let dataset = DatasetBase::new(data, ());
-    let rng = restart_rng(params.seed, restart);
-    let step = |init: KMeansInit<f64>| -> Result<Array2<f64>> {
-        KMeans::params_with_rng(params.k as usize, rng.clone())
-            .n_runs(1)
-            .max_n_iterations(1)
-            .tolerance(params.tolerance)
-            .init_method(init)
-            .fit(&dataset)
-            .map(|m| m.centroids().clone())
-            .map_err(|e| SegError::Clustering { message: e.to_string() })
-    };
-
-    // Iteration 1: k-means++ seeding and the first Lloyd update, exactly as linfa's fit does it.
-    let mut centroids = step(KMeansInit::KMeansPlusPlus)?;
-    let mut iterations = 1;
-    let mut converged = false;
-    while iterations < params.max_iterations {
-        let next = step(KMeansInit::Precomputed(centroids.clone()))?;
-        let shift = frobenius_distance(&centroids, &next);
-        centroids = next;
-        iterations += 1;
-        if shift < params.tolerance {
-            converged = true;
-            break;
-        }
-    }
-
-    let (labels, sq_dists) = nearest_centroids(data, centroids.view());
-    let inertia = sq_dists.iter().sum();
-    let sizes = cluster_sizes(&labels, params.k as usize);
-    Ok(KMeansFit { labels, centroids, inertia, iterations, converged, sizes })
-}
-
-fn frobenius_distance(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
-    a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
 }
 
 /// Squared Euclidean distance between two equally long slices (the fast engine's kernel, so
@@ -437,6 +397,25 @@ mod tests {
         let same = Array2::from_elem((5, 3), 1.0);
         let err = fit_kmeans(same.view(), &KMeansParams { k: 2, ..Default::default() }, &mut |_| {}).unwrap_err();
         assert_eq!(err, SegError::TooFewDistinct { k: 2, distinct: 1 });
+    }
+
+    /// The reference engine is in builds with the `linfa-engine` feature only; the others
+    /// (the segmentation wasm module) answer it with ENGINE_MISSING before any work.
+    #[test]
+    fn the_linfa_engine_is_there_only_with_its_feature() {
+        let p = KMeansParams { k: 2, engine: Engine::Linfa, ..Default::default() };
+        let fit = fit_kmeans(two_blobs().view(), &p, &mut |_| {});
+        if cfg!(feature = "linfa-engine") {
+            assert!(fit.is_ok(), "{fit:?}");
+        } else {
+            let err = fit.unwrap_err();
+            assert_eq!(err.code(), "ENGINE_MISSING");
+            assert!(err.to_string().contains("tools module"), "{err}");
+        }
+        // segment() says so before it reads anything.
+        let options = crate::segmentation::SegmentOptions { engine: Engine::Linfa, ..Default::default() };
+        assert_eq!(options.check().err().map(|e| e.code()), (!cfg!(feature = "linfa-engine")).then_some("ENGINE_MISSING"));
+        assert!(Engine::Fast.check_available().is_ok());
     }
 
     #[test]

@@ -4,6 +4,8 @@
 pub mod fast;
 pub mod kernel;
 pub mod kmeans;
+#[cfg(feature = "linfa-engine")]
+mod linfa_engine;
 pub mod metrics;
 pub mod sweep;
 pub mod sweep_sampled;
