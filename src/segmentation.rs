@@ -5,6 +5,7 @@
 //! → segments ordered by size → members, profiles, names → projection → model.
 
 use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, Engine, KMeansFit, KMeansParams};
+use crate::clustering::params::k_too_large;
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
 use crate::clustering::sweep::sweep_k_sized;
 use crate::clustering::sweep_sampled::{refine_on_all_rows, sweep_on_sample, SampledSweep, SweepSample};
@@ -146,12 +147,7 @@ impl SegmentOptions {
     /// usable salt.
     pub fn check(&self) -> Result<()> {
         self.engine.check_available()?;
-        let too_many = |found: u32| SegError::TooLarge {
-            what: "k (segments)".into(),
-            found: found as u64,
-            limit: limits::MAX_K as u64,
-            detail: "personas are usable up to about 8; use micro-segments (segment × specialty × region) for finer cells".into(),
-        };
+        let too_many = |found: u32| k_too_large("k (segments)", found);
         match self.k {
             KChoice::Fixed(k) if k > limits::MAX_K => return Err(too_many(k)),
             KChoice::Auto(_) if self.k_range[1] > limits::MAX_K => return Err(too_many(self.k_range[1])),

@@ -24,7 +24,9 @@
 //!   inertia is summed in row order, exactly as for the linfa engine.
 
 use super::kernel::{sq_dist, sq_dists_to, CentroidTable};
-use super::kmeans::{cluster_sizes, restart_rng, KMeansFit, KMeansParams, RestartBest};
+use super::nearest::cluster_sizes;
+use super::params::KMeansParams;
+use super::restarts::{restart_rng, KMeansFit, RestartBest};
 use ndarray::Array2;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::Rng;

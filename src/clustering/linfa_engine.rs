@@ -9,7 +9,9 @@
 //! arithmetic is linfa's; only the loop is ours. `tests/clustering_oracle.rs` checks that the
 //! result equals a plain linfa fit.
 
-use super::kmeans::{cluster_sizes, nearest_centroids, restart_rng, KMeansFit, KMeansParams, RestartBest};
+use super::nearest::{cluster_sizes, nearest_centroids};
+use super::params::KMeansParams;
+use super::restarts::{restart_rng, KMeansFit, RestartBest};
 use crate::error::{Result, SegError};
 use linfa::prelude::*;
 use linfa::DatasetBase;

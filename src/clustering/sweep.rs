@@ -1,7 +1,9 @@
 //! Choosing k: fit every k in a range and judge each with inertia, silhouette,
 //! Calinski-Harabasz and Davies-Bouldin side by side.
 
-use super::kmeans::{check_fit, count_distinct_rows, fit_kmeans, KMeansFit, KMeansParams};
+use super::kmeans::fit_kmeans;
+use super::params::{check_fit, count_distinct_rows, k_too_large, KMeansParams};
+use super::restarts::KMeansFit;
 use super::metrics::{calinski_harabasz, davies_bouldin, silhouette_rows, SampleDistances};
 use crate::error::{Result, SegError};
 use ndarray::ArrayView2;
@@ -196,8 +198,8 @@ fn check_range(n: usize, k_min: u32, k_max: u32) -> Result<()> {
     if k_min < 2 || k_min > k_max {
         return Err(SegError::option("kRange", format!("must be [min, max] with 2 ≤ min ≤ max, got [{k_min}, {k_max}]")));
     }
-    if k_max > super::kmeans::MAX_K {
-        return Err(SegError::option("kRange", format!("max must be at most {}", super::kmeans::MAX_K)));
+    if k_max > crate::limits::MAX_K {
+        return Err(k_too_large("k (segments)", k_max));
     }
     if (k_min as usize) > n {
         return Err(SegError::TooFewRows { k: k_min, rows: n as u32 });

@@ -2,7 +2,9 @@
 //! every k of the range is fitted on the sample, each restart kept; the chosen k's best few
 //! sample solutions are then refined by Lloyd on every row.
 
-use super::kmeans::{finish_fit, lloyd_from_start, best_of_restarts, check_fit, merge_restarts, KMeansFit, KMeansParams, RestartBest};
+use super::kmeans::{best_of_restarts, finish_fit, lloyd_from_start};
+use super::params::{check_fit, KMeansParams};
+use super::restarts::{merge_restarts, KMeansFit, RestartBest};
 use super::metrics::SampleDistances;
 use super::sweep::{choose_k, rule_out_small, score_k, sweep_ks, KSweep, RULE};
 use crate::error::{Result, SegError};

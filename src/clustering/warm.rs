@@ -1,7 +1,10 @@
 //! Warm starts for a fixed-k fit (a refresh against a saved model): the label groups' means as
 //! one extra Lloyd start next to the k-means++ restarts; the lower inertia wins.
 
-use super::kmeans::{cluster_sizes, lloyd_from_start, nearest_centroids, KMeansFit, KMeansParams};
+use super::kmeans::lloyd_from_start;
+use super::nearest::{cluster_sizes, nearest_centroids};
+use super::params::KMeansParams;
+use super::restarts::KMeansFit;
 use ndarray::{Array2, ArrayView2};
 
 /// Means of the label groups (row-major k × d); None when a label is out of range or a group is
