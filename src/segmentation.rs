@@ -392,7 +392,12 @@ pub fn finish(
     let names = DisplayNames::new(&options.display_names)?;
     let mut segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size, &names);
     debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());
-    report.warnings.extend(crate::guardrails::check_sizes(&mut segments, options, k_sweep.as_ref()));
+    report.warnings.extend(crate::guardrails::check_sizes(
+        &mut segments,
+        options.min_segment_size(),
+        matches!(options.k, KChoice::Auto(_)).then_some(options.k_range),
+        k_sweep.as_ref(),
+    ));
     let multi = k >= 2;
     let quality = Quality {
         k: k as u32,
