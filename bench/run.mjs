@@ -290,9 +290,11 @@ async function browserCase(csvPath, n, reps, engines) {
       // BENCH_POOL_INPUT=bytes: the file's bytes as a page gets them from file.arrayBuffer().
       const response = await fetch("/sample.csv");
       const csv = ${JSON.stringify(env.BENCH_POOL_INPUT || "text")} === "bytes" ? new Uint8Array(await response.arrayBuffer()) : await response.text();
+      // engine "linfa" is in the tools module (the segmentation module answers ENGINE_MISSING).
+      const mod = engine === "linfa" ? await import("/pkg/hcp_segments_tools.js").then(async (t) => (await t.default(), t)) : m;
       const marks = []; let last = null;
       const t0 = performance.now();
-      const r = m.segment(csv, engine && engine !== "default" ? { k, seed: ${SEED}, nRuns: ${RUNS}, engine } : { k, seed: ${SEED}, nRuns: ${RUNS} }, (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; });
+      const r = mod.segment(csv, engine && engine !== "default" ? { k, seed: ${SEED}, nRuns: ${RUNS}, engine } : { k, seed: ${SEED}, nRuns: ${RUNS} }, (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; });
       const t1 = performance.now(); marks.push(["end", t1]);
       const stages = {};
       for (let i = 0; i + 1 < marks.length; i++) { const s = marks[i][0]; stages[s] = (stages[s] ?? 0) + marks[i + 1][1] - marks[i][1]; }

@@ -501,6 +501,8 @@ export type ErrorCode =
   | "WORKBOOK_ENCRYPTED"
   /** A workbook reached a module without the reader: in a browser, `await initWorkbooks()` first (the entry points then read it). */
   | "WORKBOOK_READER_MISSING"
+  /** `engine: "linfa"` reached the segmentation module, which does not carry it: in a browser, `await initTools()` first (the entry points then run it in the tools module). */
+  | "ENGINE_MISSING"
   /** Table bytes (`readTable`'s output) that are damaged. */
   | "INVALID_TABLE"
   // Raised by the JS wrappers, not the engine:

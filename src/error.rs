@@ -103,6 +103,11 @@ pub enum SegError {
     #[error("this file is a workbook ({format}); reading workbooks needs the tools module (initTools())")]
     WorkbookReaderMissing { format: String },
 
+    /// A k-means engine that this build does not carry (the segmentation wasm module has no
+    /// `engine: "linfa"`; the tools module has it). Raised before any work.
+    #[error("engine \"{engine}\" is not in this module; it is in the tools module (initTools()), whose segment and kmeans run it")]
+    EngineMissing { engine: String },
+
     #[error("the table bytes are damaged ({message}); read the file again")]
     InvalidTableBytes { message: String },
 
@@ -171,6 +176,7 @@ impl SegError {
             WorkbookEncrypted { .. } => "WORKBOOK_ENCRYPTED",
             WorkbookReaderMissing { .. } => "WORKBOOK_READER_MISSING",
             InvalidTableBytes { .. } => "INVALID_TABLE",
+            EngineMissing { .. } => "ENGINE_MISSING",
             AtCell { inner, .. } | InSheet { inner, .. } => inner.code(),
         }
     }

@@ -15,25 +15,24 @@
 
 use crate::clustering::sweep::every_k_ruled_out;
 use crate::clustering::KSweep;
-use crate::segmentation::{KChoice, SegmentOptions};
 use crate::segments::Segment;
 
 /// The documented floor on the average segment size: n HCPs support at most n / 10 segments.
 pub const MIN_HCPS_PER_SEGMENT: u32 = 10;
 
 /// Flag the segments under the minimum segment size (`Segment::too_small`) and return the
-/// warnings for the report (none when the segmentation is large enough).
-pub fn check_sizes(segments: &mut [Segment], options: &SegmentOptions, sweep: Option<&KSweep>) -> Vec<String> {
-    let min = options.min_segment_size();
+/// warnings for the report (none when the segmentation is large enough). `min`: the minimum
+/// segment size; `auto_k_range`: `kRange` when k was chosen by k: "auto", None for a fixed k.
+pub fn check_sizes(segments: &mut [Segment], min: u32, auto_k_range: Option<[u32; 2]>, sweep: Option<&KSweep>) -> Vec<String> {
     let k = segments.len() as u32;
     let n: u64 = segments.iter().map(|s| s.size as u64).sum();
     let mut warnings = Vec::new();
 
     let needed = MIN_HCPS_PER_SEGMENT as u64 * k as u64;
     if n < needed {
-        let how = match options.k {
-            KChoice::Fixed(_) => format!("k = {k}"),
-            KChoice::Auto(_) => format!("k = {k} (chosen by k: \"auto\" from kRange {:?})", options.k_range),
+        let how = match auto_k_range {
+            None => format!("k = {k}"),
+            Some(range) => format!("k = {k} (chosen by k: \"auto\" from kRange {range:?})"),
         };
         let most = n / MIN_HCPS_PER_SEGMENT as u64;
         let advice = if most >= 2 {
@@ -50,7 +49,7 @@ pub fn check_sizes(segments: &mut [Segment], options: &SegmentOptions, sweep: Op
         warnings.push(format!(
             "k: \"auto\": every k in kRange {:?} leaves a segment under the minimum segment size of {min} HCPs (see kSweep.rows[].ruledOut); \
              k = {} was chosen as it leaves the fewest segments under it; lower kRange, lower minSegmentSize or add HCPs",
-            options.k_range, sweep.chosen_k
+            auto_k_range.unwrap_or_default(), sweep.chosen_k
         ));
     }
 

@@ -25,6 +25,7 @@ pub mod privacy;
 pub mod sample;
 pub mod segmentation;
 pub mod segments;
+mod hex;
 mod sort;
 pub mod targeting;
 #[cfg(target_arch = "wasm32")]

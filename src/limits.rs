@@ -10,7 +10,8 @@
 //! | columns | 1,000 | after the header (CSV) / the first pass over keys (records) |
 //! | estimated working memory | 3 GiB | after the header, from the line count × columns |
 //! | distinct values per category column | 1,000 | after typing the cells, before features |
-//! | k (`segment`, fixed k or the top of `kRange`) | 64 | when options are read |
+//! | k (`segment`: fixed k or the top of `kRange`; `kmeans`) | 64 | when options are read |
+//! | k-means restarts (`nRuns`) / iterations (`maxIterations`) | 1,000 / 100,000 | idem |
 //! | model JSON | 16 MiB | before parsing the model |
 //! | rows listed in `ParseReport.skipped` | 1,000 | always counted in full in `rowsSkipped` |
 //! | workbook file size | 512 MiB (as CSV) | before the zip is opened |
@@ -31,8 +32,13 @@ pub const MAX_COLUMNS: usize = 1_000;
 /// Most distinct values in one category column (specialty, country, …). More means the column
 /// is an identifier or free text, not a category: map it to "ignore".
 pub const MAX_CATEGORY_LEVELS: usize = 1_000;
-/// Largest k for `segment` (personas are useful up to ~8; 64 leaves room for micro-segments).
+/// Largest k, for `segment` and `kmeans` alike (personas are useful up to ~8; 64 leaves room
+/// for micro-segments).
 pub const MAX_K: u32 = 64;
+/// Most k-means++ restarts (`nRuns`) and Lloyd iterations (`maxIterations`) of one fit: caps
+/// that keep a typo from turning into an hour-long run.
+pub const MAX_RUNS: u32 = 1000;
+pub const MAX_ITERATIONS: u32 = 100_000;
 /// Largest model JSON accepted (a model is a few KB; this stops a wrong file early).
 pub const MAX_MODEL_BYTES: usize = 16 * 1024 * 1024;
 /// Working-memory budget the up-front estimate is compared with.

@@ -23,12 +23,13 @@
 //!    ([`Session::refine`]: every worker holds the whole matrix).
 //! 6. The preparing worker finishes ([`Session::finish`]): chooses k from the scored rows by
 //!    the sweep's rule, merges that k's shares (with a sampled sweep: the best of the refined
-//!    starts, in start order as `sweep::refine_on_all_rows` takes them; or it refines them
+//!    starts, in start order as `sweep_sampled::refine_on_all_rows` takes them; or it refines them
 //!    itself when none are given), and runs `segmentation::finish`.
 
 use crate::clustering::kmeans::{check_fit, finish_fit, merge_restarts, RestartBest};
 use crate::clustering::metrics::SampleDistances;
-use crate::clustering::sweep::{choose_k, finish_refined, refine_on_all_rows, refine_start, refine_starts, rule_out_small, score_k, sweep_ks, RULE};
+use crate::clustering::sweep::{choose_k, rule_out_small, score_k, sweep_ks, RULE};
+use crate::clustering::sweep_sampled::{finish_refined, refine_on_all_rows, refine_start, refine_starts};
 use crate::clustering::{KSweep, KSweepRow};
 use crate::error::{Result, SegError};
 use crate::ingest::csv::Span;
@@ -109,6 +110,7 @@ impl Session {
 
     /// A worker that only fits and scores: the encoded matrix (row-major, `n_cols` columns).
     pub fn from_matrix(data: Vec<f64>, n_cols: usize, options: SegmentOptions) -> Result<Session> {
+        options.check()?;
         if n_cols == 0 || data.len() % n_cols != 0 {
             return Err(SegError::InvalidMatrix {
                 message: format!("{} values do not make rows of {n_cols} columns", data.len()),

@@ -90,7 +90,7 @@ pub fn pseudonym(salt: &str, id: &str) -> String {
     h.update(salt.as_bytes());
     h.update([0u8]);
     h.update(id.as_bytes());
-    let mut hex = crate::model::hex(&h.finalize());
+    let mut hex = crate::hex::hex(&h.finalize());
     hex.truncate(PSEUDONYM_HEX_CHARS);
     hex
 }
@@ -214,10 +214,10 @@ fn summary_name(s: &Segment, segment_hidden: bool, min: u32) -> (String, Vec<Str
             .iter()
             .filter(|(c, _)| c == "country")
             .flat_map(|(_, levels)| levels.iter())
-            .filter(|l| crate::segments::naming::DACH.contains(&l.value.as_str()))
+            .filter(|l| crate::segments::segment::DACH.contains(&l.value.as_str()))
             .map(|l| l.share)
             .sum();
-        share >= crate::segments::naming::MIN_LEVEL_SHARE
+        share >= crate::segments::segment::MIN_LEVEL_SHARE
     };
     let allowed = |d: &String| {
         if segment_hidden {

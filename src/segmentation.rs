@@ -4,9 +4,12 @@
 //! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{best_of_restarts, cluster_sizes, finish_fit, fit_kmeans, merge_restarts, Engine, KMeansFit, KMeansParams};
+use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, Engine, KMeansFit, KMeansParams};
+use crate::clustering::params::k_too_large;
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
-use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, rule_out_small, score_k, sweep_k_sized, sweep_ks, SweepSample, RULE};
+use crate::clustering::sweep::sweep_k_sized;
+use crate::clustering::sweep_sampled::{refine_on_all_rows, sweep_on_sample, SampledSweep, SweepSample};
+use crate::clustering::warm::fit_with_warm_start;
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
@@ -140,14 +143,11 @@ impl SegmentOptions {
         }
     }
 
-    /// Checks that need no data: k within [`limits::MAX_K`], a usable salt.
+    /// Checks that need no data: an engine this build carries, k within [`limits::MAX_K`], a
+    /// usable salt.
     pub fn check(&self) -> Result<()> {
-        let too_many = |found: u32| SegError::TooLarge {
-            what: "k (segments)".into(),
-            found: found as u64,
-            limit: limits::MAX_K as u64,
-            detail: "personas are usable up to about 8; use micro-segments (segment × specialty × region) for finer cells".into(),
-        };
+        self.engine.check_available()?;
+        let too_many = |found: u32| k_too_large("k (segments)", found);
         match self.k {
             KChoice::Fixed(k) if k > limits::MAX_K => return Err(too_many(k)),
             KChoice::Auto(_) if self.k_range[1] > limits::MAX_K => return Err(too_many(self.k_range[1])),
@@ -276,17 +276,9 @@ pub(crate) fn segment_warm(
             let fit = fit_kmeans(x, &params, &mut |run| {
                 progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
             })?;
-            let mut warm_won = false;
-            let fit = match warm {
-                Some(labels_of) => match crate::clustering::warm::warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
-                    Some(init) => {
-                        let (fit, won) = crate::clustering::warm::warm_fit(x, init, &params, fit);
-                        warm_won = won;
-                        fit
-                    }
-                    None => fit,
-                },
-                None => fit,
+            let (fit, warm_won) = match warm {
+                Some(labels_of) => fit_with_warm_start(x, &labels_of(&encoded.profiles)?, &params, fit),
+                None => (fit, false),
             };
             (fit, None, warm_won)
         }
@@ -306,42 +298,17 @@ pub(crate) fn segment_warm(
                     (fit, Some(sweep), false)
                 }
                 // Many rows: choose k on a sample, then refine the chosen k's best sample
-                // solutions on every row (`refine_on_all_rows`). Each restart is kept, as the
-                // pool keeps them (one share per restart), so both refine the same starts.
+                // solutions on every row.
                 Some(xs) => {
-                    let xs = xs.view();
-                    let sample = options.sample_distances(xs);
-                    let mut rows = Vec::new();
-                    let mut parts_by_k = Vec::new();
-                    for k in sweep_ks(xs, lo, hi, &base)? {
-                        let params = options.kmeans_params(k);
-                        let mut parts = Vec::new();
-                        for r in 0..params.n_runs {
-                            parts.extend(best_of_restarts(xs, &params, r..r + 1, &mut |r| on_fit(k, r))?);
-                        }
-                        let fit = finish_fit(xs, &params, merge_restarts(parts.iter().cloned()), &mut Default::default())?;
-                        rows.push(score_k(xs, &sample, &fit));
-                        parts_by_k.push((k, parts));
-                    }
-                    rule_out_small(&mut rows, options.min_segment_size(), xs.nrows(), x.nrows());
-                    let k = choose_k(&rows, options.min_segment_size(), xs.nrows(), x.nrows());
-                    let params = options.kmeans_params(k);
-                    let parts = parts_by_k.into_iter().find(|(pk, _)| *pk == k).map(|(_, p)| p).unwrap_or_default();
-                    let starts = refine_starts(parts);
+                    let sample = options.sample_distances(xs.view());
+                    let SampledSweep { sweep, starts } =
+                        sweep_on_sample(xs.view(), x.nrows(), lo, hi, &base, &sample, options.min_segment_size(), &mut on_fit)?;
+                    let k = sweep.chosen_k;
                     let total = starts.len() as u32;
                     progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total });
-                    let fit = refine_on_all_rows(x, &params, starts, &mut |i| {
+                    let fit = refine_on_all_rows(x, &options.kmeans_params(k), starts, &mut |i| {
                         progress(&Progress { stage: "cluster", k: Some(k), run: Some(i), done: i + 1, total })
                     })?;
-                    let sweep = KSweep {
-                        rows,
-                        chosen_k: k,
-                        rule: RULE.to_string(),
-                        sample_size: xs.nrows() as u32,
-                        sampled: true,
-                        refined_starts: total,
-                        min_segment_size: options.min_segment_size(),
-                    };
                     (fit, Some(sweep), false)
                 }
             }
@@ -425,7 +392,12 @@ pub fn finish(
     let names = DisplayNames::new(&options.display_names)?;
     let mut segments = profile_segments(&profiles, &labels, k, &distances, &sil.per_cluster, options.min_cell_size, &names);
     debug_assert_eq!(cluster_sizes(&labels, k), segments.iter().map(|s| s.size).collect::<Vec<_>>());
-    report.warnings.extend(crate::guardrails::check_sizes(&mut segments, options, k_sweep.as_ref()));
+    report.warnings.extend(crate::guardrails::check_sizes(
+        &mut segments,
+        options.min_segment_size(),
+        matches!(options.k, KChoice::Auto(_)).then_some(options.k_range),
+        k_sweep.as_ref(),
+    ));
     let multi = k >= 2;
     let quality = Quality {
         k: k as u32,

@@ -9,7 +9,7 @@ use hcp_segments::clustering::KSweepRow;
 use hcp_segments::features::{BlockWeights, FeaturePipeline};
 use hcp_segments::ingest::{ingest_csv, IngestOptions};
 use hcp_segments::pool::Session;
-use hcp_segments::clustering::sweep::SweepSample;
+use hcp_segments::clustering::SweepSample;
 use hcp_segments::segmentation::AutoK;
 use hcp_segments::{sample, segment, Input, KChoice, SegmentOptions, SegmentResult};
 use ndarray::Array2;

@@ -507,7 +507,7 @@ fn test_cells_are_balanced_per_stratum_and_identical_for_a_seed() {
     let other = test_cells(&r.model, Input::Csv(u.csv.clone()), &CellOptions { seed: 8, ..options.clone() }).unwrap();
     assert_ne!(t.assignments, other.assignments);
     // The export has one row per member.
-    let csv = hcp_segments::targeting::cells::cells_csv(&t);
+    let csv = hcp_segments::export::tables::cells_csv(&t);
     assert!(csv.starts_with("hcp_id,segment,cell,specialty,country\n"));
     assert_eq!(csv.lines().count(), n + 1);
     // Bad designs are option errors.

@@ -28,8 +28,24 @@ function readingWorkbooks(fn) {
     }
   };
 }
+// engine: "linfa" (the reference k-means) is in the tools module only: the segmentation module
+// answers it with ENGINE_MISSING before any work, and the tools module's function runs the call.
+function routingEngine(name) {
+  const [first, second] = [readingWorkbooks(segmentation[name]), readingWorkbooks(tools[name])];
+  return (...args) => {
+    try {
+      return first(...args);
+    } catch (e) {
+      if (!e || e.code !== "ENGINE_MISSING") throw e;
+      return second(...args);
+    }
+  };
+}
 // (Classes such as the pool's session are left as they are.)
-for (const name of Object.keys(api)) if (!/^[A-Z]/.test(name)) api[name] = readingWorkbooks(api[name]);
+for (const name of Object.keys(api)) {
+  if (/^[A-Z]/.test(name)) continue;
+  api[name] = name === "segment" || name === "kmeans" ? routingEngine(name) : readingWorkbooks(api[name]);
+}
 api.readTable = workbooks.readTable;
 /** Already loaded in Node; kept so the same code runs in browsers and Node. */
 api.init = () => Promise.resolve();

@@ -114,6 +114,34 @@ function readingWorkbooks(fn, args) {
   }
 }
 
+/**
+ * `segment` and `kmeans`: the segmentation module's; `engine: "linfa"` (the reference k-means)
+ * is in the tools module only, so the segmentation module answers it with ENGINE_MISSING
+ * before any work and the call is made again by the tools module's function.
+ */
+function routingEngine(name, args) {
+  try {
+    return readingWorkbooks(wasm[name], args);
+  } catch (e) {
+    if (!e || e.code !== "ENGINE_MISSING") throw e;
+    if (!toolsModule.loaded) {
+      e.message += ": call await initTools() first";
+      throw e;
+    }
+    return readingWorkbooks(tools[name], args);
+  }
+}
+
+export function segment(...args) {
+  need("segment");
+  return routingEngine("segment", args);
+}
+
+export function kmeans(...args) {
+  need("kmeans");
+  return routingEngine("kmeans", args);
+}
+
 // One wrapper per function the modules export (segment, kmeans, version: init(); assign,
 // generateSample and the rest of js/types.d.ts: initTools(); readTable: initWorkbooks()), each
 // checking that its module is loaded, is appended below by scripts/build-wasm.sh from the

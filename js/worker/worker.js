@@ -162,11 +162,12 @@ function prepared(copies) {
   return { plan, nCols: session.nCols(), matrices };
 }
 
+// The methods that start a session take the bindings whose PoolSession to use (see withEngine).
 const pool = {
   // Parse + encode once; hand back `copies` copies of the encoded matrix for the other workers.
-  "pool:prepare"(input, options, copies, onProgress) {
+  "pool:prepare"(input, options, copies, onProgress, bindings = segmentBindings) {
     release();
-    session = PoolSession.prepare(input, options, onProgress);
+    session = bindings.PoolSession.prepare(input, options, onProgress);
     return prepared(copies);
   },
   // A long CSV read in parts, one per worker (src/ingest/parts.rs): this worker's is the first
@@ -184,9 +185,9 @@ const pool = {
     if (!session.mergeParts(parts, onProgress)) return null;
     return prepared(copies);
   },
-  "pool:load"(matrix, nCols, options) {
+  "pool:load"(matrix, nCols, options, bindings = segmentBindings) {
     release();
-    session = PoolSession.fromMatrix(matrix, nCols, options);
+    session = bindings.PoolSession.fromMatrix(matrix, nCols, options);
     return null;
   },
   // onSweep: on the sweep's rows (a sample when sweepSample applies); false: on every row.
@@ -242,6 +243,19 @@ async function withWorkbook(msg, run, args) {
   }
 }
 
+// engine: "linfa" (the reference k-means) is in the tools module only: the segmentation module
+// answers it with ENGINE_MISSING before any work, and the call is made again with the tools
+// module's bindings (loaded then). `run(bindings)` makes the call.
+async function withEngine(msg, run) {
+  try {
+    return await run(segmentBindings);
+  } catch (e) {
+    if (!e || e.code !== "ENGINE_MISSING") throw e;
+    await loadTools(msg.toolsWasmUrl);
+    return run(toolsBindings);
+  }
+}
+
 self.onmessage = async (event) => {
   const msg = event.data;
   if (msg && msg.type === "warm") {
@@ -282,8 +296,11 @@ self.onmessage = async (event) => {
       if (!fn || (!SESSIONLESS.has(method) && !session)) {
         throw new Error(`hcp-segments worker: ${method} without a pool session`);
       }
-      const call = (...a) => (WITH_PROGRESS.has(method) ? fn(...a, onProgress) : fn(...a));
-      const raw = method === "pool:prepare" ? await withWorkbook(msg, call, args) : call(...args);
+      const call = (bindings) => (...a) => (WITH_PROGRESS.has(method) ? fn(...a, onProgress, bindings) : fn(...a, bindings));
+      const raw =
+        method === "pool:prepare" ? await withEngine(msg, (b) => withWorkbook(msg, call(b), args))
+        : method === "pool:load" ? await withEngine(msg, (b) => call(b)(...args))
+        : call(segmentBindings)(...args);
       const { result, extra } = packResult(raw);
       const transfer = result && result.matrices ? result.matrices.map((m) => m.buffer) : [...transferables(result), ...extra];
       self.postMessage({ type: "result", id, result }, transfer);
@@ -297,8 +314,9 @@ self.onmessage = async (event) => {
       callArgs[2] = (progress) => self.postMessage({ type: "progress", id, progress });
     }
     // segment: the wasm packs `assignments` itself (no n JS objects to build and pack here).
-    const run = method === "segment" ? PoolSession.segmentPacked : fn;
-    const { result, extra } = packResult(await withWorkbook(msg, run, callArgs));
+    // (kmeans: the web entry's own routing runs it in the tools module once withEngine loaded it.)
+    const run = (b) => (method === "segment" ? b.PoolSession.segmentPacked : fn);
+    const { result, extra } = packResult(await withEngine(msg, (b) => withWorkbook(msg, run(b), callArgs)));
     try {
       self.postMessage({ type: "result", id, result }, [...transferables(result), ...extra]);
     } catch {

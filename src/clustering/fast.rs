@@ -24,7 +24,9 @@
 //!   inertia is summed in row order, exactly as for the linfa engine.
 
 use super::kernel::{sq_dist, sq_dists_to, CentroidTable};
-use super::kmeans::{cluster_sizes, restart_rng, KMeansFit, KMeansParams, RestartBest};
+use super::nearest::cluster_sizes;
+use super::params::KMeansParams;
+use super::restarts::{restart_rng, KMeansFit, RestartBest};
 use ndarray::Array2;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::Rng;
@@ -201,13 +203,38 @@ fn lloyd(
     s: &mut Scratch,
     work: &mut Work,
 ) -> Run {
-    let (n, d, k) = (x.n, x.d, params.k as usize);
+    let (d, k) = (x.d, params.k as usize);
     let full_scan = bounds == Bounds::FullScan;
     let mut next = vec![0.0; k * d];
-
-    // First assignment (a full scan, or the seeding's), which also sets both bounds and builds
-    // the per-cluster sums (each cluster's rows added in row order) in the same pass.
     let mut table = CentroidTable::new(&centroids, k, d);
+    first_assignment(x, &table, first, s, work);
+
+    let mut iterations = 0;
+    let converged = loop {
+        let total_shift = update_centroids(&centroids, &mut next, d, s);
+        std::mem::swap(&mut centroids, &mut next);
+        table.fill(&centroids, k, d);
+        iterations += 1;
+        work.iterations += 1;
+        let done = total_shift.sqrt() < params.tolerance;
+
+        // Bounds follow the centroids (applied row by row in the next pass): the own one by its
+        // shift, the others by the largest shift of another centroid.
+        s.drift_other = largest_other_shifts(&s.shift);
+        if done || iterations >= params.max_iterations {
+            break done;
+        }
+        half_gaps(&centroids, k, d, &mut s.half_gap);
+        work.distances += reassign(x, &centroids, &table, full_scan, s);
+    };
+    let inertia = final_inertia(x, &centroids, &table, full_scan, s, work);
+    Run { centroids, inertia, iterations, converged }
+}
+
+/// Lloyd's first assignment (a full scan, or the seeding's), which also sets both bounds and
+/// builds the per-cluster sums (each cluster's rows added in row order) in the same pass.
+fn first_assignment(x: Rows, table: &CentroidTable, first: First, s: &mut Scratch, work: &mut Work) {
+    let (n, d, k) = (x.n, x.d, s.counts.len());
     s.sums.iter_mut().for_each(|v| *v = 0.0);
     s.counts.iter_mut().for_each(|v| *v = 0);
     let (labels, upper, lower, sums, counts) = (&mut s.labels, &mut s.upper, &mut s.lower, &mut s.sums, &mut s.counts);
@@ -230,80 +257,75 @@ fn lloyd(
         });
         work.distances += (n * k) as u64;
     }
+}
 
-    let mut iterations = 0;
-    let converged = loop {
-        // Update: every centroid to the mean of its rows (an empty cluster stays where it is).
-        // The sums are kept up to date by the assignment (a row that changes cluster moves its
-        // values from one sum to the other), so rows that stay put are not read again.
-        let mut total_shift = 0.0;
-        for c in 0..k {
-            let (old, new) = (&centroids[c * d..(c + 1) * d], &mut next[c * d..(c + 1) * d]);
-            if s.counts[c] == 0 {
-                new.copy_from_slice(old);
-            } else {
-                let count = s.counts[c] as f64;
-                for (v, &sum) in new.iter_mut().zip(&s.sums[c * d..(c + 1) * d]) {
-                    *v = sum / count;
-                }
+/// Every centroid to the mean of its rows (an empty cluster stays where it is), into `next`;
+/// each centroid's shift into `s.shift`; returns the squared L2 norm of the whole shift. The
+/// sums are kept up to date by the assignment (a row that changes cluster moves its values
+/// from one sum to the other), so rows that stay put are not read again.
+fn update_centroids(centroids: &[f64], next: &mut [f64], d: usize, s: &mut Scratch) -> f64 {
+    let mut total_shift = 0.0;
+    for c in 0..s.counts.len() {
+        let (old, new) = (&centroids[c * d..(c + 1) * d], &mut next[c * d..(c + 1) * d]);
+        if s.counts[c] == 0 {
+            new.copy_from_slice(old);
+        } else {
+            let count = s.counts[c] as f64;
+            for (v, &sum) in new.iter_mut().zip(&s.sums[c * d..(c + 1) * d]) {
+                *v = sum / count;
             }
-            let moved = sq_dist(old, new);
-            s.shift[c] = moved.sqrt();
-            total_shift += moved;
         }
-        std::mem::swap(&mut centroids, &mut next);
-        table.fill(&centroids, k, d);
-        iterations += 1;
-        work.iterations += 1;
-        let done = total_shift.sqrt() < params.tolerance;
+        let moved = sq_dist(old, new);
+        s.shift[c] = moved.sqrt();
+        total_shift += moved;
+    }
+    total_shift
+}
 
-        // Bounds follow the centroids (applied row by row below): the own one by its shift,
-        // the others by the largest shift of another centroid.
-        s.drift_other = largest_other_shifts(&s.shift);
-        if done || iterations >= params.max_iterations {
-            break done;
+/// The assignment step, skipping the rows the bounds prove cannot move (Hamerly); a row that
+/// moves takes its values from one cluster's sum to the other's. Returns the distances computed.
+fn reassign(x: Rows, centroids: &[f64], table: &CentroidTable, full_scan: bool, s: &mut Scratch) -> u64 {
+    let (d, k) = (x.d, s.counts.len());
+    let mut computed = 0u64;
+    for i in 0..x.n {
+        let a = s.labels[i] as usize;
+        s.upper[i] += s.shift[a];
+        s.lower[i] -= s.drift_other[a];
+        let m = if full_scan { f64::NEG_INFINITY } else { larger(s.half_gap[a], s.lower[i]) };
+        if s.upper[i] <= m {
+            continue;
         }
-
-        // Assignment, skipping the rows the bounds prove cannot move.
-        half_gaps(&centroids, k, d, &mut s.half_gap);
-        let mut computed = 0u64;
-        for i in 0..n {
-            let a = s.labels[i] as usize;
-            s.upper[i] += s.shift[a];
-            s.lower[i] -= s.drift_other[a];
-            let m = if full_scan { f64::NEG_INFINITY } else { larger(s.half_gap[a], s.lower[i]) };
+        let row = x.row(i);
+        if !full_scan {
+            s.upper[i] = sq_dist(row, &centroids[a * d..(a + 1) * d]).sqrt();
+            computed += 1;
             if s.upper[i] <= m {
                 continue;
             }
-            let row = x.row(i);
-            if !full_scan {
-                s.upper[i] = sq_dist(row, &centroids[a * d..(a + 1) * d]).sqrt();
-                computed += 1;
-                if s.upper[i] <= m {
-                    continue;
-                }
-            }
-            let (best, d1, d2) = table.nearest_two(row, &mut s.dists);
-            computed += k as u64;
-            if best as usize != a {
-                sub_row(&mut s.sums[a * d..(a + 1) * d], row);
-                add_row(&mut s.sums[best as usize * d..(best as usize + 1) * d], row);
-                s.counts[a] -= 1;
-                s.counts[best as usize] += 1;
-                s.labels[i] = best;
-            }
-            s.upper[i] = d1.sqrt();
-            s.lower[i] = d2.sqrt();
         }
-        work.distances += computed;
-    };
+        let (best, d1, d2) = table.nearest_two(row, &mut s.dists);
+        computed += k as u64;
+        if best as usize != a {
+            sub_row(&mut s.sums[a * d..(a + 1) * d], row);
+            add_row(&mut s.sums[best as usize * d..(best as usize + 1) * d], row);
+            s.counts[a] -= 1;
+            s.counts[best as usize] += 1;
+            s.labels[i] = best;
+        }
+        s.upper[i] = d1.sqrt();
+        s.lower[i] = d2.sqrt();
+    }
+    computed
+}
 
-    // Inertia against the final centroids: the exact distance to the own centroid, and a full
-    // scan where the bounds cannot rule out a nearer one.
-    half_gaps(&centroids, k, d, &mut s.half_gap);
+/// Inertia against the final centroids: the exact distance to the own centroid, and a full scan
+/// where the bounds cannot rule out a nearer one.
+fn final_inertia(x: Rows, centroids: &[f64], table: &CentroidTable, full_scan: bool, s: &mut Scratch, work: &mut Work) -> f64 {
+    let (d, k) = (x.d, s.counts.len());
+    half_gaps(centroids, k, d, &mut s.half_gap);
     let mut inertia = 0.0;
-    let mut computed = n as u64;
-    for i in 0..n {
+    let mut computed = x.n as u64;
+    for i in 0..x.n {
         let a = s.labels[i] as usize;
         s.lower[i] -= s.drift_other[a];
         let row = x.row(i);
@@ -318,7 +340,7 @@ fn lloyd(
         };
     }
     work.distances += computed;
-    Run { centroids, inertia, iterations, converged }
+    inertia
 }
 
 /// For each centroid c, the largest shift among the other centroids (how far a lower bound on

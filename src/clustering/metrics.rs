@@ -7,7 +7,7 @@ use rand::seq::index::sample;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::kmeans::sq_dist;
+use super::nearest::sq_dist;
 
 /// Silhouette of a (possibly sampled) clustering.
 #[derive(Debug, Clone, PartialEq)]

@@ -254,3 +254,15 @@ pub fn plan_table(plan: &ChannelPlan) -> Table {
 pub(crate) fn plain_csv(table: &Table) -> String {
     super::csv::write_table(table, &CsvFormat::PLAIN).unwrap_or_default()
 }
+/// The target list with cells: `hcp_id,segment,cell,<strata columns…>` (plain CSV; the table
+/// and the other dialects: [`cells_table`]).
+pub fn cells_csv(t: &TestCells) -> String {
+    plain_csv(&cells_table(t))
+}
+
+/// Target-list CSV of a look-alike result: `rank,hcp_id,score,coverage,nearest_segment,drivers`
+/// (plain CSV; the table and the other dialects: [`lookalikes_table`]).
+pub fn lookalikes_csv(r: &LookalikeResult) -> String {
+    plain_csv(&lookalikes_table(r))
+}
+

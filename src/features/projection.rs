@@ -33,7 +33,7 @@ fn covariance(data: ArrayView2<f64>, mean: &[f64]) -> Array2<f64> {
     if d > 0 {
         // The block's centred rows, one after another; rows past the end of the data stay 0.
         let mut c = vec![0.0; COV_BLOCK * d];
-        let rows = crate::clustering::kmeans::row_major(data);
+        let rows = crate::clustering::nearest::row_major(data);
         for block in rows[..n * d].chunks(COV_BLOCK * d) {
             for (row, cr) in block.chunks_exact(d).zip(c.chunks_exact_mut(d)) {
                 for ((cj, &x), &m) in cr.iter_mut().zip(row).zip(mean) {
@@ -110,7 +110,7 @@ impl Pca2 {
             out.resize(data.nrows() * 2, 0.0);
             return out;
         }
-        let rows = crate::clustering::kmeans::row_major(data);
+        let rows = crate::clustering::nearest::row_major(data);
         for row in rows.chunks_exact(d).take(data.nrows()) {
             let (mut e0, mut o0, mut e1, mut o1) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
             let pairs = row.chunks_exact(2).zip(self.mean.chunks_exact(2)).zip(w0.chunks_exact(2).zip(w1.chunks_exact(2)));

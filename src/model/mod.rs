@@ -6,6 +6,7 @@
 
 use crate::clustering::kmeans::KMeansParams;
 use crate::error::{Result, SegError};
+use crate::hex::hex;
 use crate::features::{FeaturePipeline, Pca2};
 use crate::ingest::{ingest_table, IngestOptions, OnError, ParseReport, RawTable};
 use crate::privacy::Pseudonymize;
@@ -60,17 +61,6 @@ fn normalise_zeros(value: &mut serde_json::Value) {
         serde_json::Value::Object(map) => map.values_mut().for_each(normalise_zeros),
         _ => {}
     }
-}
-
-/// Lowercase hex of bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 15) as usize] as char);
-    }
-    out
 }
 
 /// Assignments of new HCPs plus the report on reading them.

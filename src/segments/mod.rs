@@ -13,7 +13,9 @@ pub mod continuity;
 pub mod members;
 pub mod naming;
 pub mod profile;
+pub mod segment;
 
 pub use catalog::{ChannelInfo, ChannelKind, DisplayNames, NetworkBalance};
 pub use members::{assign_members, Assignment};
-pub use profile::{order_by_size, profile_segments, CategoryLevel, Composition, IndexScore, Reach, Segment};
+pub use profile::{order_by_size, profile_segments};
+pub use segment::{CategoryLevel, Composition, IndexScore, Reach, Segment};

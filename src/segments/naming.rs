@@ -11,18 +11,16 @@
 //! plain name ("Small segment N" under the minimum, else "Segment N") and no drivers.
 
 use super::catalog::DisplayNames;
-use super::profile::{CategoryLevel, IndexScore, Segment};
+use super::segment::{CategoryLevel, IndexScore, Segment, DACH, MIN_LEVEL_SHARE};
 
 /// Minimum share of the segment's own mix for a channel/format to name it.
 const MIN_DRIVER_SHARE: f64 = 0.15;
-/// A category level names the segment when it is at least this share of it…
-pub(crate) const MIN_LEVEL_SHARE: f64 = 0.5;
-/// …and over-represented by at least this index.
+/// A category level names the segment when it is at least `MIN_LEVEL_SHARE` of it and
+/// over-represented by at least this index.
 const MIN_LEVEL_INDEX: f64 = 120.0;
 /// Below this share of the universe's mean engagement a segment is "low-engagement".
 const LOW_ENGAGEMENT: f64 = 0.35;
 
-pub(crate) const DACH: [&str; 3] = ["DE", "AT", "CH"];
 
 fn format_adjective(name: &str) -> String {
     match name {

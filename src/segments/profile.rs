@@ -1,75 +1,8 @@
-use super::catalog::{format_label, network_balance, DisplayNames, NetworkBalance};
+use super::catalog::{format_label, network_balance, DisplayNames};
 use super::naming::persona_name;
+use super::segment::{CategoryLevel, Composition, IndexScore, Reach, Segment};
 use crate::ingest::{CategoryColumn, Profiles};
 use ndarray::{Array2, ArrayView2};
-use serde::{Deserialize, Serialize};
-
-/// One channel's or format's standing in a segment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IndexScore {
-    pub name: String,
-    /// The name shown to people (channels: the catalog's or the user's; formats: a label).
-    #[serde(default)]
-    pub display_name: String,
-    /// Mean engagements per member (original units).
-    pub mean: f64,
-    /// Mean engagements per HCP in the universe.
-    pub universe_mean: f64,
-    /// mean ÷ universe mean × 100; None when the universe mean is 0.
-    pub index: Option<f64>,
-    /// Share of the segment's own engagements (its mix).
-    pub share: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CategoryLevel {
-    pub value: String,
-    pub count: u32,
-    pub share: f64,
-    pub index: Option<f64>,
-    /// Fewer than the minimum cell size: hide when showing or sharing (re-identification).
-    pub suppressed: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Composition {
-    pub column: String,
-    pub levels: Vec<CategoryLevel>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Reach {
-    pub consent: String,
-    pub share: f64,
-    pub count: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Segment {
-    pub id: u32,
-    pub name: String,
-    pub drivers: Vec<String>,
-    pub size: u32,
-    pub share: f64,
-    pub channels: Vec<IndexScore>,
-    pub formats: Vec<IndexScore>,
-    pub mean_engagements: f64,
-    pub composition: Vec<Composition>,
-    pub reach: Vec<Reach>,
-    pub silhouette: Option<f64>,
-    pub cohesion: f64,
-    /// Open networks versus walled gardens, from the members' channel engagements.
-    #[serde(default)]
-    pub network_balance: NetworkBalance,
-    /// Fewer HCPs than the minimum segment size (`minSegmentSize`): see `guardrails`.
-    #[serde(default)]
-    pub too_small: bool,
-}
 
 /// Renumber clusters by size, largest first (ties keep the lower label), so segment 0 is the
 /// biggest and ids do not depend on k-means' arbitrary label order.

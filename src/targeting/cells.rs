@@ -210,8 +210,3 @@ pub fn test_cells(model: &Model, input: Input, options: &CellOptions) -> Result<
     })
 }
 
-/// The target list with cells: `hcp_id,segment,cell,<strata columns…>` (plain CSV; see
-/// [`crate::export::tables::cells_table`] for the table and the other dialects).
-pub fn cells_csv(t: &TestCells) -> String {
-    crate::export::tables::plain_csv(&crate::export::tables::cells_table(t))
-}

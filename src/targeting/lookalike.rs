@@ -313,8 +313,3 @@ pub fn lookalikes(model: &Model, input: Input, options: &LookalikeOptions) -> Re
     })
 }
 
-/// Target-list CSV of a look-alike result: `rank,hcp_id,score,coverage,nearest_segment,drivers`
-/// (plain CSV; see [`crate::export::tables::lookalikes_table`] for the table and the other dialects).
-pub fn lookalikes_csv(r: &LookalikeResult) -> String {
-    crate::export::tables::plain_csv(&crate::export::tables::lookalikes_table(r))
-}

@@ -12,6 +12,8 @@
 //! - `wasm-segment` → `hcp_segments_bg.wasm`: `segment`, `kmeans`, the worker pool's session;
 //! - `wasm-tools` → `hcp_segments_tools_bg.wasm`: `assign`, `inspect`, `segmentSummary`,
 //!   `generateSample`, the writers and the targeting functions, loaded on demand (`initTools()`);
+//!   also `segment`, `kmeans` and the pool's session with the reference engine
+//!   (`engine: "linfa"`), which the segmentation module leaves out: it answers ENGINE_MISSING;
 //! - `wasm-workbooks` → `hcp_segments_workbooks_bg.wasm`: `readTable`, loaded when a workbook
 //!   arrives (`initWorkbooks()`): the other two answer a workbook with `WORKBOOK_READER_MISSING`
 //!   and read the table it makes instead.
@@ -25,9 +27,11 @@ mod decode;
 mod errors;
 #[cfg(feature = "wasm-tools")]
 mod exports;
-#[cfg(feature = "wasm-segment")]
+// The tools module carries `segment`, `kmeans` and the pool's session too: it runs them for
+// `engine: "linfa"`, which the segmentation module answers with ENGINE_MISSING.
+#[cfg(any(feature = "wasm-segment", feature = "wasm-tools"))]
 mod pool;
-#[cfg(feature = "wasm-segment")]
+#[cfg(any(feature = "wasm-segment", feature = "wasm-tools"))]
 mod segment;
 #[cfg(feature = "wasm-tools")]
 mod targeting;

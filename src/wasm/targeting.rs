@@ -100,7 +100,7 @@ pub fn lookalikes_js(model: JsValue, input: JsValue, options: JsValue) -> JsResu
     let options: lookalike::LookalikeOptions = decode_options(&options)?;
     let r = lookalike::lookalikes(&model, input, &options).map_err(to_js_error)?;
     let out = to_js(&r)?;
-    set(&Object::from(out.clone()), "csv", &JsValue::from_str(&lookalike::lookalikes_csv(&r)))?;
+    set(&Object::from(out.clone()), "csv", &JsValue::from_str(&crate::export::tables::lookalikes_csv(&r)))?;
     Ok(out)
 }
 
@@ -112,7 +112,7 @@ pub fn test_cells_js(model: JsValue, input: JsValue, options: JsValue) -> JsResu
     let options: cells::CellOptions = decode_options(&options)?;
     let r = cells::test_cells(&model, input, &options).map_err(to_js_error)?;
     let out = to_js(&r)?;
-    set(&Object::from(out.clone()), "csv", &JsValue::from_str(&cells::cells_csv(&r)))?;
+    set(&Object::from(out.clone()), "csv", &JsValue::from_str(&crate::export::tables::cells_csv(&r)))?;
     Ok(out)
 }
 
