@@ -1,15 +1,16 @@
 //! The main job: HCP rows in, targetable segments out. Every stage is a call into its module;
 //! this file only sequences them and reports progress.
 //!
-//! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
+//! read → ingest (roles, validation, exclusions) → features → k-means (the job's tasks: `job`)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{best_of_restarts, cluster_sizes, finish_fit, fit_kmeans, merge_restarts, Engine, KMeansFit, KMeansParams};
+use crate::clustering::kmeans::{cluster_sizes, Engine, KMeansFit, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
-use crate::clustering::sweep::{choose_k, refine_on_all_rows, refine_starts, rule_out_small, score_k, sweep_k_sized, sweep_ks, SweepSample, RULE};
+use crate::clustering::sweep::SweepSample;
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
+use crate::job::{self, Runner};
 use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, Profiles, RawTable, SheetChoice};
 use crate::limits;
 use crate::model::{AssignOptions, Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
@@ -263,91 +264,22 @@ pub(crate) fn segment_warm(
     progress: &mut dyn FnMut(&Progress),
     warm: Option<WarmStart>,
 ) -> Result<(SegmentResult, bool)> {
-    let encoded = prepare(input, options, progress)?;
-    let x = encoded.x.view();
-
-    // The k sweep scores every k on the same silhouette sample: its distances are computed once.
-    let mut sample_distances = None;
-    let (fit, k_sweep, warm_won) = match options.k {
-        KChoice::Fixed(k) => {
-            let params = options.kmeans_params(k);
-            // done = 0 marks the start of the stage (progress bars and the bench's stage timings).
-            progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total: params.n_runs });
-            let fit = fit_kmeans(x, &params, &mut |run| {
-                progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
-            })?;
-            let mut warm_won = false;
-            let fit = match warm {
-                Some(labels_of) => match crate::clustering::warm::warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
-                    Some(init) => {
-                        let (fit, won) = crate::clustering::warm::warm_fit(x, init, &params, fit);
-                        warm_won = won;
-                        fit
-                    }
-                    None => fit,
-                },
-                None => fit,
-            };
-            (fit, None, warm_won)
-        }
-        KChoice::Auto(_) => {
-            let [lo, hi] = options.k_range;
-            let base = options.kmeans_params(lo.max(1));
-            let n_k = hi.saturating_sub(lo) + 1;
-            progress(&Progress { stage: "sweep", k: Some(lo), run: None, done: 0, total: n_k * base.n_runs });
-            let mut on_fit = |k: u32, run: u32| {
-                let done = (k - lo) * base.n_runs + run + 1;
-                progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
-            };
-            match options.sweep_matrix(x) {
-                None => {
-                    let sample = sample_distances.insert(options.sample_distances(x));
-                    let (sweep, fit) = sweep_k_sized(x, lo, hi, &base, sample, options.min_segment_size(), &mut on_fit)?;
-                    (fit, Some(sweep), false)
-                }
-                // Many rows: choose k on a sample, then refine the chosen k's best sample
-                // solutions on every row (`refine_on_all_rows`). Each restart is kept, as the
-                // pool keeps them (one share per restart), so both refine the same starts.
-                Some(xs) => {
-                    let xs = xs.view();
-                    let sample = options.sample_distances(xs);
-                    let mut rows = Vec::new();
-                    let mut parts_by_k = Vec::new();
-                    for k in sweep_ks(xs, lo, hi, &base)? {
-                        let params = options.kmeans_params(k);
-                        let mut parts = Vec::new();
-                        for r in 0..params.n_runs {
-                            parts.extend(best_of_restarts(xs, &params, r..r + 1, &mut |r| on_fit(k, r))?);
-                        }
-                        let fit = finish_fit(xs, &params, merge_restarts(parts.iter().cloned()), &mut Default::default())?;
-                        rows.push(score_k(xs, &sample, &fit));
-                        parts_by_k.push((k, parts));
-                    }
-                    rule_out_small(&mut rows, options.min_segment_size(), xs.nrows(), x.nrows());
-                    let k = choose_k(&rows, options.min_segment_size(), xs.nrows(), x.nrows());
-                    let params = options.kmeans_params(k);
-                    let parts = parts_by_k.into_iter().find(|(pk, _)| *pk == k).map(|(_, p)| p).unwrap_or_default();
-                    let starts = refine_starts(parts);
-                    let total = starts.len() as u32;
-                    progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total });
-                    let fit = refine_on_all_rows(x, &params, starts, &mut |i| {
-                        progress(&Progress { stage: "cluster", k: Some(k), run: Some(i), done: i + 1, total })
-                    })?;
-                    let sweep = KSweep {
-                        rows,
-                        chosen_k: k,
-                        rule: RULE.to_string(),
-                        sample_size: xs.nrows() as u32,
-                        sampled: true,
-                        refined_starts: total,
-                        min_segment_size: options.min_segment_size(),
-                    };
-                    (fit, Some(sweep), false)
-                }
+    let mut encoded = prepare(input, options, progress)?;
+    let mut runner = Runner::new(std::mem::take(&mut encoded.x), options.clone());
+    let (fit, k_sweep) = job::run_here(&mut runner, progress)?;
+    let (fit, warm_won) = match (warm, options.k) {
+        (Some(labels_of), KChoice::Fixed(k)) => {
+            let x = runner.matrix();
+            match crate::clustering::warm::warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
+                Some(init) => crate::clustering::warm::warm_fit(x, init, &options.kmeans_params(k), fit),
+                None => (fit, false),
             }
         }
+        _ => (fit, false),
     };
-    let (result, _spent) = finish(options, encoded, fit, k_sweep, sample_distances.as_ref(), progress)?;
+    let (matrix, sample) = runner.into_parts(k_sweep.as_ref());
+    encoded.x = matrix;
+    let (result, _spent) = finish(options, encoded, fit, k_sweep, sample.as_ref(), progress)?;
     Ok((result, warm_won))
 }
 

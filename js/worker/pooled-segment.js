@@ -2,14 +2,12 @@
 //   a long CSV is read in N parts at once, cut after line ends, which worker 0 merges
 //   (src/ingest/parts.rs; when the parts cannot stand for one read, worker 0 reads it whole) →
 //   worker 0 parses and encodes once and copies the encoded matrix out for the others
-//   (transferred, never re-parsed) → every (k, restart) is a task any free worker takes →
-//   for k: "auto", each k is scored (relabel, silhouette, CH, DB) by whichever worker is free
-//   once all its restarts are in → with a sampled sweep (sweepSample, many rows: the fits and
-//   scores above ran on the sample), the chosen k's best sample solutions are refined on
-//   every row, each by whichever worker is free → worker 0 chooses k and finishes (profiles,
-//   quality, projection, model). The result is identical to one worker's, bit for bit,
-//   whatever N: each restart has its own RNG stream and the merges keep the sequential
-//   tie-breaks.
+//   (transferred, never re-parsed) → worker 0 holds the job (src/job/): it hands out batches of
+//   tasks (restarts, scores, refines), which run here on whichever worker is free, and takes
+//   their outputs back for the next batch → worker 0 finishes (profiles, quality, projection,
+//   model). What the tasks are, their order and the progress they count for come from the job:
+//   this file only schedules them. The result is identical to one worker's, bit for bit,
+//   whatever N.
 import { cutCsv } from "./input.js";
 import { codedError, report } from "./results.js";
 
@@ -22,18 +20,19 @@ export async function segmentOverPool(pool, entry, input, segmentOptions, onProg
   for (let slot = 1; slot < size; slot++) pool.worker(slot); // they load their wasm while worker 0 parses
   pool.tierUp(input, segmentOptions, size);
 
-  const prep = await prepare(request, size, input, segmentOptions, onProgress);
-  const { plan } = prep;
-  const { parts, rows } = await fitAndScore(request, size, prep, segmentOptions, onProgress);
-  const all = [].concat(...parts.values());
-  const auto = plan.stage === "sweep";
-  const refine = auto && plan.sampled ? await request(0, "pool:refinePlan", [all, rows]) : null;
-  const refined = refine ? await refineOnAllRows(request, size, refine, onProgress) : null;
-  return request(0, "pool:finish", [all, auto ? rows : null, refined], { onProgress });
+  const { batch: first, nCols, matrices } = await prepare(request, size, input, segmentOptions, onProgress);
+  // Each worker but 0 loads its copy of the matrix before its first task.
+  const loaded = [Promise.resolve(), ...matrices.map((m, i) => request(i + 1, "pool:load", [m, nCols, segmentOptions], { transfer: [m.buffer] }))];
+  for (let batch = first; batch; ) {
+    const outputs = await runBatch(request, loaded, batch, onProgress);
+    batch = await request(0, "pool:next", [outputs]);
+  }
+  return request(0, "pool:finish", [], { onProgress });
 }
 
 /**
- * Parse and encode in worker 0: `{plan, nCols, matrices}` (a copy of the matrix per other worker).
+ * Parse and encode in worker 0: `{batch, nCols, matrices}`: the job's first batch, a copy of the
+ * matrix per other worker.
  * A long CSV is read in parts, one per worker, and merged by worker 0 (src/ingest/parts.rs);
  * when it is short, or when the parts cannot stand for one read of the file (an error in it, a
  * duplicate id across parts …), worker 0 reads the whole file, which gives the error one read gives.
@@ -56,21 +55,20 @@ async function prepare(request, size, input, segmentOptions, onProgress) {
   return request(0, "pool:prepare", [input, segmentOptions, others], { onProgress: progress });
 }
 
+const WAITING = 0;
+const RUNNING = 1;
+const DONE = 2;
+
 /**
- * Every restart of every k of the plan, each a task for whichever worker is free (every worker
- * but 0 first loads its copy of the matrix); for k: "auto", a k is scored as soon as all its
- * restarts are in. `parts`: k → its restarts' winners in the order they finished; `rows`: the
- * sweep's scored rows.
+ * A batch of the job's tasks (`{stage, k, total, tasks: [{work, after, step}]}`), each run by
+ * whichever worker is free once the tasks it comes `after` are done (their outputs are its
+ * inputs), the first ready in the batch's order; its progress is the batch's stage with the
+ * tasks' steps counted. Resolves with the outputs, in task order.
  */
-async function fitAndScore(request, size, prep, segmentOptions, onProgress) {
-  const { plan, nCols, matrices } = prep;
-  const runs = plan.nRuns;
-  const auto = plan.stage === "sweep";
-  // Bigger k first, so the longest tasks do not come last.
-  const tasks = [];
-  for (const k of [...plan.ks].reverse()) for (let r = 0; r < runs; r++) tasks.push({ op: "fit", k, r });
-  const parts = new Map(plan.ks.map((k) => [k, []]));
-  const rows = [];
+async function runBatch(request, loaded, batch, onProgress) {
+  const { stage, total, tasks } = batch;
+  const outputs = new Array(tasks.length);
+  const state = new Array(tasks.length).fill(WAITING);
   let done = 0;
   let running = 0;
   let failed = null;
@@ -80,29 +78,28 @@ async function fitAndScore(request, size, prep, segmentOptions, onProgress) {
     wake = [];
     for (const f of w) f();
   };
-  report(onProgress, { stage: plan.stage, k: plan.ks[0], done: 0, total: plan.total });
+  const nextReady = () => state.findIndex((s, i) => s === WAITING && tasks[i].after.every((j) => state[j] === DONE));
+  report(onProgress, { stage, k: batch.k, done: 0, total });
 
   async function loop(slot) {
-    if (slot > 0) await request(slot, "pool:load", [matrices[slot - 1], nCols, segmentOptions], { transfer: [matrices[slot - 1].buffer] });
+    await loaded[slot];
     for (;;) {
       if (failed) return;
-      const task = tasks.shift();
-      if (!task) {
+      const i = nextReady();
+      if (i < 0) {
         if (running === 0) return;
-        await new Promise((r) => wake.push(r)); // a running task may add a score task
+        await new Promise((r) => wake.push(r)); // a running task may make another ready
         continue;
       }
+      const task = tasks[i];
+      state[i] = RUNNING;
       running++;
       try {
-        if (task.op === "fit") {
-          const part = await request(slot, "pool:fit", [task.k, task.r, task.r + 1, true]);
-          const mine = parts.get(task.k);
-          mine.push(part);
+        outputs[i] = await request(slot, "pool:run", [task.work, task.after.map((j) => outputs[j])]);
+        state[i] = DONE;
+        if (task.step) {
           done++;
-          report(onProgress, { stage: plan.stage, k: task.k, run: task.r, done, total: plan.total });
-          if (auto && mine.length === runs) tasks.unshift({ op: "score", k: task.k });
-        } else {
-          rows.push(await request(slot, "pool:score", [task.k, parts.get(task.k)]));
+          report(onProgress, { stage, k: task.step.k, run: task.step.run, done, total });
         }
       } catch (e) {
         failed = failed || e;
@@ -112,35 +109,11 @@ async function fitAndScore(request, size, prep, segmentOptions, onProgress) {
       }
     }
   }
+  // Started from the last worker: when every worker is free, worker 0 (which goes on with the
+  // job afterwards) takes a task last.
   const loops = [];
-  for (let slot = 0; slot < size; slot++) loops.push(loop(slot).catch((e) => (failed = failed || e)));
+  for (let slot = loaded.length - 1; slot >= 0; slot--) loops.push(loop(slot).catch((e) => (failed = failed || e)));
   await Promise.all(loops);
   if (failed) throw failed;
-  return { parts, rows };
-}
-
-/**
- * A sampled sweep: the chosen k's best sample solutions (`refine`: {k, starts}) refined on
- * every row, each by whichever worker is free (every worker holds the whole matrix); worker 0
- * then keeps the best of them in their order — what one worker's finish would do alone.
- */
-async function refineOnAllRows(request, size, { k, starts }, onProgress) {
-  const refined = new Array(starts.length);
-  const total = starts.length;
-  let next = 0;
-  let finished = 0;
-  report(onProgress, { stage: "cluster", k, done: 0, total });
-  // The last worker takes the first start: worker 0 is the one that finishes afterwards.
-  const order = Array.from({ length: size }, (_, i) => size - 1 - i);
-  await Promise.all(
-    order.map(async (slot) => {
-      while (next < total) {
-        const i = next++;
-        refined[i] = await request(slot, "pool:refine", [starts[i]]);
-        finished++;
-        report(onProgress, { stage: "cluster", k, run: i, done: finished, total });
-      }
-    }),
-  );
-  return refined;
+  return outputs;
 }
