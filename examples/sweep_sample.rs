@@ -3,7 +3,8 @@
 //! chosen k, the sweep's time, and the silhouette margin of the chosen k over the runner-up.
 //!
 //! cargo run --release --example sweep_sample -- 300000 10000,25000,50000,100000 1,2,3
-use hcp_segments::clustering::sweep::{sweep_k_with, SweepSample};
+use hcp_segments::clustering::sweep::sweep_k_with;
+use hcp_segments::clustering::SweepSample;
 use hcp_segments::clustering::KMeansParams;
 use hcp_segments::ingest::{ingest_csv, IngestOptions};
 use hcp_segments::features::{BlockWeights, FeaturePipeline};

@@ -6,7 +6,8 @@
 
 use crate::clustering::kmeans::{cluster_sizes, Engine, KMeansFit, KMeansParams};
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
-use crate::clustering::sweep::SweepSample;
+use crate::clustering::sweep_sampled::SweepSample;
+use crate::clustering::warm::fit_with_warm_start;
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
@@ -268,13 +269,7 @@ pub(crate) fn segment_warm(
     let mut runner = Runner::new(std::mem::take(&mut encoded.x), options.clone());
     let (fit, k_sweep) = job::run_here(&mut runner, progress)?;
     let (fit, warm_won) = match (warm, options.k) {
-        (Some(labels_of), KChoice::Fixed(k)) => {
-            let x = runner.matrix();
-            match crate::clustering::warm::warm_centroids(x, &labels_of(&encoded.profiles)?, k as usize) {
-                Some(init) => crate::clustering::warm::warm_fit(x, init, &options.kmeans_params(k), fit),
-                None => (fit, false),
-            }
-        }
+        (Some(labels_of), KChoice::Fixed(k)) => fit_with_warm_start(runner.matrix(), &labels_of(&encoded.profiles)?, &options.kmeans_params(k), fit),
         _ => (fit, false),
     };
     let (matrix, sample) = runner.into_parts(k_sweep.as_ref());

@@ -222,7 +222,7 @@ fn write_native_labels_for_the_wasm_comparison() {
 #[test]
 #[cfg(not(target_arch = "wasm32"))] // 20k rows, two sweeps: native only
 fn sampled_sweep_finds_the_planted_personas_like_the_full_sweep() {
-    use hcp_segments::clustering::sweep::SweepSample;
+    use hcp_segments::clustering::SweepSample;
     let u = sample::generate(20_000, 42);
     let run = |s: SweepSample| segment_csv(&u.csv, &SegmentOptions { sweep_sample: s, ..Default::default() }).unwrap();
     let full = run(SweepSample::All);
@@ -253,7 +253,7 @@ fn sampled_sweep_finds_the_planted_personas_like_the_full_sweep() {
 #[test]
 #[cfg(not(target_arch = "wasm32"))] // 3 × 30k rows: native only
 fn sampled_sweep_refined_fit_matches_full_restarts() {
-    use hcp_segments::clustering::sweep::SweepSample;
+    use hcp_segments::clustering::SweepSample;
     for seed in [1, 2, 3] {
         let u = sample::generate(30_000, seed);
         let options = SegmentOptions { seed, sweep_sample: SweepSample::Rows(4000), silhouette_sample: 1000, ..Default::default() };
@@ -273,7 +273,7 @@ fn sampled_sweep_refined_fit_matches_full_restarts() {
 #[test]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn sweep_sample_option_parses_and_rejects_bad_values_by_name() {
-    use hcp_segments::clustering::sweep::SweepSample;
+    use hcp_segments::clustering::SweepSample;
     let o: SegmentOptions = serde_json::from_str(r#"{"sweepSample":"all"}"#).unwrap();
     assert_eq!(o.sweep_sample, SweepSample::All);
     let o: SegmentOptions = serde_json::from_str(r#"{"sweepSample":5000}"#).unwrap();

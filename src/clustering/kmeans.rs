@@ -272,18 +272,20 @@ pub fn finish_fit(
             message: format!("a restart result for k = {} with {} values does not fit k = {k}, {d} columns", best.k, best.centroids.len()),
         });
     }
-    if params.engine == Engine::Fast {
-        let slice = row_major(data);
-        let rows = fast::Rows { data: &slice, n: data.nrows(), d };
-        return Ok(fast::finish(rows, k, Some(best), work));
-    }
-    // The linfa engine's run was labelled and measured this way already.
-    let centroids = Array2::from_shape_vec((k, d), best.centroids)
-        .map_err(|e| SegError::Clustering { message: e.to_string() })?;
-    let (labels, sq_dists) = nearest_centroids(data, centroids.view());
-    let inertia = sq_dists.iter().sum();
-    let sizes = cluster_sizes(&labels, k);
-    Ok(KMeansFit { labels, centroids, inertia, iterations: best.iterations, converged: best.converged, sizes })
+    // Both engines' runs are labelled and measured by the same full scan.
+    let slice = row_major(data);
+    let rows = fast::Rows { data: &slice, n: data.nrows(), d };
+    Ok(fast::finish(rows, k, Some(best), work))
+}
+
+/// Lloyd from given centroids (row-major k × d, from a sample or a previous model) on a matrix
+/// that passed [`check_fit`]: the final centroids, their inertia, the iterations run and
+/// whether the tolerance was reached. Both engines' updates converge to the same fixed points,
+/// so the fast engine's Lloyd (Hamerly bounds) finishes a start for either engine.
+pub fn lloyd_from_start(data: ArrayView2<f64>, params: &KMeansParams, start: Vec<f64>) -> (Vec<f64>, f64, u32, bool) {
+    let slice = row_major(data);
+    let rows = fast::Rows { data: &slice, n: data.nrows(), d: data.ncols() };
+    fast::lloyd_from(rows, start, params, fast::Bounds::Hamerly)
 }
 
 /// One restart: linfa's k-means++ init + first update, then linfa update steps until converged.

@@ -1,11 +1,12 @@
 //! Warm starts for a fixed-k fit (a refresh against a saved model): the label groups' means as
 //! one extra Lloyd start next to the k-means++ restarts; the lower inertia wins.
 
-use crate::clustering::kmeans::{cluster_sizes, nearest_centroids, KMeansParams};
+use super::kmeans::{cluster_sizes, lloyd_from_start, nearest_centroids, KMeansFit, KMeansParams};
+use ndarray::{Array2, ArrayView2};
 
 /// Means of the label groups (row-major k × d); None when a label is out of range or a group is
 /// empty (k-means++ alone then decides).
-pub(crate) fn warm_centroids(x: ndarray::ArrayView2<f64>, labels: &[u32], k: usize) -> Option<Vec<f64>> {
+fn warm_centroids(x: ArrayView2<f64>, labels: &[u32], k: usize) -> Option<Vec<f64>> {
     let d = x.ncols();
     if labels.len() != x.nrows() {
         return None;
@@ -31,28 +32,29 @@ pub(crate) fn warm_centroids(x: ndarray::ArrayView2<f64>, labels: &[u32], k: usi
     Some(sums)
 }
 
-/// Lloyd from the warm-start centroids (the fast engine's Lloyd, whichever engine ran the
-/// restarts: both converge to the same fixed points); keep it only if its inertia is lower
-/// than the restarts' best. Both inertias are computed the same way, by a full scan.
-pub(crate) fn warm_fit(
-    x: ndarray::ArrayView2<f64>,
-    init: Vec<f64>,
-    params: &KMeansParams,
-    best: crate::clustering::kmeans::KMeansFit,
-) -> (crate::clustering::kmeans::KMeansFit, bool) {
-    use crate::clustering::fast::{lloyd_from, Bounds, Rows};
-    let owned = x.as_standard_layout();
-    let Some(slice) = owned.as_slice() else { return (best, false) };
-    let rows = Rows { data: slice, n: x.nrows(), d: x.ncols() };
-    let (centroids, _, iterations, converged) = lloyd_from(rows, init, params, Bounds::Hamerly);
+/// The fixed-k fit `best` (the restarts' winner), or Lloyd from the label groups' means when
+/// that ends with a lower inertia; also says whether the warm start won. `labels` is a label
+/// per row (0..k−1), e.g. the nearest centroid of a previous model; it is not used when a label
+/// is out of range or a group is empty.
+pub(crate) fn fit_with_warm_start(x: ArrayView2<f64>, labels: &[u32], params: &KMeansParams, best: KMeansFit) -> (KMeansFit, bool) {
+    match warm_centroids(x, labels, params.k as usize) {
+        Some(init) => warm_fit(x, init, params, best),
+        None => (best, false),
+    }
+}
+
+/// Lloyd from the warm-start centroids ([`lloyd_from_start`]); keep it only if its inertia is
+/// lower than the restarts' best. Both inertias are computed the same way, by a full scan.
+fn warm_fit(x: ArrayView2<f64>, init: Vec<f64>, params: &KMeansParams, best: KMeansFit) -> (KMeansFit, bool) {
+    let (centroids, _, iterations, converged) = lloyd_from_start(x, params, init);
     let k = params.k as usize;
-    let Ok(centroids) = ndarray::Array2::from_shape_vec((k, x.ncols()), centroids) else { return (best, false) };
+    let Ok(centroids) = Array2::from_shape_vec((k, x.ncols()), centroids) else { return (best, false) };
     let (labels, dists) = nearest_centroids(x, centroids.view());
     let inertia: f64 = dists.iter().sum();
     let best_inertia: f64 = nearest_centroids(x, best.centroids.view()).1.iter().sum();
     if inertia < best_inertia {
         let sizes = cluster_sizes(&labels, k);
-        (crate::clustering::kmeans::KMeansFit { labels, centroids, inertia, iterations, converged, sizes }, true)
+        (KMeansFit { labels, centroids, inertia, iterations, converged, sizes }, true)
     } else {
         (best, false)
     }

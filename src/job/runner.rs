@@ -5,7 +5,8 @@
 use super::{Output, Plan, Work};
 use crate::clustering::kmeans::{best_of_restarts, check_fit, finish_fit, merge_restarts, KMeansFit, RestartBest};
 use crate::clustering::metrics::SampleDistances;
-use crate::clustering::sweep::{choose_k, finish_refined, refine_on_all_rows, refine_start, refine_starts, rule_out_small, score_k, sweep_ks, RULE};
+use crate::clustering::sweep::{choose_k, rule_out_small, score_k, sweep_ks, RULE};
+use crate::clustering::sweep_sampled::{finish_refined, refine_on_all_rows, refine_start, refine_starts};
 use crate::clustering::{KSweep, KSweepRow};
 use crate::error::{Result, SegError};
 use crate::segmentation::{KChoice, Progress, SegmentOptions};
