@@ -42,9 +42,10 @@ pub struct Plan {
     pub sweep_rows: u32,
 }
 
-/// One piece of work ([`Runner::run`]).
+/// One piece of work ([`Runner::run`]). Externally tagged (`{"fit": {k, restart}}`): an
+/// internally tagged enum's deserializer buffers its input, much more code in the wasm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum Work {
     /// Restart `restart` of k-means with `k` clusters, on the sweep's rows (every row for a
     /// fixed k): its solution.
