@@ -110,7 +110,8 @@ cp js/node/index.cjs js/node/index.mjs "$PKG/node/"
 printf 'export const { %s } = api;\n' "$(IFS=,; echo "${ALL_FNS[*]}" | sed 's/,/, /g')" >> "$PKG/node/index.mjs"
 # wasm-bindgen's nodejs output is CommonJS; the package is "type": "module".
 printf '{ "type": "commonjs" }\n' > "$PKG/node/package.json"
-cp js/worker/index.js js/worker/worker.js "$PKG/worker/"
+# The worker entry (index.js), its modules, and the worker script (worker.js).
+cp js/worker/*.js "$PKG/worker/"
 # The CLI: the entry (the bin) and its modules, one per command (cli/), beside node/.
 cp js/cli.js "$PKG/cli.js"
 chmod +x "$PKG/cli.js"

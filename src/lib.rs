@@ -18,6 +18,7 @@ pub mod export;
 pub mod features;
 pub mod guardrails;
 pub mod ingest;
+pub mod job;
 pub mod limits;
 pub mod model;
 pub mod pool;

@@ -1,18 +1,18 @@
 //! The main job: HCP rows in, targetable segments out. Every stage is a call into its module;
 //! this file only sequences them and reports progress.
 //!
-//! read → ingest (roles, validation, exclusions) → features → k-means (fixed k or the k sweep)
+//! read → ingest (roles, validation, exclusions) → features → k-means (the job's tasks: `job`)
 //! → segments ordered by size → members, profiles, names → projection → model.
 
-use crate::clustering::kmeans::{cluster_sizes, fit_kmeans, Engine, KMeansFit, KMeansParams};
+use crate::clustering::kmeans::{cluster_sizes, Engine, KMeansFit, KMeansParams};
 use crate::clustering::params::k_too_large;
 use crate::clustering::metrics::{calinski_harabasz, davies_bouldin, silhouette, silhouette_rows, SampleDistances};
-use crate::clustering::sweep::sweep_k_sized;
-use crate::clustering::sweep_sampled::{refine_on_all_rows, sweep_on_sample, SampledSweep, SweepSample};
+use crate::clustering::sweep_sampled::SweepSample;
 use crate::clustering::warm::fit_with_warm_start;
 use crate::clustering::KSweep;
 use crate::error::{Result, SegError};
 use crate::features::{BlockWeights, FeaturePipeline, Pca2};
+use crate::job::{self, Runner};
 use crate::ingest::{self, Cell, IngestOptions, OnError, ParseReport, Profiles, RawTable, SheetChoice};
 use crate::limits;
 use crate::model::{AssignOptions, Model, ModelSegment, MODEL_FORMAT, MODEL_VERSION};
@@ -263,58 +263,16 @@ pub(crate) fn segment_warm(
     progress: &mut dyn FnMut(&Progress),
     warm: Option<WarmStart>,
 ) -> Result<(SegmentResult, bool)> {
-    let encoded = prepare(input, options, progress)?;
-    let x = encoded.x.view();
-
-    // The k sweep scores every k on the same silhouette sample: its distances are computed once.
-    let mut sample_distances = None;
-    let (fit, k_sweep, warm_won) = match options.k {
-        KChoice::Fixed(k) => {
-            let params = options.kmeans_params(k);
-            // done = 0 marks the start of the stage (progress bars and the bench's stage timings).
-            progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total: params.n_runs });
-            let fit = fit_kmeans(x, &params, &mut |run| {
-                progress(&Progress { stage: "cluster", k: Some(k), run: Some(run), done: run + 1, total: params.n_runs })
-            })?;
-            let (fit, warm_won) = match warm {
-                Some(labels_of) => fit_with_warm_start(x, &labels_of(&encoded.profiles)?, &params, fit),
-                None => (fit, false),
-            };
-            (fit, None, warm_won)
-        }
-        KChoice::Auto(_) => {
-            let [lo, hi] = options.k_range;
-            let base = options.kmeans_params(lo.max(1));
-            let n_k = hi.saturating_sub(lo) + 1;
-            progress(&Progress { stage: "sweep", k: Some(lo), run: None, done: 0, total: n_k * base.n_runs });
-            let mut on_fit = |k: u32, run: u32| {
-                let done = (k - lo) * base.n_runs + run + 1;
-                progress(&Progress { stage: "sweep", k: Some(k), run: Some(run), done, total: n_k * base.n_runs })
-            };
-            match options.sweep_matrix(x) {
-                None => {
-                    let sample = sample_distances.insert(options.sample_distances(x));
-                    let (sweep, fit) = sweep_k_sized(x, lo, hi, &base, sample, options.min_segment_size(), &mut on_fit)?;
-                    (fit, Some(sweep), false)
-                }
-                // Many rows: choose k on a sample, then refine the chosen k's best sample
-                // solutions on every row.
-                Some(xs) => {
-                    let sample = options.sample_distances(xs.view());
-                    let SampledSweep { sweep, starts } =
-                        sweep_on_sample(xs.view(), x.nrows(), lo, hi, &base, &sample, options.min_segment_size(), &mut on_fit)?;
-                    let k = sweep.chosen_k;
-                    let total = starts.len() as u32;
-                    progress(&Progress { stage: "cluster", k: Some(k), run: None, done: 0, total });
-                    let fit = refine_on_all_rows(x, &options.kmeans_params(k), starts, &mut |i| {
-                        progress(&Progress { stage: "cluster", k: Some(k), run: Some(i), done: i + 1, total })
-                    })?;
-                    (fit, Some(sweep), false)
-                }
-            }
-        }
+    let mut encoded = prepare(input, options, progress)?;
+    let mut runner = Runner::new(std::mem::take(&mut encoded.x), options.clone());
+    let (fit, k_sweep) = job::run_here(&mut runner, progress)?;
+    let (fit, warm_won) = match (warm, options.k) {
+        (Some(labels_of), KChoice::Fixed(k)) => fit_with_warm_start(runner.matrix(), &labels_of(&encoded.profiles)?, &options.kmeans_params(k), fit),
+        _ => (fit, false),
     };
-    let (result, _spent) = finish(options, encoded, fit, k_sweep, sample_distances.as_ref(), progress)?;
+    let (matrix, sample) = runner.into_parts(k_sweep.as_ref());
+    encoded.x = matrix;
+    let (result, _spent) = finish(options, encoded, fit, k_sweep, sample.as_ref(), progress)?;
     Ok((result, warm_won))
 }
 

@@ -8,7 +8,11 @@ use hcp_segments::clustering::kmeans::{
 use hcp_segments::clustering::KSweepRow;
 use hcp_segments::features::{BlockWeights, FeaturePipeline};
 use hcp_segments::ingest::{ingest_csv, IngestOptions};
+use hcp_segments::clustering::sweep::sweep_k_sized;
+use hcp_segments::clustering::sweep_sampled::{refine_on_all_rows, sweep_on_sample, SampledSweep};
+use hcp_segments::job::Output;
 use hcp_segments::pool::Session;
+use hcp_segments::segmentation::{finish, prepare};
 use hcp_segments::clustering::SweepSample;
 use hcp_segments::segmentation::AutoK;
 use hcp_segments::{sample, segment, Input, KChoice, SegmentOptions, SegmentResult};
@@ -152,6 +156,33 @@ fn pooled_with(csv: &str, options: &SegmentOptions, workers: usize, spread_refin
         _ => None,
     };
     first.finish(parts, rows, refined, &mut |_| {}).unwrap().0
+}
+
+/// The job's batches played over `workers` sessions: worker 0 hands them out and finishes; of
+/// the tasks ready, the last in the batch runs first (an order the sequential call never uses),
+/// on the workers in turn; the outputs go back in task order.
+fn pooled_job(csv: &str, options: &SegmentOptions, workers: usize) -> SegmentResult {
+    let mut first = Session::prepare(Input::Csv(csv.to_string()), options.clone(), &mut |_| {}).unwrap();
+    let matrix = first.matrix().to_owned();
+    let mut others: Vec<Session> = (1..workers)
+        .map(|_| Session::from_matrix(matrix.as_slice().unwrap().to_vec(), matrix.ncols(), options.clone()).unwrap())
+        .collect();
+    let mut outputs = Vec::new();
+    let mut turn = 0;
+    while let Some(batch) = first.next_batch(outputs).unwrap() {
+        let mut done: Vec<Option<Output>> = vec![None; batch.tasks.len()];
+        let ready = |done: &[Option<Output>], i: usize| done[i].is_none() && batch.tasks[i].after.iter().all(|&j| done[j as usize].is_some());
+        while let Some(i) = (0..batch.tasks.len()).rev().find(|&i| ready(&done, i)) {
+            let task = &batch.tasks[i];
+            let inputs = task.after.iter().map(|&j| done[j as usize].clone().unwrap()).collect();
+            let w = turn % workers;
+            turn += 1;
+            let s = if w == 0 { &mut first } else { &mut others[w - 1] };
+            done[i] = Some(s.run(task.work.clone(), inputs).unwrap());
+        }
+        outputs = done.into_iter().map(Option::unwrap).collect();
+    }
+    first.finish_job(&mut |_| {}).unwrap().0
 }
 
 fn same_result(a: &SegmentResult, b: &SegmentResult, what: &str) {
@@ -305,5 +336,53 @@ fn plan_raises_the_errors_segment_raises_and_lists_its_ks() {
             }
             (a, b) => panic!("n {n} k {k:?}: segment {:?} vs plan {:?}", a.err(), b.err()),
         }
+    }
+}
+
+/// The job's tasks run over any number of workers, in another order: `segment`'s result.
+#[test]
+fn the_job_over_a_pool_equals_segment() {
+    let auto = KChoice::Auto(AutoK::Auto);
+    let csv = sample::generate_csv(3000, 42);
+    for (k, seed, sweep_sample) in [(KChoice::Fixed(6), 3, SweepSample::default()), (auto, 42, SweepSample::default()), (auto, 7, SweepSample::Rows(1000))] {
+        let options = SegmentOptions { k, seed, silhouette_sample: 500, sweep_sample, ..Default::default() };
+        let sequential = segment(Input::Csv(csv.clone()), &options, &mut |_| {}).unwrap();
+        for workers in [1, 2, 3] {
+            same_result(&pooled_job(&csv, &options, workers), &sequential, &format!("k {k:?} seed {seed} {sweep_sample:?} workers {workers}"));
+        }
+    }
+}
+
+/// `segment` (the job's tasks run in place) against the clustering module's own sequential
+/// loops — `fit_kmeans`, `sweep_k_sized`, `sweep_on_sample` then `refine_on_all_rows` — on the
+/// same encoded rows, finished alike.
+#[test]
+fn segment_equals_the_sequential_clustering_loops() {
+    let auto = KChoice::Auto(AutoK::Auto);
+    let csv = sample::generate_csv(3000, 42);
+    for (k, sweep_sample) in [(KChoice::Fixed(5), SweepSample::default()), (auto, SweepSample::default()), (auto, SweepSample::Rows(1000))] {
+        let options = SegmentOptions { k, seed: 7, silhouette_sample: 500, sweep_sample, ..Default::default() };
+        let encoded = prepare(Input::Csv(csv.clone()), &options, &mut |_| {}).unwrap();
+        let x = encoded.x.clone();
+        let [lo, hi] = options.k_range;
+        let (base, min_size) = (options.kmeans_params(lo), options.min_segment_size());
+        let (fit, sweep, sample) = match (k, options.sweep_matrix(x.view())) {
+            (KChoice::Fixed(k), _) => (fit_kmeans(x.view(), &options.kmeans_params(k), &mut |_| {}).unwrap(), None, None),
+            (_, None) => {
+                let sample = options.sample_distances(x.view());
+                let (sweep, fit) = sweep_k_sized(x.view(), lo, hi, &base, &sample, min_size, &mut |_, _| {}).unwrap();
+                (fit, Some(sweep), Some(sample))
+            }
+            (_, Some(xs)) => {
+                let sample = options.sample_distances(xs.view());
+                let SampledSweep { sweep, starts } = sweep_on_sample(xs.view(), x.nrows(), lo, hi, &base, &sample, min_size, &mut |_, _| {}).unwrap();
+                let fit = refine_on_all_rows(x.view(), &options.kmeans_params(sweep.chosen_k), starts, &mut |_| {}).unwrap();
+                (fit, Some(sweep), None)
+            }
+        };
+        let expected = finish(&options, encoded, fit, sweep, sample.as_ref(), &mut |_| {}).unwrap().0;
+        let what = format!("k {k:?} {sweep_sample:?}");
+        assert_eq!(expected.k_sweep.as_ref().map(|s| s.sampled), match k { KChoice::Fixed(_) => None, _ => Some(sweep_sample != SweepSample::default()) }, "{what}");
+        same_result(&segment(Input::Csv(csv.clone()), &options, &mut |_| {}).unwrap(), &expected, &what);
     }
 }

@@ -6,7 +6,7 @@
 // (worker → main): {type:"progress", id, progress} | {type:"result", id, result} |
 // {type:"error", id, error:{name, message, code, line, column, stack}}
 //
-// Methods "pool:*" are one worker's part of a segment() split over the pool (index.js): this
+// Methods "pool:*" are one worker's part of a segment() split over the pool (pooled-segment.js): this
 // worker holds at most one PoolSession (src/wasm/pool.rs, internal, not in the typed API).
 import * as api from "../web/index.js";
 import * as segmentBindings from "../web/hcp_segments.js";
@@ -153,13 +153,13 @@ function release() {
 const SESSIONLESS = new Set(["pool:prepare", "pool:load", "pool:readFirst", "pool:readPart"]);
 const WITH_PROGRESS = new Set(["pool:prepare", "pool:finish", "pool:readFirst", "pool:merge"]);
 
-// What pool:prepare and pool:merge answer: the plan, and `copies` copies of the encoded matrix
-// for the other workers.
+// What pool:prepare and pool:merge answer: the job's first batch (or the error segment() raises
+// before clustering), and `copies` copies of the encoded matrix for the other workers.
 function prepared(copies) {
-  const plan = session.plan();
+  const batch = session.nextBatch([]);
   const matrices = [];
   for (let i = 0; i < copies; i++) matrices.push(session.matrix());
-  return { plan, nCols: session.nCols(), matrices };
+  return { batch, nCols: session.nCols(), matrices };
 }
 
 // The methods that start a session take the bindings whose PoolSession to use (see withEngine).
@@ -190,24 +190,17 @@ const pool = {
     session = bindings.PoolSession.fromMatrix(matrix, nCols, options);
     return null;
   },
-  // onSweep: on the sweep's rows (a sample when sweepSample applies); false: on every row.
-  "pool:fit"(k, start, end, onSweep) {
-    return session.fitRestarts(k, start, end, !!onSweep);
+  // The job (src/job/): worker 0 hands out its batches of tasks; any worker runs any task.
+  "pool:next"(outputs) {
+    return session.nextBatch(outputs);
   },
-  "pool:score"(k, parts) {
-    return session.score(k, parts);
-  },
-  // With a sampled sweep: {k, starts} to refine on every row, or null.
-  "pool:refinePlan"(parts, rows) {
-    return session.refinePlan(parts, rows);
-  },
-  "pool:refine"(start) {
-    return session.refine(start);
+  "pool:run"(work, inputs) {
+    return session.run(work, inputs);
   },
   // The session is released after the result is posted (onmessage's finally): freeing a
   // million parsed rows is a wait the page need not sit through.
-  "pool:finish"(parts, rows, refined, onProgress) {
-    return session.finish(parts, rows, refined, onProgress);
+  "pool:finish"(onProgress) {
+    return session.finish(onProgress);
   },
 };
 

@@ -6,10 +6,9 @@
 use super::decode::{decode_input, decode_options, int_arg, text_or_bytes, TextOrBytes};
 use super::errors::{to_js_error, JsResult};
 use super::{segment_result_to_js_with, set, to_js};
-use crate::clustering::kmeans::RestartBest;
-use crate::clustering::KSweepRow;
 use crate::ingest::csv::Span;
 use crate::ingest::parts::{wire, PartRead};
+use crate::job::{Output, Work};
 use crate::pool::Session;
 use crate::segmentation::{self, Progress, SegmentOptions, SegmentResult};
 use crate::segments::Assignment;
@@ -34,6 +33,10 @@ fn progress_fn(on_progress: &Option<Function>) -> impl FnMut(&Progress) + '_ {
             let _ = f.call1(&JsValue::NULL, &v);
         }
     }
+}
+
+fn finished() -> JsValue {
+    to_js_error(SegError::Clustering { message: "the pool session is finished".into() })
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> JsResult<T> {
@@ -116,7 +119,11 @@ impl PoolSession {
     }
 
     fn session(&self) -> JsResult<&Session> {
-        self.inner.as_ref().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))
+        self.inner.as_ref().ok_or_else(finished)
+    }
+
+    fn session_mut(&mut self) -> JsResult<&mut Session> {
+        self.inner.as_mut().ok_or_else(finished)
     }
 
     /// A copy of the encoded matrix (row-major), to hand to another worker.
@@ -133,60 +140,30 @@ impl PoolSession {
         Ok(self.session()?.matrix().ncols() as u32)
     }
 
-    /// `{ks, nRuns, stage, total}`, or the error `segment` would throw before clustering.
-    pub fn plan(&self) -> JsResult<JsValue> {
-        to_js(&self.session()?.plan().map_err(to_js_error)?)
-    }
-
-    /// Restarts `start..end` of k: `{k, restart, inertia, centroids, iterations, converged}`.
-    /// `onSweep`: on the sweep's (possibly sampled) rows; false: on every row.
-    #[wasm_bindgen(js_name = fitRestarts)]
-    pub fn fit_restarts(&self, k: JsValue, start: JsValue, end: JsValue, on_sweep: bool) -> JsResult<JsValue> {
-        let k = int_arg(&k, "k", 1, u32::MAX as u64)? as u32;
-        let start = int_arg(&start, "start", 0, u32::MAX as u64)? as u32;
-        let end = int_arg(&end, "end", 0, u32::MAX as u64)? as u32;
-        to_js(&self.session()?.fit_restarts(k, start, end, on_sweep).map_err(to_js_error)?)
-    }
-
-    /// The sweep row of k from the winners of all its shares.
-    pub fn score(&mut self, k: JsValue, parts: JsValue) -> JsResult<JsValue> {
-        let k = int_arg(&k, "k", 1, u32::MAX as u64)? as u32;
-        let parts: Vec<RestartBest> = from_js(parts, "parts")?;
-        let session = self.inner.as_mut().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))?;
-        to_js(&session.score(k, parts).map_err(to_js_error)?)
-    }
-
-    /// With a sampled sweep: `{k, starts}`, the chosen k and the sample solutions to refine on
-    /// every row (in order); null when there is nothing to refine.
-    #[wasm_bindgen(js_name = refinePlan)]
-    pub fn refine_plan(&self, parts: JsValue, rows: JsValue) -> JsResult<JsValue> {
-        let parts: Vec<RestartBest> = from_js(parts, "parts")?;
-        let rows: Vec<KSweepRow> = from_js(rows, "rows")?;
-        match self.session()?.refine_plan(parts, rows).map_err(to_js_error)? {
+    /// The job's next batch of tasks (`crate::job::Batch`: `{stage, k, total, tasks: [{work,
+    /// after, step}]}`) given the outputs of the batch before (in its task order; `[]` at first),
+    /// or null when every task is done (then `finish`). Only in the session that parsed.
+    #[wasm_bindgen(js_name = nextBatch)]
+    pub fn next_batch(&mut self, outputs: JsValue) -> JsResult<JsValue> {
+        let outputs: Vec<Output> = from_js(outputs, "outputs")?;
+        match self.session_mut()?.next_batch(outputs).map_err(to_js_error)? {
+            Some(batch) => to_js(&batch),
             None => Ok(JsValue::NULL),
-            Some((k, starts)) => {
-                let out = Object::new();
-                set(&out, "k", &JsValue::from_f64(k as f64))?;
-                set(&out, "starts", &to_js(&starts)?)?;
-                Ok(out.into())
-            }
         }
     }
 
-    /// One of `refinePlan`'s starts refined on every row (any worker of the pool).
-    pub fn refine(&self, start: JsValue) -> JsResult<JsValue> {
-        let start: RestartBest = from_js(start, "start")?;
-        to_js(&self.session()?.refine(start).map_err(to_js_error)?)
+    /// One task's work (a batch task's `work`) given the outputs of its `after` tasks: its output.
+    pub fn run(&mut self, work: JsValue, inputs: JsValue) -> JsResult<JsValue> {
+        let work: Work = from_js(work, "work")?;
+        let inputs: Vec<Output> = from_js(inputs, "inputs")?;
+        to_js(&self.session_mut()?.run(work, inputs).map_err(to_js_error)?)
     }
 
-    /// The `segment` result (only in the session that parsed). Ends the session. `refined`:
-    /// `refinePlan`'s starts refined (in its order), or null to refine them here.
-    pub fn finish(&mut self, parts: JsValue, rows: JsValue, refined: JsValue, on_progress: Option<Function>) -> JsResult<JsValue> {
-        let parts: Vec<RestartBest> = from_js(parts, "parts")?;
-        let rows: Option<Vec<KSweepRow>> = if rows.is_null() || rows.is_undefined() { None } else { Some(from_js(rows, "rows")?) };
-        let refined: Option<Vec<RestartBest>> = if refined.is_null() || refined.is_undefined() { None } else { Some(from_js(refined, "refined")?) };
-        let session = self.inner.take().ok_or_else(|| to_js_error(SegError::Clustering { message: "the pool session is finished".into() }))?;
-        let (result, spent) = session.finish(parts, rows, refined, &mut progress_fn(&on_progress)).map_err(to_js_error)?;
+    /// The `segment` result once every batch is done (only in the session that parsed). Ends
+    /// the session.
+    pub fn finish(&mut self, on_progress: Option<Function>) -> JsResult<JsValue> {
+        let session = self.inner.take().ok_or_else(finished)?;
+        let (result, spent) = session.finish_job(&mut progress_fn(&on_progress)).map_err(to_js_error)?;
         let js = packed_result(&result);
         self.spent = Some((result, spent));
         js

@@ -1,0 +1,225 @@
+// The pool of module Web Workers behind createSegmenter(): one wasm instance each. Calls are
+// queued and run one at a time; aborting one call (which terminates every worker at once) never
+// disturbs the others: the next call lazily starts fresh workers. segment() with two workers or
+// more is split over them (pooled-segment.js); every other call runs on worker 0.
+//
+// Workers are created with `new Worker(new URL("./worker.js", import.meta.url), {type:"module"})`
+// so Vite and webpack 5 find the file and bundle it (with the wasm it loads).
+import { tierUpSample } from "./input.js";
+import { segmentOverPool } from "./pooled-segment.js";
+import { abortError, codedError, report, reviveError, revive, yieldToPage } from "./results.js";
+
+const MAX_WORKERS = 64;
+const TEXT_SLICE = 1 << 22; // UTF-16 code units per message (8 MB)
+const BYTES_SLICE = 1 << 23; // bytes per message, for CSV given as UTF-8 bytes
+// Methods whose first argument may be CSV as UTF-8 bytes (decode.rs): bytes go as bytes, the
+// cheapest way into the wasm (a copy). A string has to be converted to UTF-8 on the way in,
+// which costs about as much whether by wasm-bindgen's loop or TextEncoder.
+const BYTES_INPUT = new Set(["segment", "pool:prepare", "pool:readFirst", "pool:readPart", "aggregateEvents", "inspect", "readAssignments"]);
+
+/** Pool size: `workers` if given, else min(navigator.hardwareConcurrency, 4); at least 1. */
+function poolSize(workers) {
+  if (workers === undefined) {
+    const cores = typeof navigator !== "undefined" && Number.isInteger(navigator.hardwareConcurrency) ? navigator.hardwareConcurrency : 1;
+    return Math.max(1, Math.min(cores, 4));
+  }
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw codedError("INVALID_OPTION", `hcp-segments: workers must be a whole number from 1 to ${MAX_WORKERS}, got ${workers}`);
+  }
+  return workers;
+}
+
+const urlOption = (value) => (value === undefined ? undefined : String(value));
+
+export class Pool {
+  /** `options`: createSegmenter's (`workers`, `wasmUrl`, `toolsWasmUrl`, `workbooksWasmUrl`). */
+  constructor(options = {}) {
+    /** Where the workers load each wasm module from (undefined: beside the package's files). */
+    this.wasmUrl = urlOption(options.wasmUrl);
+    this.toolsWasmUrl = urlOption(options.toolsWasmUrl);
+    this.workbooksWasmUrl = urlOption(options.workbooksWasmUrl);
+    this.size = poolSize(options.workers);
+    /** One slot per worker: its Worker once a call needed it, null before and after a kill. */
+    this.workers = new Array(this.size).fill(null);
+    /** Requests sent to a worker and not answered yet: id → {slot, resolve, reject, onProgress}. */
+    this.requests = new Map();
+    this.nextId = 1;
+    /** The call running (an entry made by `call`), and the calls waiting for it, in order. */
+    this.current = null;
+    this.queue = [];
+    this.disposed = false;
+  }
+
+  /** The worker in `slot`, started (and its wasm loading) if it is not running. */
+  worker(slot) {
+    if (!this.workers[slot]) this.workers[slot] = this.startWorker(slot);
+    return this.workers[slot];
+  }
+
+  startWorker(slot) {
+    const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: `hcp-segments-${slot}` });
+    w.onmessage = (event) => {
+      const msg = event.data;
+      const req = this.requests.get(msg.id);
+      if (!req) return;
+      if (msg.type === "progress") {
+        report(req.onProgress, msg.progress);
+        return;
+      }
+      this.requests.delete(msg.id);
+      if (msg.type === "result") revive(msg.result).then(req.resolve, req.reject);
+      else req.reject(reviveError(msg.error));
+    };
+    // A failed module load or an uncaught error inside the worker: fail its requests, drop the
+    // worker; the next request to this slot starts a fresh one.
+    w.onerror = (event) => {
+      event.preventDefault?.();
+      this.killWorker(slot, codedError("WASM_LOAD_FAILED", `hcp-segments worker failed: ${event.message || "could not start the worker"}`));
+    };
+    w.postMessage({ type: "warm", wasmUrl: this.wasmUrl });
+    return w;
+  }
+
+  /** Terminate the worker in `slot` (its computation stops at once, its memory is freed) and fail its requests. */
+  killWorker(slot, reason) {
+    if (this.workers[slot]) {
+      this.workers[slot].terminate();
+      this.workers[slot] = null;
+    }
+    for (const [id, req] of this.requests) {
+      if (req.slot === slot) {
+        this.requests.delete(id);
+        req.reject(reason);
+      }
+    }
+  }
+
+  killAll(reason) {
+    for (let slot = 0; slot < this.size; slot++) this.killWorker(slot, reason);
+  }
+
+  /** Before a long CSV, the first `n` workers warm their wasm up (worker.js: tierUp) on its first rows. */
+  tierUp(input, segmentOptions, n) {
+    const sample = tierUpSample(input);
+    if (!sample) return;
+    const options = segmentOptions && typeof segmentOptions === "object" ? segmentOptions : {};
+    for (let slot = 0; slot < n; slot++) this.worker(slot).postMessage({ type: "tierUp", wasmUrl: this.wasmUrl, sample, options });
+  }
+
+  /** One request to one worker; resolves with its result. */
+  request(slot, method, args, { transfer = [], onProgress } = {}) {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.requests.set(id, { slot, resolve, reject, onProgress });
+      this.post(slot, id, method, args, transfer, !!onProgress);
+    });
+  }
+
+  // A long input goes in slices, one message per task: cloning 100 MB of text in one
+  // postMessage blocks the page's main thread for a noticeable time. The worker joins them back.
+  async post(slot, id, method, args, transfer, progress) {
+    const w = this.worker(slot);
+    const first = args[0];
+    const aborted = () => this.workers[slot] !== w || !this.requests.has(id);
+    if (typeof first === "string" && first.length > TEXT_SLICE) {
+      for (let at = 0; at < first.length; at += TEXT_SLICE) {
+        w.postMessage({ type: "text", id, text: first.slice(at, at + TEXT_SLICE) });
+        await yieldToPage();
+        if (aborted()) return;
+      }
+      args = [{ textSlices: id }, ...args.slice(1)];
+    } else if (BYTES_INPUT.has(method) && (first instanceof Uint8Array || first instanceof ArrayBuffer) && first.byteLength > BYTES_SLICE) {
+      // Copied slice by slice (the caller's buffer stays theirs), each copy transferred.
+      const bytes = first instanceof ArrayBuffer ? new Uint8Array(first) : first;
+      for (let at = 0; at < bytes.length; at += BYTES_SLICE) {
+        const part = bytes.slice(at, at + BYTES_SLICE);
+        w.postMessage({ type: "text", id, text: part }, [part.buffer]);
+        await yieldToPage();
+        if (aborted()) return;
+      }
+      args = [{ textSlices: id }, ...args.slice(1)];
+    } else if (BYTES_INPUT.has(method) && first instanceof Uint8Array && first.byteLength !== first.buffer.byteLength) {
+      // A view on part of a buffer (a part of a file): cloning it would copy the whole buffer.
+      args = [Uint8Array.prototype.slice.call(first), ...args.slice(1)];
+    }
+    const { wasmUrl, toolsWasmUrl, workbooksWasmUrl } = this;
+    w.postMessage({ type: "call", id, method, args, wasmUrl, toolsWasmUrl, workbooksWasmUrl, progress }, transfer);
+  }
+
+  /**
+   * A public method's call, queued behind the call running: resolves with its result, or
+   * rejects with its error, an AbortError when `callOptions.signal` aborts, or DISPOSED.
+   */
+  call(method, args, callOptions, transfer = []) {
+    const { onProgress, signal } = callOptions || {};
+    if (this.disposed) return Promise.reject(codedError("DISPOSED", "hcp-segments: the segmenter was disposed"));
+    if (signal && signal.aborted) return Promise.reject(abortError(signal));
+    return new Promise((resolve, reject) => {
+      const pooled = method === "segment" && this.size > 1;
+      const single = () => {
+        // A pool of one: its segment() is one long call, which the warm-up speeds up as well.
+        if (method === "segment") this.tierUp(args[0], args[1], 1);
+        return this.request(0, method, args, { transfer, onProgress });
+      };
+      const entry = {
+        pooled,
+        run: pooled ? () => segmentOverPool(this, entry, args[0], args[1], onProgress) : single,
+        resolve,
+        reject,
+        settle: () => {},
+      };
+      if (signal) {
+        const onAbort = () => {
+          if (this.current === entry) {
+            this.current = null;
+            this.killAll(abortError(signal)); // stops the computation at once, in every worker
+          } else {
+            const i = this.queue.indexOf(entry);
+            if (i >= 0) this.queue.splice(i, 1);
+          }
+          entry.settle();
+          reject(abortError(signal));
+          this.pump();
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        entry.settle = () => signal.removeEventListener("abort", onAbort);
+      }
+      this.queue.push(entry);
+      this.pump();
+    });
+  }
+
+  /** Start the next queued call when none is running. */
+  pump() {
+    if (this.current || this.disposed || this.queue.length === 0) return;
+    const entry = (this.current = this.queue.shift());
+    entry.run().then(
+      (result) => this.finish(entry, () => entry.resolve(result)),
+      (error) => this.finish(entry, () => entry.reject(error)),
+    );
+  }
+
+  finish(entry, settle) {
+    if (this.current !== entry) return; // aborted or disposed meanwhile: already settled
+    this.current = null;
+    if (entry.pooled) for (const w of this.workers) w?.postMessage({ type: "release" });
+    entry.settle();
+    settle();
+    this.pump();
+  }
+
+  /** Terminate every worker; the call running and those queued reject with DISPOSED. */
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    const err = codedError("DISPOSED", "hcp-segments: the segmenter was disposed");
+    this.killAll(err);
+    const pending = this.current ? [this.current, ...this.queue] : [...this.queue];
+    this.current = null;
+    this.queue.length = 0;
+    for (const entry of pending) {
+      entry.settle();
+      entry.reject(err);
+    }
+  }
+}
