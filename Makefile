@@ -32,8 +32,8 @@ setup:
 	scripts/setup.sh
 
 # pkg/ and the tarball are rebuilt only when a source changed, so `make test` builds them once.
-SOURCES := $(shell find src js -type f 2>/dev/null) Cargo.toml $(wildcard Cargo.lock README.md) \
-           scripts/build-wasm.sh $(wildcard scripts/assemble-*.mjs)
+SOURCES := $(shell find src js -type f 2>/dev/null) Cargo.toml $(wildcard Cargo.lock) \
+           LICENSE-MIT LICENSE-APACHE scripts/build-wasm.sh $(wildcard scripts/assemble-*.mjs)
 
 pkg/package.json: $(SOURCES) | setup
 	scripts/build-wasm.sh

@@ -122,8 +122,9 @@ node scripts/assemble-types.mjs js/types.d.ts "$PKG"
 
 # --- package.json -----------------------------------------------------------------------------
 node scripts/assemble-package-json.mjs "$VERSION" > "$PKG/package.json"
-[ -f README.md ] && cp README.md "$PKG/README.md"
-for f in LICENSE LICENSE-MIT LICENSE-APACHE; do [ -f "$f" ] && cp "$f" "$PKG/"; done
+# The README written for the package's users (the root README.md is the developers').
+cp js/README.md "$PKG/README.md"
+cp LICENSE-MIT LICENSE-APACHE "$PKG/"
 
 log "pkg/ assembled (hcp-segments@$VERSION):"
 # Issue 4's size target is for the first download: the segmentation module under 300 KB gzip.
