@@ -119,6 +119,10 @@ cp -r js/cli "$PKG/cli"
 # --- types: one source (js/types.d.ts), one self-contained file per entry point --------------
 # Value declarations are the `export declare function` lines; everything else is shared types.
 node scripts/assemble-types.mjs js/types.d.ts "$PKG"
+# TypeScript's older `moduleResolution: node` (node10) ignores the exports map and looks for
+# `<subpath>/index.d.ts`: point it at the same declarations.
+printf 'export * from "../index.js";\n' > "$PKG/web/index.d.ts"
+printf 'export * from "../index.cjs";\n' > "$PKG/node/index.d.ts"
 
 # --- package.json -----------------------------------------------------------------------------
 node scripts/assemble-package-json.mjs "$VERSION" > "$PKG/package.json"
