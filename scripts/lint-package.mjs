@@ -52,7 +52,8 @@ function attw(label, args) {
     encoding: "utf8",
   });
   if (r.error) throw r.error;
-  if (r.status !== 0) {
+  // attw exits 0 on a package without any types; for this package that is a failure.
+  if (r.status !== 0 || /does not contain types/.test(r.stdout)) {
     failed = true;
     console.error(`[lint-package] attw (${label}) reported problems:\n${r.stdout}${r.stderr}`);
   } else {

@@ -1,8 +1,9 @@
 // The packed tarball as the registry shows it: licence files and fields, where the project
 // lives, and a README written for the package's users whose links work on the registry's page.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ROOT, tarballPath } from "./helpers.mjs";
@@ -59,5 +60,17 @@ describe("the package as the registry shows it", () => {
       assert.ok(existsSync(file), `${link}: ${m[1]} is not in the repository`);
       if (m[2]) assert.ok(anchors(readFileSync(file, "utf8")).includes(m[2]), `${link}: no heading #${m[2]} in ${m[1]}`);
     }
+  });
+
+  test("lint-package fails on what publint or attw finds (a package whose types are missing)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hcp-lint-"));
+    const broken = { name: "broken", version: "1.0.0", type: "module", exports: { ".": { types: "./index.d.ts", default: "./index.js" } } };
+    writeFileSync(join(dir, "package.json"), JSON.stringify(broken));
+    writeFileSync(join(dir, "index.js"), "export const x = 1;\n");
+    const name = execFileSync("npm", ["pack", "--silent"], { cwd: dir, encoding: "utf8" }).trim().split("\n").pop();
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/lint-package.mjs"), join(dir, name)], { encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /publint: \d+ message/);
+    assert.match(r.stderr, /attw \(every entry point, every rule\) reported problems/);
   });
 });
