@@ -9,7 +9,8 @@
 #   make demo      the CLI on the bundled sample universe (5,000 HCPs, seed 42): segments,
 #                  stability, test cells, budget plan; then demo-page
 #   make test      every test: native, wasm (Node + headless Chromium), JS on the packed
-#                  tarball, types, examples, page e2e, the package and the page in three engines
+#                  tarball (and publint + attw on it), types, examples, page e2e, the package
+#                  and the page in three engines
 #   make test-browsers  the package suite and the page's main journey in Chromium, Firefox ESR
 #                  and WebKitGTK (W3C WebDriver), each compared with Node (HCP_ENGINES=webkit,...)
 SHELL := bash
@@ -22,8 +23,8 @@ SAMPLE_N ?= 5000
 SAMPLE_SEED ?= 42
 
 .PHONY: help setup wasm package demo demo-cli demo-page test test-native test-wasm \
-        test-wasm-node test-wasm-browser test-js test-types test-examples test-e2e test-browsers \
-        bench clean
+        test-wasm-node test-wasm-browser test-js lint-package test-types test-examples test-e2e \
+        test-browsers bench clean
 
 help:
 	@awk '/^$$/ { exit } /^#/ { sub(/^# ?/, ""); print }' Makefile
@@ -32,8 +33,8 @@ setup:
 	scripts/setup.sh
 
 # pkg/ and the tarball are rebuilt only when a source changed, so `make test` builds them once.
-SOURCES := $(shell find src js -type f 2>/dev/null) Cargo.toml $(wildcard Cargo.lock README.md) \
-           scripts/build-wasm.sh $(wildcard scripts/assemble-*.mjs)
+SOURCES := $(shell find src js -type f 2>/dev/null) Cargo.toml $(wildcard Cargo.lock) \
+           LICENSE-MIT LICENSE-APACHE scripts/build-wasm.sh $(wildcard scripts/assemble-*.mjs)
 
 pkg/package.json: $(SOURCES) | setup
 	scripts/build-wasm.sh
@@ -91,9 +92,14 @@ test-wasm-node: setup
 test-wasm-browser: setup
 	scripts/test-wasm.sh browser
 
-# JS tests against the packed tarball installed into a fresh temp project (node --test).
-test-js: package
+# JS tests against the packed tarball installed into a fresh temp project (node --test), after
+# the tarball's lint.
+test-js: package lint-package
 	node --test --test-reporter=spec tests/js/
+
+# publint and @arethetypeswrong/cli on the packed tarball: any message fails (offline).
+lint-package: package
+	node scripts/lint-package.mjs $(TARBALL)
 
 test-types: package
 	scripts/test-types.sh

@@ -2,12 +2,19 @@
 const version = process.argv[2];
 if (!version) throw new Error("usage: assemble-package-json.mjs VERSION");
 
+// Where the source, the docs and the issue tracker live: the package README's links point
+// under it, so they work on the registry's page. Cargo.toml's `repository` repeats it.
+const REPOSITORY = "https://github.com/hcp-segments/hcp-segments";
+
 const pkg = {
   name: "hcp-segments",
   version,
   description:
     "Segment healthcare professionals by engagement with k-means, entirely in the browser (Rust + WebAssembly). No network, no telemetry.",
   license: "MIT OR Apache-2.0",
+  repository: { type: "git", url: `git+${REPOSITORY}.git` },
+  homepage: `${REPOSITORY}#readme`,
+  bugs: { url: `${REPOSITORY}/issues` },
   keywords: ["segmentation", "k-means", "kmeans", "clustering", "webassembly", "wasm", "hcp", "pharma", "gdpr"],
   type: "module",
   main: "./node/index.cjs",
@@ -48,6 +55,7 @@ const pkg = {
     "web/hcp_segments_workbooks.js",
     "web/hcp_segments_workbooks_bg.wasm",
     "web/index.js",
+    "web/index.d.ts",
     "node/hcp_segments.js",
     "node/hcp_segments_bg.wasm",
     "node/hcp_segments_tools.js",
@@ -55,6 +63,7 @@ const pkg = {
     "node/hcp_segments_workbooks.js",
     "node/hcp_segments_workbooks_bg.wasm",
     "node/index.cjs",
+    "node/index.d.ts",
     "node/index.mjs",
     "node/package.json",
     "worker/",
@@ -62,6 +71,9 @@ const pkg = {
     "index.d.cts",
     "cli.js",
     "cli/",
+    "README.md",
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
   ],
   // The worker script runs for its effect (it installs onmessage); everything else is pure.
   sideEffects: ["./worker/worker.js", "./cli.js"],

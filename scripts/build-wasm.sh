@@ -120,11 +120,16 @@ cp -r js/cli "$PKG/cli"
 # --- types: one source (js/types.d.ts), one self-contained file per entry point --------------
 # Value declarations are the `export declare function` lines; everything else is shared types.
 node scripts/assemble-types.mjs js/types.d.ts "$PKG"
+# TypeScript's older `moduleResolution: node` (node10) ignores the exports map and looks for
+# `<subpath>/index.d.ts`: point it at the same declarations.
+printf 'export * from "../index.js";\n' > "$PKG/web/index.d.ts"
+printf 'export * from "../index.cjs";\n' > "$PKG/node/index.d.ts"
 
 # --- package.json -----------------------------------------------------------------------------
 node scripts/assemble-package-json.mjs "$VERSION" > "$PKG/package.json"
-[ -f README.md ] && cp README.md "$PKG/README.md"
-for f in LICENSE LICENSE-MIT LICENSE-APACHE; do [ -f "$f" ] && cp "$f" "$PKG/"; done
+# The README written for the package's users (the root README.md is the developers').
+cp js/README.md "$PKG/README.md"
+cp LICENSE-MIT LICENSE-APACHE "$PKG/"
 
 log "pkg/ assembled (hcp-segments@$VERSION):"
 # Issue 4's size target is for the first download: the segmentation module under 300 KB gzip.

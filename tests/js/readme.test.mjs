@@ -1,5 +1,5 @@
-// Every code block in README.md and docs/package.md runs against the packed tarball, so the
-// docs stay true. A block's runner comes from an HTML comment right before its fence:
+// Every code block in README.md, docs/package.md and the package's own README (js/README.md,
+// shipped as the tarball's README.md) runs against the packed tarball, so the docs stay true. A block's runner comes from an HTML comment right before its fence:
 //   <!-- snippet: node -->          (default for js) Node, ESM if it imports, else CommonJS
 //   <!-- snippet: browser -->       a module script in headless Chromium (import map for the package)
 //   <!-- snippet: browser-page -->  an HTML fragment served as a page in headless Chromium
@@ -38,7 +38,7 @@ function expectedOutput(code) {
   return expected.map((l) => l.replace(/^\s*\/\/ /, "").trim()).filter((l) => l !== "…" && l !== "...");
 }
 
-const docs = ["README.md", "docs/package.md"].filter((f) => existsSync(join(ROOT, f)));
+const docs = ["README.md", "docs/package.md", "js/README.md"].filter((f) => existsSync(join(ROOT, f)));
 const all = docs.flatMap(blocks);
 let dir, server, origin, browser;
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
