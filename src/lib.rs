@@ -21,6 +21,7 @@ pub mod ingest;
 pub mod job;
 pub mod limits;
 pub mod model;
+pub mod options;
 pub mod pool;
 pub mod privacy;
 pub mod sample;

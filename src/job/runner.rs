@@ -2,14 +2,14 @@
 //! sampled sweep) and the silhouette sample's distances. The sequential `segment` has one; in
 //! the worker pool every worker has one (a copy of the matrix), so any of them runs any task.
 
-use super::{Output, Plan, Work};
+use super::tasks::{Output, Plan, Work};
 use crate::clustering::kmeans::{best_of_restarts, check_fit, finish_fit, merge_restarts, KMeansFit, RestartBest};
 use crate::clustering::metrics::SampleDistances;
 use crate::clustering::sweep::{choose_k, rule_out_small, score_k, sweep_ks, RULE};
 use crate::clustering::sweep_sampled::{finish_refined, refine_on_all_rows, refine_start, refine_starts};
 use crate::clustering::{KSweep, KSweepRow};
 use crate::error::{Result, SegError};
-use crate::segmentation::{KChoice, Progress, SegmentOptions};
+use crate::options::{KChoice, Progress, SegmentOptions};
 use ndarray::{Array2, ArrayView2};
 
 pub struct Runner {
