@@ -22,8 +22,10 @@ pub mod profiles;
 pub mod records;
 pub mod returns;
 pub mod roles;
+mod sniff;
 pub mod source;
 pub mod table_wire;
+pub(crate) mod values;
 mod wire;
 pub mod workbook;
 

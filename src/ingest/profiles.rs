@@ -9,26 +9,17 @@
 //! - without it, `3.5` is 3.5 and any `,` is rejected (`1,234` could be 1234 or 1.234);
 //! - no thousands separators, no units or percent signs; `NaN`/`Infinity`/`inf` are not finite.
 
-use super::roles::{AssignedRole, ColumnRole, RoleMap};
-use super::{CategoryColumn, CellRef, ColumnUse, Dialect, FlagColumn, LevelIndex, OnError, ParseReport, Profiles, RawTable, SkippedRow};
+use super::roles::{ColumnRole, RoleMap};
+use super::{CategoryColumn, ColumnUse, Dialect, FlagColumn, LevelIndex, OnError, ParseReport, Profiles, RawTable, SkippedRow};
 use crate::error::{echo, Result, SegError};
 use crate::limits;
+use super::values::{read_id, Plan, RowPlans, RowScratch};
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 // FxHash instead of std's SipHash: ids and levels are hashed once per row (millions of times on a
 // large file) and come from the user's own file, so DoS-resistant hashing buys nothing here.
 // Only membership and lookups use these sets; nothing user-visible depends on their order.
 use rustc_hash::{FxHashMap, FxHashSet};
-
-const EXPECT_COUNT: &str = "a number ≥ 0";
-const EXPECT_COUNT_COMMA: &str = "a number ≥ 0 (`,` is ambiguous here: thousands separator or decimal comma? Remove it, or pass decimalComma: true)";
-const EXPECT_COUNT_DOT: &str = "a number ≥ 0 written with a decimal comma, like the rest of the file (`3,5`; `.` is not accepted, not even as a thousands separator)";
-const EXPECT_RECENCY: &str = "an integer from 0 to 365 (days since the last engagement) or empty";
-const EXPECT_FREQUENCY: &str = "an integer from 0 to 12 (active weeks out of the last 12) or empty";
-const EXPECT_DECILE: &str = "an integer from 1 to 10 (prescribing decile) or empty";
-const EXPECT_BOOL: &str = "true/false, yes/no or 1/0 (or Excel's TRUE/FALSE and yes/no in the markets' languages: WAHR/FALSCH, ja/nein, vrai/faux, oui/non, sí/no …, any case; the list is in docs/input.md)";
-const EXPECT_ID: &str = "a pseudonymous id (text)";
-const EXPECT_NO_SPREADSHEET_ERROR: &str = "a value: the cell holds a spreadsheet error; fix its formula or clear the cell";
 
 /// Ids that look like the label of a spreadsheet totals row (compared lower-case).
 const TOTALS_LABELS: [&str; 9] = [
@@ -43,276 +34,12 @@ const TOTALS_LABELS: [&str; 9] = [
     "totale",
 ];
 
-/// Outcome of reading one numeric cell.
-enum Num {
-    Empty,
-    Value(f64),
-    NonFinite(String),
-    Invalid(String, &'static str),
-}
-
-/// `s.trim()`, returning at once when the ends are not whitespace, which is every cell read from
-/// CSV text or records (both trim already): std's trim decodes a char at each end, and this runs
-/// for every cell of every row. Same result as `str::trim` for every input.
-#[inline]
-pub(crate) fn trim(s: &str) -> &str {
-    let kept = |b: u8| b.is_ascii() && !matches!(b, b' ' | 0x09..=0x0d);
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        // An ASCII byte is a whole char; `char::is_whitespace` is true for exactly these ASCII ones.
-        (Some(&a), Some(&b)) if kept(a) && kept(b) => s,
-        _ => s.trim(),
-    }
-}
-
-/// Parse a number cell (see the module notes for the rules).
-fn parse_number(cell: CellRef, decimal_comma: bool) -> Num {
-    match cell {
-        CellRef::Empty => Num::Empty,
-        CellRef::Number(v) if v.is_finite() => Num::Value(v),
-        CellRef::Number(v) => Num::NonFinite(format!("{v}")),
-        CellRef::Bool(b) => Num::Invalid(b.to_string(), EXPECT_COUNT),
-        CellRef::Error(e) => Num::Invalid(e.to_string(), EXPECT_NO_SPREADSHEET_ERROR),
-        CellRef::Text(raw) => parse_number_text(trim(raw), decimal_comma),
-    }
-}
-
-fn parse_number_text(t: &str, decimal_comma: bool) -> Num {
-    if t.is_empty() {
-        return Num::Empty;
-    }
-    // Plain digits (counts, days, weeks, deciles): up to 15 digits are below 2^53, so summing
-    // them as an integer gives exactly the f64 that `parse` returns, without the float parser.
-    if t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
-        return Num::Value(t.bytes().fold(0u64, |v, b| v * 10 + u64::from(b - b'0')) as f64);
-    }
-    // Fast path for the usual cell (`12`, `3.5`, `1e3`): nothing to lower-case or rewrite. It
-    // takes exactly the cells the general path below would parse unchanged (no `,`, and no `.`
-    // with a decimal comma), so the outcome is the same, without allocating.
-    if t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'e' | b'E') || (b == b'.' && !decimal_comma)) {
-        return match t.parse::<f64>() {
-            Ok(v) if v.is_finite() => Num::Value(v),
-            Ok(_) => Num::NonFinite(t.to_string()),
-            Err(_) => Num::Invalid(t.to_string(), EXPECT_COUNT),
-        };
-    }
-    let lower = t.to_lowercase();
-    let body = lower.strip_prefix(['+', '-']).unwrap_or(&lower);
-    if matches!(body, "nan" | "inf" | "infinity" | "∞") {
-        return Num::NonFinite(t.to_string());
-    }
-    let normalised = if decimal_comma {
-        if t.contains('.') {
-            return Num::Invalid(t.to_string(), EXPECT_COUNT_DOT);
-        }
-        t.replace(',', ".")
-    } else {
-        if t.contains(',') {
-            return Num::Invalid(t.to_string(), EXPECT_COUNT_COMMA);
-        }
-        t.to_string()
-    };
-    if !normalised
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b'e' | b'E'))
-    {
-        return Num::Invalid(t.to_string(), EXPECT_COUNT);
-    }
-    match normalised.parse::<f64>() {
-        Ok(v) if v.is_finite() => Num::Value(v),
-        Ok(_) => Num::NonFinite(t.to_string()),
-        Err(_) => Num::Invalid(t.to_string(), EXPECT_COUNT),
-    }
-}
-
-/// A shortest text form of a number: `3` for 3.0, `2.5` otherwise.
-fn number_text(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
-
-pub(crate) fn cell_text(cell: CellRef) -> String {
-    match cell {
-        CellRef::Empty => String::new(),
-        CellRef::Text(t) => t.to_string(),
-        CellRef::Number(v) => number_text(v),
-        CellRef::Bool(b) => b.to_string(),
-        CellRef::Error(e) => e.to_string(),
-    }
-}
-
-fn invalid(line: u32, column: &str, value: &str, expected: &str) -> SegError {
-    SegError::InvalidValue {
-        line,
-        column: echo(column),
-        value: echo(value),
-        expected: expected.to_string(),
-    }
-}
-
-/// An engagement count: ≥ 0, finite; empty → 0 (second value: was it empty).
-pub(crate) fn count(cell: CellRef, decimal_comma: bool, line: u32, column: &str) -> Result<(f64, bool)> {
-    match parse_number(cell, decimal_comma) {
-        Num::Empty => Ok((0.0, true)),
-        Num::Value(v) if v < 0.0 => Err(SegError::NegativeCount {
-            line,
-            column: echo(column),
-            value: echo(&cell_text(cell)),
-        }),
-        // `+ 0.0` turns a `-0` into 0.
-        Num::Value(v) => Ok((v + 0.0, false)),
-        Num::NonFinite(s) => Err(SegError::NonFinite {
-            line,
-            column: echo(column),
-            value: echo(&s),
-        }),
-        Num::Invalid(s, expected) => Err(invalid(line, column, &s, expected)),
-    }
-}
-
-/// The error for a spreadsheet error value (`#DIV/0!`) in a cell a role reads.
-fn spreadsheet_error(line: u32, column: &str, value: &str) -> SegError {
-    invalid(line, column, value, EXPECT_NO_SPREADSHEET_ERROR)
-}
-
-/// An integer in `lo..=hi`, or empty.
-fn integer_in(
-    cell: CellRef,
-    decimal_comma: bool,
-    (lo, hi): (i64, i64),
-    line: u32,
-    column: &str,
-    expected: &str,
-) -> Result<Option<i64>> {
-    match parse_number(cell, decimal_comma) {
-        Num::Empty => Ok(None),
-        Num::Value(v) if v.fract() == 0.0 && v >= lo as f64 && v <= hi as f64 => Ok(Some(v as i64)),
-        _ if matches!(cell, CellRef::Error(_)) => Err(spreadsheet_error(line, column, &cell_text(cell))),
-        _ => Err(invalid(line, column, &cell_text(cell), expected)),
-    }
-}
-
-fn flag(cell: CellRef, line: u32, column: &str) -> Result<Option<bool>> {
-    fn word(s: &str) -> Option<Option<bool>> {
-        match s {
-            "" => Some(None),
-            "true" | "1" | "yes" | "y" => Some(Some(true)),
-            "false" | "0" | "no" | "n" => Some(Some(false)),
-            _ => None,
-        }
-    }
-    match cell {
-        CellRef::Empty => Ok(None),
-        CellRef::Bool(b) => Ok(Some(b)),
-        CellRef::Error(e) => Err(spreadsheet_error(line, column, e)),
-        CellRef::Number(v) if v == 1.0 => Ok(Some(true)),
-        CellRef::Number(v) if v == 0.0 => Ok(Some(false)),
-        // The English lower-case words first (most files), then every language, any case.
-        CellRef::Text(t) => match word(trim(t)).or_else(|| super::language::boolean(trim(t)).map(Some)) {
-            Some(v) => Ok(v),
-            None => Err(invalid(line, column, t, EXPECT_BOOL)),
-        },
-        other => Err(invalid(line, column, &cell_text(other), EXPECT_BOOL)),
-    }
-}
-
-/// The id cell: trimmed text, or a finite number written without a fraction when whole.
-fn read_id<'a>(cell: CellRef<'a>, line: u32, id_header: &str) -> Result<Cow<'a, str>> {
-    match cell {
-        CellRef::Text(t) if !trim(t).is_empty() => Ok(Cow::Borrowed(trim(t))),
-        CellRef::Empty | CellRef::Text(_) => Err(SegError::MissingId {
-            line,
-            column: echo(id_header),
-        }),
-        CellRef::Number(v) if v.is_finite() => Ok(Cow::Owned(number_text(v))),
-        CellRef::Error(e) => Err(spreadsheet_error(line, id_header, e)),
-        other => Err(invalid(line, id_header, &cell_text(other), EXPECT_ID)),
-    }
-}
-
-/// `d.to_string()` for a decile 1-10, without the formatting machinery (once per row).
-fn decile_text(d: i64) -> &'static str {
-    const TEXT: [&str; 10] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
-    TEXT[(d - 1) as usize]
-}
-
-/// The columns a row is read by.
-struct RowPlans<'p, 'a> {
-    channels: &'p [Plan<'a>],
-    formats: &'p [Plan<'a>],
-    categories: &'p [Plan<'a>],
-    consents: &'p [Plan<'a>],
-    recency: Option<&'p Plan<'a>>,
-    frequency: Option<&'p Plan<'a>>,
-}
-
-/// One row's typed values, checked in full before any is kept (buffers reused across rows).
-#[derive(Default)]
-struct RowScratch<'t> {
-    channels: Vec<(f64, bool)>,
-    formats: Vec<(f64, bool)>,
-    /// Borrowed from the table where the cell is text (no copy per cell).
-    categories: Vec<Option<Cow<'t, str>>>,
-    consents: Vec<Option<bool>>,
-    recency: Option<f64>,
-    frequency: Option<f64>,
-}
-
-impl<'t> RowScratch<'t> {
-    fn read(&mut self, cell: impl Fn(usize) -> CellRef<'t>, line: u32, dc: bool, plans: &RowPlans) -> Result<()> {
-        self.channels.clear();
-        self.formats.clear();
-        self.categories.clear();
-        self.consents.clear();
-        for plan in plans.channels {
-            self.channels.push(count(cell(plan.index), dc, line, &plan.col.header)?);
-        }
-        for plan in plans.formats {
-            self.formats.push(count(cell(plan.index), dc, line, &plan.col.header)?);
-        }
-        for plan in plans.categories {
-            let c = cell(plan.index);
-            let value = if plan.col.name == "rx_decile" {
-                integer_in(c, dc, (1, 10), line, &plan.col.header, EXPECT_DECILE)?.map(|d| Cow::Borrowed(decile_text(d)))
-            } else {
-                match c {
-                    CellRef::Text(t) => Some(trim(t)).filter(|s| !s.is_empty()).map(Cow::Borrowed),
-                    CellRef::Error(e) => return Err(spreadsheet_error(line, &plan.col.header, e)),
-                    other => Some(cell_text(other).trim().to_string()).filter(|s| !s.is_empty()).map(Cow::Owned),
-                }
-            };
-            self.categories.push(value);
-        }
-        for plan in plans.consents {
-            self.consents.push(flag(cell(plan.index), line, &plan.col.header)?);
-        }
-        self.recency = match plans.recency {
-            Some(plan) => integer_in(cell(plan.index), dc, (0, 365), line, &plan.col.header, EXPECT_RECENCY)?.map(|d| d as f64),
-            None => None,
-        };
-        self.frequency = match plans.frequency {
-            Some(plan) => integer_in(cell(plan.index), dc, (0, 12), line, &plan.col.header, EXPECT_FREQUENCY)?.map(|d| d as f64),
-            None => None,
-        };
-        Ok(())
-    }
-}
-
 /// Two line-ordered lists of skipped rows → one, capped at the listing limit.
 fn merge_by_line(a: Vec<SkippedRow>, b: Vec<SkippedRow>) -> Vec<SkippedRow> {
     let mut out: Vec<SkippedRow> = a.into_iter().chain(b).collect();
     crate::sort::sort_by_key(&mut out, |s| s.line); // stable: equal lines keep their order
     out.truncate(limits::MAX_SKIPPED_LISTED);
     out
-}
-
-/// What to do with one column, and what was seen in it.
-struct Plan<'a> {
-    index: usize,
-    col: &'a AssignedRole,
-    empties: usize,
 }
 
 /// Validate every cell, apply exclusions, build the profiles and the report (first bad row fails).
@@ -371,6 +98,16 @@ struct Plans<'a> {
 }
 
 impl<'a> Plans<'a> {
+    /// Empty cells per header column (`n_columns` of them), as the row loop counted them.
+    fn empties(&self, n_columns: usize) -> Vec<u64> {
+        let mut empties = vec![0u64; n_columns];
+        let all = self.channels.iter().chain(&self.formats).chain(&self.categories).chain(&self.consents).chain(&self.recency).chain(&self.frequency);
+        for plan in all {
+            empties[plan.index] = plan.empties as u64;
+        }
+        empties
+    }
+
     /// `empties`: per header column, from a finished row loop (None: all 0).
     fn new(roles: &'a RoleMap, empties: Option<&[u64]>) -> Self {
         let plans = |pred: &dyn Fn(&ColumnRole) -> bool| -> Vec<Plan<'a>> {
@@ -399,51 +136,15 @@ impl<'a> Plans<'a> {
 
 /// Validate every cell and apply exclusions: the row loop of [`build_profiles_with`].
 pub fn read_rows(table: RawTable, roles: &RoleMap, exclude: &[String], on_error: OnError) -> Result<RowsRead> {
-    if roles.len() != table.headers.len() {
-        return Err(SegError::option(
-            "columns",
-            format!(
-                "the role map has {} columns but the table has {}; assign roles for this table's header",
-                roles.len(),
-                table.headers.len()
-            ),
-        ));
-    }
-    let Some(id_index) = roles.id_index() else {
-        return Err(SegError::MissingIdColumn {
-            expected: "hcp_id".to_string(),
-            found: super::roles::list_columns(&table.headers),
-        });
-    };
+    let id_index = id_column(&table, roles)?;
     let id_header = roles.columns[id_index].header.as_str();
     let dc = table.dialect.decimal_comma;
 
-    let Plans { mut channels, mut formats, mut categories, mut consents, mut recency, mut frequency } = Plans::new(roles, None);
+    let mut plans = Plans::new(roles, None);
+    let mut p = empty_profiles(&plans, table.len());
 
     let excluded_ids = exclusion_set(exclude);
     let mut excluded_found: FxHashSet<String> = FxHashSet::default();
-
-    let mut p = Profiles {
-        channels: channels.iter().map(|c| c.col.name.clone()).collect(),
-        formats: formats.iter().map(|c| c.col.name.clone()).collect(),
-        categories: categories
-            .iter()
-            .map(|c| CategoryColumn {
-                name: c.col.name.clone(),
-                ..Default::default()
-            })
-            .collect(),
-        consents: consents
-            .iter()
-            .map(|c| FlagColumn {
-                name: c.col.name.clone(),
-                values: Vec::new(),
-            })
-            .collect(),
-        recency: recency.first().map(|_| Vec::new()),
-        frequency: frequency.first().map(|_| Vec::new()),
-        ..Profiles::default()
-    };
 
     let mut rows_excluded = 0usize;
     // Keyed by the id as it sits in the table (no copy per row).
@@ -477,17 +178,9 @@ pub fn read_rows(table: RawTable, roles: &RoleMap, exclude: &[String], on_error:
         }
     };
     let mut scratch = RowScratch::default();
-    let mut level_index: Vec<LevelIndex> = categories.iter().map(|_| LevelIndex::default()).collect();
+    let mut level_index: Vec<LevelIndex> = plans.categories.iter().map(|_| LevelIndex::default()).collect();
 
-    let n_rows = table.len();
-    p.ids.reserve(n_rows);
-    p.lines.reserve(n_rows);
-    p.channel_counts.reserve(n_rows * channels.len());
-    p.format_counts.reserve(n_rows * formats.len());
-    for col in &mut p.categories {
-        col.codes.reserve(n_rows);
-    }
-    for r in 0..n_rows {
+    for r in 0..table.len() {
         let line = table.line(r);
         let row_cell = |j: usize| table.cell(r, j);
 
@@ -520,43 +213,19 @@ pub fn read_rows(table: RawTable, roles: &RoleMap, exclude: &[String], on_error:
         let id = seen.key();
         // Every other cell is checked before anything is kept, so a skipped row leaves no trace.
         let columns = RowPlans {
-            channels: &channels,
-            formats: &formats,
-            categories: &categories,
-            consents: &consents,
-            recency: recency.first(),
-            frequency: frequency.first(),
+            channels: &plans.channels,
+            formats: &plans.formats,
+            categories: &plans.categories,
+            consents: &plans.consents,
+            recency: plans.recency.first(),
+            frequency: plans.frequency.first(),
         };
         if let Err(e) = scratch.read(row_cell, line, dc, &columns) {
             skip(e)?;
             continue;
         }
 
-        for (plan, &(v, was_empty)) in channels.iter_mut().zip(&scratch.channels) {
-            plan.empties += usize::from(was_empty);
-            p.channel_counts.push(v);
-        }
-        for (plan, &(v, was_empty)) in formats.iter_mut().zip(&scratch.formats) {
-            plan.empties += usize::from(was_empty);
-            p.format_counts.push(v);
-        }
-        for (((plan, out), index), value) in categories.iter_mut().zip(p.categories.iter_mut()).zip(&mut level_index).zip(scratch.categories.drain(..)) {
-            plan.empties += usize::from(value.is_none());
-            let code = value.map_or(CategoryColumn::MISSING, |v| index.code(&mut out.levels, &v));
-            out.codes.push(code);
-        }
-        for ((plan, out), &value) in consents.iter_mut().zip(p.consents.iter_mut()).zip(&scratch.consents) {
-            plan.empties += usize::from(value.is_none());
-            out.values.push(value);
-        }
-        if let (Some(plan), Some(out)) = (recency.first_mut(), p.recency.as_mut()) {
-            plan.empties += usize::from(scratch.recency.is_none());
-            out.push(scratch.recency);
-        }
-        if let (Some(plan), Some(out)) = (frequency.first_mut(), p.frequency.as_mut()) {
-            plan.empties += usize::from(scratch.frequency.is_none());
-            out.push(scratch.frequency);
-        }
+        keep_cells(&mut p, &mut plans, &mut scratch, &mut level_index);
 
         // The labels are ASCII, and no non-ASCII letter lower-cases to ASCII in them.
         if TOTALS_LABELS.iter().any(|l| l.eq_ignore_ascii_case(&id)) {
@@ -569,10 +238,7 @@ pub fn read_rows(table: RawTable, roles: &RoleMap, exclude: &[String], on_error:
     }
     drop(skip);
     let skipped = merge_by_line(read_skipped, listed);
-    let mut empties = vec![0u64; roles.len()];
-    for plan in channels.iter().chain(&formats).chain(&categories).chain(&consents).chain(&recency).chain(&frequency) {
-        empties[plan.index] = plan.empties as u64;
-    }
+    let empties = plans.empties(roles.len());
     let mut excluded_found: Vec<String> = excluded_found.into_iter().collect();
     crate::sort::sort_by(&mut excluded_found, |a, b| a.cmp(b));
     Ok(RowsRead {
@@ -585,6 +251,89 @@ pub fn read_rows(table: RawTable, roles: &RoleMap, exclude: &[String], on_error:
         rows_skipped: rows_skipped as u64,
         skipped,
         dialect: table.dialect,
+    })
+}
+
+/// The profiles' columns, named and empty, with room for `n_rows` rows.
+fn empty_profiles(plans: &Plans, n_rows: usize) -> Profiles {
+    let mut p = Profiles {
+        channels: plans.channels.iter().map(|c| c.col.name.clone()).collect(),
+        formats: plans.formats.iter().map(|c| c.col.name.clone()).collect(),
+        categories: plans
+            .categories
+            .iter()
+            .map(|c| CategoryColumn {
+                name: c.col.name.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        consents: plans
+            .consents
+            .iter()
+            .map(|c| FlagColumn {
+                name: c.col.name.clone(),
+                values: Vec::new(),
+            })
+            .collect(),
+        recency: plans.recency.first().map(|_| Vec::new()),
+        frequency: plans.frequency.first().map(|_| Vec::new()),
+        ..Profiles::default()
+    };
+    p.ids.reserve(n_rows);
+    p.lines.reserve(n_rows);
+    p.channel_counts.reserve(n_rows * plans.channels.len());
+    p.format_counts.reserve(n_rows * plans.formats.len());
+    for col in &mut p.categories {
+        col.codes.reserve(n_rows);
+    }
+    p
+}
+
+/// A checked row's cells (in `scratch`) appended to the profiles, its empty cells counted per
+/// column.
+fn keep_cells(p: &mut Profiles, plans: &mut Plans, scratch: &mut RowScratch, level_index: &mut [LevelIndex]) {
+    for (plan, &(v, was_empty)) in plans.channels.iter_mut().zip(&scratch.channels) {
+        plan.empties += usize::from(was_empty);
+        p.channel_counts.push(v);
+    }
+    for (plan, &(v, was_empty)) in plans.formats.iter_mut().zip(&scratch.formats) {
+        plan.empties += usize::from(was_empty);
+        p.format_counts.push(v);
+    }
+    for (((plan, out), index), value) in plans.categories.iter_mut().zip(p.categories.iter_mut()).zip(level_index.iter_mut()).zip(scratch.categories.drain(..)) {
+        plan.empties += usize::from(value.is_none());
+        let code = value.map_or(CategoryColumn::MISSING, |v| index.code(&mut out.levels, &v));
+        out.codes.push(code);
+    }
+    for ((plan, out), &value) in plans.consents.iter_mut().zip(p.consents.iter_mut()).zip(&scratch.consents) {
+        plan.empties += usize::from(value.is_none());
+        out.values.push(value);
+    }
+    if let (Some(plan), Some(out)) = (plans.recency.first_mut(), p.recency.as_mut()) {
+        plan.empties += usize::from(scratch.recency.is_none());
+        out.push(scratch.recency);
+    }
+    if let (Some(plan), Some(out)) = (plans.frequency.first_mut(), p.frequency.as_mut()) {
+        plan.empties += usize::from(scratch.frequency.is_none());
+        out.push(scratch.frequency);
+    }
+}
+
+/// The id column's index, once the role map is checked against the table's header.
+fn id_column(table: &RawTable, roles: &RoleMap) -> Result<usize> {
+    if roles.len() != table.headers.len() {
+        return Err(SegError::option(
+            "columns",
+            format!(
+                "the role map has {} columns but the table has {}; assign roles for this table's header",
+                roles.len(),
+                table.headers.len()
+            ),
+        ));
+    }
+    roles.id_index().ok_or_else(|| SegError::MissingIdColumn {
+        expected: "hcp_id".to_string(),
+        found: super::roles::list_columns(&table.headers),
     })
 }
 
@@ -702,6 +451,7 @@ impl RowsRead {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::values::{parse_number_text, trim, Num};
     use crate::ingest::{csv::read_csv, ingest_csv, roles::assign_roles, Cell, IngestOptions};
     use std::collections::BTreeMap;
 

@@ -14,7 +14,7 @@
 //!   p̂ = (e + κμ) ÷ (i + κ). Deterministic: expected values, no sampling.
 
 use crate::error::{Result, SegError};
-use crate::ingest::profiles::{cell_text, count};
+use crate::ingest::values::{cell_text, count};
 use crate::ingest::roles::normalise;
 use crate::ingest::{CellRef, IngestOptions};
 use crate::segmentation::Input;

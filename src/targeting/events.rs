@@ -40,22 +40,21 @@ use crate::error::{echo, Result, SegError};
 use crate::ingest::roles::normalise;
 use crate::ingest::{ingest_table, Cell, Dialect, IngestOptions, ParseReport, Profiles, RawRow, RawTable};
 use serde::{Deserialize, Serialize};
+use super::event_columns::{assign_roles, Role};
+use super::event_time::DAY;
+pub use super::event_columns::event_log_header;
+pub use super::event_time::{days_from_civil, format_utc, parse_timestamp, week_of};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Actions that do not count by default (delivery, impressions, opens).
 pub const DEFAULT_IGNORED_ACTIONS: &[&str] =
     &["open", "opened", "email_open", "impression", "impressions", "delivered", "sent", "send", "bounce", "bounced"];
 
-/// Columns carried from the log into the profile by their (normalised) name.
-const CARRIED: &[&str] =
-    &["specialty", "country", "region", "practice_setting", "access_level", "funnel_stage", "rx_decile"];
-
 /// Recency cap (the profile column's range).
 pub const MAX_RECENCY_DAYS: i64 = 365;
 /// Weeks looked back for `active_weeks`.
 pub const ACTIVE_WEEKS: i64 = 12;
 
-const DAY: i64 = 86_400;
 const EXPECT_TIME: &str = "an ISO-8601 date/time (2025-03-14, 2025-03-14T09:30:00Z, …) or unix seconds";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,223 +145,6 @@ impl EventAggregate {
     pub fn to_profiles(&self) -> Result<(Profiles, ParseReport)> {
         ingest_table(self.table.clone(), &IngestOptions::default())
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Role {
-    Id,
-    Time,
-    Channel,
-    Format,
-    Action,
-    Attribute,
-    Ignore,
-}
-
-/// The (normalised) header names an event log's columns are found by, unless mapped.
-const ID_NAMES: &[&str] = &["hcp_id", "hcpid", "hcp", "id"];
-const TIME_NAMES: &[&str] = &["timestamp", "time", "date", "datetime", "event_time", "event_date", "ts"];
-const CHANNEL_NAMES: &[&str] = &["channel"];
-const FORMAT_NAMES: &[&str] = &["format", "content_format", "content_type"];
-const ACTION_NAMES: &[&str] = &["action", "event", "event_type"];
-
-fn role_by_convention(n: &str) -> Role {
-    let named = |names: &[&str]| names.contains(&n);
-    if named(ID_NAMES) {
-        Role::Id
-    } else if named(TIME_NAMES) {
-        Role::Time
-    } else if named(CHANNEL_NAMES) {
-        Role::Channel
-    } else if named(FORMAT_NAMES) {
-        Role::Format
-    } else if named(ACTION_NAMES) {
-        Role::Action
-    } else if CARRIED.contains(&n) || n.strip_prefix("consent_").is_some_and(|x| !x.is_empty()) {
-        Role::Attribute
-    } else {
-        Role::Ignore
-    }
-}
-
-/// Is a file with this header an event log (one row per engagement) by the column names
-/// [`aggregate_events`] finds its columns by? The answer, and a sentence that says why.
-pub fn event_log_header(headers: &[String]) -> (bool, String) {
-    let roles: Vec<Role> = headers.iter().map(|h| role_by_convention(&normalise(h))).collect();
-    let find = |r: Role| roles.iter().position(|&x| x == r).map(|i| echo(&headers[i]));
-    let names = |list: &[&str]| list.join(", ");
-    match (find(Role::Id), find(Role::Time), find(Role::Channel).or_else(|| find(Role::Format))) {
-        (Some(id), Some(time), Some(what)) => (
-            true,
-            format!("`{id}` is the id, `{time}` a timestamp and `{what}` a channel or format: one row per engagement, an event log (aggregate it into one row per HCP first)"),
-        ),
-        (_, None, _) => (false, format!("no timestamp column ({}): one row per HCP, not an event log", names(TIME_NAMES))),
-        (None, Some(time), _) => (false, format!("`{time}` looks like a timestamp, but there is no id column ({}): not an event log", names(ID_NAMES))),
-        (Some(_), Some(time), None) => (
-            false,
-            format!("`{time}` looks like a timestamp, but there is no channel or format column ({}): not an event log", names(&[CHANNEL_NAMES, FORMAT_NAMES].concat())),
-        ),
-    }
-}
-
-fn mapped_role(role: &str) -> Result<Role> {
-    Ok(match normalise(role).as_str() {
-        "id" => Role::Id,
-        "timestamp" => Role::Time,
-        "channel" => Role::Channel,
-        "format" => Role::Format,
-        "action" => Role::Action,
-        "attribute" => Role::Attribute,
-        "ignore" => Role::Ignore,
-        _ => {
-            return Err(SegError::UnknownRole {
-                role: echo(role),
-                expected: "\"id\", \"timestamp\", \"channel\", \"format\", \"action\", \"attribute\", \"ignore\"".into(),
-            })
-        }
-    })
-}
-
-fn assign_roles(headers: &[String], mapping: &BTreeMap<String, String>) -> Result<Vec<Role>> {
-    let mut roles: Vec<Role> = headers.iter().map(|h| role_by_convention(&normalise(h))).collect();
-    for (column, role) in mapping {
-        let role = mapped_role(role)?;
-        let i = headers
-            .iter()
-            .position(|h| h.trim() == column.trim())
-            .or_else(|| headers.iter().position(|h| normalise(h) == normalise(column)))
-            .ok_or_else(|| SegError::UnknownColumn { column: echo(column), found: crate::ingest::roles::list_columns(headers) })?;
-        // A mapped singleton role demotes a column that had it only by convention.
-        if matches!(role, Role::Id | Role::Time | Role::Channel | Role::Format | Role::Action) {
-            for (j, r) in roles.iter_mut().enumerate() {
-                if *r == role && j != i && !mapping.keys().any(|k| normalise(k) == normalise(&headers[j])) {
-                    *r = Role::Ignore;
-                }
-            }
-        }
-        roles[i] = role;
-    }
-    Ok(roles)
-}
-
-// ---- time ---------------------------------------------------------------------------------
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
-}
-
-/// Unix seconds → `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn format_utc(t: i64) -> String {
-    let (y, m, d) = civil_from_days(t.div_euclid(DAY));
-    let s = t.rem_euclid(DAY);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
-}
-
-fn digits(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// Parse a timestamp to unix seconds (fractions of a second dropped); see the module notes.
-pub fn parse_timestamp(raw: &str) -> Option<i64> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return None;
-    }
-    // Unix seconds (or milliseconds from 10^11 on).
-    let body = s.strip_prefix('-').unwrap_or(s);
-    if body.bytes().all(|b| b.is_ascii_digit() || b == b'.') && body.matches('.').count() <= 1 && body.bytes().any(|b| b.is_ascii_digit()) {
-        let v: f64 = s.parse().ok()?;
-        if !v.is_finite() {
-            return None;
-        }
-        let secs = if v.abs() >= 1e11 { v / 1000.0 } else { v };
-        return (secs.abs() < 1e13).then(|| secs.floor() as i64);
-    }
-    let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (y, mo, d) = (digits(&s[0..4])?, digits(&s[5..7])?, digits(&s[8..10])?);
-    let month_days = [31, if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo) || d < 1 || d > month_days[(mo - 1) as usize] {
-        return None;
-    }
-    let mut t = days_from_civil(y, mo, d) * DAY;
-    let rest = &s[10..];
-    if rest.is_empty() {
-        return Some(t);
-    }
-    let rest = rest.strip_prefix(['T', 't', ' '])?;
-    if rest.len() < 5 || rest.as_bytes()[2] != b':' {
-        return None;
-    }
-    let (h, mi) = (digits(&rest[0..2])?, digits(&rest[3..5])?);
-    let mut rest = &rest[5..];
-    let mut sec = 0;
-    if let Some(r) = rest.strip_prefix(':') {
-        sec = digits(r.get(0..2)?)?;
-        rest = &r[2..];
-        if let Some(r) = rest.strip_prefix(['.', ',']) {
-            let n = r.bytes().take_while(|b| b.is_ascii_digit()).count();
-            if n == 0 {
-                return None;
-            }
-            rest = &r[n..];
-        }
-    }
-    if h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    t += h * 3600 + mi * 60 + sec.min(59);
-    let offset = match rest {
-        "" | "Z" | "z" => 0,
-        _ => {
-            let sign = match rest.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let o = &rest[1..];
-            let (oh, om) = match o.len() {
-                2 => (digits(o)?, 0),
-                4 => (digits(&o[0..2])?, digits(&o[2..4])?),
-                5 if o.as_bytes()[2] == b':' => (digits(&o[0..2])?, digits(&o[3..5])?),
-                _ => return None,
-            };
-            if oh > 23 || om > 59 {
-                return None;
-            }
-            sign * (oh * 3600 + om * 60)
-        }
-    };
-    Some(t - offset)
-}
-
-/// Monday-based week number since the epoch (1970-01-01 was a Thursday): one per ISO week.
-pub fn week_of(t: i64) -> i64 {
-    (t.div_euclid(DAY) + 3).div_euclid(7)
 }
 
 // ---- aggregation ----------------------------------------------------------------------------

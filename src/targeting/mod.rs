@@ -15,6 +15,8 @@
 pub mod beliefs;
 pub mod cells;
 pub mod events;
+mod event_columns;
+mod event_time;
 pub mod incremental;
 pub mod lookalike;
 pub mod money;
