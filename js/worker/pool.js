@@ -147,7 +147,9 @@ export class Pool {
       // Copied slice by slice (the caller's buffer stays theirs), each copy transferred.
       const bytes = first instanceof ArrayBuffer ? new Uint8Array(first) : first;
       for (let at = 0; at < bytes.length; at += BYTES_SLICE) {
-        const part = bytes.slice(at, at + BYTES_SLICE);
+        // Uint8Array's slice, a copy (a Node Buffer's own slice() is a view: transferring
+        // its buffer would detach the caller's whole file).
+        const part = Uint8Array.prototype.slice.call(bytes, at, at + BYTES_SLICE);
         w.postMessage({ type: "text", id, text: part }, [part.buffer]);
         await yieldToPage();
         if (aborted()) return;

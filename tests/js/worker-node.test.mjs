@@ -94,6 +94,30 @@ describe("createSegmenter in Node (worker threads)", () => {
     assert.deepEqual(JSON.parse(r.stdout), [1, 2, 3]);
   });
 
+  test("a file's bytes over 8 MB (a Node Buffer, as readFileSync gives it): same result, the caller's buffer untouched", () => {
+    const r = runIn(
+      dir,
+      "buffer.mjs",
+      `import * as hs from "hcp-segments";
+       import { createSegmenter } from "hcp-segments/worker";
+       // About 80,000 rows: sent in 8 MB slices, and read in parts by 2 threads.
+       const file = Buffer.from(hs.generateSample(80000, 6), "utf8");
+       const options = { k: 3, nRuns: 1, seed: 3 };
+       const expected = JSON.stringify(hs.segment(file, options));
+       const out = [file.length > 8 << 20];
+       for (const workers of [1, 2]) {
+         const seg = createSegmenter({ workers });
+         out.push(JSON.stringify(await seg.segment(file, options)) === expected, file.buffer.byteLength > 0);
+         seg.dispose();
+       }
+       console.log(JSON.stringify(out));`,
+      [],
+      { timeout: 240000 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [true, true, true, true, true]);
+  });
+
   test("a failing input rejects with its code and line, the process goes on, and so does the pool", () => {
     const r = runIn(
       dir,
