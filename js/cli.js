@@ -67,12 +67,16 @@ function main(argv) {
     process.stdout.write(command.help + "\n");
     return;
   }
-  try {
-    return command.run(rest);
-  } catch (e) {
+  const asCommandError = (e) => {
     const err = asUsageError(e, cmd);
     if (err instanceof UsageError) err.command = cmd;
-    throw err;
+    return err;
+  };
+  try {
+    const running = command.run(rest);
+    return running && typeof running.then === "function" ? running.catch((e) => Promise.reject(asCommandError(e))) : running;
+  } catch (e) {
+    throw asCommandError(e);
   }
 }
 
@@ -82,8 +86,10 @@ process.stdout.on("error", (e) => {
   throw e;
 });
 
+// A command runs synchronously, or returns a Promise (segment on several threads).
 try {
-  main(process.argv.slice(2));
+  const running = main(process.argv.slice(2));
+  if (running && typeof running.then === "function") running.catch(fail);
 } catch (e) {
   fail(e);
 }

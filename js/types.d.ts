@@ -654,22 +654,23 @@ export interface TargetTable {
 export declare function targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options: TargetListOptions & { output: "table" }): TargetTable;
 export declare function targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options?: TargetListOptions): string;
 
-// ---- Worker-backed async API (module Web Worker; `hcp-segments/worker`) ----
+// ---- Worker-backed async API (`hcp-segments/worker`: module Web Workers; in Node, worker threads) ----
 export interface CallOptions {
   onProgress?: (p: Progress) => void;
-  /** Aborting terminates the worker (the run stops at once) and rejects with an AbortError. */
+  /** Aborting terminates the workers (the run stops at once) and rejects with an AbortError. */
   signal?: AbortSignal;
 }
 export interface SegmenterOptions {
-  /** Where the wasm file is (CDN, CSP-restricted hosts). Defaults to the file shipped beside the JS. */
+  /** Where the wasm file is (CDN, CSP-restricted hosts). Defaults to the file shipped beside the JS. Browsers only: Node threads read the package's own files. */
   wasmUrl?: string | URL;
   /** Where the tools' wasm file is (`hcp_segments_tools_bg.wasm`); a worker loads it on its first tools call. */
   toolsWasmUrl?: string | URL;
   /** Where the workbook reader's wasm file is (`hcp_segments_workbooks_bg.wasm`); a worker loads it on its first workbook. */
   workbooksWasmUrl?: string | URL;
   /**
-   * Web Workers in the pool, one wasm instance each (1–64). Default: min(navigator.hardwareConcurrency, 4),
-   * 1 where that is unknown. `segment()` spreads its k-means restarts and the `k: "auto"` sweep over
+   * Workers in the pool (Web Workers; in Node, worker threads), one wasm instance each (1–64).
+   * Default: min(navigator.hardwareConcurrency, 4), 1 where that is unknown; in Node,
+   * min(os.availableParallelism(), 4). `segment()` spreads its k-means restarts and the `k: "auto"` sweep over
    * them; the result is identical to one worker's, bit for bit, for any count. Other calls use one worker.
    * `1`: one worker, no split. Workers start lazily; an abort terminates all of them.
    */
@@ -699,7 +700,7 @@ export interface Segmenter {
   testCells(model: Model | string, input: SegmentInput, options?: CellOptions, call?: CallOptions): Promise<TestCells>;
   channelPlan(segments: Segment[], options: PlanOptions, call?: CallOptions): Promise<ChannelPlan>;
   updateModel(model: Model | string, input: SegmentInput, options?: UpdateOptions, call?: CallOptions): Promise<UpdateResult>;
-  /** Terminates the workers; later calls reject. */
+  /** Terminates the workers (in Node: ends the threads); pending and later calls reject with DISPOSED. */
   dispose(): void;
 }
 export declare function createSegmenter(options?: SegmenterOptions): Segmenter;

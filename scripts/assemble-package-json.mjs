@@ -29,7 +29,12 @@ const pkg = {
       browser: { types: "./index.d.ts", default: "./web/index.js" },
       default: { types: "./index.d.ts", default: "./web/index.js" },
     },
+    // In Node the same createSegmenter() on worker threads (worker/node.js; node.cjs for require).
     "./worker": {
+      node: {
+        import: { types: "./worker/index.d.ts", default: "./worker/node.js" },
+        require: { types: "./worker/index.d.cts", default: "./worker/node.cjs" },
+      },
       types: "./worker/index.d.ts",
       default: "./worker/index.js",
     },
@@ -75,8 +80,8 @@ const pkg = {
     "LICENSE-MIT",
     "LICENSE-APACHE",
   ],
-  // The worker script runs for its effect (it installs onmessage); everything else is pure.
-  sideEffects: ["./worker/worker.js", "./cli.js"],
+  // The worker scripts run for their effect (they install their message handler); everything else is pure.
+  sideEffects: ["./worker/worker.js", "./worker/node-thread.js", "./cli.js"],
   engines: { node: ">=20" },
 };
 

@@ -1,7 +1,7 @@
 // Split js/types.d.ts (the one hand-written source of the API types) into self-contained
 // declaration files, one per entry point of the package:
 //   index.d.ts / index.d.cts  shared types + the synchronous functions + init/initSync/initTools/initToolsSync
-//   worker/index.d.ts         shared types + createSegmenter
+//   worker/index.d.ts / .d.cts shared types + createSegmenter
 // Self-contained on purpose: a .d.cts must not re-export from an ESM .d.ts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,4 +30,6 @@ const banner = "// Generated from js/types.d.ts by scripts/assemble-types.mjs. D
 const main = `${banner}${shared}\n\n${mainFns.join("\n")}\n`;
 writeFileSync(join(outDir, "index.d.ts"), main);
 writeFileSync(join(outDir, "index.d.cts"), main);
-writeFileSync(join(outDir, "worker", "index.d.ts"), `${banner}${shared}\n\n${workerFns.join("\n")}\n`);
+const worker = `${banner}${shared}\n\n${workerFns.join("\n")}\n`;
+writeFileSync(join(outDir, "worker", "index.d.ts"), worker);
+writeFileSync(join(outDir, "worker", "index.d.cts"), worker);

@@ -110,8 +110,9 @@ cp js/node/index.cjs js/node/index.mjs "$PKG/node/"
 printf 'export const { %s } = api;\n' "$(IFS=,; echo "${ALL_FNS[*]}" | sed 's/,/, /g')" >> "$PKG/node/index.mjs"
 # wasm-bindgen's nodejs output is CommonJS; the package is "type": "module".
 printf '{ "type": "commonjs" }\n' > "$PKG/node/package.json"
-# The worker entry (index.js), its modules, and the worker script (worker.js).
-cp js/worker/*.js "$PKG/worker/"
+# The worker entries (index.js; node.js, node.cjs in Node), their modules, and the worker
+# scripts (worker.js; node-thread.js in Node).
+cp js/worker/*.js js/worker/*.cjs "$PKG/worker/"
 # The CLI: the entry (the bin) and its modules, one per command (cli/), beside node/.
 cp js/cli.js "$PKG/cli.js"
 chmod +x "$PKG/cli.js"

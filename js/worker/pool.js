@@ -3,8 +3,8 @@
 // disturbs the others: the next call lazily starts fresh workers. segment() with two workers or
 // more is split over them (pooled-segment.js); every other call runs on worker 0.
 //
-// Workers are created with `new Worker(new URL("./worker.js", import.meta.url), {type:"module"})`
-// so Vite and webpack 5 find the file and bundle it (with the wasm it loads).
+// In browsers the workers are module Web Workers (spawnWorker); in Node, worker threads
+// (node.js overrides spawnWorker with an object that answers to the same calls).
 import { tierUpSample } from "./input.js";
 import { segmentOverPool } from "./pooled-segment.js";
 import { abortError, codedError, report, reviveError, revive, yieldToPage } from "./results.js";
@@ -56,8 +56,18 @@ export class Pool {
     return this.workers[slot];
   }
 
+  /**
+   * A new worker: anything with postMessage(message, transfer), terminate(), and onmessage /
+   * onerror handlers that get `{data}` / `{message}`. Written `new Worker(new URL("./worker.js",
+   * import.meta.url), {type:"module"})` so Vite and webpack 5 find the file and bundle it (with
+   * the wasm it loads).
+   */
+  spawnWorker(slot) {
+    return new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: `hcp-segments-${slot}` });
+  }
+
   startWorker(slot) {
-    const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: `hcp-segments-${slot}` });
+    const w = this.spawnWorker(slot);
     w.onmessage = (event) => {
       const msg = event.data;
       const req = this.requests.get(msg.id);
@@ -111,7 +121,12 @@ export class Pool {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.requests.set(id, { slot, resolve, reject, onProgress });
-      this.post(slot, id, method, args, transfer, !!onProgress);
+      // A worker that cannot start, or arguments that cannot be cloned (a function, …),
+      // reject this call; they must not become an unhandled rejection.
+      this.post(slot, id, method, args, transfer, !!onProgress).catch((e) => {
+        if (!this.requests.delete(id)) return;
+        reject(e && typeof e.code === "string" ? e : codedError(e && e.name === "DataCloneError" ? "INVALID_OPTION" : "WASM_LOAD_FAILED", `hcp-segments: ${e && e.message ? e.message : e}`));
+      });
     });
   }
 
@@ -132,7 +147,9 @@ export class Pool {
       // Copied slice by slice (the caller's buffer stays theirs), each copy transferred.
       const bytes = first instanceof ArrayBuffer ? new Uint8Array(first) : first;
       for (let at = 0; at < bytes.length; at += BYTES_SLICE) {
-        const part = bytes.slice(at, at + BYTES_SLICE);
+        // Uint8Array's slice, a copy (a Node Buffer's own slice() is a view: transferring
+        // its buffer would detach the caller's whole file).
+        const part = Uint8Array.prototype.slice.call(bytes, at, at + BYTES_SLICE);
         w.postMessage({ type: "text", id, text: part }, [part.buffer]);
         await yieldToPage();
         if (aborted()) return;
@@ -151,11 +168,22 @@ export class Pool {
    * rejects with its error, an AbortError when `callOptions.signal` aborts, or DISPOSED.
    */
   call(method, args, callOptions, transfer = []) {
-    const { onProgress, signal } = callOptions || {};
+    const { onProgress: userProgress, signal } = callOptions || {};
     if (this.disposed) return Promise.reject(codedError("DISPOSED", "hcp-segments: the segmenter was disposed"));
     if (signal && signal.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       const pooled = method === "segment" && this.size > 1;
+      // A progress callback that throws ends the call with its error, as it ends the
+      // synchronous segment() (thrown later instead, it would bring a Node process down).
+      const onProgress =
+        userProgress &&
+        ((p) => {
+          try {
+            userProgress(p);
+          } catch (e) {
+            stop(e);
+          }
+        });
       const single = () => {
         // A pool of one: its segment() is one long call, which the warm-up speeds up as well.
         if (method === "segment") this.tierUp(args[0], args[1], 1);
@@ -167,20 +195,26 @@ export class Pool {
         resolve,
         reject,
         settle: () => {},
+        over: false,
+      };
+      // The call ends early with `error`: running, its workers are terminated (the computation
+      // stops at once, in every worker); queued, it leaves the queue.
+      const stop = (error) => {
+        if (entry.over) return;
+        entry.over = true;
+        if (this.current === entry) {
+          this.current = null;
+          this.killAll(error);
+        } else {
+          const i = this.queue.indexOf(entry);
+          if (i >= 0) this.queue.splice(i, 1);
+        }
+        entry.settle();
+        reject(error);
+        this.pump();
       };
       if (signal) {
-        const onAbort = () => {
-          if (this.current === entry) {
-            this.current = null;
-            this.killAll(abortError(signal)); // stops the computation at once, in every worker
-          } else {
-            const i = this.queue.indexOf(entry);
-            if (i >= 0) this.queue.splice(i, 1);
-          }
-          entry.settle();
-          reject(abortError(signal));
-          this.pump();
-        };
+        const onAbort = () => stop(abortError(signal));
         signal.addEventListener("abort", onAbort, { once: true });
         entry.settle = () => signal.removeEventListener("abort", onAbort);
       }
@@ -193,7 +227,13 @@ export class Pool {
   pump() {
     if (this.current || this.disposed || this.queue.length === 0) return;
     const entry = (this.current = this.queue.shift());
-    entry.run().then(
+    let running;
+    try {
+      running = entry.run();
+    } catch (e) {
+      running = Promise.reject(e); // e.g. options a worker cannot receive: this call fails, the queue goes on
+    }
+    running.then(
       (result) => this.finish(entry, () => entry.resolve(result)),
       (error) => this.finish(entry, () => entry.reject(error)),
     );
@@ -202,6 +242,7 @@ export class Pool {
   finish(entry, settle) {
     if (this.current !== entry) return; // aborted or disposed meanwhile: already settled
     this.current = null;
+    entry.over = true;
     if (entry.pooled) for (const w of this.workers) w?.postMessage({ type: "release" });
     entry.settle();
     settle();
@@ -218,6 +259,7 @@ export class Pool {
     this.current = null;
     this.queue.length = 0;
     for (const entry of pending) {
+      entry.over = true;
       entry.settle();
       entry.reject(err);
     }

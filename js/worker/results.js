@@ -24,7 +24,7 @@ export function reviveError(e) {
   return err;
 }
 
-/** Progress to the caller's callback; an exception it throws is the page's, not the call's. */
+/** Progress to the caller's callback (Pool.call's wrapper ends the call when it throws; should one still throw, it is the page's error, not the call's). */
 export function report(onProgress, progress) {
   if (!onProgress) return;
   try {

@@ -43,6 +43,12 @@ describe("packed tarball", () => {
       "worker/index.js",
       "worker/worker.js",
       "worker/index.d.ts",
+      "worker/index.d.cts",
+      "worker/node.js",
+      "worker/node.cjs",
+      "worker/node-thread.js",
+      "worker/serve.js",
+      "worker/segmenter.js",
     ]) {
       assert.ok(files.includes(f), `missing ${f}`);
     }

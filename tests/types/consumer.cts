@@ -13,3 +13,10 @@ const file: string = hs.exportCsv("assignments", r, { dialect: "excel", locale: 
 const list: string = hs.targetList(r, csv, { template: "salesforceCampaignMember" });
 const small: boolean = r.segments.some((s) => s.tooSmall);
 void [role, file, list, small];
+
+// require("hcp-segments/worker") in Node: createSegmenter on worker threads (worker/index.d.cts).
+import worker = require("hcp-segments/worker");
+const segmenter: worker.Segmenter = worker.createSegmenter({ workers: 2 });
+const pending: Promise<worker.SegmentResult> = segmenter.segment(csv, { k: 3 }, { signal: AbortSignal.timeout(1000) });
+void pending;
+segmenter.dispose();
