@@ -34,12 +34,7 @@ describe('files in and out', { concurrency: false }, () => {
   });
   after(async () => { await h?.close(); });
 
-  async function download(selector, name) {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    const path = join(h.tmp, name ?? dl.suggestedFilename());
-    await dl.saveAs(path);
-    return { text: readFileSync(path, 'utf8'), path, filename: dl.suggestedFilename() };
-  }
+  const download = (selector, name) => h.download(selector, name);
 
   async function load(path, name) {
     await page.setInputFiles('#file-input', path);

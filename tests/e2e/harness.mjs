@@ -1,6 +1,6 @@
 // Shared setup for the page's end-to-end tests: serve the built page on 127.0.0.1, drive Debian's
 // Chromium with playwright-core, record every request and console message.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,13 @@ export async function start({ width = 1280, height = 800 } = {}) {
   return {
     url, browser, context, page, log, tmp,
     async close() { await browser.close(); await new Promise((r) => server.close(r)); },
+    /** Click `selector` and take the file the page hands the browser (its Blob + a[download]). */
+    async download(selector, name) {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+      const path = join(tmp, name ?? dl.suggestedFilename());
+      await dl.saveAs(path);
+      return { text: readFileSync(path, 'utf8'), path, filename: dl.suggestedFilename() };
+    },
   };
 }
 

@@ -25,12 +25,7 @@ describe('a marketer\'s journey: work that is kept', { concurrency: false }, () 
   });
   after(async () => { await h?.close(); });
 
-  async function download(selector, name) {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    const path = join(h.tmp, name ?? dl.suggestedFilename());
-    await dl.saveAs(path);
-    return { text: readFileSync(path, 'utf8'), path, filename: dl.suggestedFilename() };
-  }
+  const download = (selector, name) => h.download(selector, name);
 
   const cards = () => page.$$eval('#cards .card', (cs) => cs.map((c) => ({
     id: Number(c.dataset.seg),

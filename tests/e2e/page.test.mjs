@@ -39,13 +39,7 @@ describe('targeting page', { concurrency: false }, () => {
     await h?.close();
   });
 
-  /** Download through the page's own Blob + a[download]; returns the file's text. */
-  async function download(selector, name) {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    const path = join(h.tmp, name ?? dl.suggestedFilename());
-    await dl.saveAs(path);
-    return { text: readFileSync(path, 'utf8'), path, filename: dl.suggestedFilename() };
-  }
+  const download = (selector, name) => h.download(selector, name);
 
   async function cards() {
     return page.$$eval('#cards .card', (cs) => cs.map((c) => ({

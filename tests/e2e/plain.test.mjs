@@ -22,12 +22,7 @@ describe('plain language', { concurrency: false }, () => {
   });
   after(async () => { await h?.close(); });
 
-  async function download(selector) {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    const path = join(h.tmp, dl.suggestedFilename());
-    await dl.saveAs(path);
-    return { text: readFileSync(path, 'utf8'), filename: dl.suggestedFilename() };
-  }
+  const download = (selector, name) => h.download(selector, name);
 
   it('the first screen says what the page does and what you get, without jargon', async () => {
     await page.goto(h.url);
