@@ -34,6 +34,7 @@ try {
   const requests = [];
   const errors = [];
   page.on("request", (r) => requests.push(r.url()));
+  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   await page.goto(origin + pagePath);

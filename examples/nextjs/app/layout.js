@@ -1,4 +1,4 @@
-export const metadata = { title: "hcp-segments: Next.js App Router" };
+export const metadata = { title: "hcp-segments: Next.js App Router", icons: { icon: "data:," } };
 
 export default function RootLayout({ children }) {
   return (
