@@ -510,6 +510,8 @@ export type ErrorCode =
   | "NOT_INITIALIZED"
   /** The wasm could not be fetched/compiled, or the worker failed to start or crashed. */
   | "WASM_LOAD_FAILED"
+  /** The worker script at `workerUrl` could not be fetched, was cross-origin, or is not the package's worker. */
+  | "WORKER_LOAD_FAILED"
   /** A worker-backed call after `dispose()`. */
   | "DISPOSED";
 
@@ -661,6 +663,14 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 export interface SegmenterOptions {
+  /**
+   * Where the worker script is: the package's `worker/worker.js`, served with its `web/` folder
+   * beside it, from the page's origin (relative URLs are relative to the page). For bundlers that
+   * do not rewrite `new URL("./worker.js", import.meta.url)` (esbuild, Rollup without plugins)
+   * and static hosts. Default: the package's own worker, found by the bundler. A URL that does
+   * not load rejects calls with `WORKER_LOAD_FAILED`. Browsers only.
+   */
+  workerUrl?: string | URL;
   /** Where the wasm file is (CDN, CSP-restricted hosts). Defaults to the file shipped beside the JS. Browsers only: Node threads read the package's own files. */
   wasmUrl?: string | URL;
   /** Where the tools' wasm file is (`hcp_segments_tools_bg.wasm`); a worker loads it on its first tools call. */

@@ -2,13 +2,15 @@
 // wait for the page to set window.__hcpResult, and fail unless it says ok.
 // Also fails if the page requested anything outside its own origin.
 //   node scripts/run-example-page.mjs DIR [PAGE=/index.html]
+//   node scripts/run-example-page.mjs http://127.0.0.1:PORT [PAGE=/]   (a running server: vite, next start)
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
-const dir = resolve(process.argv[2] || ".");
-const pagePath = process.argv[3] || "/index.html";
+const running = /^https?:\/\//.test(process.argv[2] || "") ? new URL(process.argv[2]).origin : null;
+const dir = resolve(running ? "." : process.argv[2] || ".");
+const pagePath = process.argv[3] || (running ? "/" : "/index.html");
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css" };
 
 const server = createServer((req, res) => {
@@ -19,8 +21,8 @@ const server = createServer((req, res) => {
   res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" });
   res.end(readFileSync(file));
 });
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+if (!running) await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const origin = running || `http://127.0.0.1:${server.address().port}`;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -32,6 +34,7 @@ try {
   const requests = [];
   const errors = [];
   page.on("request", (r) => requests.push(r.url()));
+  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   await page.goto(origin + pagePath);
@@ -44,6 +47,6 @@ try {
   console.error(`run-example-page: ${e.message}`);
 } finally {
   await browser.close();
-  server.close();
+  if (!running) server.close();
 }
 process.exit(code);

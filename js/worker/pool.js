@@ -3,8 +3,12 @@
 // disturbs the others: the next call lazily starts fresh workers. segment() with two workers or
 // more is split over them (pooled-segment.js); every other call runs on worker 0.
 //
-// In browsers the workers are module Web Workers (spawnWorker); in Node, worker threads
-// (node.js overrides spawnWorker with an object that answers to the same calls).
+// In browsers the workers are module Web Workers (spawnWorker): `new Worker(new URL("./worker.js",
+// import.meta.url), {type:"module"})` so Vite, webpack 5 and Parcel find the file and bundle it
+// (with the wasm it loads); bundlers that do not rewrite that pattern (esbuild, Rollup without
+// plugins) pass `workerUrl`: the package's worker/worker.js served as a static file, with web/
+// beside it. In Node, worker threads (node.js overrides spawnWorker with an object that answers
+// to the same calls).
 import { tierUpSample } from "./input.js";
 import { segmentOverPool } from "./pooled-segment.js";
 import { abortError, codedError, report, reviveError, revive, yieldToPage } from "./results.js";
@@ -29,11 +33,40 @@ function poolSize(workers) {
   return workers;
 }
 
-const urlOption = (value) => (value === undefined ? undefined : String(value));
+// A relative URL option is relative to the page, as everywhere else on it: resolved here,
+// because the worker would resolve it against its own script's URL.
+function urlOption(value) {
+  if (value === undefined || value === null) return undefined;
+  const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+  try {
+    return base ? new URL(String(value), base).href : String(value);
+  } catch {
+    throw codedError("INVALID_OPTION", `hcp-segments: ${JSON.stringify(String(value))} is not a URL`);
+  }
+}
+
+const NO_WORKER_SCRIPT =
+  "could not start the worker (usually: its script did not load). If your bundler does not rewrite " +
+  'new URL("./worker.js", import.meta.url) (esbuild, Rollup without plugins), serve the package\'s ' +
+  "web/ and worker/ folders as static files and pass createSegmenter({ workerUrl, wasmUrl })";
+
+/** Why a worker from `workerUrl` did not start, and what to do about it. */
+function workerUrlError(url, cause) {
+  const why = cause ? `: ${cause}` : "";
+  return codedError(
+    "WORKER_LOAD_FAILED",
+    `hcp-segments: could not start the worker from workerUrl ${url}${why}. ` +
+      "It must be the package's worker/worker.js, served from the page's origin as JavaScript " +
+      "(Content-Type text/javascript), with the package's web/ folder beside worker/ (the worker imports ../web/index.js); " +
+      "a Content-Security-Policy must allow it in worker-src.",
+  );
+}
 
 export class Pool {
-  /** `options`: createSegmenter's (`workers`, `wasmUrl`, `toolsWasmUrl`, `workbooksWasmUrl`). */
+  /** `options`: createSegmenter's (`workers`, `workerUrl`, `wasmUrl`, `toolsWasmUrl`, `workbooksWasmUrl`). */
   constructor(options = {}) {
+    /** The worker script (undefined: the package's own, found by the bundler). */
+    this.workerUrl = urlOption(options.workerUrl);
     /** Where the workers load each wasm module from (undefined: beside the package's files). */
     this.wasmUrl = urlOption(options.wasmUrl);
     this.toolsWasmUrl = urlOption(options.toolsWasmUrl);
@@ -60,10 +93,18 @@ export class Pool {
    * A new worker: anything with postMessage(message, transfer), terminate(), and onmessage /
    * onerror handlers that get `{data}` / `{message}`. Written `new Worker(new URL("./worker.js",
    * import.meta.url), {type:"module"})` so Vite and webpack 5 find the file and bundle it (with
-   * the wasm it loads).
+   * the wasm it loads), or from `workerUrl` when the host serves the package's files itself.
    */
   spawnWorker(slot) {
-    return new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: `hcp-segments-${slot}` });
+    const name = `hcp-segments-${slot}`;
+    // Kept literally as bundlers look for it (no variable URL, an object literal for options).
+    if (this.workerUrl === undefined) return new Worker(new URL("./worker.js", import.meta.url), { type: "module", name });
+    try {
+      return new Worker(this.workerUrl, { type: "module", name });
+    } catch (e) {
+      // A cross-origin or malformed URL throws here (SecurityError, SyntaxError).
+      throw workerUrlError(this.workerUrl, e && e.message);
+    }
   }
 
   startWorker(slot) {
@@ -84,7 +125,12 @@ export class Pool {
     // worker; the next request to this slot starts a fresh one.
     w.onerror = (event) => {
       event.preventDefault?.();
-      this.killWorker(slot, codedError("WASM_LOAD_FAILED", `hcp-segments worker failed: ${event.message || "could not start the worker"}`));
+      // A script that could not be fetched or parsed gives an event without a message.
+      const error =
+        this.workerUrl !== undefined && !event.message
+          ? workerUrlError(this.workerUrl)
+          : codedError("WASM_LOAD_FAILED", `hcp-segments worker failed: ${event.message || NO_WORKER_SCRIPT}`);
+      this.killWorker(slot, error);
     };
     w.postMessage({ type: "warm", wasmUrl: this.wasmUrl });
     return w;
@@ -184,7 +230,7 @@ export class Pool {
             stop(e);
           }
         });
-      const single = () => {
+      const single = async () => {
         // A pool of one: its segment() is one long call, which the warm-up speeds up as well.
         if (method === "segment") this.tierUp(args[0], args[1], 1);
         return this.request(0, method, args, { transfer, onProgress });

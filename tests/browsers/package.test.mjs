@@ -130,6 +130,22 @@ for (const engine of enginesToTest()) {
       }
     });
 
+    test("worker pool from workerUrl (the package's worker/ and web/ as static files) gives Node's answer", async (t) => {
+      if (skipUnless(t, session, features, "simd128", "moduleWorker")) return;
+      const text = await inPage(driver, async ({ sample, fixed }) => {
+        const base = new URL("/node_modules/hcp-segments/", location.href);
+        const seg = window.createSegmenter({
+          workers: 2,
+          workerUrl: new URL("worker/worker.js", base),
+          wasmUrl: new URL("web/hcp_segments_bg.wasm", base),
+        });
+        const r = await seg.segment(sample, fixed);
+        seg.dispose();
+        return JSON.stringify(r, (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v));
+      }, { sample: SAMPLE, fixed: FIXED });
+      sameText(text, nodeAnswer.fixed, "2 workers from workerUrl, k 5");
+    });
+
     test("worker: an error rejects with Node's code, line and column; the worker goes on", async (t) => {
       if (skipUnless(t, session, features, "simd128", "moduleWorker")) return;
       const out = await inPage(driver, async (csv) => {

@@ -250,6 +250,44 @@ describe("browser, no bundler", () => {
     assert.equal(code, "WASM_LOAD_FAILED");
   });
 
+  test("worker: workerUrl starts the pool from the package's worker/worker.js served as a static file (relative to the page)", async () => {
+    const before = requests.filter((u) => u.endsWith("/hcp-segments/worker/worker.js")).length;
+    const out = await page.evaluate(async () => {
+      const seg = window.createSegmenter({ workerUrl: "node_modules/hcp-segments/worker/worker.js", workers: 2 });
+      const csv = await seg.generateSample(300, 3);
+      const pooled = await seg.segment(csv, { k: 3, seed: 1 });
+      seg.dispose();
+      await window.hs.init();
+      const sync = window.hs.segment(csv, { k: 3, seed: 1 });
+      return { same: JSON.stringify(pooled.assignments) === JSON.stringify(sync.assignments), k: pooled.segments.length };
+    });
+    assert.deepEqual(out, { same: true, k: 3 });
+    const after = requests.filter((u) => u.endsWith("/hcp-segments/worker/worker.js")).length;
+    assert.ok(after >= before + 2, `each of the 2 workers loads workerUrl (${after - before} loads)`);
+  });
+
+  test("worker: a workerUrl that does not load rejects with WORKER_LOAD_FAILED, naming the URL and what to serve", async () => {
+    const out = await page.evaluate(async () => {
+      const tryUrl = async (workerUrl) => {
+        const seg = window.createSegmenter({ workerUrl, workers: 1 });
+        try {
+          await seg.version();
+          return { code: "resolved" };
+        } catch (e) {
+          return { code: e.code, message: e.message };
+        } finally {
+          seg.dispose();
+        }
+      };
+      return { missing: await tryUrl("/no/worker.js"), foreign: await tryUrl("https://cdn.invalid/worker.js") };
+    });
+    for (const [what, url] of [["missing", "/no/worker.js"], ["foreign", "https://cdn.invalid/worker.js"]]) {
+      assert.equal(out[what].code, "WORKER_LOAD_FAILED", what);
+      assert.ok(out[what].message.includes(url), `${what}: ${out[what].message}`);
+      assert.match(out[what].message, /worker\/worker\.js.*web\//, what);
+    }
+  });
+
   test("worker: a tools URL that does not load fails the tools calls only; segment goes on", async () => {
     const out = await page.evaluate(async () => {
       const seg = window.createSegmenter({ toolsWasmUrl: "/no/tools.wasm", workers: 1 });

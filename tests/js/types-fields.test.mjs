@@ -474,7 +474,7 @@ describe("functions and error codes", () => {
 
   test("ErrorCode lists every code in src/error.rs, and only those and the JS wrappers'", () => {
     const engine = new Set([...readFileSync(join(ROOT, "src", "error.rs"), "utf8").matchAll(/=> "([A-Z_]+)"/g)].map((m) => m[1]));
-    const JS_WRAPPERS = new Set(["NOT_INITIALIZED", "WASM_LOAD_FAILED", "DISPOSED"]);
+    const JS_WRAPPERS = new Set(["NOT_INITIALIZED", "WASM_LOAD_FAILED", "WORKER_LOAD_FAILED", "DISPOSED"]);
     const shape = decl.shape("ErrorCode");
     const declared = new Set(shape.members.map((m) => m.literal));
     const missing = [...engine].filter((c) => !declared.has(c));

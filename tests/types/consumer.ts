@@ -172,6 +172,13 @@ async function main(): Promise<void> {
   void pv;
   const poolSize: number = pool.workers;
   void poolSize;
+  // a worker served as a static file (esbuild, Rollup, a CDN on the page's origin)
+  createSegmenter({ workerUrl: "/static/hcp-segments/worker/worker.js", wasmUrl: new URL("/static/hcp-segments/web/hcp_segments_bg.wasm", "https://portal.example") });
+  createSegmenter({ workerUrl: new URL("https://portal.example/worker.js") });
+  // @ts-expect-error workerUrl is a string or a URL
+  createSegmenter({ workerUrl: 1 });
+  const workerFailed: ErrorCode = "WORKER_LOAD_FAILED";
+  void workerFailed;
   // @ts-expect-error workers is a number
   createSegmenter({ workers: "2" });
   // @ts-expect-error the pool size is read-only
