@@ -133,7 +133,7 @@ cp js/README.md "$PKG/README.md"
 cp LICENSE-MIT LICENSE-APACHE "$PKG/"
 
 log "pkg/ assembled (hcp-segments@$VERSION):"
-# Issue 4's size target is for the first download: the segmentation module under 300 KB gzip.
+# The size target is for the first download: the segmentation module under 300 KB gzip.
 SEGMENT_GZIP=$(gzip -9c "$PKG/web/hcp_segments_bg.wasm" | wc -c)
 [ "$SEGMENT_GZIP" -lt 300000 ] || log "warning: web/hcp_segments_bg.wasm is $SEGMENT_GZIP bytes gzip, over the 300 KB target (docs/package.md)"
 for f in "$PKG"/{web,node}/hcp_segments{,_tools,_workbooks}_bg.wasm; do

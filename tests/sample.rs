@@ -508,16 +508,7 @@ fn tiny_kmeans_recovers_the_personas() {
             })
             .collect();
         let mut rng = Lcg(seed as u64 + 1);
-        let mut best: Option<(Vec<usize>, f64)> = None;
-        for _ in 0..8 {
-            let (labels, inertia) = lloyd(&x, 6, &mut rng);
-            if best.as_ref().is_none_or(|b| inertia < b.1) {
-                best = Some((labels, inertia));
-            }
-        }
-        let (labels, _) = best.unwrap();
-        let truth: Vec<usize> = u.truth.iter().map(|&t| t as usize).collect();
-        let ari = adjusted_rand_index(&labels, &truth);
+        let ari = ari_of_best_of_8(&x, &u.truth, &mut rng);
         eprintln!("seed {seed}: ARI of tiny k-means on channel+format shares = {ari:.4}");
         assert!(ari >= 0.9, "seed {seed}: ARI {ari}");
     }
@@ -589,17 +580,22 @@ fn tiny_kmeans_on_pipeline_like_features_recovers_the_personas() {
         let (_, rows) = parse(&u.csv);
         let x = pipeline_like(&rows, block_weights, log_shares);
         let mut rng = Lcg(seed as u64 + 11);
-        let mut best: Option<(Vec<usize>, f64)> = None;
-        for _ in 0..8 {
-            let (labels, inertia) = lloyd(&x, 6, &mut rng);
-            if best.as_ref().is_none_or(|b| inertia < b.1) {
-                best = Some((labels, inertia));
-            }
-        }
-        let (labels, _) = best.unwrap();
-        let truth: Vec<usize> = u.truth.iter().map(|&t| t as usize).collect();
-        let ari = adjusted_rand_index(&labels, &truth);
+        let ari = ari_of_best_of_8(&x, &u.truth, &mut rng);
         eprintln!("seed {seed}, block weights {block_weights}, shares of log1p {log_shares}: ARI on z-scored pipeline-like features = {ari:.4}");
         assert!(ari >= 0.9, "seed {seed}: ARI {ari}");
     }
+}
+
+/// ARI against the planted personas of the best (lowest-inertia) of 8 tiny k-means runs, k = 6.
+fn ari_of_best_of_8(x: &[Vec<f64>], truth: &[u32], rng: &mut Lcg) -> f64 {
+    let mut best: Option<(Vec<usize>, f64)> = None;
+    for _ in 0..8 {
+        let (labels, inertia) = lloyd(x, 6, rng);
+        if best.as_ref().is_none_or(|b| inertia < b.1) {
+            best = Some((labels, inertia));
+        }
+    }
+    let (labels, _) = best.unwrap();
+    let truth: Vec<usize> = truth.iter().map(|&t| t as usize).collect();
+    adjusted_rand_index(&labels, &truth)
 }
