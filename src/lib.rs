@@ -27,6 +27,7 @@ pub mod segmentation;
 pub mod segments;
 mod sort;
 pub mod targeting;
+pub mod warehouse;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
