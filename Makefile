@@ -8,7 +8,7 @@
 #   make demo      the CLI on the bundled sample universe (5,000 HCPs, seed 42): segments,
 #                  stability, test cells, budget plan; then demo-page
 #   make test      every test: native, wasm (Node + headless Chromium), JS on the packed
-#                  tarball, types, examples, page e2e
+#                  tarball, types, examples, page e2e, the warehouse SQL on DuckDB and Spark
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -64,7 +64,7 @@ demo-page: wasm
 # Order matters: test-native writes target/native-labels.json, which test-js compares against.
 test: setup
 	@set -e; t0=$$SECONDS; times=""; \
-	for t in test-native test-wasm package test-js test-types test-examples test-e2e; do \
+	for t in test-native test-wasm package test-js test-types test-examples test-e2e test-warehouse test-warehouse-spark; do \
 	  s=$$SECONDS; $(MAKE) --no-print-directory $$t; times="$$times $$t=$$((SECONDS - s))s"; \
 	done; \
 	echo "make test: all passed in $$((SECONDS - t0)) s ($$times )"
@@ -96,6 +96,18 @@ test-types: package
 
 test-examples: package
 	scripts/test-examples.sh
+
+# The generated SQL (src/warehouse) on DuckDB, then on Spark in local mode (a JVM start per
+# query: the slower half), against the engine's aggregate_events and assign (tests/warehouse.rs).
+WAREHOUSE_PYTHON := $(CURDIR)/target/warehouse-venv/bin/python
+
+test-warehouse:
+	scripts/setup.sh warehouse
+	HCP_WAREHOUSE_PYTHON=$(WAREHOUSE_PYTHON) $(TEST_PROFILE) cargo test --release --test warehouse -- --test-threads 1
+
+test-warehouse-spark:
+	scripts/setup.sh warehouse
+	HCP_WAREHOUSE_PYTHON=$(WAREHOUSE_PYTHON) HCP_WAREHOUSE_SPARK=1 $(TEST_PROFILE) cargo test --release --test warehouse spark
 
 # The page's end-to-end tests in headless Chromium (www/e2e.sh: vite build + tests/e2e/).
 test-e2e: wasm

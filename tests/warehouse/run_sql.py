@@ -56,6 +56,7 @@ def run_spark(sql, table, src, out, ts, parquet):
         .appName("hcp-segments-warehouse-test")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
