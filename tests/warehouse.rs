@@ -246,8 +246,12 @@ fn spark_profiles_and_segments_equal_the_engine() {
     }
     let spark = &[("spark", SqlDialect::Spark, false)];
     check_events("spark-sample", &sample_log(), &EventOptions::default(), spark);
+    let million = EventOptions { from: Some("2024-02-01".into()), ..Default::default() };
+    check_events("spark-million", &generated_log(1_000_000, 20_000), &million, spark);
     let sample = hcp_segments::sample::generate_csv(5000, 42);
-    check_model("spark-model-5000", &fitted_model(&sample), &sample, spark);
+    let model = fitted_model(&sample);
+    check_model("spark-model-5000", &model, &sample, spark);
+    check_model("spark-model-100000", &model, &hcp_segments::sample::generate_csv(100_000, 7), spark);
 }
 
 /// Table, column, channel, carried and excluded names that try to break out of their quotes
@@ -299,4 +303,36 @@ fn hostile_names_stay_quoted() {
     assert_eq!(headers, agg.table.headers);
     let engine_rows: Vec<Vec<String>> = agg.table.rows.iter().map(|r| r.cells.iter().map(|c| match c { Cell::Text(s) => s.clone(), _ => String::new() }).collect()).collect();
     assert_eq!(rows, engine_rows);
+}
+
+/// Not a test: writes the benchmark's inputs and queries (bench/warehouse.sh runs it), and times
+/// the engine itself on what a tab can hold, for comparison. BENCH_EVENTS (default 10,000,000)
+/// events, BENCH_PROFILES (default 1,000,000) profiles, into target/warehouse-bench/.
+#[test]
+#[ignore]
+fn write_warehouse_bench_inputs() {
+    let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let (events, profiles) = (env("BENCH_EVENTS", 10_000_000), env("BENCH_PROFILES", 1_000_000));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/warehouse-bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = generated_log(events, events / 50);
+    std::fs::write(dir.join("events.csv"), &log).unwrap();
+    // The engine on the first million events (the tab refuses a log over 512 MiB).
+    let million_end = log.match_indices('\n').nth(1_000_000).map_or(log.len(), |(i, _)| i + 1);
+    let t0 = std::time::Instant::now();
+    let agg = aggregate_events(&log[..million_end], &EventOptions::default()).unwrap();
+    let engine_events = t0.elapsed().as_secs_f64();
+    let sql = EventsSqlOptions { channels: agg.report.channels.clone(), formats: agg.report.formats.clone(), carried: agg.report.carried.clone(), ..Default::default() };
+    std::fs::write(dir.join("events.sql"), events_sql(&sql).unwrap()).unwrap();
+    drop(log);
+    let universe = hcp_segments::sample::generate_csv(profiles as u32, 7);
+    std::fs::write(dir.join("profiles.csv"), &universe).unwrap();
+    let model = fitted_model(&hcp_segments::sample::generate_csv(5000, 42));
+    std::fs::write(dir.join("model.sql"), model_sql(&model, &ModelSqlOptions::default()).unwrap()).unwrap();
+    let t0 = std::time::Instant::now();
+    let assigned = assign_with(&model, Input::Csv(universe), &AssignOptions::default()).unwrap().assignments.len();
+    let engine_assign = t0.elapsed().as_secs_f64();
+    let note = format!("engine (native, 1 thread): aggregate_events 1,000,000 events {engine_events:.2} s; assign {assigned} profiles {engine_assign:.2} s\n");
+    std::fs::write(dir.join("engine.txt"), &note).unwrap();
+    eprint!("{note}");
 }
