@@ -56,6 +56,7 @@ export function run(args) {
   if (values.delimiter !== undefined) options.delimiter = values.delimiter === "tab" ? "\t" : values.delimiter;
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
   const sql = values.sql !== undefined ? sqlDialect(values.sql) : undefined;
+  if (values.table !== undefined && !sql) throw new UsageError("--table goes with --sql (the table the query reads)");
   const out = sql ? values.out ?? "-" : required(values, "out", name);
   const agg = aggregateEvents(readData(positionals[0]), options);
   if (sql) {
