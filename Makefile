@@ -10,7 +10,7 @@
 #                  stability, test cells, budget plan; then demo-page
 #   make test      every test: native, wasm (Node + headless Chromium), JS on the packed
 #                  tarball (and publint + attw on it), types, examples, page e2e, the package
-#                  and the page in three engines
+#                  and the page in three engines, the warehouse SQL on DuckDB and Spark
 #   make test-browsers  the package suite and the page's main journey in Chromium, Firefox ESR
 #                  and WebKitGTK (W3C WebDriver), each compared with Node (HCP_ENGINES=webkit,...)
 SHELL := bash
@@ -69,7 +69,7 @@ demo-page: wasm
 # Order matters: test-native writes target/native-labels.json, which test-js compares against.
 test: setup
 	@set -e; t0=$$SECONDS; times=""; \
-	for t in test-native test-wasm package test-js test-types test-examples test-e2e test-browsers; do \
+	for t in test-native test-wasm package test-js test-types test-examples test-e2e test-browsers test-warehouse test-warehouse-spark; do \
 	  s=$$SECONDS; $(MAKE) --no-print-directory $$t; times="$$times $$t=$$((SECONDS - s))s"; \
 	done; \
 	echo "make test: all passed in $$((SECONDS - t0)) s ($$times )"
@@ -106,6 +106,18 @@ test-types: package
 
 test-examples: package
 	scripts/test-examples.sh
+
+# The generated SQL (src/warehouse) on DuckDB, then on Spark in local mode (a JVM start per
+# query: the slower half), against the engine's aggregate_events and assign (tests/warehouse.rs).
+WAREHOUSE_PYTHON := $(CURDIR)/target/warehouse-venv/bin/python
+
+test-warehouse:
+	scripts/setup.sh warehouse
+	HCP_WAREHOUSE_PYTHON=$(WAREHOUSE_PYTHON) $(TEST_PROFILE) cargo test --release --test warehouse -- --test-threads 1
+
+test-warehouse-spark:
+	scripts/setup.sh warehouse
+	HCP_WAREHOUSE_PYTHON=$(WAREHOUSE_PYTHON) HCP_WAREHOUSE_SPARK=1 $(TEST_PROFILE) cargo test --release --test warehouse spark
 
 # The page's end-to-end tests in headless Chromium (www/e2e.sh: vite build + tests/e2e/).
 test-e2e: wasm

@@ -13,9 +13,10 @@ import * as plan from "./cli/plan.js";
 import * as lookalikes from "./cli/lookalikes.js";
 import * as refresh from "./cli/refresh.js";
 import * as update from "./cli/update.js";
+import * as model from "./cli/model.js";
 
 const COMMANDS = Object.fromEntries(
-  [segment, sample, events, stability, cells, plan, lookalikes, refresh, update].map((c) => [c.name, c]),
+  [segment, sample, events, stability, cells, plan, lookalikes, refresh, update, model].map((c) => [c.name, c]),
 );
 
 const help = () => `hcp-segments ${version()} - segment HCPs by engagement (k-means, runs locally)

@@ -1064,6 +1064,48 @@ export interface UpdateResult {
 }
 
 export declare function aggregateEvents(text: CsvInput, options?: EventOptions): EventAggregate;
+
+/** A SQL engine `eventsSql` / `modelSql` write for: DuckDB, Spark SQL (Databricks), or PostgreSQL-style standard SQL. */
+export type SqlDialect = "duckdb" | "spark" | "ansi";
+
+/** Options of `eventsSql`: the query's table, columns and window, and the counting rules of `EventOptions`. */
+export interface EventsSqlOptions {
+  /** Default "duckdb". */
+  dialect?: SqlDialect;
+  /** The event table, one identifier (quoted as given). Default "events". */
+  table?: string;
+  /** Column name → "id" | "timestamp" | "channel" | "format" | "action" | "ignore"; unmapped roles use hcp_id, timestamp, channel, format, action. The timestamp column is a TIMESTAMP (UTC) or TIMESTAMPTZ. */
+  columns?: Record<string, "id" | "timestamp" | "channel" | "format" | "action" | "ignore">;
+  /** Window start (inclusive): ISO-8601 date/time or unix seconds. Default: unbounded. */
+  from?: string;
+  /** Window end (exclusive). Default: midnight UTC after the table's latest event. */
+  to?: string;
+  countActions?: string[];
+  /** Default: the same list as `aggregateEvents`. */
+  ignoreActions?: string[];
+  exclude?: string[];
+  /** The ch_<name> columns of the result (the query's columns are fixed: `aggregateEvents`'s report lists a log's). */
+  channels?: string[];
+  /** The fmt_<name> columns. */
+  formats?: string[];
+  /** Columns carried into the profile (latest non-empty value). */
+  carried?: string[];
+}
+
+/** Options of `modelSql`. */
+export interface ModelSqlOptions {
+  /** Default "duckdb". */
+  dialect?: SqlDialect;
+  /** The profile table (the columns `eventsSql` writes). Default "profiles". */
+  table?: string;
+  /** Default "hcp_id". */
+  idColumn?: string;
+}
+
+/** SQL text whose result is the profile table `aggregateEvents` makes, from an event table in a warehouse (docs/warehouse.md). Tools module. */
+export declare function eventsSql(options: EventsSqlOptions): string;
+/** SQL text that scores a profile table with a saved model: columns id, segment, segment_name, distance, confidence, the segments `assign` gives except at near-ties (docs/warehouse.md). Tools module. */
+export declare function modelSql(model: Model | string, options?: ModelSqlOptions): string;
 export declare function refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignments | null, options?: RefreshOptions): RefreshResult;
 export declare function stability(model: Model | string, input: SegmentInput, options?: StabilityOptions): StabilityReport;
 export declare function lookalikes(model: Model | string, input: SegmentInput, options: LookalikeOptions): LookalikeResult;

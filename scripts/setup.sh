@@ -11,6 +11,8 @@
 #   scripts/setup.sh browsers   only the other two engines of `make test-browsers`: Firefox ESR +
 #                               geckodriver (crates.io), WebKitGTK's WebKitWebDriver + Xvfb (Debian)
 #   scripts/setup.sh npm        only the root node_modules
+#   scripts/setup.sh warehouse  only the SQL engines the warehouse tests run (DuckDB, Spark: PyPI
+#                               packages in a venv under target/; Spark needs Java 17)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -112,11 +114,35 @@ setup_npm() {
   fi
 }
 
+# The SQL engines the warehouse tests run the generated queries on (tests/warehouse.rs), pinned,
+# in a venv under target/ (no system Python packages touched). Spark also needs a Java 17+ runtime.
+WAREHOUSE_VENV=target/warehouse-venv
+WAREHOUSE_PACKAGES=(duckdb==1.1.3 pyspark==3.5.3)
+setup_warehouse() {
+  command -v python3 >/dev/null || die "python3 not found: install Python 3.9+ (Debian: python3 python3-venv)"
+  local py="$WAREHOUSE_VENV/bin/python"
+  if [ -x "$py" ] && "$py" - "${WAREHOUSE_PACKAGES[@]}" <<'PY' 2>/dev/null; then return 0; fi
+import sys
+from importlib.metadata import version
+for pin in sys.argv[1:]:
+    name, want = pin.split("==")
+    assert version(name) == want, pin
+PY
+  if [ ! -x "$py" ]; then
+    log "python3 -m venv $WAREHOUSE_VENV"
+    python3 -m venv "$WAREHOUSE_VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  fi
+  log "pip install ${WAREHOUSE_PACKAGES[*]} (Spark is ~300 MB)"
+  "$py" -m pip install --quiet --disable-pip-version-check "${WAREHOUSE_PACKAGES[@]}"
+  command -v java >/dev/null || log "warning: no java on PATH: the Spark tests need Java 17 (Debian: openjdk-17-jre-headless)"
+}
+
 case "${1:-all}" in
   rust) setup_rust ;;
   apt) setup_apt ;;
   browsers) setup_browsers ;;
   npm) setup_npm ;;
-  all) setup_apt; setup_rust; setup_browsers; setup_npm ;;
-  *) die "unknown part '$1' (rust|apt|browsers|npm|all)" ;;
+  warehouse) setup_warehouse ;;
+  all) setup_apt; setup_rust; setup_browsers; setup_npm; setup_warehouse ;;
+  *) die "unknown part '$1' (rust|apt|browsers|npm|warehouse|all)" ;;
 esac

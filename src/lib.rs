@@ -30,6 +30,7 @@ pub mod segments;
 mod hex;
 mod sort;
 pub mod targeting;
+pub mod warehouse;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 

@@ -1,11 +1,11 @@
 // events: an event log (one row per engagement) aggregated into one profile row per HCP.
-import { aggregateEvents } from "../node/index.mjs";
-import { listArg, pairsArg, parse, required } from "./args.js";
-import { readExclude, readData } from "./io.js";
+import { aggregateEvents, eventsSql } from "../node/index.mjs";
+import { UsageError, listArg, pairsArg, parse, required } from "./args.js";
+import { readExclude, readData, writeOut } from "./io.js";
 import { writeThenPrint } from "./print.js";
 
 export const name = "events";
-export const usage = "hcp-segments events LOG.csv [--from DATE] [--to DATE] --out PROFILES.csv";
+export const usage = "hcp-segments events LOG.csv [--from DATE] [--to DATE] --out PROFILES.csv | --sql DIALECT";
 export const summary = "aggregate an event log (one row per engagement) into one profile row per HCP";
 export const help = `Usage: hcp-segments events LOG.csv --out PROFILES.csv [options]
 
@@ -23,7 +23,11 @@ do not count by default. The output is the input of segment. LOG may be - (stdin
   --column NAME=ROLE  column role (id, timestamp, channel, format, action, attribute,
                       ignore); repeatable
   --delimiter C       force the CSV delimiter (, ; or tab)
-  --exclude FILE      hcp_ids to leave out (one per line)`;
+  --exclude FILE      hcp_ids to leave out (one per line)
+  --sql DIALECT       instead of profiles, print the SQL that makes them from an event table
+                      in a warehouse (duckdb, spark or ansi), with this log's channels, formats
+                      and carried columns and the options above; docs/warehouse.md
+  --table NAME        the event table the SQL reads (default events)`;
 
 export function run(args) {
   const { values, positionals } = parse(
@@ -37,11 +41,12 @@ export function run(args) {
       column: { type: "string", multiple: true },
       delimiter: { type: "string" },
       exclude: { type: "string" },
+      sql: { type: "string" },
+      table: { type: "string" },
     },
     ["LOG.csv"],
     name,
   );
-  const out = required(values, "out", name);
   const options = {};
   if (values.from !== undefined) options.from = values.from;
   if (values.to !== undefined) options.to = values.to;
@@ -50,7 +55,15 @@ export function run(args) {
   if (values.column) options.columns = pairsArg(values.column, "column", (v) => v);
   if (values.delimiter !== undefined) options.delimiter = values.delimiter === "tab" ? "\t" : values.delimiter;
   if (values.exclude !== undefined) options.exclude = readExclude(values.exclude);
+  const sql = values.sql !== undefined ? sqlDialect(values.sql) : undefined;
+  if (values.table !== undefined && !sql) throw new UsageError("--table goes with --sql (the table the query reads)");
+  const out = sql ? values.out ?? "-" : required(values, "out", name);
   const agg = aggregateEvents(readData(positionals[0]), options);
+  if (sql) {
+    writeOut(out, warehouseQuery(agg.report, options, sql, values.table));
+    if (out !== "-") process.stdout.write(`wrote ${out} (${sql} SQL: ${agg.report.channels.length} channels, ${agg.report.formats.length} formats)\n`);
+    return;
+  }
   const r = agg.report;
   const lines = [
     `${r.eventsRead} events read, ${r.eventsCounted} counted; not counted: ${r.eventsOutsideWindow} outside the window, ` +
@@ -64,4 +77,23 @@ export function run(args) {
   if (r.ignored.length) lines.push(`ignored columns: ${r.ignored.join(", ")}`);
   if (r.recencyCapped) lines.push(`${r.recencyCapped} HCPs' days_since_last capped at 365`);
   writeThenPrint(out, agg.csv, lines, ` (${r.hcps} rows; segment it with: hcp-segments segment ${out})`);
+}
+
+/** --sql: the dialect, checked here so a typo is a usage error. */
+export function sqlDialect(value) {
+  const dialect = value.toLowerCase();
+  if (!["duckdb", "spark", "ansi"].includes(dialect)) throw new UsageError(`--sql must be duckdb, spark or ansi, got '${value}'`);
+  return dialect;
+}
+
+/** The query with the columns this log has (a query's columns are fixed; the log names them). */
+function warehouseQuery(report, options, dialect, table) {
+  const roles = ["id", "timestamp", "channel", "format", "action", "ignore"];
+  const columns = Object.fromEntries(Object.entries(options.columns ?? {}).filter(([, role]) => roles.includes(role)));
+  const sqlOptions = { dialect, columns, channels: report.channels, formats: report.formats, carried: report.carried };
+  for (const key of ["from", "to", "countActions", "ignoreActions", "exclude"]) {
+    if (options[key] !== undefined) sqlOptions[key] = options[key];
+  }
+  if (table !== undefined) sqlOptions.table = table;
+  return eventsSql(sqlOptions);
 }

@@ -1,5 +1,6 @@
 //! The tools module's exports (`hcp_segments_tools_bg.wasm`, the `wasm-tools` feature) besides
-//! the targeting functions (targeting.rs): `assign`, `segmentSummary`, `generateSample`.
+//! the targeting functions (targeting.rs): `assign`, `segmentSummary`, `generateSample`, and the
+//! SQL generators `eventsSql` / `modelSql`.
 
 use super::decode::{decode_input, decode_options, int_arg};
 use super::errors::{to_js_error, JsResult};
@@ -70,4 +71,22 @@ pub fn match_segments_js(previous: JsValue, next: JsValue, options: JsValue) -> 
     };
     let (previous, next) = (read(&previous, "previous")?, read(&next, "next")?);
     to_js(&match_by_members(&previous, &next, &options).map_err(to_js_error)?)
+}
+
+/// `eventsSql(options)`: SQL text that turns an event table into the profile table
+/// `aggregateEvents` makes (`EventsSqlOptions`: dialect, table, columns, window, actions,
+/// channels, formats, carried). See `warehouse`.
+#[wasm_bindgen(js_name = eventsSql)]
+pub fn events_sql_js(options: JsValue) -> JsResult<String> {
+    let options: crate::warehouse::EventsSqlOptions = decode_options(&options)?;
+    crate::warehouse::events_sql(&options).map_err(to_js_error)
+}
+
+/// `modelSql(model, options?)`: SQL text that scores a profile table with a saved model as
+/// `assign` does (`ModelSqlOptions`: dialect, table, idColumn). See `warehouse`.
+#[wasm_bindgen(js_name = modelSql)]
+pub fn model_sql_js(model: JsValue, options: JsValue) -> JsResult<String> {
+    let options: crate::warehouse::ModelSqlOptions = decode_options(&options)?;
+    let model = decode_model(&model)?;
+    crate::warehouse::model_sql(&model, &options).map_err(to_js_error)
 }

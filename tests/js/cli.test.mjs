@@ -96,7 +96,7 @@ describe("hcp-segments targeting commands", () => {
 
   test("every command has --help; the overview lists them", () => {
     const all = cli(dir, ["--help"]).stdout;
-    for (const cmd of ["segment", "sample", "events", "stability", "cells", "plan", "lookalikes", "refresh", "update"]) {
+    for (const cmd of ["segment", "sample", "events", "stability", "cells", "plan", "lookalikes", "refresh", "update", "model"]) {
       const r = cli(dir, [cmd, "--help"]);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`^Usage: hcp-segments ${cmd}\\b`), cmd);
@@ -140,6 +140,27 @@ describe("hcp-segments targeting commands", () => {
     assert.equal(piped.status, 0, piped.stderr);
     assert.equal(piped.stdout, lib.csv);
     assert.match(piped.stderr, /events read/);
+  });
+
+  test("events --sql and model --sql print the library's queries (the engines run them in tests/warehouse.rs)", () => {
+    const args = ["events", "events.csv", "--from", "2024-01-01", "--to", "2024-03-25", "--sql", "spark", "--table", "raw`events"];
+    const r = cli(dir, args);
+    assert.equal(r.status, 0, r.stderr);
+    const rep = hs.aggregateEvents(readFileSync(join(dir, "events.csv"), "utf8"), { from: "2024-01-01", to: "2024-03-25" }).report;
+    const expected = hs.eventsSql({
+      dialect: "spark", table: "raw`events", from: "2024-01-01", to: "2024-03-25",
+      channels: rep.channels, formats: rep.formats, carried: rep.carried, columns: {},
+    });
+    assert.equal(r.stdout, expected);
+    assert.match(r.stdout, /FROM `raw``events`/);
+    for (const c of rep.channels) assert.match(r.stdout, new RegExp(`AS \`ch_${c}\``));
+    const m = cli(dir, ["model", "tr.json", "--sql", "duckdb", "--table", "p"]);
+    assert.equal(m.status, 0, m.stderr);
+    assert.equal(m.stdout, hs.modelSql(result.model, { dialect: "duckdb", table: "p" }));
+    assert.match(m.stdout, /AS segment_name/);
+    const bad = cli(dir, ["model", "tr.json", "--sql", "oracle"]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--sql must be duckdb, spark or ansi/);
   });
 
   test("stability: same report as the library, for a result JSON and a bare model", () => {

@@ -353,6 +353,17 @@ const OPTIONS = {
       delimiter: ",", exclude: ["nobody"], encoding: "utf-8", sheet: 0,
     },
   },
+  EventsSqlOptions: {
+    call: (o) => hs.eventsSql({ channels: ["email"], ...o }),
+    values: {
+      dialect: "spark", table: "events", columns: { ts: "timestamp" }, from: "2023-06-01", to: "2024-03-01", countActions: ["click"],
+      ignoreActions: ["open"], exclude: ["nobody"], channels: ["email"], formats: ["webinar"], carried: ["specialty"],
+    },
+  },
+  ModelSqlOptions: {
+    call: (o) => hs.modelSql(smallRun().model, o),
+    values: { dialect: "ansi", table: "profiles", idColumn: "hcp_id" },
+  },
   RefreshOptions: {
     call: (o) => hs.refresh(smallRun().model, Buffer.from(tiny()), null, { nRuns: 1, ...o }),
     values: { k: 3, nRuns: 1, maxMatchDistance: 100, warmStart: false, exclude: ["nobody"], delimiter: ",", decimalComma: false, encoding: "utf-8" },
