@@ -539,8 +539,9 @@ export declare function init(input?: InitInput | Promise<InitInput>): Promise<vo
 /** Synchronous variant for workers or hosts that already hold the bytes or a compiled module. */
 export declare function initSync(input: BufferSource | WebAssembly.Module): void;
 /**
- * Loads the second wasm module, the tools: `assign`, `inspect`, `segmentSummary`, `generateSample`,
- * `exportCsv`, `targetList` and the targeting functions (`aggregateEvents` … `updateModel`).
+ * Loads the second wasm module, the tools: `assign`, `inspect`, `segmentSummary`, `matchSegments`,
+ * `generateSample`, `exportCsv`, `targetList`, `eventsSql`, `modelSql` and the targeting functions
+ * (`aggregateEvents` … `updateModel`).
  * Browsers: `await initTools()` before calling one of them; without an argument it fetches
  * `hcp_segments_tools_bg.wasm` beside the JS. `init()` does not load it, so a page that only
  * segments downloads only the segmentation module. Idempotent. In Node both modules are loaded on
@@ -703,6 +704,8 @@ export interface Segmenter {
   version(): Promise<string>;
   segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions, call?: CallOptions): Promise<SegmentSummary>;
   matchSegments(previous: LabelledRun, next: LabelledRun, options?: MatchOptions, call?: CallOptions): Promise<Continuity>;
+  eventsSql(options: EventsSqlOptions, call?: CallOptions): Promise<string>;
+  modelSql(model: Model | string, options?: ModelSqlOptions, call?: CallOptions): Promise<string>;
   aggregateEvents(text: CsvInput, options?: EventOptions, call?: CallOptions): Promise<EventAggregate>;
   refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignments | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
   stability(model: Model | string, input: SegmentInput, options?: StabilityOptions, call?: CallOptions): Promise<StabilityReport>;

@@ -9,8 +9,8 @@
 //
 // The wasm is three modules, so that a page's first download is only the segmentation:
 // init() loads hcp_segments_bg.wasm (segment, kmeans, version); initTools() loads
-// hcp_segments_tools_bg.wasm (assign, inspect, the writers, segmentSummary, generateSample and
-// the targeting functions), when the page first needs one of them; initWorkbooks() loads
+// hcp_segments_tools_bg.wasm (assign, inspect, the writers, segmentSummary, matchSegments,
+// generateSample, the SQL generators and the targeting functions), when the page first needs one of them; initWorkbooks() loads
 // hcp_segments_workbooks_bg.wasm, the .xlsx/.xls/.ods reader, when a workbook arrives.
 import wbInit, * as wasm from "./hcp_segments.js";
 import toolsInit, * as tools from "./hcp_segments_tools.js";
