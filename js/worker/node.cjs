@@ -9,7 +9,7 @@ const load = () => (loading ??= import("./node.js"));
 const MAX_WORKERS = 64;
 // segmenter.js's methods (the tests check the two lists are the same).
 const METHODS = ["segment", "assign", "inspect", "readAssignments", "exportCsv", "targetList", "kmeans", "generateSample", "version",
-  "segmentSummary", "matchSegments", "aggregateEvents", "refresh", "stability", "lookalikes", "testCells", "channelPlan", "updateModel"];
+  "segmentSummary", "matchSegments", "eventsSql", "modelSql", "aggregateEvents", "refresh", "stability", "lookalikes", "testCells", "channelPlan", "updateModel"];
 
 function codedError(code, message) {
   const err = new Error(message);
