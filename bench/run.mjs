@@ -21,6 +21,9 @@
 //   BENCH_NATIVE=<path>        bench_native binary (cargo build --release --example bench_native)
 //   BENCH_PEAK=<path>          the peak micro-kernel wasm (bench/peak)
 //   BENCH_OUT=bench/results/latest.json
+//   BENCH_BLOBS=100000         the synthetic workload's rows (6 Gaussian blobs × 22, see blobMatrix); 0 = skip
+//   BENCH_SKLEARN=1            scikit-learn's KMeans on one thread (0 = skip); BENCH_PYTHON = its
+//                              python (default target/bench-venv/bin/python, which bench.sh makes)
 //
 // Every measurement runs in a fresh child process (`node bench/run.mjs --case <json>`), so peak
 // RSS (process.resourceUsage().maxRSS) and wasm memory (memory.buffer.byteLength, which never
@@ -42,6 +45,7 @@ const SEED = Number(env.BENCH_SEED ?? 42);
 const K = 6;
 const RUNS = 10;
 const require = createRequire(import.meta.url);
+const PYTHON = env.BENCH_PYTHON || join(TARGET, "bench-venv", "bin", "python");
 
 // "default" = send no engine option (for builds that predate it).
 const withEngine = (opts, engine) => (engine && engine !== "default" ? { ...opts, engine } : opts);
@@ -249,6 +253,48 @@ function native(matrix, engine, reps) {
   return { kind: "native", engine, ms: median(r.ms), msAll: r.ms, inertia: r.inertia, iterations: r.iterations, reps };
 }
 
+/** The synthetic workload: n rows × 22, 6 overlapping Gaussian blobs (unit variance, centres
+ * drawn with standard deviation 1.5), from a seeded generator, written once as a matrix file
+ * every engine reads. */
+function blobMatrix(n, seed) {
+  const d = 22;
+  const path = join(WORK, `blobs-${n}x${d}-${seed}.bin`);
+  if (existsSync(path)) return path;
+  let state = (seed ^ 0x9e3779b9) >>> 0; // mulberry32
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const centres = Array.from({ length: K }, () => Array.from({ length: d }, () => 1.5 * normal()));
+  const buf = Buffer.alloc(12 + 8 * n * d);
+  buf.write("HCPM", 0, "latin1");
+  buf.writeUInt32LE(n, 4);
+  buf.writeUInt32LE(d, 8);
+  for (let i = 0; i < n; i++) {
+    const c = centres[Math.floor(uniform() * K)];
+    for (let j = 0; j < d; j++) buf.writeDoubleLE(c[j] + normal(), 12 + 8 * (i * d + j));
+  }
+  writeFileSync(path, buf);
+  return path;
+}
+
+/** scikit-learn's KMeans(n_clusters=6, n_init=10, algorithm="lloyd") on one thread, or null
+ * when its Python is missing (BENCH_SKLEARN=0, or no target/bench-venv). */
+function sklearn(matrix, reps) {
+  if (env.BENCH_SKLEARN === "0" || !existsSync(PYTHON)) return null;
+  const one = { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  const outText = execFileSync(PYTHON, [join(ROOT, "bench", "sklearn_kmeans.py"), matrix, String(K), String(RUNS), String(SEED), String(reps)], {
+    encoding: "utf8",
+    env: { ...env, ...one },
+  });
+  const r = JSON.parse(outText.trim().split("\n").pop());
+  return { kind: "sklearn", engine: `scikit-learn ${r.version}`, ms: median(r.ms), msAll: r.ms, inertia: r.inertia, iterations: r.iterations, reps };
+}
+
 // --- the browser case ---------------------------------------------------------------------------
 /** Serves the bench page, the CSV and the files under `root` (at `prefix`) on 127.0.0.1, and
  * launches headless Chromium: what both browser cases need. */
@@ -406,6 +452,22 @@ const fmtMs = (v) => (v == null || Number.isNaN(v) ? "-" : v >= 1000 ? `${(v / 1
 const fmtMB = (v) => (v ? `${(v / 2 ** 20).toFixed(0)}` : "-");
 const fmtG = (v) => (v ? (v / 1e9).toFixed(2) : "-");
 
+// The slow references get BENCH_SLOW_REPS repetitions.
+const slow = (engine) => engine === "linfa";
+
+// The k-means alone, on one matrix file: ours (wasm), ml-kmeans (JS), scikit-learn and linfa
+// (native), ours natively.
+function kmeansRows(matPath, n, engines, reps, slowReps) {
+  const rows = [];
+  for (const engine of engines) rows.push(repeat({ kind: "kmeans", engine, matrix: matPath, n }, slow(engine) ? slowReps : reps));
+  if (env.BENCH_MLKMEANS !== "0") rows.push(repeat({ kind: "ml-kmeans", matrix: matPath, n }, n > 100_000 ? slowReps : reps));
+  const sk = sklearn(matPath, reps);
+  if (sk) rows.push(sk);
+  rows.push(native(matPath, "linfa-direct", n > 100_000 ? slowReps : reps));
+  rows.push(native(matPath, "fast", reps));
+  return rows;
+}
+
 async function main() {
   const sizes = (env.BENCH_SIZES || "10000,100000").split(",").map(Number);
   const reps = Number(env.BENCH_REPS || 3);
@@ -427,13 +489,7 @@ async function main() {
       results.peak = child({ kind: "peak", n: 100_000, d: readFileSync(matPath).readUInt32LE(8) });
       peakPending = false;
     }
-    const rows = [];
-    const slow = (engine) => engine === "linfa";
-    // The k-means alone, on the encoded matrix: ours (wasm), ml-kmeans (JS), linfa (native).
-    for (const engine of engines) rows.push(repeat({ kind: "kmeans", engine, matrix: matPath, n }, slow(engine) ? slowReps : reps));
-    if (env.BENCH_MLKMEANS !== "0") rows.push(repeat({ kind: "ml-kmeans", matrix: matPath, n }, n > 100_000 ? slowReps : reps));
-    rows.push(native(matPath, "linfa-direct", n > 100_000 ? slowReps : reps));
-    rows.push(native(matPath, "fast", reps));
+    const rows = kmeansRows(matPath, n, engines, reps, slowReps);
     // The whole job from CSV text, per stage.
     for (const k of env.BENCH_AUTO === "0" ? [K] : [K, "auto"]) {
       for (const engine of engines) {
@@ -441,6 +497,11 @@ async function main() {
       }
     }
     results.sizes[n] = { rows };
+  }
+  const blobs = Number(env.BENCH_BLOBS ?? 100_000);
+  if (blobs > 0) {
+    const rows = kmeansRows(blobMatrix(blobs, SEED), blobs, engines, reps, slowReps);
+    results.sizes[`blobs-${blobs}`] = { n: blobs, label: `synthetic: ${blobs.toLocaleString("en")} rows × 22, 6 Gaussian blobs (unit variance, centres sd 1.5)`, rows };
   }
   if (env.BENCH_BROWSER !== "0") {
     const n = Math.max(...sizes.filter((s) => s <= 100_000));
@@ -467,15 +528,16 @@ function report(results) {
         `reading the matrix alone: ${fmtMs(peak.streamMs)}; the kernel before the centroid table: ${fmtMs(peak.rowmajorMs)} = ${peak.rowmajorFraction.toFixed(2)} of peak`,
     );
   }
-  for (const [n, { rows }] of Object.entries(results.sizes)) {
+  for (const [key, { rows, label, ...size }] of Object.entries(results.sizes)) {
+    const n = size.n ?? Number(key);
     const d = rows.find((r) => r.d)?.d ?? 22;
     const ml = rows.find((r) => r.kind === "ml-kmeans");
     const ld = rows.find((r) => r.kind === "native" && r.engine === "linfa-direct");
-    console.log(`\n## ${Number(n).toLocaleString("en")} profiles × ${d} features`);
+    console.log(`\n## ${label ?? `sample universe: ${Number(n).toLocaleString("en")} profiles × ${d} features`}`);
     console.log("| case | engine | reps | time | ×ml-kmeans | ×linfa native | inertia | ÷ml inertia | iters | eff. G madd/s | wasm MB | RSS MB |");
     console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rows) {
-      const name = r.kind === "segment" ? `segment k=${r.k}` : r.kind === "native" ? "kmeans (native)" : r.kind === "ml-kmeans" ? "kmeans (JS)" : "kmeans (wasm)";
+      const name = r.kind === "segment" ? `segment k=${r.k}` : r.kind === "native" || r.kind === "sklearn" ? "kmeans (native)" : r.kind === "ml-kmeans" ? "kmeans (JS)" : "kmeans (wasm)";
       const engine = r.kind === "ml-kmeans" ? "ml-kmeans" : r.engine;
       const speedMl = ml && r !== ml && r.kind !== "segment" ? `${(ml.ms / r.ms).toFixed(1)}×` : "";
       const speedL = ld && r !== ld && r.kind !== "segment" ? `${(ld.ms / r.ms).toFixed(1)}×` : "";
@@ -483,6 +545,16 @@ function report(results) {
       const eff = r.kind !== "segment" && r.iterations ? (Number(n) * K * d * r.iterations * RUNS) / (r.ms / 1e3) : null;
       console.log(
         `| ${name} | ${engine} | ${r.reps} | ${fmtMs(r.ms)} | ${speedMl} | ${speedL} | ${r.inertia?.toFixed(2) ?? "-"} | ${inRatio} | ${r.iterations ?? "-"} | ${fmtG(eff)} | ${fmtMB(r.wasmBytes)} | ${fmtMB(r.rssBytes)} |`,
+      );
+    }
+    const ours = rows.find((r) => r.kind === "kmeans" && (r.engine === "fast" || r.engine === "default"));
+    const sk = rows.find((r) => r.kind === "sklearn");
+    if (ours && sk) {
+      const inertiaRatio = ours.inertia / sk.inertia;
+      console.log(
+        `\nours (wasm, one thread) ÷ scikit-learn (native, one thread): time ${(ours.ms / sk.ms).toFixed(2)} (target ≤ 1), ` +
+          `inertia ${inertiaRatio.toFixed(6)} (${inertiaRatio <= 1.001 ? "within" : "OVER"} × 1.001)` +
+          (ml ? `; ml-kmeans ÷ ours: time ${(ml.ms / ours.ms).toFixed(1)}× (target ≥ 15×)` : ""),
       );
     }
     const seg = rows.filter((r) => r.kind === "segment");

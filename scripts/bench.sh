@@ -18,4 +18,17 @@ PEAK_TARGET="$(realpath -m "$CARGO_TARGET_DIR")/bench-peak"
 ( cd bench/peak && CARGO_TARGET_DIR="$PEAK_TARGET" RUSTFLAGS="-C target-feature=+simd128" \
   cargo build --release --target wasm32-unknown-unknown )
 
+# scikit-learn (bench/requirements.txt, pinned) in a venv under the target dir; reinstalled only
+# when the requirements change. BENCH_SKLEARN=0 skips it.
+if [ "${BENCH_SKLEARN:-1}" != 0 ]; then
+  VENV="$(realpath -m "$CARGO_TARGET_DIR")/bench-venv"
+  if ! cmp -s bench/requirements.txt "$VENV/requirements.txt"; then
+    log "python venv $VENV (bench/requirements.txt)"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV" && "$VENV/bin/pip" install -q -r bench/requirements.txt \
+      && cp bench/requirements.txt "$VENV/requirements.txt" \
+      || { log "scikit-learn not installed (no python3 venv or no PyPI): its rows are left out"; rm -rf "$VENV"; }
+  fi
+fi
+
 exec node bench/run.mjs "$@"
