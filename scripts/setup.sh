@@ -134,7 +134,11 @@ PY
   fi
   log "pip install ${WAREHOUSE_PACKAGES[*]} (Spark is ~300 MB)"
   "$py" -m pip install --quiet --disable-pip-version-check "${WAREHOUSE_PACKAGES[@]}"
-  command -v java >/dev/null || log "warning: no java on PATH: the Spark tests need Java 17 (Debian: openjdk-17-jre-headless)"
+  if ! command -v java >/dev/null; then
+    log "apt-get install openjdk-17-jre-headless (Spark, for the warehouse tests)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless
+  fi
 }
 
 case "${1:-all}" in
