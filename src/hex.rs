@@ -1,4 +1,4 @@
-//! Lowercase hex of bytes (model checksums, pseudonyms).
+//! Lowercase hex of bytes (model checksums, pseudonyms, data fingerprints).
 
 /// Lowercase hex of bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {

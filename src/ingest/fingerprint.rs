@@ -43,7 +43,7 @@ pub fn fingerprint(table: &RawTable) -> Fingerprint {
     }
     let digest = h.finalize();
     Fingerprint {
-        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        sha256: crate::hex::hex(&digest),
         rows: table.len() as u32,
         columns: width as u32,
     }

@@ -1,5 +1,6 @@
 //! The tools module's exports (`hcp_segments_tools_bg.wasm`, the `wasm-tools` feature) besides
-//! the targeting functions (targeting.rs): `assign`, `segmentSummary`, `generateSample`, and the
+//! the targeting functions (targeting.rs): `assign`, `segmentSummary`, `matchSegments`, `inspect`,
+//! `generateSample`, and the
 //! SQL generators `eventsSql` / `modelSql`.
 
 use super::decode::{decode_input, decode_options, int_arg};
