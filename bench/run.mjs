@@ -18,6 +18,10 @@
 //                              BENCH_POOL_WORKERS=1,2, BENCH_POOL_REPS=1, BENCH_POOL_K=auto,
 //                              BENCH_POOL_INPUT=text (the CSV as a string) or bytes (as UTF-8
 //                              bytes, what file.arrayBuffer() gives)
+//   BENCH_SCALING=1            the worker pool's scaling in Node's worker_threads (bench/scaling.mjs):
+//                              the clustering stages with N workers ÷ with one (target ≥ 0.7·N);
+//                              BENCH_SCALING_N=100000, BENCH_SCALING_WORKERS=1,2 (default: 1, 2,
+//                              4, … up to the cores), BENCH_SCALING_K=6,auto, BENCH_SCALING_REPS=3
 //   BENCH_NATIVE=<path>        bench_native binary (cargo build --release --example bench_native)
 //   BENCH_PEAK=<path>          the peak micro-kernel wasm (bench/peak)
 //   BENCH_OUT=bench/results/latest.json
@@ -33,6 +37,8 @@ import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { availableParallelism } from "node:os";
+import { scalingReport, scalingRows } from "./scaling.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const env = process.env;
@@ -69,6 +75,18 @@ function loadPackage() {
   WebAssembly.Instance = Orig;
   const memory = () => instances.map((i) => i.exports.memory).find(Boolean);
   return { hs, wasmBytes: () => memory()?.buffer.byteLength ?? NaN };
+}
+
+/** The mean of the columns' (population) variances of a row-major n × d matrix. */
+function meanVariance(data, n, d) {
+  let total = 0;
+  for (let j = 0; j < d; j++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += data[i * d + j];
+    mean /= n;
+    for (let i = 0; i < n; i++) total += (data[i * d + j] - mean) ** 2;
+  }
+  return total / (n * d);
 }
 
 function readMatrix(path) {
@@ -138,10 +156,13 @@ async function runCase(spec) {
     const { kmeans } = await import("ml-kmeans");
     const { n, d, data } = readMatrix(spec.matrix);
     const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
+    // ml-kmeans stops when every centroid's squared shift is ≤ tolerance; ours when their sum is
+    // ≤ 1e-4 × the mean column variance: that bound per centroid never makes it stop later.
+    const tolerance = 1e-4 * meanVariance(data, n, d);
     const t0 = performance.now();
     let best = null;
     for (let r = 0; r < RUNS; r++) {
-      const fit = kmeans(rows, K, { seed: SEED * 1000 + r, initialization: "kmeans++", maxIterations: 300, tolerance: 1e-8 });
+      const fit = kmeans(rows, K, { seed: SEED * 1000 + r, initialization: "kmeans++", maxIterations: 300, tolerance });
       const inertia = inertiaOf(data, d, fit.centroids);
       if (!best || inertia < best.inertia) best = { inertia, iterations: fit.iterations };
     }
@@ -447,6 +468,20 @@ async function runPool(hs) {
   return poolCase(csvPath, n, Number(env.BENCH_POOL_REPS || 1), workerCounts, k, sweepSamples);
 }
 
+async function runScaling(hs) {
+  const n = Number(env.BENCH_SCALING_N || 100_000);
+  mkdirSync(WORK, { recursive: true });
+  const csvPath = join(WORK, `sample-${n}-${SEED}.csv`);
+  if (!existsSync(csvPath)) writeFileSync(csvPath, hs.generateSample(n, SEED));
+  const cores = availableParallelism();
+  const counts = [1];
+  while (counts.at(-1) * 2 <= Math.min(cores, 16)) counts.push(counts.at(-1) * 2);
+  const workerCounts = env.BENCH_SCALING_WORKERS ? env.BENCH_SCALING_WORKERS.split(",").map(Number) : counts;
+  const ks = (env.BENCH_SCALING_K || "6,auto").split(",").map((k) => (k === "auto" ? "auto" : Number(k)));
+  const rows = await scalingRows({ pkg: PKG, csv: readFileSync(csvPath, "utf8"), ks, workerCounts, reps: Number(env.BENCH_SCALING_REPS || 3), seed: SEED, runs: RUNS });
+  return { n, cores, rows };
+}
+
 // --- report -------------------------------------------------------------------------------------
 const fmtMs = (v) => (v == null || Number.isNaN(v) ? "-" : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
 const fmtMB = (v) => (v ? `${(v / 2 ** 20).toFixed(0)}` : "-");
@@ -510,6 +545,7 @@ async function main() {
     }
   }
   if (env.BENCH_POOL !== "0") results.pool = await runPool(hs);
+  if (env.BENCH_SCALING !== "0") results.scaling = await runScaling(hs);
   report(results);
   const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/latest.json");
   mkdirSync(dirname(outPath), { recursive: true });
@@ -582,9 +618,24 @@ function report(results) {
     for (const r of results.pool) console.log(`| ${r.sweepSample} | ${r.sweepRows ?? "-"} | ${r.workers} | ${r.reps} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} | ${r.inertia?.toFixed(2)} | ${fmtMs(r.longestTask)} |`);
     console.log("(start: createSegmenter + worker start + the CSV's copy, until the parse stage begins; sweep: every k of kRange × nRuns, scored (on the sample when sampled); cluster: the chosen k on every row (sampled sweep, or a fixed k); project: until the result is on the main thread, its copy included.)");
   }
+  if (results.scaling) scalingReport(results.scaling.rows, results.scaling.n, fmtMs);
 }
 
-if (process.argv[2] === "--pool") {
+if (process.argv[2] === "--scaling") {
+  // Only the worker pool's scaling in Node: node bench/run.mjs --scaling (BENCH_SCALING_* as above).
+  (async () => {
+    const { hs } = loadPackage();
+    const results = { date: new Date().toISOString(), node: process.version, seed: SEED, version: hs.version(), sizes: {}, scaling: await runScaling(hs) };
+    report(results);
+    const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/scaling.json");
+    mkdirSync(dirname(outPath), { recursive: true });
+    writeFileSync(outPath, JSON.stringify(results, null, 2));
+    console.log(`\nwritten: ${outPath}`);
+  })().catch((e) => {
+    console.error(e?.stack ?? e);
+    process.exit(1);
+  });
+} else if (process.argv[2] === "--pool") {
   // Only the worker-pool case: node bench/run.mjs --pool (BENCH_POOL_* as above).
   (async () => {
     const { hs } = loadPackage();

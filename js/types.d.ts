@@ -53,7 +53,7 @@ export interface SegmentOptions {
   nRuns?: number;
   /** Maximum Lloyd iterations per restart. Default 300. */
   maxIterations?: number;
-  /** Stop when centroids move less than this (L2). Default 1e-4. */
+  /** Stop when the centroids' squared shift, summed, is at most this × the data's mean column variance (scikit-learn's `tol`). Default 1e-4. */
   tolerance?: number;
   /** k-means implementation: "fast" (Hamerly-accelerated Lloyd, default) or "linfa" (linfa-clustering, the reference). */
   engine?: KMeansEngine;
@@ -108,7 +108,7 @@ export interface KMeansOptions {
   nRuns?: number;
   /** Default 300. */
   maxIterations?: number;
-  /** Stop when the L2 norm of the centroid shift falls below this. Default 1e-4. */
+  /** Stop when the centroids' squared shift, summed, is at most this × the data's mean column variance (scikit-learn's `tol`). Default 1e-4. */
   tolerance?: number;
   /** Default 42. */
   seed?: number;

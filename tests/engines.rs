@@ -98,6 +98,34 @@ fn hamerly_bounds_change_nothing_but_the_work() {
     }
 }
 
+/// The stopping rule is relative to the data's spread (scikit-learn's `tol`), so a fit does not
+/// depend on the data's units: the matrix scaled by 2¹⁰ or 2⁻¹⁰ (exact in floating point) runs
+/// the same iterations to the same labels, its centroids and inertia scaled exactly. (An
+/// absolute threshold stops a different number of iterations on each scale.)
+#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn the_stop_does_not_depend_on_the_datas_units() {
+    let (x, _) = universe(3000, 5);
+    let rows = Rows { data: x.as_slice().unwrap(), n: x.nrows(), d: x.ncols() };
+    for engine in [Engine::Fast, Engine::Linfa] {
+        let base = fit(&x, 6, 3, engine);
+        let (start, params) = (x.slice(ndarray::s![..6, ..]).iter().copied().collect::<Vec<_>>(), KMeansParams { k: 6, ..Default::default() });
+        let from_start = lloyd_from(rows, start.clone(), &params, Bounds::Hamerly);
+        for scale in [1024.0, 1.0 / 1024.0] {
+            let scaled = &x * scale;
+            let f = fit(&scaled, 6, 3, engine);
+            assert_eq!(f.iterations, base.iterations, "{engine:?} × {scale}");
+            assert!(f.labels == base.labels, "{engine:?} × {scale}: other labels");
+            assert_eq!(f.centroids, &base.centroids * scale, "{engine:?} × {scale}");
+            assert_eq!(f.inertia, base.inertia * scale * scale, "{engine:?} × {scale}");
+            let srows = Rows { data: scaled.as_slice().unwrap(), n: x.nrows(), d: x.ncols() };
+            let s = lloyd_from(srows, start.iter().map(|v| v * scale).collect(), &params, Bounds::Hamerly);
+            assert_eq!(s.2, from_start.2, "Lloyd from a start × {scale}");
+        }
+        assert!(base.converged && base.iterations > 1, "{engine:?}: {} iterations", base.iterations);
+    }
+}
+
 /// Planted personas: the fast engine recovers them as well as the linfa engine does.
 #[test]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

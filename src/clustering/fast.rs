@@ -9,7 +9,7 @@
 //!   ends with Lloyd's first assignment in hand: no second scan of k distances per row.
 //! - Each iteration assigns every row to its nearest centroid, then moves every centroid to the
 //!   mean of its rows (an empty cluster keeps its centroid), and stops when the L2 norm of the
-//!   centroid shift (all centroids together) is below `tolerance` — linfa's stopping rule.
+//!   centroid shift (all centroids together) is at most [`stop_shift`] (scikit-learn's rule).
 //! - Hamerly (2010): per row an upper bound on the distance to its centroid and a lower bound on
 //!   the distance to every other one. A row whose upper bound is below both its lower bound and
 //!   half the distance from its centroid to the nearest other centroid cannot change cluster,
@@ -25,7 +25,8 @@
 
 use super::kernel::{sq_dist, sq_dists_to, CentroidTable};
 use super::nearest::cluster_sizes;
-use super::params::KMeansParams;
+use super::params::{stop_shift, KMeansParams};
+use ndarray::ArrayView2;
 use super::restarts::{restart_rng, KMeansFit, RestartBest};
 use ndarray::Array2;
 use rand::distributions::{Distribution, WeightedIndex};
@@ -113,9 +114,10 @@ pub fn best_run(
 ) -> Option<RestartBest> {
     let k = params.k as usize;
     let mut scratch = Scratch::new(x.n, k, x.d);
+    let stop = stop_at(x, params);
     let mut best: Option<RestartBest> = None;
     for restart in restarts {
-        let run = single_run(x, params, restart, &mut scratch, work);
+        let run = single_run(x, params, stop, restart, &mut scratch, work);
         if best.as_ref().map_or(true, |b| run.inertia < b.inertia) {
             best = Some(RestartBest {
                 k: params.k,
@@ -162,9 +164,14 @@ fn relabel(x: Rows, centroids: &[f64], k: usize, dists: &mut [f64], work: &mut W
     (labels, inertia)
 }
 
-fn single_run(x: Rows, params: &KMeansParams, restart: u32, s: &mut Scratch, work: &mut Work) -> Run {
+/// The fit's stopping shift ([`stop_shift`]) on these rows.
+fn stop_at(x: Rows, params: &KMeansParams) -> f64 {
+    ArrayView2::from_shape((x.n, x.d), &x.data[..x.n * x.d]).map_or(0.0, |v| stop_shift(v, params.tolerance))
+}
+
+fn single_run(x: Rows, params: &KMeansParams, stop: f64, restart: u32, s: &mut Scratch, work: &mut Work) -> Run {
     let centroids = seed_plus_plus(x, params.k as usize, restart_rng(params.seed, restart), s, work);
-    lloyd(x, centroids, params, Bounds::Hamerly, First::Seeded, s, work)
+    lloyd(x, centroids, params, stop, Bounds::Hamerly, First::Seeded, s, work)
 }
 
 /// Where Lloyd's first assignment comes from.
@@ -190,7 +197,7 @@ pub enum Bounds {
 /// the inertia against them, the iterations run and whether the tolerance was reached.
 pub fn lloyd_from(x: Rows, centroids: Vec<f64>, params: &KMeansParams, bounds: Bounds) -> (Vec<f64>, f64, u32, bool) {
     let mut s = Scratch::new(x.n, params.k as usize, x.d);
-    let r = lloyd(x, centroids, params, bounds, First::Scan, &mut s, &mut Work::default());
+    let r = lloyd(x, centroids, params, stop_at(x, params), bounds, First::Scan, &mut s, &mut Work::default());
     (r.centroids, r.inertia, r.iterations, r.converged)
 }
 
@@ -198,6 +205,7 @@ fn lloyd(
     x: Rows,
     mut centroids: Vec<f64>,
     params: &KMeansParams,
+    stop: f64,
     bounds: Bounds,
     first: First,
     s: &mut Scratch,
@@ -216,7 +224,7 @@ fn lloyd(
         table.fill(&centroids, k, d);
         iterations += 1;
         work.iterations += 1;
-        let done = total_shift.sqrt() < params.tolerance;
+        let done = total_shift.sqrt() <= stop;
 
         // Bounds follow the centroids (applied row by row in the next pass): the own one by its
         // shift, the others by the largest shift of another centroid.

@@ -15,7 +15,7 @@ use ndarray::ArrayView2;
 
 // The names callers outside `clustering` use, from where they are defined.
 pub use super::nearest::{cluster_sizes, for_each_nearest, nearest_centroids, sq_dist};
-pub use super::params::{check_fit, check_matrix, count_distinct_rows, Engine, KMeansParams, MAX_ABS_VALUE};
+pub use super::params::{check_fit, check_matrix, count_distinct_rows, stop_shift, Engine, KMeansParams, MAX_ABS_VALUE};
 pub use super::restarts::{merge_restarts, restart_rng, KMeansFit, RestartBest};
 
 /// Run k-means: `n_runs` k-means++ restarts, keep the lowest final inertia (earliest on ties).

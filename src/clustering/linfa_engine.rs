@@ -5,12 +5,12 @@
 //! `inertia()` is the *mean* squared distance measured *before* the last centroid update. We
 //! need all three as scikit-learn defines them, so each restart runs linfa's own k-means++
 //! initialisation and then linfa's own update step (`max_n_iterations(1)` from precomputed
-//! centroids), checking linfa's stopping rule (centroid shift < tolerance) ourselves. The
+//! centroids), checking the stopping rule both engines share ([`stop_shift`]) ourselves. The
 //! arithmetic is linfa's; only the loop is ours. `tests/clustering_oracle.rs` checks that the
 //! result equals a plain linfa fit.
 
 use super::nearest::{cluster_sizes, nearest_centroids};
-use super::params::KMeansParams;
+use super::params::{stop_shift, KMeansParams};
 use super::restarts::{restart_rng, KMeansFit, RestartBest};
 use crate::error::{Result, SegError};
 use linfa::prelude::*;
@@ -27,8 +27,10 @@ pub fn best_run(
     on_restart: &mut dyn FnMut(u32),
 ) -> Result<Option<RestartBest>> {
     let mut best: Option<RestartBest> = None;
+    // linfa's own rule is a strict `shift < tolerance` with a positive tolerance.
+    let stop = stop_shift(data, params.tolerance).max(f64::MIN_POSITIVE);
     for restart in restarts {
-        let run = single_run(data, params, restart)?;
+        let run = single_run(data, params, stop, restart)?;
         if best.as_ref().map_or(true, |b| run.inertia < b.inertia) {
             best = Some(RestartBest {
                 k: params.k,
@@ -45,14 +47,14 @@ pub fn best_run(
 }
 
 /// One restart: linfa's k-means++ init + first update, then linfa update steps until converged.
-fn single_run(data: ArrayView2<f64>, params: &KMeansParams, restart: u32) -> Result<KMeansFit> {
+fn single_run(data: ArrayView2<f64>, params: &KMeansParams, stop: f64, restart: u32) -> Result<KMeansFit> {
     let dataset = DatasetBase::new(data, ());
     let rng = restart_rng(params.seed, restart);
     let step = |init: KMeansInit<f64>| -> Result<Array2<f64>> {
         KMeans::params_with_rng(params.k as usize, rng.clone())
             .n_runs(1)
             .max_n_iterations(1)
-            .tolerance(params.tolerance)
+            .tolerance(stop)
             .init_method(init)
             .fit(&dataset)
             .map(|m| m.centroids().clone())
@@ -68,7 +70,7 @@ fn single_run(data: ArrayView2<f64>, params: &KMeansParams, restart: u32) -> Res
         let shift = frobenius_distance(&centroids, &next);
         centroids = next;
         iterations += 1;
-        if shift < params.tolerance {
+        if shift < stop {
             converged = true;
             break;
         }

@@ -36,7 +36,9 @@ pub struct KMeansParams {
     /// k-means++ restarts; the one with the lowest final inertia wins.
     pub n_runs: u32,
     pub max_iterations: u32,
-    /// Stop when the L2 norm of the centroid shift falls below this (linfa's rule).
+    /// Stop when the centroids' squared shift (summed over all of them) is at most this ×
+    /// the data's mean column variance: scikit-learn's rule, the same for data of any scale
+    /// (see [`stop_shift`]).
     pub tolerance: f64,
     pub seed: u32,
     pub engine: Engine,
@@ -46,6 +48,27 @@ impl Default for KMeansParams {
     fn default() -> Self {
         KMeansParams { k: 6, n_runs: 10, max_iterations: 300, tolerance: 1e-4, seed: 42, engine: Engine::Fast }
     }
+}
+
+/// The L2 norm of the centroid shift (all centroids together) at or under which a fit stops:
+/// √(`tolerance` × the mean column variance of `data`), scikit-learn's `tol` on its scale.
+/// Both engines stop on it. Summed in row order, so every platform gets the same bits.
+pub fn stop_shift(data: ArrayView2<f64>, tolerance: f64) -> f64 {
+    let (n, d) = data.dim();
+    if n == 0 || d == 0 {
+        return 0.0;
+    }
+    let mut mean = vec![0.0; d];
+    for row in data.outer_iter() {
+        mean.iter_mut().zip(row.iter()).for_each(|(m, v)| *m += v);
+    }
+    mean.iter_mut().for_each(|m| *m /= n as f64);
+    let mut var = vec![0.0; d];
+    for row in data.outer_iter() {
+        var.iter_mut().zip(row.iter().zip(&mean)).for_each(|(acc, (v, m))| *acc += (v - m) * (v - m));
+    }
+    let mean_variance = var.iter().sum::<f64>() / (n * d) as f64;
+    (tolerance * mean_variance).sqrt()
 }
 
 /// The `TOO_LARGE` error for a k over [`MAX_K`] (`what`: the option that asked for it).
@@ -231,6 +254,17 @@ mod tests {
         let e = check_matrix(array![[0.0, -1e151]].view()).unwrap_err();
         assert!(e.to_string().contains("row 0, column 1") && e.to_string().contains("rescale"), "{e}");
         assert!(check_matrix(array![[0.0, MAX_ABS_VALUE]].view()).is_ok());
+    }
+
+    /// √(tolerance × the mean of the columns' population variances), against ndarray's
+    /// `var_axis`; constant data stops at a zero shift.
+    #[test]
+    fn stop_shift_is_the_tolerance_on_the_datas_spread() {
+        let x = Array2::from_shape_fn((500, 7), |(i, j)| ((i * 31 + j * 17) % 97) as f64 * (j + 1) as f64 - 40.0);
+        let want = (1e-4 * x.var_axis(ndarray::Axis(0), 0.0).mean().unwrap()).sqrt();
+        let got = stop_shift(x.view(), 1e-4);
+        assert!((got - want).abs() <= 1e-12 * want, "{got} vs {want}");
+        assert_eq!(stop_shift(Array2::from_elem((20, 3), 5.0).view(), 1e-4), 0.0);
     }
 
     #[test]
