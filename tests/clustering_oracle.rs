@@ -2,7 +2,7 @@
 //! (tests/data/sklearn_iris.json, made by tests/data/make_sklearn_fixtures.py) and linfa's own
 //! KMeans run directly.
 
-use hcp_segments::clustering::kmeans::{fit_kmeans, nearest_centroids, restart_rng, stop_shift, Engine, KMeansParams};
+use hcp_segments::clustering::kmeans::{fit_kmeans, nearest_centroids, restart_rng, Engine, Spread, KMeansParams};
 use hcp_segments::clustering::metrics::{adjusted_rand_index, calinski_harabasz, davies_bouldin, silhouette};
 use linfa::prelude::*;
 use linfa::DatasetBase;
@@ -98,7 +98,7 @@ fn one_restart_equals_a_plain_linfa_fit() {
         let linfa = KMeans::params_with_rng(k as usize, restart_rng(seed, 0))
             .n_runs(1)
             .max_n_iterations(params.max_iterations as u64)
-            .tolerance(stop_shift(x.view(), params.tolerance))
+            .tolerance(Spread::of(x.view()).stop_shift(params.tolerance))
             .fit(&DatasetBase::new(x.view(), ()))
             .unwrap();
         assert_eq!(&ours.centroids, linfa.centroids(), "k={k} seed={seed}");
@@ -118,7 +118,7 @@ fn best_of_restarts_equals_best_linfa_fit_from_the_same_seeds() {
                 let m = KMeans::params_with_rng(k as usize, restart_rng(seed, r))
                     .n_runs(1)
                     .max_n_iterations(300)
-                    .tolerance(stop_shift(x.view(), 1e-4))
+                    .tolerance(Spread::of(x.view()).stop_shift(1e-4))
                     .fit(&DatasetBase::new(x.view(), ()))
                     .unwrap();
                 let (_, d) = nearest_centroids(x.view(), m.centroids().view());

@@ -2,7 +2,7 @@
 //! against planted ground truth. Every test also runs under wasm32 (wasm-bindgen-test).
 
 use hcp_segments::clustering::fast::{lloyd_from, Bounds, Rows};
-use hcp_segments::clustering::kmeans::{fit_kmeans, nearest_centroids, Engine, KMeansFit, KMeansParams};
+use hcp_segments::clustering::kmeans::{fit_kmeans, nearest_centroids, Engine, KMeansFit, KMeansParams, Spread};
 use hcp_segments::clustering::metrics::adjusted_rand_index;
 use hcp_segments::features::{BlockWeights, FeaturePipeline};
 use hcp_segments::ingest::{ingest_csv, IngestOptions};
@@ -86,8 +86,8 @@ fn hamerly_bounds_change_nothing_but_the_work() {
         // A poor start (consecutive rows), so the run takes many iterations.
         let init: Vec<f64> = (0..k).flat_map(|c| x.row(start + c).to_vec()).collect();
         let params = KMeansParams { k: k as u32, ..Default::default() };
-        let a = lloyd_from(rows, init.clone(), &params, Bounds::Hamerly);
-        let b = lloyd_from(rows, init, &params, Bounds::FullScan);
+        let a = lloyd_from(rows, init.clone(), &params, Spread::of(x.view()), Bounds::Hamerly);
+        let b = lloyd_from(rows, init, &params, Spread::of(x.view()), Bounds::FullScan);
         assert!(a.2 > 2, "k={k}: only {} iterations", a.2);
         assert_eq!(
             a.0.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
@@ -110,7 +110,7 @@ fn the_stop_does_not_depend_on_the_datas_units() {
     for engine in [Engine::Fast, Engine::Linfa] {
         let base = fit(&x, 6, 3, engine);
         let (start, params) = (x.slice(ndarray::s![..6, ..]).iter().copied().collect::<Vec<_>>(), KMeansParams { k: 6, ..Default::default() });
-        let from_start = lloyd_from(rows, start.clone(), &params, Bounds::Hamerly);
+        let from_start = lloyd_from(rows, start.clone(), &params, Spread::of(x.view()), Bounds::Hamerly);
         for scale in [1024.0, 1.0 / 1024.0] {
             let scaled = &x * scale;
             let f = fit(&scaled, 6, 3, engine);
@@ -119,7 +119,7 @@ fn the_stop_does_not_depend_on_the_datas_units() {
             assert_eq!(f.centroids, &base.centroids * scale, "{engine:?} × {scale}");
             assert_eq!(f.inertia, base.inertia * scale * scale, "{engine:?} × {scale}");
             let srows = Rows { data: scaled.as_slice().unwrap(), n: x.nrows(), d: x.ncols() };
-            let s = lloyd_from(srows, start.iter().map(|v| v * scale).collect(), &params, Bounds::Hamerly);
+            let s = lloyd_from(srows, start.iter().map(|v| v * scale).collect(), &params, Spread::of(scaled.view()), Bounds::Hamerly);
             assert_eq!(s.2, from_start.2, "Lloyd from a start × {scale}");
         }
         assert!(base.converged && base.iterations > 1, "{engine:?}: {} iterations", base.iterations);

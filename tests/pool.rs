@@ -3,7 +3,7 @@
 //! what one sequential `segment` / `fit_kmeans` gives for the same seed.
 
 use hcp_segments::clustering::kmeans::{
-    best_of_restarts, finish_fit, fit_kmeans, merge_restarts, Engine, KMeansFit, KMeansParams, RestartBest,
+    best_of_restarts, finish_fit, fit_kmeans, merge_restarts, Engine, KMeansFit, KMeansParams, RestartBest, Spread,
 };
 use hcp_segments::clustering::KSweepRow;
 use hcp_segments::features::{BlockWeights, FeaturePipeline};
@@ -52,7 +52,7 @@ fn split_restarts_merge_to_the_sequential_fit_bit_for_bit() {
         let sequential = fit_kmeans(x.view(), &params, &mut |_| {}).unwrap();
         for split in splits(10) {
             let mut parts: Vec<RestartBest> =
-                split.iter().map(|r| best_of_restarts(x.view(), &params, r.clone(), &mut |_| {}).unwrap().unwrap()).collect();
+                split.iter().map(|r| best_of_restarts(x.view(), &params, Spread::of(x.view()), r.clone(), &mut |_| {}).unwrap().unwrap()).collect();
             parts.reverse(); // the order shares come back in must not matter
             let merged = finish_fit(x.view(), &params, merge_restarts(parts), &mut Default::default()).unwrap();
             same_fit(&merged, &sequential, &format!("seed {seed} k {k} {engine:?} split {split:?}"));
@@ -66,7 +66,7 @@ fn split_restarts_merge_to_the_sequential_fit_bit_for_bit() {
 fn the_sequential_fit_keeps_the_earliest_lowest_restart() {
     let x = universe(1500, 9);
     let params = KMeansParams { k: 5, n_runs: 10, seed: 11, ..Default::default() };
-    let runs: Vec<RestartBest> = (0..10).map(|r| best_of_restarts(x.view(), &params, r..r + 1, &mut |_| {}).unwrap().unwrap()).collect();
+    let runs: Vec<RestartBest> = (0..10).map(|r| best_of_restarts(x.view(), &params, Spread::of(x.view()), r..r + 1, &mut |_| {}).unwrap().unwrap()).collect();
     let mut winner = 0;
     for (r, run) in runs.iter().enumerate() {
         if run.inertia < runs[winner].inertia {

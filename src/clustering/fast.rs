@@ -9,7 +9,7 @@
 //!   ends with Lloyd's first assignment in hand: no second scan of k distances per row.
 //! - Each iteration assigns every row to its nearest centroid, then moves every centroid to the
 //!   mean of its rows (an empty cluster keeps its centroid), and stops when the L2 norm of the
-//!   centroid shift (all centroids together) is at most [`stop_shift`] (scikit-learn's rule).
+//!   centroid shift (all centroids together) is at most [`Spread::stop_shift`] (scikit-learn's rule).
 //! - Hamerly (2010): per row an upper bound on the distance to its centroid and a lower bound on
 //!   the distance to every other one. A row whose upper bound is below both its lower bound and
 //!   half the distance from its centroid to the nearest other centroid cannot change cluster,
@@ -25,8 +25,7 @@
 
 use super::kernel::{sq_dist, sq_dists_to, CentroidTable};
 use super::nearest::cluster_sizes;
-use super::params::{stop_shift, KMeansParams};
-use ndarray::ArrayView2;
+use super::params::{KMeansParams, Spread};
 use super::restarts::{restart_rng, KMeansFit, RestartBest};
 use ndarray::Array2;
 use rand::distributions::{Distribution, WeightedIndex};
@@ -97,8 +96,8 @@ struct Run {
 
 /// `n_runs` restarts on a validated matrix (see `fit_kmeans`); the lowest inertia wins,
 /// the earliest restart on ties.
-pub fn fit(x: Rows, params: &KMeansParams, on_restart: &mut dyn FnMut(u32), work: &mut Work) -> KMeansFit {
-    let best = best_run(x, params, 0..params.n_runs, on_restart, work);
+pub fn fit(x: Rows, params: &KMeansParams, spread: Spread, on_restart: &mut dyn FnMut(u32), work: &mut Work) -> KMeansFit {
+    let best = best_run(x, params, spread, 0..params.n_runs, on_restart, work);
     finish(x, params.k as usize, best, work)
 }
 
@@ -108,13 +107,14 @@ pub fn fit(x: Rows, params: &KMeansParams, on_restart: &mut dyn FnMut(u32), work
 pub fn best_run(
     x: Rows,
     params: &KMeansParams,
+    spread: Spread,
     restarts: std::ops::Range<u32>,
     on_restart: &mut dyn FnMut(u32),
     work: &mut Work,
 ) -> Option<RestartBest> {
     let k = params.k as usize;
     let mut scratch = Scratch::new(x.n, k, x.d);
-    let stop = stop_at(x, params);
+    let stop = spread.stop_shift(params.tolerance);
     let mut best: Option<RestartBest> = None;
     for restart in restarts {
         let run = single_run(x, params, stop, restart, &mut scratch, work);
@@ -164,11 +164,6 @@ fn relabel(x: Rows, centroids: &[f64], k: usize, dists: &mut [f64], work: &mut W
     (labels, inertia)
 }
 
-/// The fit's stopping shift ([`stop_shift`]) on these rows.
-fn stop_at(x: Rows, params: &KMeansParams) -> f64 {
-    ArrayView2::from_shape((x.n, x.d), &x.data[..x.n * x.d]).map_or(0.0, |v| stop_shift(v, params.tolerance))
-}
-
 fn single_run(x: Rows, params: &KMeansParams, stop: f64, restart: u32, s: &mut Scratch, work: &mut Work) -> Run {
     let centroids = seed_plus_plus(x, params.k as usize, restart_rng(params.seed, restart), s, work);
     lloyd(x, centroids, params, stop, Bounds::Hamerly, First::Seeded, s, work)
@@ -193,11 +188,12 @@ pub enum Bounds {
     FullScan,
 }
 
-/// Lloyd iterations from given centroids (row-major k × d). Returns the final centroids,
+/// Lloyd iterations from given centroids (row-major k × d), on rows of the given spread. Returns the final centroids,
 /// the inertia against them, the iterations run and whether the tolerance was reached.
-pub fn lloyd_from(x: Rows, centroids: Vec<f64>, params: &KMeansParams, bounds: Bounds) -> (Vec<f64>, f64, u32, bool) {
+pub fn lloyd_from(x: Rows, centroids: Vec<f64>, params: &KMeansParams, spread: Spread, bounds: Bounds) -> (Vec<f64>, f64, u32, bool) {
     let mut s = Scratch::new(x.n, params.k as usize, x.d);
-    let r = lloyd(x, centroids, params, stop_at(x, params), bounds, First::Scan, &mut s, &mut Work::default());
+    let stop = spread.stop_shift(params.tolerance);
+    let r = lloyd(x, centroids, params, stop, bounds, First::Scan, &mut s, &mut Work::default());
     (r.centroids, r.inertia, r.iterations, r.converged)
 }
 
@@ -469,13 +465,14 @@ mod tests {
             let x = Rows { data, n: data.len() / d, d };
             for k in [1u32, 2, 5, 8, 12] {
                 let params = KMeansParams { k, seed: 9, ..Default::default() };
+                let spread = Spread::of(ndarray::ArrayView2::from_shape((x.n, d), &data[..]).unwrap());
                 for restart in 0..4 {
-                    let seeded = best_run(x, &params, restart..restart + 1, &mut |_| {}, &mut Work::default()).unwrap();
+                    let seeded = best_run(x, &params, spread, restart..restart + 1, &mut |_| {}, &mut Work::default()).unwrap();
                     let mut s = Scratch::new(x.n, k as usize, d);
                     let start = seed_plus_plus(x, k as usize, restart_rng(params.seed, restart), &mut s, &mut Work::default());
                     // How many rows the seeding found at equal distance from two centroids.
                     ties += (0..x.n).filter(|&i| s.closest[i] == s.lower[i]).count();
-                    let (centroids, inertia, iterations, converged) = lloyd_from(x, start, &params, Bounds::Hamerly);
+                    let (centroids, inertia, iterations, converged) = lloyd_from(x, start, &params, spread, Bounds::Hamerly);
                     let what = format!("{name} k={k} restart {restart}");
                     assert_eq!(
                         seeded.centroids.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),

@@ -15,7 +15,7 @@ use ndarray::ArrayView2;
 
 // The names callers outside `clustering` use, from where they are defined.
 pub use super::nearest::{cluster_sizes, for_each_nearest, nearest_centroids, sq_dist};
-pub use super::params::{check_fit, check_matrix, count_distinct_rows, stop_shift, Engine, KMeansParams, MAX_ABS_VALUE};
+pub use super::params::{check_fit, check_matrix, count_distinct_rows, Engine, KMeansParams, Spread, MAX_ABS_VALUE};
 pub use super::restarts::{merge_restarts, restart_rng, KMeansFit, RestartBest};
 
 /// Run k-means: `n_runs` k-means++ restarts, keep the lowest final inertia (earliest on ties).
@@ -37,25 +37,28 @@ pub fn fit_kmeans_counted(
     work: &mut fast::Work,
 ) -> Result<KMeansFit> {
     check_fit(data, params)?;
-    let best = best_of_restarts_counted(data, params, 0..params.n_runs, on_restart, work)?;
+    let best = best_of_restarts_counted(data, params, Spread::of(data), 0..params.n_runs, on_restart, work)?;
     finish_fit(data, params, best, work)
 }
 
-/// Run restarts `restarts` only, on a matrix that passed `check_fit`: the lowest inertia,
-/// the earliest restart on ties (`None` for an empty range). [`merge_restarts`] of the shares
-/// then [`finish_fit`] equals `fit_kmeans` over every restart, bit for bit.
+/// Run restarts `restarts` only, on a matrix that passed `check_fit` (`spread`: its
+/// [`Spread::of`], measured once for all the shares): the lowest inertia, the earliest restart on
+/// ties (`None` for an empty range). [`merge_restarts`] of the shares then [`finish_fit`] equals
+/// `fit_kmeans` over every restart, bit for bit.
 pub fn best_of_restarts(
     data: ArrayView2<f64>,
     params: &KMeansParams,
+    spread: Spread,
     restarts: std::ops::Range<u32>,
     on_restart: &mut dyn FnMut(u32),
 ) -> Result<Option<RestartBest>> {
-    best_of_restarts_counted(data, params, restarts, on_restart, &mut fast::Work::default())
+    best_of_restarts_counted(data, params, spread, restarts, on_restart, &mut fast::Work::default())
 }
 
 fn best_of_restarts_counted(
     data: ArrayView2<f64>,
     params: &KMeansParams,
+    spread: Spread,
     restarts: std::ops::Range<u32>,
     on_restart: &mut dyn FnMut(u32),
     work: &mut fast::Work,
@@ -63,23 +66,24 @@ fn best_of_restarts_counted(
     if params.engine == Engine::Fast {
         let slice = row_major(data);
         let rows = fast::Rows { data: &slice, n: data.nrows(), d: data.ncols() };
-        return Ok(fast::best_run(rows, params, restarts, on_restart, work));
+        return Ok(fast::best_run(rows, params, spread, restarts, on_restart, work));
     }
-    linfa_best_run(data, params, restarts, on_restart)
+    linfa_best_run(data, params, spread, restarts, on_restart)
 }
 
 #[cfg(feature = "linfa-engine")]
 fn linfa_best_run(
     data: ArrayView2<f64>,
     params: &KMeansParams,
+    spread: Spread,
     restarts: std::ops::Range<u32>,
     on_restart: &mut dyn FnMut(u32),
 ) -> Result<Option<RestartBest>> {
-    super::linfa_engine::best_run(data, params, restarts, on_restart)
+    super::linfa_engine::best_run(data, params, spread, restarts, on_restart)
 }
 
 #[cfg(not(feature = "linfa-engine"))]
-fn linfa_best_run(_: ArrayView2<f64>, _: &KMeansParams, _: std::ops::Range<u32>, _: &mut dyn FnMut(u32)) -> Result<Option<RestartBest>> {
+fn linfa_best_run(_: ArrayView2<f64>, _: &KMeansParams, _: Spread, _: std::ops::Range<u32>, _: &mut dyn FnMut(u32)) -> Result<Option<RestartBest>> {
     Err(SegError::EngineMissing { engine: "linfa".into() })
 }
 
@@ -105,13 +109,13 @@ pub fn finish_fit(
 }
 
 /// Lloyd from given centroids (row-major k × d, from a sample or a previous model) on a matrix
-/// that passed [`check_fit`]: the final centroids, their inertia, the iterations run and
+/// that passed [`check_fit`] (`spread`: its [`Spread::of`]): the final centroids, their inertia, the iterations run and
 /// whether the tolerance was reached. Both engines' updates converge to the same fixed points,
 /// so the fast engine's Lloyd (Hamerly bounds) finishes a start for either engine.
-pub fn lloyd_from_start(data: ArrayView2<f64>, params: &KMeansParams, start: Vec<f64>) -> (Vec<f64>, f64, u32, bool) {
+pub fn lloyd_from_start(data: ArrayView2<f64>, params: &KMeansParams, spread: Spread, start: Vec<f64>) -> (Vec<f64>, f64, u32, bool) {
     let slice = row_major(data);
     let rows = fast::Rows { data: &slice, n: data.nrows(), d: data.ncols() };
-    fast::lloyd_from(rows, start, params, fast::Bounds::Hamerly)
+    fast::lloyd_from(rows, start, params, spread, fast::Bounds::Hamerly)
 }
 
 #[cfg(test)]

@@ -5,12 +5,12 @@
 //! `inertia()` is the *mean* squared distance measured *before* the last centroid update. We
 //! need all three as scikit-learn defines them, so each restart runs linfa's own k-means++
 //! initialisation and then linfa's own update step (`max_n_iterations(1)` from precomputed
-//! centroids), checking the stopping rule both engines share ([`stop_shift`]) ourselves. The
+//! centroids), checking the stopping rule both engines share ([`Spread::stop_shift`]) ourselves. The
 //! arithmetic is linfa's; only the loop is ours. `tests/clustering_oracle.rs` checks that the
 //! result equals a plain linfa fit.
 
 use super::nearest::{cluster_sizes, nearest_centroids};
-use super::params::{stop_shift, KMeansParams};
+use super::params::{KMeansParams, Spread};
 use super::restarts::{restart_rng, KMeansFit, RestartBest};
 use crate::error::{Result, SegError};
 use linfa::prelude::*;
@@ -23,12 +23,13 @@ use ndarray::{Array2, ArrayView2};
 pub fn best_run(
     data: ArrayView2<f64>,
     params: &KMeansParams,
+    spread: Spread,
     restarts: std::ops::Range<u32>,
     on_restart: &mut dyn FnMut(u32),
 ) -> Result<Option<RestartBest>> {
     let mut best: Option<RestartBest> = None;
     // linfa's own rule is a strict `shift < tolerance` with a positive tolerance.
-    let stop = stop_shift(data, params.tolerance).max(f64::MIN_POSITIVE);
+    let stop = spread.stop_shift(params.tolerance).max(f64::MIN_POSITIVE);
     for restart in restarts {
         let run = single_run(data, params, stop, restart)?;
         if best.as_ref().map_or(true, |b| run.inertia < b.inertia) {

@@ -38,7 +38,7 @@ pub struct KMeansParams {
     pub max_iterations: u32,
     /// Stop when the centroids' squared shift (summed over all of them) is at most this ×
     /// the data's mean column variance: scikit-learn's rule, the same for data of any scale
-    /// (see [`stop_shift`]).
+    /// (see [`Spread`]).
     pub tolerance: f64,
     pub seed: u32,
     pub engine: Engine,
@@ -50,10 +50,25 @@ impl Default for KMeansParams {
     }
 }
 
-/// The L2 norm of the centroid shift (all centroids together) at or under which a fit stops:
-/// √(`tolerance` × the mean column variance of `data`), scikit-learn's `tol` on its scale.
-/// Both engines stop on it. Summed in row order, so every platform gets the same bits.
-pub fn stop_shift(data: ArrayView2<f64>, tolerance: f64) -> f64 {
+/// The spread of a matrix: the mean of its columns' (population) variances, the scale
+/// scikit-learn gives `tol`. Measured once per matrix (a pass over every value) and handed to
+/// every fit on it; summed in row order, so every platform gets the same bits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread(pub f64);
+
+impl Spread {
+    pub fn of(data: ArrayView2<f64>) -> Spread {
+        Spread(mean_column_variance(data))
+    }
+
+    /// The L2 norm of the centroid shift (all centroids together) at or under which a fit
+    /// stops: √(`tolerance` × spread), scikit-learn's rule. Both engines stop on it.
+    pub fn stop_shift(self, tolerance: f64) -> f64 {
+        (tolerance * self.0).sqrt()
+    }
+}
+
+fn mean_column_variance(data: ArrayView2<f64>) -> f64 {
     let (n, d) = data.dim();
     if n == 0 || d == 0 {
         return 0.0;
@@ -67,8 +82,7 @@ pub fn stop_shift(data: ArrayView2<f64>, tolerance: f64) -> f64 {
     for row in data.outer_iter() {
         var.iter_mut().zip(row.iter().zip(&mean)).for_each(|(acc, (v, m))| *acc += (v - m) * (v - m));
     }
-    let mean_variance = var.iter().sum::<f64>() / (n * d) as f64;
-    (tolerance * mean_variance).sqrt()
+    var.iter().sum::<f64>() / (n * d) as f64
 }
 
 /// The `TOO_LARGE` error for a k over [`MAX_K`] (`what`: the option that asked for it).
@@ -262,9 +276,9 @@ mod tests {
     fn stop_shift_is_the_tolerance_on_the_datas_spread() {
         let x = Array2::from_shape_fn((500, 7), |(i, j)| ((i * 31 + j * 17) % 97) as f64 * (j + 1) as f64 - 40.0);
         let want = (1e-4 * x.var_axis(ndarray::Axis(0), 0.0).mean().unwrap()).sqrt();
-        let got = stop_shift(x.view(), 1e-4);
+        let got = Spread::of(x.view()).stop_shift(1e-4);
         assert!((got - want).abs() <= 1e-12 * want, "{got} vs {want}");
-        assert_eq!(stop_shift(Array2::from_elem((20, 3), 5.0).view(), 1e-4), 0.0);
+        assert_eq!(Spread::of(Array2::from_elem((20, 3), 5.0).view()).stop_shift(1e-4), 0.0);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! sample solutions are then refined by Lloyd on every row.
 
 use super::kmeans::{best_of_restarts, finish_fit, lloyd_from_start};
-use super::params::{check_fit, KMeansParams};
+use super::params::{check_fit, KMeansParams, Spread};
 use super::restarts::{merge_restarts, KMeansFit, RestartBest};
 use super::metrics::SampleDistances;
 use super::sweep::{choose_k, rule_out_small, score_k, sweep_ks, KSweep, RULE};
@@ -36,11 +36,12 @@ pub fn sweep_on_sample(
 ) -> Result<SampledSweep> {
     let mut rows = Vec::new();
     let mut restarts_by_k = Vec::new();
+    let spread = Spread::of(xs);
     for k in sweep_ks(xs, k_min, k_max, base)? {
         let params = KMeansParams { k, ..base.clone() };
         let mut restarts = Vec::new();
         for r in 0..params.n_runs {
-            restarts.extend(best_of_restarts(xs, &params, r..r + 1, &mut |r| on_fit(k, r))?);
+            restarts.extend(best_of_restarts(xs, &params, spread, r..r + 1, &mut |r| on_fit(k, r))?);
         }
         let fit = finish_fit(xs, &params, merge_restarts(restarts.iter().cloned()), &mut Default::default())?;
         rows.push(score_k(xs, sample, &fit));
@@ -102,24 +103,25 @@ pub fn refine_on_all_rows(
     on_start: &mut dyn FnMut(u32),
 ) -> Result<KMeansFit> {
     check_fit(data, params)?;
+    let spread = Spread::of(data);
     let mut refined = Vec::with_capacity(starts.len());
     for (i, start) in starts.into_iter().enumerate() {
-        refined.push(refine_start(data, params, start)?);
+        refined.push(refine_start(data, params, spread, start)?);
         on_start(i as u32);
     }
     finish_refined(data, params, refined)
 }
 
-/// One sample solution refined on every row of `data`: its centroids, inertia on every row,
-/// iterations and convergence, under the start's restart index.
-pub fn refine_start(data: ArrayView2<f64>, params: &KMeansParams, start: RestartBest) -> Result<RestartBest> {
+/// One sample solution refined on every row of `data` (`spread`: its [`Spread::of`]): its
+/// centroids, inertia on every row, iterations and convergence, under the start's restart index.
+pub fn refine_start(data: ArrayView2<f64>, params: &KMeansParams, spread: Spread, start: RestartBest) -> Result<RestartBest> {
     let (k, d) = (params.k as usize, data.ncols());
     if start.k != params.k || start.centroids.len() != k * d {
         return Err(SegError::Clustering {
             message: format!("a sample solution for k = {} with {} values does not fit k = {k}, {d} columns", start.k, start.centroids.len()),
         });
     }
-    let (centroids, inertia, iterations, converged) = lloyd_from_start(data, params, start.centroids);
+    let (centroids, inertia, iterations, converged) = lloyd_from_start(data, params, spread, start.centroids);
     Ok(RestartBest { k: params.k, restart: start.restart, inertia, centroids, iterations, converged })
 }
 

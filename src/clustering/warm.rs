@@ -3,7 +3,7 @@
 
 use super::kmeans::lloyd_from_start;
 use super::nearest::{cluster_sizes, nearest_centroids};
-use super::params::KMeansParams;
+use super::params::{KMeansParams, Spread};
 use super::restarts::KMeansFit;
 use ndarray::{Array2, ArrayView2};
 
@@ -49,7 +49,7 @@ pub(crate) fn fit_with_warm_start(x: ArrayView2<f64>, labels: &[u32], params: &K
 /// Lloyd from the warm-start centroids ([`lloyd_from_start`]); keep it only if its inertia is
 /// lower than the restarts' best. Both inertias are computed the same way, by a full scan.
 fn warm_fit(x: ArrayView2<f64>, init: Vec<f64>, params: &KMeansParams, best: KMeansFit) -> (KMeansFit, bool) {
-    let (centroids, _, iterations, converged) = lloyd_from_start(x, params, init);
+    let (centroids, _, iterations, converged) = lloyd_from_start(x, params, Spread::of(x), init);
     let k = params.k as usize;
     let Ok(centroids) = Array2::from_shape_vec((k, x.ncols()), centroids) else { return (best, false) };
     let (labels, dists) = nearest_centroids(x, centroids.view());

@@ -3,7 +3,7 @@
 //! the worker pool every worker has one (a copy of the matrix), so any of them runs any task.
 
 use super::tasks::{Output, Plan, Work};
-use crate::clustering::kmeans::{best_of_restarts, check_fit, finish_fit, merge_restarts, KMeansFit, RestartBest};
+use crate::clustering::kmeans::{best_of_restarts, check_fit, finish_fit, merge_restarts, KMeansFit, RestartBest, Spread};
 use crate::clustering::metrics::SampleDistances;
 use crate::clustering::sweep::{choose_k, rule_out_small, score_k, sweep_ks, RULE};
 use crate::clustering::sweep_sampled::{finish_refined, refine_on_all_rows, refine_start, refine_starts};
@@ -11,6 +11,7 @@ use crate::clustering::{KSweep, KSweepRow};
 use crate::error::{Result, SegError};
 use crate::options::{KChoice, Progress, SegmentOptions};
 use ndarray::{Array2, ArrayView2};
+use std::cell::OnceCell;
 
 pub struct Runner {
     options: SegmentOptions,
@@ -20,12 +21,16 @@ pub struct Runner {
     sweep: Option<Array2<f64>>,
     /// The silhouette sample's pairwise distances (of the sweep's matrix), built on first use.
     sample: Option<SampleDistances>,
+    /// The spreads of the matrix and of the sweep's (what the fits' stop is scaled by),
+    /// measured on first use: once per worker, not once per task.
+    spread: OnceCell<Spread>,
+    sweep_spread: OnceCell<Spread>,
 }
 
 impl Runner {
     pub fn new(matrix: Array2<f64>, options: SegmentOptions) -> Runner {
         let sweep = options.sweep_matrix(matrix.view());
-        Runner { options, matrix, sweep, sample: None }
+        Runner { options, matrix, sweep, sample: None, spread: OnceCell::new(), sweep_spread: OnceCell::new() }
     }
 
     pub fn options(&self) -> &SegmentOptions {
@@ -100,8 +105,9 @@ impl Runner {
         if start >= end || end > params.n_runs {
             return Err(SegError::option("restarts", format!("{start}..{end} is not a range within 0..{}", params.n_runs)));
         }
-        let x = if on_sweep { self.sweep_matrix() } else { self.matrix() };
-        best_of_restarts(x, &params, start..end, &mut |_| {})?.ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })
+        let (x, spread) = if on_sweep { (self.sweep_matrix(), &self.sweep_spread) } else { (self.matrix(), &self.spread) };
+        let spread = *spread.get_or_init(|| Spread::of(x));
+        best_of_restarts(x, &params, spread, start..end, &mut |_| {})?.ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })
     }
 
     /// The sweep row of one k, from the winners of all its shares (fitted on the sweep's matrix).
@@ -122,7 +128,8 @@ impl Runner {
     /// One sample solution refined on every row, on a matrix [`Runner::plan`] accepted: no second
     /// scan of a million rows for what the plan already checked.
     pub fn refine(&self, start: RestartBest) -> Result<RestartBest> {
-        refine_start(self.matrix(), &self.options.kmeans_params(start.k), start)
+        let spread = *self.spread.get_or_init(|| Spread::of(self.matrix()));
+        refine_start(self.matrix(), &self.options.kmeans_params(start.k), spread, start)
     }
 
     /// The sweep table from the scored rows (every k of the plan, any order) and the k its rule
