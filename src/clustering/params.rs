@@ -68,21 +68,25 @@ impl Spread {
     }
 }
 
+/// One pass over the data (it can be a million rows): each column's sum and sum of squares
+/// taken about the first row's value, so the subtraction that follows does not cancel what
+/// matters (the shifted-data algorithm).
 fn mean_column_variance(data: ArrayView2<f64>) -> f64 {
     let (n, d) = data.dim();
     if n == 0 || d == 0 {
         return 0.0;
     }
-    let mut mean = vec![0.0; d];
+    let shift = data.row(0).to_vec();
+    let (mut sum, mut squares) = (vec![0.0; d], vec![0.0; d]);
     for row in data.outer_iter() {
-        mean.iter_mut().zip(row.iter()).for_each(|(m, v)| *m += v);
+        for (j, v) in row.iter().enumerate() {
+            let dv = v - shift[j];
+            sum[j] += dv;
+            squares[j] += dv * dv;
+        }
     }
-    mean.iter_mut().for_each(|m| *m /= n as f64);
-    let mut var = vec![0.0; d];
-    for row in data.outer_iter() {
-        var.iter_mut().zip(row.iter().zip(&mean)).for_each(|(acc, (v, m))| *acc += (v - m) * (v - m));
-    }
-    var.iter().sum::<f64>() / (n * d) as f64
+    let total: f64 = sum.iter().zip(&squares).map(|(s, q)| (q - s * s / n as f64).max(0.0)).sum();
+    total / (n * d) as f64
 }
 
 /// The `TOO_LARGE` error for a k over [`MAX_K`] (`what`: the option that asked for it).
