@@ -9,7 +9,8 @@
 //!   ends with Lloyd's first assignment in hand: no second scan of k distances per row.
 //! - Each iteration assigns every row to its nearest centroid, then moves every centroid to the
 //!   mean of its rows (an empty cluster keeps its centroid), and stops when the L2 norm of the
-//!   centroid shift (all centroids together) is at most [`Spread::stop_shift`] (scikit-learn's rule).
+//!   centroid shift (all centroids together) is at most [`Spread::stop_shift`]: scikit-learn's
+//!   rule.
 //! - Hamerly (2010): per row an upper bound on the distance to its centroid and a lower bound on
 //!   the distance to every other one. A row whose upper bound is below both its lower bound and
 //!   half the distance from its centroid to the nearest other centroid cannot change cluster,
@@ -188,8 +189,9 @@ pub enum Bounds {
     FullScan,
 }
 
-/// Lloyd iterations from given centroids (row-major k × d), on rows of the given spread. Returns the final centroids,
-/// the inertia against them, the iterations run and whether the tolerance was reached.
+/// Lloyd iterations from given centroids (row-major k × d), on rows of the given spread.
+/// Returns the final centroids, the inertia against them, the iterations run and whether the
+/// tolerance was reached.
 pub fn lloyd_from(x: Rows, centroids: Vec<f64>, params: &KMeansParams, spread: Spread, bounds: Bounds) -> (Vec<f64>, f64, u32, bool) {
     let mut s = Scratch::new(x.n, params.k as usize, x.d);
     let stop = spread.stop_shift(params.tolerance);

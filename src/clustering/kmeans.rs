@@ -109,8 +109,8 @@ pub fn finish_fit(
 }
 
 /// Lloyd from given centroids (row-major k × d, from a sample or a previous model) on a matrix
-/// that passed [`check_fit`] (`spread`: its [`Spread::of`]): the final centroids, their inertia, the iterations run and
-/// whether the tolerance was reached. Both engines' updates converge to the same fixed points,
+/// that passed [`check_fit`] (`spread`: its [`Spread::of`]): the final centroids, their
+/// inertia, the iterations run and whether the tolerance was reached. Both engines' updates converge to the same fixed points,
 /// so the fast engine's Lloyd (Hamerly bounds) finishes a start for either engine.
 pub fn lloyd_from_start(data: ArrayView2<f64>, params: &KMeansParams, spread: Spread, start: Vec<f64>) -> (Vec<f64>, f64, u32, bool) {
     let slice = row_major(data);

@@ -5,8 +5,8 @@
 //! `inertia()` is the *mean* squared distance measured *before* the last centroid update. We
 //! need all three as scikit-learn defines them, so each restart runs linfa's own k-means++
 //! initialisation and then linfa's own update step (`max_n_iterations(1)` from precomputed
-//! centroids), checking the stopping rule both engines share ([`Spread::stop_shift`]) ourselves. The
-//! arithmetic is linfa's; only the loop is ours. `tests/clustering_oracle.rs` checks that the
+//! centroids), checking the stopping rule both engines share ([`Spread::stop_shift`])
+//! ourselves. The arithmetic is linfa's; only the loop is ours. `tests/clustering_oracle.rs` checks that the
 //! result equals a plain linfa fit.
 
 use super::nearest::{cluster_sizes, nearest_centroids};
