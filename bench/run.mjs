@@ -631,34 +631,26 @@ function report(results) {
   if (results.scaling) scalingReport(results.scaling.rows, results.scaling.n, fmtMs);
 }
 
+/** One case alone (`--pool`, `--scaling`): run it, print its table, write `BENCH_OUT` or `fallback`. */
+function only(key, fallback, run) {
+  (async () => {
+    const { hs } = loadPackage();
+    const results = { date: new Date().toISOString(), node: process.version, seed: SEED, version: hs.version(), sizes: {}, [key]: await run(hs) };
+    report(results);
+    const outPath = resolve(ROOT, env.BENCH_OUT || fallback);
+    mkdirSync(dirname(outPath), { recursive: true });
+    writeFileSync(outPath, JSON.stringify(results, null, 2));
+    console.log(`\nwritten: ${outPath}`);
+  })().catch((e) => {
+    console.error(e?.stack ?? e);
+    process.exit(1);
+  });
+}
+
 if (process.argv[2] === "--scaling") {
-  // Only the worker pool's scaling in Node: node bench/run.mjs --scaling (BENCH_SCALING_* as above).
-  (async () => {
-    const { hs } = loadPackage();
-    const results = { date: new Date().toISOString(), node: process.version, seed: SEED, version: hs.version(), sizes: {}, scaling: await runScaling(hs) };
-    report(results);
-    const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/scaling.json");
-    mkdirSync(dirname(outPath), { recursive: true });
-    writeFileSync(outPath, JSON.stringify(results, null, 2));
-    console.log(`\nwritten: ${outPath}`);
-  })().catch((e) => {
-    console.error(e?.stack ?? e);
-    process.exit(1);
-  });
+  only("scaling", "bench/results/scaling.json", runScaling); // BENCH_SCALING_* as above
 } else if (process.argv[2] === "--pool") {
-  // Only the worker-pool case: node bench/run.mjs --pool (BENCH_POOL_* as above).
-  (async () => {
-    const { hs } = loadPackage();
-    const results = { date: new Date().toISOString(), seed: SEED, version: hs.version(), sizes: {}, pool: await runPool(hs) };
-    report(results);
-    const outPath = resolve(ROOT, env.BENCH_OUT || "bench/results/pool.json");
-    mkdirSync(dirname(outPath), { recursive: true });
-    writeFileSync(outPath, JSON.stringify(results, null, 2));
-    console.log(`\nwritten: ${outPath}`);
-  })().catch((e) => {
-    console.error(e?.stack ?? e);
-    process.exit(1);
-  });
+  only("pool", "bench/results/pool.json", runPool); // BENCH_POOL_* as above
 } else if (process.argv[2] === "--case") {
   runCase(JSON.parse(process.argv[3])).then(
     (r) => console.log(JSON.stringify(r)),

@@ -71,7 +71,9 @@ export function scalingReport(rows, n, fmtMs) {
   console.log("| k | workers | reps | clustering | speedup over 1 worker | target (0.7·N) | whole call | chosen k |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
-    const ok = r.speedup == null ? "" : r.speedup >= r.target ? " ✓" : " ✗";
-    console.log(`| ${r.k} | ${r.workers} | ${r.reps} | ${fmtMs(r.clusterMs)} | ${r.speedup?.toFixed(2) ?? "-"}×${ok} | ${r.target.toFixed(1)}× | ${fmtMs(r.totalMs)} | ${r.chosenK} |`);
+    const base = r.workers === 1;
+    const ok = base || r.speedup == null ? "" : r.speedup >= r.target ? " ✓" : " ✗";
+    const speedup = base ? "(baseline)" : `${r.speedup?.toFixed(2) ?? "-"}×${ok}`;
+    console.log(`| ${r.k} | ${r.workers} | ${r.reps} | ${fmtMs(r.clusterMs)} | ${speedup} | ${base ? "-" : `${r.target.toFixed(1)}×`} | ${fmtMs(r.totalMs)} | ${r.chosenK} |`);
   }
 }
