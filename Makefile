@@ -130,8 +130,8 @@ test-browsers: package
 	bash www/e2e.sh --build
 	node --test --test-concurrency=1 --test-reporter=spec tests/browsers/
 
-# hcp-segments vs ml-kmeans vs linfa (native) on the same matrices; bench/README.md.
-# BENCH_SIZES=10000,100000 BENCH_REPS=3 by default; results in bench/results/latest.json.
+# hcp-segments vs scikit-learn, ml-kmeans and linfa (native) on the same matrices, the 1M-row
+# worker pool in Chromium, the pool's scaling in Node; bench/README.md. Results in bench/results/.
 bench: wasm
 	scripts/bench.sh
 

@@ -24,7 +24,7 @@ VERSION=$(awk -F'"' '/^version *=/ { print $2; exit }' Cargo.toml)
 
 # LLVM's inline threshold 75 (opt-level "s"'s; 3's is 225) with everything else at opt-level 3:
 # 19 KB less gzip, and the k-means kernel keeps opt-level 3's vectorising and unrolling (same
-# speed, measured: bench/README.md "Build profile and wasm size"). Passed to our crate only,
+# speed, measured: docs/package.md "Building the package"). Passed to our crate only,
 # which is enough: under fat LTO its rustc runs the whole program's optimisation. Inlining does
 # not change float results, so native/wasm bit parity holds.
 INLINE_THRESHOLD=${WASM_INLINE_THRESHOLD:-75}
