@@ -50,6 +50,15 @@ impl Runner {
         }
     }
 
+    /// The spread of the sweep's matrix (`on_sweep`) or of every row, measured on first use;
+    /// one measurement when the sweep runs on every row.
+    fn spread(&self, on_sweep: bool) -> Spread {
+        match &self.sweep {
+            Some(sample) if on_sweep => *self.sweep_spread.get_or_init(|| Spread::of(sample.view())),
+            _ => *self.spread.get_or_init(|| Spread::of(self.matrix())),
+        }
+    }
+
     /// The matrix back, with the silhouette sample's distances when the result may reuse them:
     /// when the sweep ran on every row (a sampled sweep's rows are not the result's rows).
     pub fn into_parts(mut self, k_sweep: Option<&KSweep>) -> (Array2<f64>, Option<SampleDistances>) {
@@ -105,9 +114,8 @@ impl Runner {
         if start >= end || end > params.n_runs {
             return Err(SegError::option("restarts", format!("{start}..{end} is not a range within 0..{}", params.n_runs)));
         }
-        let (x, spread) = if on_sweep { (self.sweep_matrix(), &self.sweep_spread) } else { (self.matrix(), &self.spread) };
-        let spread = *spread.get_or_init(|| Spread::of(x));
-        best_of_restarts(x, &params, spread, start..end, &mut |_| {})?.ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })
+        let x = if on_sweep { self.sweep_matrix() } else { self.matrix() };
+        best_of_restarts(x, &params, self.spread(on_sweep), start..end, &mut |_| {})?.ok_or_else(|| SegError::Clustering { message: "no restart produced a result".into() })
     }
 
     /// The sweep row of one k, from the winners of all its shares (fitted on the sweep's matrix).
@@ -128,8 +136,7 @@ impl Runner {
     /// One sample solution refined on every row, on a matrix [`Runner::plan`] accepted: no second
     /// scan of a million rows for what the plan already checked.
     pub fn refine(&self, start: RestartBest) -> Result<RestartBest> {
-        let spread = *self.spread.get_or_init(|| Spread::of(self.matrix()));
-        refine_start(self.matrix(), &self.options.kmeans_params(start.k), spread, start)
+        refine_start(self.matrix(), &self.options.kmeans_params(start.k), self.spread(false), start)
     }
 
     /// The sweep table from the scored rows (every k of the plan, any order) and the k its rule
