@@ -17,7 +17,8 @@
 //                              longest main-thread task; BENCH_POOL_N=1000000,
 //                              BENCH_POOL_WORKERS=1,2, BENCH_POOL_REPS=5, BENCH_POOL_K=auto,
 //                              BENCH_POOL_INPUT=bytes (UTF-8 bytes, what file.arrayBuffer()
-//                              gives) or text (the CSV as a string)
+//                              gives) or text (the CSV as a string), BENCH_POOL_ASSIGNMENTS=
+//                              columns,rows (the call option `assignments`: how they arrive)
 //   BENCH_SCALING=1            the worker pool's scaling in Node's worker_threads (bench/scaling.mjs):
 //                              the clustering stages with N workers ÷ with one (target ≥ 0.7·N);
 //                              BENCH_SCALING_N=100000, BENCH_SCALING_WORKERS=1,2 (default: 1, 2,
@@ -414,30 +415,35 @@ async function browserCase(csvPath, n, reps, engines) {
 // (PerformanceObserver "longtask", ≥ 50 ms) on the main thread during that time are recorded.
 // Each `sweepSample` in BENCH_POOL_SWEEP ("all" = the sweep on every row; a number = on that
 // many sampled rows; "default" = the option left out) is run for every worker count.
-async function poolCase(csvPath, n, reps, workerCounts, k, sweepSamples) {
+async function poolCase(csvPath, n, reps, workerCounts, k, sweepSamples, forms) {
   const csv = readFileSync(csvPath);
   const page = `<!doctype html><meta charset="utf-8"><script type="module">
-    import { createSegmenter } from "/p/worker/index.js";
+    import { Pool } from "/p/worker/pool.js";
+    import { segmenterOver } from "/p/worker/segmenter.js";
     const longtasks = [];
     new PerformanceObserver((list) => { for (const e of list.getEntries()) longtasks.push([e.startTime, e.duration]); }).observe({ type: "longtask", buffered: true });
-    window.bench = async (k, workers, sweepSample) => {
+    window.bench = async (k, workers, sweepSample, form) => {
       // BENCH_POOL_INPUT=bytes: the file's bytes as a page gets them from file.arrayBuffer().
       const response = await fetch("/sample.csv");
       const csv = ${JSON.stringify(env.BENCH_POOL_INPUT || "bytes")} === "bytes" ? new Uint8Array(await response.arrayBuffer()) : await response.text();
       await new Promise((r) => setTimeout(r, 300));
-      const seg = createSegmenter({ workers });
+      // createSegmenter({ workers }), with the pool at hand to ask each worker its wasm memory.
+      const pool = new Pool({ workers });
+      const seg = segmenterOver(pool);
       const marks = []; let last = null;
       const t0 = performance.now();
       const options = { k, seed: ${SEED}, nRuns: ${RUNS} };
       if (sweepSample !== "default") options.sweepSample = sweepSample;
-      const r = await seg.segment(csv, options, { onProgress: (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; } });
+      const r = await seg.segment(csv, options, { assignments: form, onProgress: (p) => { if (p.stage !== last) marks.push([p.stage, performance.now()]); last = p.stage; } });
       const t1 = performance.now(); marks.push(["end", t1]);
+      // Each worker's wasm memory: it never shrinks, so this is its peak during the call.
+      const memory = await Promise.all([...Array(workers).keys()].map((slot) => pool.request(slot, "debugMemoryBytes", [])));
       seg.dispose();
       await new Promise((r) => setTimeout(r, 300)); // let the observer deliver
       const stages = { start: marks.length ? marks[0][1] - t0 : 0 };
       for (let i = 0; i + 1 < marks.length; i++) { const s = marks[i][0]; stages[s] = (stages[s] ?? 0) + marks[i + 1][1] - marks[i][1]; }
       const during = longtasks.filter(([start]) => start >= t0 - 1 && start <= t1 + 1);
-      return { ms: t1 - t0, stages, chosenK: r.quality.k, sweepRows: r.kSweep ? r.kSweep.sampleSize : null, inertia: r.quality.inertia, rows: r.assignments.length,
+      return { ms: t1 - t0, stages, chosenK: r.quality.k, sweepRows: r.kSweep ? r.kSweep.sampleSize : null, inertia: r.quality.inertia, rows: r.assignments.length, memory,
                longestTask: during.reduce((m, [, d]) => Math.max(m, d), 0), longTasks: during.map(([s, d]) => [Math.round(s - t0), Math.round(d)]) };
     };
     window.ready = true;
@@ -446,19 +452,20 @@ async function poolCase(csvPath, n, reps, workerCounts, k, sweepSamples) {
   const rows = [];
   try {
     for (const sweepSample of sweepSamples)
+    for (const form of forms)
     for (const workers of workerCounts) {
       const runs = [];
       for (let i = 0; i < reps; i++) {
         const p = await browser.newPage();
         await p.goto(`http://127.0.0.1:${port}/`);
         await p.waitForFunction(() => window.ready === true, null, { timeout: 60_000 });
-        runs.push(await p.evaluate(([k, w, s]) => window.bench(k, w, s), [k, workers, sweepSample]));
+        runs.push(await p.evaluate(([k, w, s, f]) => window.bench(k, w, s, f), [k, workers, sweepSample, form]));
         await p.close();
       }
       const stages = {};
       for (const s of Object.keys(runs[0].stages)) stages[s] = median(runs.map((r) => r.stages[s] ?? 0));
-      rows.push({ kind: "pool", where: "chromium", input: env.BENCH_POOL_INPUT || "bytes", n, k, workers, sweepSample, sweepRows: runs[0].sweepRows, reps: runs.length, ms: median(runs.map((r) => r.ms)), msAll: runs.map((r) => r.ms), stages,
-                  chosenK: runs[0].chosenK, inertia: runs[0].inertia, longestTask: Math.max(...runs.map((r) => r.longestTask)), longTasks: runs.map((r) => r.longTasks) });
+      rows.push({ kind: "pool", where: "chromium", input: env.BENCH_POOL_INPUT || "bytes", n, k, workers, sweepSample, assignments: form, sweepRows: runs[0].sweepRows, reps: runs.length, ms: median(runs.map((r) => r.ms)), msAll: runs.map((r) => r.ms), stages,
+                  chosenK: runs[0].chosenK, inertia: runs[0].inertia, workerMemory: runs[0].memory.map((_, slot) => Math.max(...runs.map((r) => r.memory[slot]))), longestTask: Math.max(...runs.map((r) => r.longestTask)), longTasks: runs.map((r) => r.longTasks) });
     }
   } finally {
     await browser.close();
@@ -475,7 +482,8 @@ async function runPool(hs) {
   const k = env.BENCH_POOL_K === undefined || env.BENCH_POOL_K === "auto" ? "auto" : Number(env.BENCH_POOL_K);
   const workerCounts = (env.BENCH_POOL_WORKERS || "1,2").split(",").map(Number);
   const sweepSamples = (env.BENCH_POOL_SWEEP || "default").split(",").map((s) => (s === "all" || s === "default" ? s : Number(s)));
-  return poolCase(csvPath, n, Number(env.BENCH_POOL_REPS || 5), workerCounts, k, sweepSamples);
+  const forms = (env.BENCH_POOL_ASSIGNMENTS || "columns,rows").split(",");
+  return poolCase(csvPath, n, Number(env.BENCH_POOL_REPS || 5), workerCounts, k, sweepSamples, forms);
 }
 
 async function runScaling(hs) {
@@ -623,9 +631,9 @@ function report(results) {
     const p0 = results.pool[0];
     console.log(`\n## headless Chromium, worker pool: ${p0.n.toLocaleString("en")} profiles, k = ${p0.k}, CSV ${p0.input === "bytes" ? "bytes" : "text"} → segments (target: under 5 s with 2 workers, no main-thread task over 50 ms)`);
     const names = ["start", "parse", "encode", "sweep", "cluster", "profile", "project"];
-    console.log(`| sweepSample | sweep rows | workers | reps | ${names.join(" | ")} | total | chosen k | inertia | longest main-thread task |`);
-    console.log(`|---|---|---|---|${names.map(() => "---|").join("")}---|---|---|---|`);
-    for (const r of results.pool) console.log(`| ${r.sweepSample} | ${r.sweepRows ?? "-"} | ${r.workers} | ${r.reps} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} | ${r.inertia?.toFixed(2)} | ${fmtMs(r.longestTask)} |`);
+    console.log(`| sweepSample | sweep rows | assignments | workers | reps | ${names.join(" | ")} | total | chosen k | inertia | longest main-thread task | peak wasm memory per worker (MiB) |`);
+    console.log(`|---|---|---|---|---|${names.map(() => "---|").join("")}---|---|---|---|---|`);
+    for (const r of results.pool) console.log(`| ${r.sweepSample} | ${r.sweepRows ?? "-"} | ${r.assignments} | ${r.workers} | ${r.reps} | ${names.map((s) => fmtMs(r.stages[s])).join(" | ")} | ${fmtMs(r.ms)} | ${r.chosenK} | ${r.inertia?.toFixed(2)} | ${fmtMs(r.longestTask)} | ${r.workerMemory.map(fmtMB).join(", ")} |`);
     console.log("(start: createSegmenter + worker start + the CSV's copy, until the parse stage begins; sweep: every k of kRange × nRuns, scored (on the sample when sampled); cluster: the chosen k on every row (sampled sweep, or a fixed k); project: until the result is on the main thread, its copy included.)");
   }
   if (results.scaling) scalingReport(results.scaling.rows, results.scaling.n, fmtMs);

@@ -662,7 +662,32 @@ export interface CallOptions {
   onProgress?: (p: Progress) => void;
   /** Aborting terminates the workers (the run stops at once) and rejects with an AbortError. */
   signal?: AbortSignal;
+  /**
+   * How a result's `assignments` arrive: `"rows"` (default), one object per HCP, rebuilt on the
+   * page's thread in slices of ~8 ms; `"columns"`, an {@link AssignmentColumns} (typed arrays,
+   * no object per HCP): for a page with a million rows, where building and collecting a million
+   * objects costs the main thread pauses over 50 ms.
+   */
+  assignments?: "rows" | "columns";
 }
+/**
+ * Rows held as columns (call option `assignments: "columns"`): each number field a Float64Array
+ * (`segment`, `distance`, `confidence`), each text field a function of the row index
+ * (`hcpId(i)`). `row(i)`, iteration and `toJSON()` give the row objects. Any Segmenter call
+ * that takes assignments (exportCsv, targetList, refresh, matchSegments) takes these too.
+ */
+export type AssignmentColumns<Row = Assignment> = {
+  readonly length: number;
+  row(i: number): Row;
+  toJSON(): Row[];
+  [Symbol.iterator](): IterableIterator<Row>;
+} & { readonly [K in keyof Row as Row[K] extends number ? K : never]: Float64Array } & { readonly [K in keyof Row as Row[K] extends string ? K : never]: (i: number) => string };
+/** A result with its `assignments` as {@link AssignmentColumns}. */
+export type WithAssignmentColumns<R extends { assignments: object[] }> = Omit<R, "assignments"> & { assignments: AssignmentColumns<R["assignments"][number]> };
+/** Call options asking for columns. */
+export type ColumnsCall = CallOptions & { assignments: "columns" };
+/** What a Segmenter call takes where the synchronous function takes `T`: assignments may be columns. */
+type OrColumns<T> = T extends { assignments: Array<infer Row> } ? Omit<T, "assignments"> & { assignments: Row[] | AssignmentColumns<Row> } : T extends Array<infer Row> ? T | AssignmentColumns<Row> : T;
 export interface SegmenterOptions {
   /**
    * Where the worker script is: the package's `worker/worker.js`, served with its `web/` folder
@@ -690,26 +715,30 @@ export interface SegmenterOptions {
 export interface Segmenter {
   /** The pool size (workers are started on the first call that needs them). */
   readonly workers: number;
+  segment(input: SegmentInput, options: SegmentOptions | undefined, call: ColumnsCall): Promise<WithAssignmentColumns<SegmentResult>>;
   segment(input: SegmentInput, options?: SegmentOptions, call?: CallOptions): Promise<SegmentResult>;
+  assign(model: Model | string, input: SegmentInput, options: AssignOptions | undefined, call: ColumnsCall): Promise<WithAssignmentColumns<AssignResult>>;
   assign(model: Model | string, input: SegmentInput, options?: AssignOptions, call?: CallOptions): Promise<AssignResult>;
   inspect(input: SegmentInput, options?: InspectOptions, call?: CallOptions): Promise<Inspection>;
   readAssignments(input: CsvInput, options?: ReadAssignmentsOptions, call?: CallOptions): Promise<PreviousAssignment[]>;
-  exportCsv<W extends ExportKind>(what: W, value: ExportValues[W], options?: CsvExportOptions, call?: CallOptions): Promise<string>;
-  targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options: TargetListOptions & { output: "table" }, call?: CallOptions): Promise<TargetTable>;
-  targetList(result: { model: Model | string; assignments: Assignment[]; segments?: Segment[] }, input: SegmentInput, options?: TargetListOptions, call?: CallOptions): Promise<string>;
+  exportCsv<W extends ExportKind>(what: W, value: OrColumns<ExportValues[W]>, options?: CsvExportOptions, call?: CallOptions): Promise<string>;
+  targetList(result: { model: Model | string; assignments: Assignment[] | AssignmentColumns; segments?: Segment[] }, input: SegmentInput, options: TargetListOptions & { output: "table" }, call?: CallOptions): Promise<TargetTable>;
+  targetList(result: { model: Model | string; assignments: Assignment[] | AssignmentColumns; segments?: Segment[] }, input: SegmentInput, options?: TargetListOptions, call?: CallOptions): Promise<string>;
   /** The data buffer is transferred to the worker (it becomes detached in the caller). */
   kmeans(data: Float64Array | Float32Array, nCols: number, options: KMeansOptions, call?: CallOptions): Promise<KMeansResult>;
   generateSample(n: number, seed: number): Promise<string>;
   /** The package version; also starts a worker and loads the segmentation module (the tools are loaded by the first tools call). */
   version(): Promise<string>;
   segmentSummary(result: SegmentResult | Segment[], options?: SummaryOptions, call?: CallOptions): Promise<SegmentSummary>;
-  matchSegments(previous: LabelledRun, next: LabelledRun, options?: MatchOptions, call?: CallOptions): Promise<Continuity>;
+  matchSegments(previous: OrColumns<LabelledRun>, next: OrColumns<LabelledRun>, options?: MatchOptions, call?: CallOptions): Promise<Continuity>;
   eventsSql(options: EventsSqlOptions, call?: CallOptions): Promise<string>;
   modelSql(model: Model | string, options?: ModelSqlOptions, call?: CallOptions): Promise<string>;
   aggregateEvents(text: CsvInput, options?: EventOptions, call?: CallOptions): Promise<EventAggregate>;
-  refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignments | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
+  refresh(model: Model | string, input: SegmentInput, previous: PreviousAssignments | AssignmentColumns<PreviousAssignment> | null | undefined, options: RefreshOptions | undefined, call: ColumnsCall): Promise<WithAssignmentColumns<RefreshResult>>;
+  refresh(model: Model | string, input: SegmentInput, previous?: PreviousAssignments | AssignmentColumns<PreviousAssignment> | null, options?: RefreshOptions, call?: CallOptions): Promise<RefreshResult>;
   stability(model: Model | string, input: SegmentInput, options?: StabilityOptions, call?: CallOptions): Promise<StabilityReport>;
   lookalikes(model: Model | string, input: SegmentInput, options: LookalikeOptions, call?: CallOptions): Promise<LookalikeResult>;
+  testCells(model: Model | string, input: SegmentInput, options: CellOptions | undefined, call: ColumnsCall): Promise<WithAssignmentColumns<TestCells>>;
   testCells(model: Model | string, input: SegmentInput, options?: CellOptions, call?: CallOptions): Promise<TestCells>;
   channelPlan(segments: Segment[], options: PlanOptions, call?: CallOptions): Promise<ChannelPlan>;
   updateModel(model: Model | string, input: SegmentInput, options?: UpdateOptions, call?: CallOptions): Promise<UpdateResult>;

@@ -9,6 +9,7 @@
 // plugins) pass `workerUrl`: the package's worker/worker.js served as a static file, with web/
 // beside it. In Node, worker threads (node.js overrides spawnWorker with an object that answers
 // to the same calls).
+import { packArgument } from "./columns.js";
 import { tierUpSample } from "./input.js";
 import { segmentOverPool } from "./pooled-segment.js";
 import { abortError, codedError, report, reviveError, revive, yieldToPage } from "./results.js";
@@ -118,7 +119,7 @@ export class Pool {
         return;
       }
       this.requests.delete(msg.id);
-      if (msg.type === "result") revive(msg.result).then(req.resolve, req.reject);
+      if (msg.type === "result") revive(msg.result, req.form).then(req.resolve, req.reject);
       else req.reject(reviveError(msg.error));
     };
     // A failed module load or an uncaught error inside the worker: fail its requests, drop the
@@ -163,10 +164,10 @@ export class Pool {
   }
 
   /** One request to one worker; resolves with its result. */
-  request(slot, method, args, { transfer = [], onProgress } = {}) {
+  request(slot, method, args, { transfer = [], onProgress, form } = {}) {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.requests.set(id, { slot, resolve, reject, onProgress });
+      this.requests.set(id, { slot, resolve, reject, onProgress, form });
       // A worker that cannot start, or arguments that cannot be cloned (a function, …),
       // reject this call; they must not become an unhandled rejection.
       this.post(slot, id, method, args, transfer, !!onProgress).catch((e) => {
@@ -214,9 +215,13 @@ export class Pool {
    * rejects with its error, an AbortError when `callOptions.signal` aborts, or DISPOSED.
    */
   call(method, args, callOptions, transfer = []) {
-    const { onProgress: userProgress, signal } = callOptions || {};
+    const { onProgress: userProgress, signal, assignments: form = "rows" } = callOptions || {};
     if (this.disposed) return Promise.reject(codedError("DISPOSED", "hcp-segments: the segmenter was disposed"));
     if (signal && signal.aborted) return Promise.reject(abortError(signal));
+    if (form !== "rows" && form !== "columns") {
+      return Promise.reject(codedError("INVALID_OPTION", `hcp-segments: the call option assignments must be "rows" or "columns", got ${JSON.stringify(form)}`));
+    }
+    args = args.map(packArgument);
     return new Promise((resolve, reject) => {
       const pooled = method === "segment" && this.size > 1;
       // A progress callback that throws ends the call with its error, as it ends the
@@ -233,11 +238,11 @@ export class Pool {
       const single = async () => {
         // A pool of one: its segment() is one long call, which the warm-up speeds up as well.
         if (method === "segment") this.tierUp(args[0], args[1], 1);
-        return this.request(0, method, args, { transfer, onProgress });
+        return this.request(0, method, args, { transfer, onProgress, form });
       };
       const entry = {
         pooled,
-        run: pooled ? () => segmentOverPool(this, entry, args[0], args[1], onProgress) : single,
+        run: pooled ? () => segmentOverPool(this, entry, args[0], args[1], onProgress, form) : single,
         resolve,
         reject,
         settle: () => {},

@@ -11,8 +11,8 @@
 import { cutCsv } from "./input.js";
 import { codedError, report } from "./results.js";
 
-/** The result of `segment(input, segmentOptions)` for the pool's call `entry`. */
-export async function segmentOverPool(pool, entry, input, segmentOptions, onProgress) {
+/** The result of `segment(input, segmentOptions)` for the pool's call `entry` (`form`: its assignments as "rows" or "columns"). */
+export async function segmentOverPool(pool, entry, input, segmentOptions, onProgress, form) {
   // Once the call is aborted (or disposed) it must not start anything in the fresh workers
   // the next call gets.
   const request = (...a) => (pool.current === entry ? pool.request(...a) : Promise.reject(codedError("ABORTED", "stale pool task")));
@@ -27,7 +27,7 @@ export async function segmentOverPool(pool, entry, input, segmentOptions, onProg
     const outputs = await runBatch(request, loaded, batch, onProgress);
     batch = await request(0, "pool:next", [outputs]);
   }
-  return request(0, "pool:finish", [], { onProgress });
+  return request(0, "pool:finish", [], { onProgress, form });
 }
 
 /**

@@ -1,6 +1,7 @@
 // What comes back from a worker, made into what the caller gets: errors with their fields,
 // progress handed to the caller's callback, and packed assignments rebuilt as row objects in
-// slices the page's main thread can breathe between.
+// slices the page's main thread can breathe between (or handed over as columns).
+import { AssignmentColumns, isPacked, packedRow } from "./columns.js";
 
 export function codedError(code, message) {
   const err = new Error(message);
@@ -57,13 +58,6 @@ const UNPACK_CHECK = 256; // rows between clock reads
 // The columns of segment()'s assignments (src/wasm/pool.rs packs them in this order).
 const ASSIGNMENT_KEYS = ["hcpId", "segment", "distance", "confidence"];
 
-/** One row from the columns: any keys, one property at a time. */
-function genericRow(cols, i) {
-  const row = {};
-  for (const c of cols) row[c.k] = c.t === "s" ? c.text.slice(i === 0 ? 0 : c.ends[i - 1], c.ends[i]) : c.values[i];
-  return row;
-}
-
 /**
  * segment()'s assignments as object literals: V8 builds those from one template, several times
  * faster than adding the properties one by one. Same keys in the same order, same values:
@@ -80,7 +74,7 @@ async function unpackRows(packed) {
   const n = packed.__packedRows;
   const cols = packed.cols;
   const assignments = cols.length === ASSIGNMENT_KEYS.length && cols.every((c, j) => c.k === ASSIGNMENT_KEYS[j] && c.t === (j === 0 ? "s" : "n"));
-  const makeRow = assignments ? assignmentRow(cols) : genericRow;
+  const makeRow = assignments ? assignmentRow(cols) : packedRow;
   const rows = new Array(n);
   let i = 0;
   while (i < n) {
@@ -94,10 +88,16 @@ async function unpackRows(packed) {
   return rows;
 }
 
-/** A worker's result as the caller gets it: packed assignments rebuilt as objects. */
-export async function revive(result) {
-  if (result && typeof result === "object" && result.assignments && result.assignments.__packedRows !== undefined) {
-    return { ...result, assignments: await unpackRows(result.assignments) };
+/**
+ * A worker's result as the caller gets it: packed assignments rebuilt as objects, or, with the
+ * call option `assignments: "columns"`, as AssignmentColumns (no object per row).
+ */
+export async function revive(result, form = "rows") {
+  if (!result || typeof result !== "object" || !result.assignments) return result;
+  if (form === "columns") {
+    const a = result.assignments;
+    return { ...result, assignments: isPacked(a) ? new AssignmentColumns(a) : Array.isArray(a) ? AssignmentColumns.fromRows(a) : a };
   }
+  if (isPacked(result.assignments)) return { ...result, assignments: await unpackRows(result.assignments) };
   return result;
 }

@@ -10,6 +10,7 @@
 //
 // Methods "pool:*" are one worker's part of a segment() split over the pool (pooled-segment.js): this
 // worker holds at most one PoolSession (src/wasm/pool.rs, internal, not in the typed API).
+import { unpackArgument } from "./columns.js";
 
 /**
  * The message handler of one engine thread. `api`: the entry's exports (init, initTools,
@@ -306,7 +307,8 @@ export function serveCalls({ api, segmentBindings, toolsBindings, post }) {
       }
       const fn = methods[method];
       if (!fn) throw new Error(`hcp-segments worker: unknown method ${method}`);
-      const callArgs = [...args];
+      // Assignments the caller holds as columns arrive packed: the engine reads objects.
+      const callArgs = args.map(unpackArgument);
       if (method === "segment" && msg.progress) {
         while (callArgs.length < 2) callArgs.push(undefined);
         callArgs[2] = (progress) => post({ type: "progress", id, progress });

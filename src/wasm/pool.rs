@@ -184,6 +184,9 @@ impl PoolSession {
 /// Below this many rows `assignments` stay objects (js/worker/worker.js's PACK_MIN_ROWS).
 const PACK_MIN_ROWS: usize = 20_000;
 
+/// Rows per block copied into a JS typed array (512 KiB of f64).
+const COPY_BLOCK: usize = 1 << 16;
+
 fn packed_result(r: &SegmentResult) -> JsResult<JsValue> {
     let assignments = if r.assignments.len() >= PACK_MIN_ROWS { packed_assignments(&r.assignments)? } else { to_js(&r.assignments)? };
     segment_result_to_js_with(r, &assignments)
@@ -211,16 +214,26 @@ fn packed_assignments(rows: &[Assignment]) -> JsResult<JsValue> {
     set(&id_col, "ends", &Uint32Array::from(ends.as_slice()).into())?;
     let cols = Array::new();
     cols.push(&id_col);
-    let number_col = |key: &str, values: Vec<f64>| -> JsResult<JsValue> {
+    // Written into the JS array a block at a time: a million rows never need a second copy of
+    // the column in wasm memory, whose peak is what a worker is held to.
+    let number_col = |key: &str, value: fn(&Assignment) -> f64| -> JsResult<JsValue> {
+        let values = Float64Array::new_with_length(n as u32);
+        let mut block = Vec::with_capacity(COPY_BLOCK.min(n));
+        for (b, chunk) in rows.chunks(COPY_BLOCK).enumerate() {
+            block.clear();
+            block.extend(chunk.iter().map(value));
+            let at = (b * COPY_BLOCK) as u32;
+            values.subarray(at, at + chunk.len() as u32).copy_from(&block);
+        }
         let col = Object::new();
         set(&col, "k", &key.into())?;
         set(&col, "t", &"n".into())?;
-        set(&col, "values", &Float64Array::from(values.as_slice()).into())?;
+        set(&col, "values", &values.into())?;
         Ok(col.into())
     };
-    cols.push(&number_col("segment", rows.iter().map(|a| a.segment as f64).collect())?);
-    cols.push(&number_col("distance", rows.iter().map(|a| a.distance).collect())?);
-    cols.push(&number_col("confidence", rows.iter().map(|a| a.confidence).collect())?);
+    cols.push(&number_col("segment", |a| a.segment as f64)?);
+    cols.push(&number_col("distance", |a| a.distance)?);
+    cols.push(&number_col("confidence", |a| a.confidence)?);
     let out = Object::new();
     set(&out, "__packedRows", &JsValue::from_f64(n as f64))?;
     set(&out, "cols", &cols)?;

@@ -118,6 +118,58 @@ describe("createSegmenter in Node (worker threads)", () => {
     assert.deepEqual(JSON.parse(r.stdout), [true, true, true, true, true]);
   });
 
+  test('assignments: "columns" holds the rows the synchronous API gives; the columns go back into any call as the rows would', () => {
+    const r = runIn(
+      dir,
+      "columns.mjs",
+      `import assert from "node:assert/strict";
+       import * as hs from "hcp-segments";
+       import { createSegmenter } from "hcp-segments/worker";
+       const checks = [];
+       // 30,000 rows: packed by the wasm (≥ 20,000); 500: sent as objects, made columns on arrival.
+       for (const [n, workers] of [[30000, 1], [30000, 2], [500, 2]]) {
+         const csv = hs.generateSample(n, 11);
+         const options = { k: 4, nRuns: 2, seed: 5 };
+         const rows = hs.segment(csv, options);
+         const seg = createSegmenter({ workers });
+         const got = await seg.segment(csv, options, { assignments: "columns" });
+         const cols = got.assignments;
+         assert.ok(!Array.isArray(cols) && cols.length === n, "columns of n rows");
+         assert.ok(cols.segment instanceof Float64Array && cols.distance instanceof Float64Array && cols.confidence instanceof Float64Array);
+         for (let i = 0; i < n; i++) {
+           const a = rows.assignments[i];
+           if (cols.hcpId(i) !== a.hcpId || !Object.is(cols.segment[i], a.segment) || !Object.is(cols.distance[i], a.distance) || !Object.is(cols.confidence[i], a.confidence)) {
+             throw new Error("row " + i + " differs: " + JSON.stringify([cols.row(i), a]));
+           }
+         }
+         assert.deepStrictEqual(cols.row(n - 1), rows.assignments[n - 1]);
+         assert.deepStrictEqual([...cols], rows.assignments);
+         assert.equal(JSON.stringify(got), JSON.stringify(rows), "the whole result, as JSON");
+         assert.throws(() => cols.row(n), RangeError);
+         // Handed back: the worker gets objects again.
+         assert.equal(await seg.exportCsv("assignments", got), hs.exportCsv("assignments", rows));
+         assert.equal(await seg.exportCsv("assignments", { assignments: cols }), hs.exportCsv("assignments", { assignments: rows.assignments }));
+         assert.equal(await seg.targetList(got, csv), hs.targetList(rows, csv));
+         const moved = await seg.refresh(rows.model, csv, cols, {}, { assignments: "columns" });
+         assert.deepStrictEqual([...moved.assignments], hs.refresh(rows.model, csv, rows.assignments, {}).assignments);
+         assert.deepStrictEqual(
+           await seg.matchSegments({ segments: got.segments, assignments: cols }, { segments: got.segments, assignments: cols }),
+           hs.matchSegments({ segments: rows.segments, assignments: rows.assignments }, { segments: rows.segments, assignments: rows.assignments }),
+         );
+         // A form that does not exist is refused; the pool goes on.
+         await assert.rejects(seg.segment(csv, options, { assignments: "objects" }), (e) => e.code === "INVALID_OPTION" && /rows.*columns/.test(e.message));
+         assert.deepStrictEqual(await seg.segment(csv, options), rows);
+         seg.dispose();
+         checks.push(n + "x" + workers);
+       }
+       console.log(JSON.stringify(checks));`,
+      [],
+      { timeout: 240000 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), ["30000x1", "30000x2", "500x2"]);
+  });
+
   test("a failing input rejects with its code and line, the process goes on, and so does the pool", () => {
     const r = runIn(
       dir,

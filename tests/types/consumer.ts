@@ -52,7 +52,7 @@ import {
   type TestCells,
   type UpdateResult,
 } from "hcp-segments";
-import { createSegmenter, type CallOptions, type Segmenter, type SegmenterOptions } from "hcp-segments/worker";
+import { createSegmenter, type AssignmentColumns, type CallOptions, type Segmenter, type SegmenterOptions } from "hcp-segments/worker";
 
 async function main(): Promise<void> {
   await init();
@@ -189,8 +189,23 @@ async function main(): Promise<void> {
   const r3: AssignResult = await seg.assign(r2.model, csv, { exclude: [] }, { signal: ctrl.signal });
   const r4: KMeansResult = await seg.kmeans(new Float64Array(8), 2, { k: 2 }, call);
   const sample: string = await seg.generateSample(100, 1);
+  // A million rows without a million objects: assignments as columns, handed back as they are.
+  const big = await seg.segment(csv, { k: "auto" }, { assignments: "columns", onProgress });
+  const cols: AssignmentColumns = big.assignments;
+  const first: Assignment = cols.row(0);
+  const perSegment: Float64Array = cols.segment;
+  const id: string = cols.hcpId(0);
+  const confident: number = [...cols].filter((a) => a.confidence > 0.5).length;
+  // @ts-expect-error columns are not an array
+  cols.map((a) => a.hcpId);
+  const exported: string = await seg.exportCsv("assignments", big);
+  const list: string = await seg.targetList(big, csv, { segments: [0] });
+  const moved = await seg.refresh(big.model, csv, big.assignments, { k: 6 }, { assignments: "columns" });
+  const movedIds: (i: number) => string = moved.assignments.hcpId;
+  // @ts-expect-error "objects" is not a form
+  await seg.segment(csv, {}, { assignments: "objects" });
   seg.dispose();
-  void [r3, r4, sample];
+  void [r3, r4, sample, first, perSegment, id, confident, exported, list, movedIds];
 }
 
 /** The tools module: inspect before a run, targeting after it, the files a user takes away. */
