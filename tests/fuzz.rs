@@ -46,7 +46,7 @@ fn check_ok(p: &Profiles, r: &ParseReport) -> Result<(), TestCaseError> {
     prop_assert!(p.consents.iter().all(|c| c.values.len() == n));
     prop_assert!(p.recency.as_ref().map_or(true, |v| v.len() == n));
     prop_assert!(p.frequency.as_ref().map_or(true, |v| v.len() == n));
-    prop_assert!(p.channel_counts.iter().chain(&p.format_counts).all(|v| v.is_finite() && *v >= 0.0));
+    prop_assert!(p.channel_counts.iter().chain(p.format_counts.iter()).all(|v| v.is_finite() && v >= 0.0));
     prop_assert!(r.skipped.len() <= r.rows_skipped as usize);
     prop_assert!(p.ids.iter().all(|id| !id.is_empty()));
     Ok(())

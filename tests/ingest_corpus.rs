@@ -126,8 +126,8 @@ fn check_outcome(
     }
     if p.channel_counts
         .iter()
-        .chain(&p.format_counts)
-        .any(|v| !v.is_finite() || *v < 0.0)
+        .chain(p.format_counts.iter())
+        .any(|v| !v.is_finite() || v < 0.0)
     {
         fail("a count is negative or not finite".into());
     }

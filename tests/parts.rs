@@ -52,12 +52,20 @@ fn in_parts(text: &str, cuts: &[usize], options: &IngestOptions) -> Read {
     merge(parts, options)
 }
 
+/// Bytes per channel and per format count: the same values must be held in the same store.
+fn widths(p: &Profiles) -> (usize, usize) {
+    (p.channel_counts.bytes_per_value(), p.format_counts.bytes_per_value())
+}
+
 /// The property every test checks: the parts give one read's result, or nothing.
 fn never_different(text: &str, cuts: &[usize], options: &IngestOptions, what: &str) -> Read {
     let merged = in_parts(text, cuts, options);
     if let Some(m) = &merged {
         match ingest_csv(text, options) {
-            Ok(whole) => assert!(*m == whole, "{what}: the parts differ from one read"),
+            Ok(whole) => {
+                assert!(*m == whole, "{what}: the parts differ from one read");
+                assert_eq!(widths(&m.0), widths(&whole.0), "{what}: the counts' stores differ from one read's");
+            }
             Err(e) => panic!("{what}: one read fails ({e}) but the parts gave a result"),
         }
     }
@@ -243,23 +251,81 @@ fn a_part_survives_its_bytes_and_nothing_else_decodes() {
     assert!(wire::decode(b"hcp_id,ch_x\na,1\n").is_none());
 }
 
-/// Counts travel in the narrowest whole-number width that gives every value's bits back.
+/// Counts travel in the narrowest whole-number width that gives every value's bits back, and
+/// come back in the narrowest store.
 #[test]
 fn counts_travel_narrow_and_come_back_bit_for_bit() {
-    let cases: [&[f64]; 7] = [&[0.0, 1.0, 255.0], &[256.0, 0.0], &[65_536.0, 7.0], &[4_294_967_296.0], &[3.5, 1.0], &[-0.0, 1.0], &[f64::NAN, 2.0]];
+    let cases: [&[f64]; 8] = [
+        &[0.0, 1.0, 255.0],
+        &[256.0, 0.0],
+        &[65_536.0, 7.0],
+        &[4_294_967_296.0],
+        &[3.5, 1.0],
+        &[-0.0, 1.0],
+        &[f64::NAN, 2.0],
+        &[1.0, 300.0, 70_000.0, 2.25],
+    ];
     let mut sizes = Vec::new();
+    let mut stores = Vec::new();
     for values in cases {
         let mut part = PartRead::default();
-        part.rows.profiles.channel_counts = values.to_vec();
+        part.rows.profiles.channel_counts = values.to_vec().into();
         let bytes = wire::encode(&part);
         sizes.push(bytes.len());
         let back = wire::decode(&bytes).expect("decodes").rows.profiles.channel_counts;
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&back), bits(values), "{values:?}");
+        assert_eq!(bits(&back.to_vec()), bits(values), "{values:?}");
+        stores.push(back.bytes_per_value());
     }
     // 3 values as u8 take 3 bytes; 2 as u16 4; 2 as u32 8; 1 as f64 8 (the rest of a part is the same).
     let base = sizes[0] - 3;
-    assert_eq!(sizes.iter().map(|s| s - base).collect::<Vec<_>>(), [3, 4, 8, 8, 16, 16, 16]);
+    assert_eq!(sizes.iter().map(|s| s - base).collect::<Vec<_>>(), [3, 4, 8, 8, 16, 16, 16, 32]);
+    assert_eq!(stores, [1, 2, 8, 8, 8, 8, 8, 8]);
+}
+
+/// 10,000 HCPs × 20 whole counts up to 255 take 1 byte a count (200,000 bytes, not 1.6 MB as
+/// f64), read in one piece, merged from parts or sent over the wire; a later part with a count
+/// over 255, or a decimal one, widens the merged store to what one read holds.
+#[test]
+fn small_whole_counts_take_one_byte_each() {
+    let (channels, formats) = (12, 8);
+    // `wider`: row 9,000 (in the last part) has a channel count of 300 and a format count of 2.5.
+    let file = |wider: bool| {
+        let mut text = String::from("hcp_id");
+        (0..channels).for_each(|j| text += &format!(",ch_c{j}"));
+        (0..formats).for_each(|j| text += &format!(",fmt_f{j}"));
+        text.push('\n');
+        for i in 0..10_000 {
+            text += &format!("H{i:05}");
+            for j in 0..channels + formats {
+                match (wider && i == 9_000, j) {
+                    (true, 0) => text += ",300",
+                    (true, j) if j == channels + formats - 1 => text += ",2.5",
+                    _ => text += &format!(",{}", (i * 7 + j * 13) % 256),
+                }
+            }
+            text.push('\n');
+        }
+        text
+    };
+    let text = file(false);
+    let options = IngestOptions::default();
+    let (whole, _) = ingest_csv(&text, &options).unwrap();
+    let held = |p: &Profiles| p.channel_counts.len() * p.channel_counts.bytes_per_value() + p.format_counts.len() * p.format_counts.bytes_per_value();
+    assert_eq!(held(&whole), 200_000);
+    let cuts = cuts_at(&text, &[0.3, 0.6]);
+    let parts = parts_of(&text, &cuts, &options).unwrap();
+    for p in &parts {
+        let back = wire::decode(&wire::encode(p)).unwrap();
+        assert_eq!(held(&back.rows.profiles), held(&p.rows.profiles));
+        assert_eq!(widths(&back.rows.profiles), (1, 1));
+    }
+    let (merged, _) = never_different(&text, &cuts, &options, "small counts").expect("merges");
+    assert_eq!(held(&merged), 200_000);
+
+    // The last part widens: channels to u16, formats to f64.
+    let (merged, _) = never_different(&file(true), &cuts, &options, "a wider last part").expect("merges");
+    assert_eq!(widths(&merged), (2, 8));
 }
 
 /// The pool's whole prepare: the session from parts finishes to `segment`'s result.

@@ -1,5 +1,5 @@
 use crate::error::{Result, SegError};
-use crate::ingest::Profiles;
+use crate::ingest::{Counts, Profiles};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -143,14 +143,8 @@ fn column_moments(m: ndarray::ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
     (sums, squares)
 }
 
-fn column_caps(counts: &[f64], width: usize, q: f64) -> Vec<f64> {
-    let n = if width == 0 { 0 } else { counts.len() / width };
-    (0..width)
-        .map(|j| {
-            let mut col: Vec<f64> = (0..n).map(|i| counts[i * width + j]).collect();
-            quantile(&mut col, q)
-        })
-        .collect()
+fn column_caps(counts: &Counts, width: usize, q: f64) -> Vec<f64> {
+    (0..width).map(|j| quantile(&mut counts.column(j, width), q)).collect()
 }
 
 /// Map the pipeline's channel (or format) names onto the columns of `profiles`.
@@ -185,11 +179,14 @@ impl RawFeatures<'_> {
             }
         }));
     }
-    fn channels_into(&self, i: usize, out: &mut Vec<f64>) {
-        Self::capped_into(self.profiles.channel_row(i), &self.channel_idx, self.channel_caps, out)
+    /// Row i's channel values into `out`; `row` is scratch for the row's counts as f64.
+    fn channels_into(&self, i: usize, row: &mut Vec<f64>, out: &mut Vec<f64>) {
+        self.profiles.channel_row_into(i, row);
+        Self::capped_into(row, &self.channel_idx, self.channel_caps, out)
     }
-    fn formats_into(&self, i: usize, out: &mut Vec<f64>) {
-        Self::capped_into(self.profiles.format_row(i), &self.format_idx, self.format_caps, out)
+    fn formats_into(&self, i: usize, row: &mut Vec<f64>, out: &mut Vec<f64>) {
+        self.profiles.format_row_into(i, row);
+        Self::capped_into(row, &self.format_idx, self.format_caps, out)
     }
 }
 
@@ -395,10 +392,10 @@ impl FeaturePipeline {
         let n = profiles.len();
         let d = self.features.len();
         let mut out = Array2::zeros((n, d));
-        let (mut ch, mut fm) = (Vec::new(), Vec::new());
+        let (mut ch, mut fm, mut counts) = (Vec::new(), Vec::new(), Vec::new());
         for (i, mut row) in out.outer_iter_mut().enumerate() {
-            src.channels_into(i, &mut ch);
-            src.formats_into(i, &mut fm);
+            src.channels_into(i, &mut counts, &mut ch);
+            src.formats_into(i, &mut counts, &mut fm);
             // The same sums share() and the intensities computed per feature before.
             let (ch_total, fm_total) = (ch.iter().sum::<f64>(), fm.iter().sum::<f64>());
             for (slot, source) in row.iter_mut().zip(&sources) {

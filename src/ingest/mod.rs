@@ -7,11 +7,13 @@
 //!   the wasm modules; `source` decides from a file's bytes which reader applies;
 //! - `roles` decides what each column is (id, channel, format, category, …) from the naming
 //!   conventions in the domain notes or an explicit mapping;
-//! - `profiles` checks every cell against its role and builds [`Profiles`].
+//! - `profiles` checks every cell against its role and builds [`Profiles`], whose engagement
+//!   counts are [`Counts`] (the narrowest exact store: a byte each for small whole numbers).
 //!
 //! `fingerprint` recognises the same table later (a saved project's data file).
 //! `returns` reads the files that come back (previous assignments) through the same reader.
 
+mod counts;
 pub mod csv;
 pub mod encoding;
 pub mod fingerprint;
@@ -32,6 +34,8 @@ pub mod workbook;
 use serde::{Deserialize, Serialize};
 use crate::error::SegError;
 use std::collections::BTreeMap;
+
+pub use counts::Counts;
 
 /// What to do with a row that has a bad cell (or the wrong number of fields).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -346,10 +350,11 @@ pub struct Profiles {
     pub channels: Vec<String>,
     /// Format names without the `fmt_` prefix, in column order.
     pub formats: Vec<String>,
-    /// Row-major n × channels.len() engagement counts (≥ 0, finite).
-    pub channel_counts: Vec<f64>,
-    /// Row-major n × formats.len() engagement counts (≥ 0, finite).
-    pub format_counts: Vec<f64>,
+    /// Row-major n × channels.len() engagement counts (≥ 0, finite), in the narrowest exact
+    /// store ([`Counts`]): 1 byte each when they are whole numbers up to 255.
+    pub channel_counts: Counts,
+    /// Row-major n × formats.len() engagement counts (≥ 0, finite), as `channel_counts`.
+    pub format_counts: Counts,
     pub categories: Vec<CategoryColumn>,
     /// days_since_last (0-365), per HCP; None when empty.
     pub recency: Option<Vec<Option<f64>>>,
@@ -365,13 +370,29 @@ impl Profiles {
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }
-    pub fn channel_row(&self, i: usize) -> &[f64] {
-        let c = self.channels.len();
-        &self.channel_counts[i * c..(i + 1) * c]
+    /// HCP i's channel counts. Allocates: loops over many rows use [`Self::channel_row_into`].
+    pub fn channel_row(&self, i: usize) -> Vec<f64> {
+        let mut row = Vec::with_capacity(self.channels.len());
+        self.channel_row_into(i, &mut row);
+        row
     }
-    pub fn format_row(&self, i: usize) -> &[f64] {
+    /// HCP i's format counts. Allocates: loops over many rows use [`Self::format_row_into`].
+    pub fn format_row(&self, i: usize) -> Vec<f64> {
+        let mut row = Vec::with_capacity(self.formats.len());
+        self.format_row_into(i, &mut row);
+        row
+    }
+    /// HCP i's channel counts into `row` (cleared first), reusing its allocation.
+    pub fn channel_row_into(&self, i: usize, row: &mut Vec<f64>) {
+        let c = self.channels.len();
+        row.clear();
+        self.channel_counts.append_to(i * c..(i + 1) * c, row);
+    }
+    /// HCP i's format counts into `row` (cleared first), reusing its allocation.
+    pub fn format_row_into(&self, i: usize, row: &mut Vec<f64>) {
         let f = self.formats.len();
-        &self.format_counts[i * f..(i + 1) * f]
+        row.clear();
+        self.format_counts.append_to(i * f..(i + 1) * f, row);
     }
     pub fn category(&self, name: &str) -> Option<&CategoryColumn> {
         self.categories.iter().find(|c| c.name == name)

@@ -191,33 +191,6 @@ pub mod wire {
 
     // The part's own columns on top of the shared primitives.
     impl Out {
-        /// Counts are mostly small whole numbers: as u8, u16 or u32 when every value is one
-        /// exactly (same bits back), else as f64 bits. A tenth of the bytes to copy for a
-        /// million rows of engagement counts.
-        pub(crate) fn f64s(&mut self, v: &[f64]) {
-            // One pass: every value a u32 exactly (`as` saturates, so a value that does not fit
-            // fails the bit comparison), and the largest.
-            let (mut whole, mut max) = (true, 0u32);
-            for &x in v {
-                let n = x as u32;
-                whole &= x.to_bits() == f64::from(n).to_bits();
-                max = max.max(n);
-            }
-            let width: u8 = match (whole, max) {
-                (false, _) => 8,
-                (true, 0..=0xFF) => 1,
-                (true, 0..=0xFFFF) => 2,
-                (true, _) => 4,
-            };
-            self.u8(width);
-            self.len(v.len());
-            match width {
-                1 => self.0.extend(v.iter().map(|&x| x as u8)),
-                2 => v.iter().for_each(|&x| self.0.extend_from_slice(&(x as u16).to_le_bytes())),
-                4 => v.iter().for_each(|&x| self.u32(x as u32)),
-                _ => v.iter().for_each(|&x| self.u64(x.to_bits())),
-            }
-        }
         /// None = 2, Some(false) = 0, Some(true) = 1.
         pub(crate) fn flags(&mut self, v: &[Option<bool>]) {
             self.len(v.len());
@@ -235,18 +208,6 @@ pub mod wire {
     }
 
     impl In<'_> {
-        pub(crate) fn f64s(&mut self) -> Option<Vec<f64>> {
-            let width = usize::from(self.u8()?);
-            let n = self.len(width.max(1))?;
-            let bytes = self.take(n * width)?;
-            Some(match width {
-                1 => bytes.iter().map(|&b| f64::from(b)).collect(),
-                2 => bytes.chunks_exact(2).map(|c| f64::from(u16::from_le_bytes([c[0], c[1]]))).collect(),
-                4 => bytes.chunks_exact(4).map(|c| f64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))).collect(),
-                8 => bytes.chunks_exact(8).map(|c| f64::from_bits(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))).collect(),
-                _ => return None,
-            })
-        }
         pub(crate) fn flags(&mut self) -> Option<Vec<Option<bool>>> {
             let n = self.len(1)?;
             self.take(n)?.iter().map(|&b| match b {
@@ -275,7 +236,7 @@ pub mod wire {
         let PartRead { headers, facts, rows } = part;
         let p = &rows.profiles;
         let mut o = Out::default();
-        o.0.reserve(p.ids.iter().map(|s| s.len() + 8).sum::<usize>() + (p.channel_counts.len() + p.format_counts.len()) * 8 + p.lines.len() * (4 + 4 * p.categories.len() + p.consents.len() + 18) + 4096);
+        o.0.reserve(p.ids.iter().map(|s| s.len() + 8).sum::<usize>() + p.channel_counts.len() * p.channel_counts.bytes_per_value() + p.format_counts.len() * p.format_counts.bytes_per_value() + p.lines.len() * (4 + 4 * p.categories.len() + p.consents.len() + 18) + 4096);
         o.u32(MAGIC);
         o.strs(headers);
         o.u64(facts.bytes);
@@ -289,8 +250,8 @@ pub mod wire {
         o.u32s(&p.lines);
         o.strs(&p.channels);
         o.strs(&p.formats);
-        o.f64s(&p.channel_counts);
-        o.f64s(&p.format_counts);
+        o.counts(&p.channel_counts);
+        o.counts(&p.format_counts);
         o.len(p.categories.len());
         for c in &p.categories {
             o.str(&c.name);
@@ -343,8 +304,8 @@ pub mod wire {
         let lines = i.u32s()?;
         let channels = i.strs()?;
         let formats = i.strs()?;
-        let channel_counts = i.f64s()?;
-        let format_counts = i.f64s()?;
+        let channel_counts = i.counts()?;
+        let format_counts = i.counts()?;
         let n = i.len(8)?;
         let categories = (0..n)
             .map(|_| Some(CategoryColumn { name: i.str()?, levels: i.strs()?, codes: i.u32s()? }))

@@ -370,7 +370,7 @@ impl RowsRead {
         ] {
             let width = names.len();
             for (j, plan) in plans.iter().enumerate() {
-                if n > 0 && (0..n).all(|i| counts.get(i * width + j).copied().unwrap_or(0.0) == 0.0) {
+                if n > 0 && (0..n).all(|i| counts.get(i * width + j) == 0.0) {
                     warnings.push(format!("{kind} `{}` is all zeros", echo(&names[j])));
                 }
                 if plan.empties > 0 && plan.empties < n {

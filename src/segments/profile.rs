@@ -1,7 +1,7 @@
 use super::catalog::{format_label, network_balance, DisplayNames};
 use super::naming::persona_name;
 use super::segment::{CategoryLevel, Composition, IndexScore, Reach, Segment};
-use crate::ingest::{CategoryColumn, Profiles};
+use crate::ingest::{CategoryColumn, Counts, Profiles};
 use ndarray::{Array2, ArrayView2};
 
 /// Renumber clusters by size, largest first (ties keep the lower label), so segment 0 is the
@@ -31,12 +31,16 @@ fn index_of(seg: f64, uni: f64) -> Option<f64> {
 }
 
 /// Column means of a row-major block, over the rows selected by `members` (all when None).
-fn block_means(values: &[f64], width: usize, members: Option<&[usize]>, n: usize) -> Vec<f64> {
+fn block_means(values: &Counts, width: usize, members: Option<&[usize]>, n: usize) -> Vec<f64> {
     let mut sums = vec![0.0; width];
     let mut count = 0usize;
+    // A row at a time as f64 (one conversion per row, not a store match per value).
+    let mut row = Vec::with_capacity(width);
     let mut add = |i: usize| {
-        for j in 0..width {
-            sums[j] += values[i * width + j];
+        row.clear();
+        values.append_to(i * width..(i + 1) * width, &mut row);
+        for (s, v) in sums.iter_mut().zip(&row) {
+            *s += v;
         }
         count += 1;
     };
@@ -197,7 +201,7 @@ mod tests {
             ids: (0..n).map(|i| format!("h{i}")).collect(),
             lines: (2..2 + n as u32).collect(),
             channels: vec!["email".into()],
-            channel_counts: vec![1.0; n],
+            channel_counts: vec![1.0; n].into(),
             // Segment 0 = rows 0..5, segment 1 = rows 5..8.
             categories: vec![CategoryColumn::from_values(
                 "specialty",

@@ -161,8 +161,8 @@ fn raw_candidate(model: &Model, p: &Profiles, i: usize) -> Vec<Option<f64>> {
             .map(|(j, n)| present.iter().position(|x| x == n).map(|src| cap(caps, j, row[src])))
             .collect()
     };
-    let ch = block(&pl.channels, &p.channels, p.channel_row(i), &pl.channel_caps);
-    let fm = block(&pl.formats, &p.formats, p.format_row(i), &pl.format_caps);
+    let ch = block(&pl.channels, &p.channels, &p.channel_row(i), &pl.channel_caps);
+    let fm = block(&pl.formats, &p.formats, &p.format_row(i), &pl.format_caps);
     let known_total = |v: &[Option<f64>]| v.iter().flatten().sum::<f64>();
     let (ch_total, fm_total) = (known_total(&ch), known_total(&fm));
     let share = |v: Option<f64>, total: f64| v.map(|x| if total > 0.0 { x / total } else { 0.0 });
