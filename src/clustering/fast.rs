@@ -1,4 +1,4 @@
-//! The fast k-means engine: greedy k-means++ seeding and Lloyd iterations accelerated with
+//! The fast k-means engine: k-means++ seeding (linfa's draws) and Lloyd iterations accelerated with
 //! Hamerly's bounds, on one contiguous row-major `f64` buffer shared by every restart.
 //!
 //! - Seeding is k-means++ with the same draws as linfa's (`restart_rng(seed, restart)`, rand's

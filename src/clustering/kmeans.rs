@@ -1,7 +1,7 @@
 //! k-means: the one entry to the engines. Every fit, share of restarts and refinement goes
 //! through here and is dispatched to the engine its parameters name.
 //!
-//! - `Engine::Fast` (the default): our own greedy k-means++ and Hamerly-accelerated Lloyd on a
+//! - `Engine::Fast` (the default): k-means++ seeding with linfa's draws and Hamerly-accelerated Lloyd on a
 //!   contiguous buffer, in `fast.rs` (distance kernel in `kernel.rs`).
 //! - `Engine::Linfa`: linfa-clustering's KMeans, stepped one iteration at a time
 //!   (`linfa_engine.rs`). It is the reference the fast engine is tested against

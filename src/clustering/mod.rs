@@ -3,7 +3,7 @@
 //!
 //! - `params`: the parameters of a fit and their checks (typed errors, before any work);
 //! - `kmeans`: the one entry to the engines (fit, shares of restarts, refinement), dispatching
-//!   to `fast` (ours: greedy k-means++ and Hamerly-accelerated Lloyd) or `linfa_engine`
+//!   to `fast` (ours: k-means++ with linfa's draws, Hamerly-accelerated Lloyd) or `linfa_engine`
 //!   (linfa-clustering's KMeans, the reference; only with the `linfa-engine` feature);
 //! - `restarts`: a fit's and a share of restarts' outcome, each restart's RNG, merging shares;
 //! - `kernel` and `nearest`: squared distances, nearest centroids, labels and sizes;
