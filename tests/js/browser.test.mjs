@@ -99,6 +99,35 @@ describe("browser, no bundler", () => {
     assert.equal(out.points, true);
   });
 
+  test('worker pool: assignments: "columns" (Web Workers) hold the sync API\'s rows; handed back, they export as the rows do', async () => {
+    const out = await page.evaluate(async () => {
+      await window.hs.init();
+      await window.hs.initTools(); // for the sync API's answers (idempotent)
+      const seg = window.createSegmenter({ workers: 2 });
+      const csv = await seg.generateSample(25000, 4); // packed by the wasm (≥ 20,000 rows)
+      const options = { k: 4, nRuns: 2, seed: 6 };
+      const r = await seg.segment(csv, options, { assignments: "columns" });
+      const sync = window.hs.segment(csv, options);
+      const a = r.assignments;
+      let differ = 0;
+      for (let i = 0; i < a.length; i++) {
+        const s = sync.assignments[i];
+        if (a.hcpId(i) !== s.hcpId || a.segment[i] !== s.segment || !Object.is(a.distance[i], s.distance) || !Object.is(a.confidence[i], s.confidence)) differ++;
+      }
+      const exported = await seg.exportCsv("assignments", r);
+      seg.dispose();
+      return {
+        array: Array.isArray(a),
+        typed: a.confidence instanceof Float64Array,
+        n: a.length,
+        differ,
+        json: JSON.stringify(r) === JSON.stringify(sync),
+        exported: exported === window.hs.exportCsv("assignments", sync),
+      };
+    });
+    assert.deepEqual(out, { array: false, typed: true, n: 25000, differ: 0, json: true, exported: true });
+  });
+
   test("worker: errors arrive as Errors with code/line/column; the worker goes on", async () => {
     const out = await page.evaluate(async () => {
       const seg = window.createSegmenter();
