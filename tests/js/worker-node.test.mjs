@@ -156,6 +156,12 @@ describe("createSegmenter in Node (worker threads)", () => {
            await seg.matchSegments({ segments: got.segments, assignments: cols }, { segments: got.segments, assignments: cols }),
            hs.matchSegments({ segments: rows.segments, assignments: rows.assignments }, { segments: rows.segments, assignments: rows.assignments }),
          );
+         // assign and testCells answer in columns too (testCells: its text fields as functions).
+         const assigned = await seg.assign(rows.model, csv, {}, { assignments: "columns" });
+         assert.deepStrictEqual([...assigned.assignments], hs.assign(rows.model, csv).assignments);
+         const cells = await seg.testCells(rows.model, csv, {}, { assignments: "columns" });
+         assert.equal(typeof cells.assignments.stratum, "function");
+         assert.deepStrictEqual(JSON.parse(JSON.stringify(cells)), JSON.parse(JSON.stringify(hs.testCells(rows.model, csv, {}))));
          // A form that does not exist is refused; the pool goes on.
          await assert.rejects(seg.segment(csv, options, { assignments: "objects" }), (e) => e.code === "INVALID_OPTION" && /rows.*columns/.test(e.message));
          assert.deepStrictEqual(await seg.segment(csv, options), rows);
