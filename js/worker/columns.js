@@ -10,9 +10,53 @@ export function packedRow(cols, i) {
   return row;
 }
 
+/**
+ * Row objects (same keys, text or number values) as packed columns: each text field one joined
+ * string and its end offsets (UTF-16 units), each number field a Float64Array; null when the
+ * rows do not have that shape.
+ */
+export function packRows(rows) {
+  if (!Array.isArray(rows) || !rows[0] || typeof rows[0] !== "object") return null;
+  const keys = Object.keys(rows[0]);
+  const cols = keys.map((k) => ({ k, t: typeof rows[0][k] === "string" ? "s" : typeof rows[0][k] === "number" ? "n" : null }));
+  if (cols.some((c) => !c.t)) return null;
+  for (const c of cols) {
+    if (c.t === "s") {
+      const ends = new Uint32Array(rows.length);
+      const parts = new Array(rows.length);
+      let at = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][c.k];
+        if (typeof v !== "string") return null;
+        parts[i] = v;
+        at += v.length;
+        ends[i] = at;
+      }
+      c.text = parts.join("");
+      c.ends = ends;
+    } else {
+      const values = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][c.k];
+        if (typeof v !== "number") return null;
+        values[i] = v;
+      }
+      c.values = values;
+    }
+  }
+  for (const row of rows) if (Object.keys(row).length !== keys.length) return null;
+  return { __packedRows: rows.length, cols };
+}
+
 export function isPacked(value) {
   return !!value && typeof value === "object" && value.__packedRows !== undefined && Array.isArray(value.cols);
 }
+
+/** The columns of no assignments (an empty result still has its typed arrays). */
+const NO_ROWS = () => [
+  { k: "hcpId", t: "s", text: "", ends: new Uint32Array(0) },
+  ...["segment", "distance", "confidence"].map((k) => ({ k, t: "n", values: new Float64Array(0) })),
+];
 
 /**
  * Rows as columns: each number column a typed array (`segment`, `distance`, `confidence` for
@@ -32,19 +76,13 @@ export class AssignmentColumns {
     }
   }
 
-  /** Columns from row objects (a result too short to have been packed by the worker). */
+  /**
+   * Columns from row objects (a result too short to have been packed by the worker); null when
+   * the rows have other than text and number fields.
+   */
   static fromRows(rows) {
-    const keys = rows.length ? Object.keys(rows[0]) : ["hcpId", "segment", "distance", "confidence"];
-    const cols = keys.map((k) => {
-      if (rows.length && typeof rows[0][k] === "string") {
-        const ends = new Uint32Array(rows.length);
-        let at = 0;
-        rows.forEach((r, i) => (ends[i] = at += r[k].length));
-        return { k, t: "s", text: rows.map((r) => r[k]).join(""), ends };
-      }
-      return { k, t: "n", values: Float64Array.from(rows, (r) => r[k]) };
-    });
-    return new AssignmentColumns({ __packedRows: rows.length, cols });
+    const packed = rows.length ? packRows(rows) : { __packedRows: 0, cols: NO_ROWS() };
+    return packed && new AssignmentColumns(packed);
   }
 
   /** Row `i` as an object (`{hcpId, segment, distance, confidence}` for assignments). */

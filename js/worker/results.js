@@ -96,7 +96,7 @@ export async function revive(result, form = "rows") {
   if (!result || typeof result !== "object" || !result.assignments) return result;
   if (form === "columns") {
     const a = result.assignments;
-    return { ...result, assignments: isPacked(a) ? new AssignmentColumns(a) : Array.isArray(a) ? AssignmentColumns.fromRows(a) : a };
+    return { ...result, assignments: isPacked(a) ? new AssignmentColumns(a) : Array.isArray(a) ? (AssignmentColumns.fromRows(a) ?? a) : a };
   }
   if (isPacked(result.assignments)) return { ...result, assignments: await unpackRows(result.assignments) };
   return result;

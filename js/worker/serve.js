@@ -10,7 +10,7 @@
 //
 // Methods "pool:*" are one worker's part of a segment() split over the pool (pooled-segment.js): this
 // worker holds at most one PoolSession (src/wasm/pool.rs, internal, not in the typed API).
-import { unpackArgument } from "./columns.js";
+import { packRows, unpackArgument } from "./columns.js";
 
 /**
  * The message handler of one engine thread. `api`: the entry's exports (init, initTools,
@@ -78,46 +78,13 @@ export function serveCalls({ api, segmentBindings, toolsBindings, post }) {
   // so the rebuilt objects are identical (same keys, same order, same bits).
   const PACK_MIN_ROWS = 20000;
 
-  function packRows(rows) {
-    if (!Array.isArray(rows) || rows.length < PACK_MIN_ROWS || !rows[0] || typeof rows[0] !== "object") return null;
-    const keys = Object.keys(rows[0]);
-    const cols = keys.map((k) => ({ k, t: typeof rows[0][k] === "string" ? "s" : typeof rows[0][k] === "number" ? "n" : null }));
-    if (cols.some((c) => !c.t)) return null;
-    for (const c of cols) {
-      if (c.t === "s") {
-        const ends = new Uint32Array(rows.length);
-        const parts = new Array(rows.length);
-        let at = 0;
-        for (let i = 0; i < rows.length; i++) {
-          const v = rows[i][c.k];
-          if (typeof v !== "string") return null;
-          parts[i] = v;
-          at += v.length;
-          ends[i] = at;
-        }
-        c.text = parts.join("");
-        c.ends = ends;
-      } else {
-        const values = new Float64Array(rows.length);
-        for (let i = 0; i < rows.length; i++) {
-          const v = rows[i][c.k];
-          if (typeof v !== "number") return null;
-          values[i] = v;
-        }
-        c.values = values;
-      }
-    }
-    for (const row of rows) if (Object.keys(row).length !== keys.length) return null;
-    return { __packedRows: rows.length, cols };
-  }
-
   function packResult(result) {
     // Already packed by the wasm (PoolSession.finish / segmentPacked): transfer its columns.
     if (result && typeof result === "object" && result.assignments && result.assignments.__packedRows !== undefined) {
       return { result, extra: result.assignments.cols.map((c) => (c.t === "s" ? c.ends.buffer : c.values.buffer)) };
     }
     if (result && typeof result === "object" && Array.isArray(result.assignments)) {
-      const packed = packRows(result.assignments);
+      const packed = result.assignments.length >= PACK_MIN_ROWS ? packRows(result.assignments) : null;
       if (packed) {
         const transfer = packed.cols.map((c) => (c.t === "s" ? c.ends.buffer : c.values.buffer));
         return { result: { ...result, assignments: packed }, extra: transfer };
